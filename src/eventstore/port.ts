@@ -1,0 +1,117 @@
+/**
+ * The event store port. Semantics follow KurrentDB everywhere so that every adapter
+ * (sqlite, postgres, kurrentdb) can honour the same contract suite.
+ */
+
+/** What a writer expects of the stream before its append. Revisions are 0-based. */
+export type ExpectedRevision = 'no_stream' | 'exists' | 'any' | number;
+
+export interface Actor {
+  readonly kind: 'staff' | 'client' | 'system' | 'cli';
+  readonly id: string;
+  readonly name?: string;
+}
+
+export interface EventMetadata {
+  readonly actor: Actor;
+  /** The command that produced the event: retries of one command append nothing new. */
+  readonly commandId?: string;
+  /** The event that caused this one (e.g. a mail request for the mail that was sent). */
+  readonly causationId?: string;
+  /** When the command was decided, from the application clock (ISO 8601). */
+  readonly at: string;
+}
+
+export interface NewEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly stream: string;
+  readonly revision: number;
+  /** Opaque, strictly increasing and gap-free across the whole store. */
+  readonly position: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+  /** Hex SHA-256 of the previous event's link ('' for the first event). */
+  readonly prevHash: string;
+  /** Hex SHA-256 chain link over this event and prevHash. */
+  readonly hash: string;
+}
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream. */
+  readonly nextRevision: number;
+  /** Position of the last event appended (or found, for an idempotent re-append). */
+  readonly position: string;
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this position; null or absent reads from the start. */
+  readonly after?: string | null;
+  readonly limit: number;
+}
+
+/** One link of the tamper-evidence chain, with the exact bytes the store keeps. */
+export interface StoredLink {
+  readonly position: string;
+  readonly id: string;
+  readonly stream: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly dataJson: string;
+  readonly metadataJson: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface EventStore {
+  append(stream: string, events: readonly NewEvent[], options: { expected: ExpectedRevision }): Promise<AppendResult>;
+  readStream(stream: string): Promise<RecordedEvent[]>;
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The same order as readAll, unparsed, for auditors who must check every stored byte. */
+  readLinks(options: ReadAllOptions): Promise<StoredLink[]>;
+  /** Compares two positions of this store (negative, zero, positive). */
+  comparePositions(a: string, b: string): number;
+  /** A hint that something may have been appended; subscribers still poll. Returns an unsubscribe. */
+  onAppend(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  override readonly name = 'WrongExpectedRevisionError';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, found ${String(actual)}`);
+  }
+}
+
+/** An event id already exists with different content or in a different place. */
+export class DuplicateEventIdError extends Error {
+  override readonly name = 'DuplicateEventIdError';
+  constructor(readonly eventId: string, readonly stream: string) {
+    super(`event ${eventId} already exists and does not match the append to ${stream}`);
+  }
+}
+
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+}
+
+/** The one rule every adapter applies, given the stream's current revision (null: no stream). */
+export function checkExpectedRevision(stream: string, expected: ExpectedRevision, current: number | null): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && current === null) ||
+    (expected === 'exists' && current !== null) ||
+    (typeof expected === 'number' && current === expected);
+  if (!ok) throw new WrongExpectedRevisionError(stream, expected, current ?? 'no_stream');
+}

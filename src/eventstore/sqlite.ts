@@ -1,0 +1,205 @@
+import { EventEmitter } from 'node:events';
+import Database from 'better-sqlite3';
+import { computeChainHash } from './chain.ts';
+import {
+  checkExpectedRevision,
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type StoredLink,
+} from './port.ts';
+
+const schema = `
+CREATE TABLE IF NOT EXISTS events (
+  position  INTEGER PRIMARY KEY,
+  id        TEXT    NOT NULL UNIQUE,
+  stream    TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  type      TEXT    NOT NULL,
+  data      TEXT    NOT NULL,
+  metadata  TEXT    NOT NULL,
+  prev_hash TEXT    NOT NULL,
+  hash      TEXT    NOT NULL,
+  UNIQUE (stream, revision)
+) STRICT;
+`;
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SqliteEventStoreOptions {
+  /** How long a writer waits for another process's write lock before failing. */
+  readonly busyTimeoutMs?: number;
+  readonly readonly?: boolean;
+}
+
+/**
+ * The embedded default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
+ * append survives power loss. Appends run in BEGIN IMMEDIATE, which serialises writers across
+ * processes; positions are drawn inside that lock, so the log has no gaps and readers never
+ * see a later position commit before an earlier one.
+ */
+export function openSqliteEventStore(file: string, options: SqliteEventStoreOptions = {}): EventStore {
+  const db = openDatabase(file, options);
+  const statements = prepare(db);
+  const appended = new EventEmitter();
+  appended.setMaxListeners(0);
+
+  const appendTransaction = db.transaction((stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
+    const first = events[0];
+    if (first) {
+      const existing = statements.findById.get(first.id) as EventRow | undefined;
+      if (existing) return confirmIdempotentAppend(statements, stream, events, existing);
+    }
+    const current = (statements.streamRevision.get(stream) as { revision: number | null }).revision;
+    checkExpectedRevision(stream, expected, current);
+    const last = statements.lastLink.get() as { position: number; hash: string } | undefined;
+    let position = last?.position ?? 0;
+    let prevHash = last?.hash ?? '';
+    let revision = current ?? -1;
+    for (const event of events) {
+      position += 1;
+      revision += 1;
+      const dataJson = JSON.stringify(event.data);
+      const metadataJson = JSON.stringify(event.metadata);
+      const hash = computeChainHash(prevHash, { position: String(position), id: event.id, stream, revision, type: event.type, dataJson, metadataJson });
+      statements.insert.run(position, event.id, stream, revision, event.type, dataJson, metadataJson, prevHash, hash);
+      prevHash = hash;
+    }
+    return { nextRevision: revision, position: String(position) };
+  });
+
+  return {
+    async append(stream, events, { expected }) {
+      const result = appendTransaction.immediate(stream, events, expected);
+      if (events.length > 0) appended.emit('append');
+      return result;
+    },
+    async readStream(stream) {
+      return (statements.readStream.all(stream) as EventRow[]).map(toRecordedEvent);
+    },
+    async readAll({ after, limit }: ReadAllOptions) {
+      return (statements.readAll.all(toPositionNumber(after), limit) as EventRow[]).map(toRecordedEvent);
+    },
+    async readLinks({ after, limit }: ReadAllOptions) {
+      return (statements.readAll.all(toPositionNumber(after), limit) as EventRow[]).map(toStoredLink);
+    },
+    comparePositions(a, b) {
+      return Math.sign(toPositionNumber(a) - toPositionNumber(b));
+    },
+    onAppend(listener) {
+      appended.on('append', listener);
+      return () => appended.off('append', listener);
+    },
+    async close() {
+      appended.removeAllListeners();
+      db.close();
+    },
+  };
+}
+
+function openDatabase(file: string, options: SqliteEventStoreOptions): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(schema);
+    } else {
+      db.prepare('SELECT count(*) FROM events').get();
+    }
+    return db;
+  } catch (error) {
+    db?.close();
+    throw new EventStoreUnavailableError(`cannot open the event store at ${file}: ${describeSqliteError(error)}`, { cause: error });
+  }
+}
+
+function describeSqliteError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return 'the file is not a SQLite database or is corrupted';
+  if (code === 'SQLITE_CANTOPEN') return 'the file or its folder cannot be opened (does the folder exist and is it writable?)';
+  if (code === 'SQLITE_READONLY') return 'the file is read-only';
+  return error instanceof Error ? error.message : String(error);
+}
+
+function prepare(db: Database.Database) {
+  const columns = 'position, id, stream, revision, type, data, metadata, prev_hash, hash';
+  return {
+    findById: db.prepare(`SELECT ${columns} FROM events WHERE id = ?`),
+    streamRevision: db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
+    lastLink: db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1'),
+    insert: db.prepare(`INSERT INTO events (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    readStream: db.prepare(`SELECT ${columns} FROM events WHERE stream = ? ORDER BY revision`),
+    readAll: db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    byStreamRevision: db.prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision = ?`),
+  };
+}
+
+/** A retried append whose events are already stored, unchanged and in place, succeeds as a no-op. */
+function confirmIdempotentAppend(
+  statements: ReturnType<typeof prepare>,
+  stream: string,
+  events: readonly NewEvent[],
+  first: EventRow,
+): AppendResult {
+  let row: EventRow | undefined = first;
+  for (const [index, event] of events.entries()) {
+    if (index > 0) row = statements.byStreamRevision.get(stream, first.revision + index) as EventRow | undefined;
+    if (!row || row.id !== event.id || row.stream !== stream || row.type !== event.type) {
+      throw new DuplicateEventIdError(event.id, stream);
+    }
+  }
+  return { nextRevision: row!.revision, position: String(row!.position) };
+}
+
+function toPositionNumber(position: string | null | undefined): number {
+  if (position === null || position === undefined) return 0;
+  const value = Number(position);
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a position of this store: ${position}`);
+  return value;
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    stream: row.stream,
+    revision: row.revision,
+    position: String(row.position),
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function toStoredLink(row: EventRow): StoredLink {
+  return {
+    position: String(row.position),
+    id: row.id,
+    stream: row.stream,
+    revision: row.revision,
+    type: row.type,
+    dataJson: row.data,
+    metadataJson: row.metadata,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

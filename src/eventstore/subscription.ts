@@ -1,0 +1,114 @@
+import type { EventStore, RecordedEvent } from './port.ts';
+
+export interface SubscriptionOptions {
+  /** Handle events strictly after this position (null: from the start). */
+  readonly after: string | null;
+  /** Persist the effects and the new checkpoint together; throwing retries the same batch. */
+  readonly handle: (events: readonly RecordedEvent[]) => Promise<void> | void;
+  readonly batchSize?: number;
+  /** Polling still runs so that appends by other processes are seen. */
+  readonly pollIntervalMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  /** The position of the last event handled. */
+  readonly checkpoint: () => string | null;
+  /** Handles everything stored up to now, then resolves. */
+  catchUp(): Promise<void>;
+  /** Resolves once the event at `position` (or later) has been handled. */
+  waitFor(position: string, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A catch-up subscription built once on readAll: read after the checkpoint, handle, repeat;
+ * when caught up, sleep until an append hint or the poll interval. A failing handler is
+ * retried with backoff rather than skipped, so no event is ever lost to a transient fault.
+ */
+export function subscribe(store: EventStore, options: SubscriptionOptions): Subscription {
+  const batchSize = options.batchSize ?? 1_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  let checkpoint = options.after;
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  let failures = 0;
+  const waiters = new Set<{ position: string; resolve: () => void }>();
+
+  const stopListening = store.onAppend(() => wake?.());
+
+  async function drainOnce(): Promise<boolean> {
+    const events = await store.readAll({ after: checkpoint, limit: batchSize });
+    if (events.length === 0) return false;
+    await options.handle(events);
+    checkpoint = events[events.length - 1]!.position;
+    for (const waiter of waiters) {
+      if (store.comparePositions(waiter.position, checkpoint) <= 0) {
+        waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+    return events.length === batchSize;
+  }
+
+  let running: Promise<void> = Promise.resolve();
+  function drain(): Promise<void> {
+    // A failed drain must not poison the next one: each starts from the last good checkpoint.
+    running = running
+      .catch(() => undefined)
+      .then(async () => {
+        while (!stopped && (await drainOnce()));
+      });
+    return running;
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await drain();
+        failures = 0;
+        await sleep(pollIntervalMs);
+      } catch (error) {
+        failures += 1;
+        options.onError?.(error);
+        await sleep(Math.min(pollIntervalMs * 2 ** failures, 30_000));
+      }
+    }
+  })();
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  return {
+    checkpoint: () => checkpoint,
+    catchUp: drain,
+    waitFor(position, timeoutMs = 10_000) {
+      if (checkpoint !== null && store.comparePositions(position, checkpoint) <= 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const waiter = { position, resolve: () => (clearTimeout(timer), resolve()) };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`projection did not reach position ${position} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(waiter);
+        wake?.();
+      });
+    },
+    async stop() {
+      stopped = true;
+      stopListening();
+      wake?.();
+      await loop;
+      await running.catch(() => undefined);
+    },
+  };
+}

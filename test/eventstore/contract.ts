@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type NewEvent,
+} from '../../src/eventstore/port.ts';
+import { subscribe } from '../../src/eventstore/subscription.ts';
+import { verifyChain } from '../../src/eventstore/verify.ts';
+
+export interface EventStoreHarness {
+  readonly store: EventStore;
+  /** Opens a second, independent connection to the same store (another process's view). */
+  readonly openAnother?: () => Promise<EventStore>;
+  readonly dispose: () => Promise<void>;
+}
+
+export interface EventStoreCapabilities {
+  /** Positions are consecutive integers (sqlite, postgres); KurrentDB positions are not. */
+  readonly gapFreeIntegerPositions: boolean;
+}
+
+function event(type = 'Something', data: unknown = { n: 1 }): NewEvent {
+  return { id: randomUUID(), type, data, metadata: { actor: { kind: 'system', id: 'test' }, at: '2026-01-01T00:00:00.000Z' } };
+}
+
+/** The one contract every EventStore adapter honours. Each adapter's test file only builds its harness. */
+export function testEventStore(name: string, makeHarness: () => Promise<EventStoreHarness>, capabilities: EventStoreCapabilities): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let harness: EventStoreHarness;
+    let store: EventStore;
+    beforeEach(async () => {
+      harness = await makeHarness();
+      store = harness.store;
+    });
+    afterEach(async () => harness.dispose());
+
+    const stream = () => `test-${randomUUID()}`;
+
+    describe('expected revision', () => {
+      it('no_stream succeeds on a new stream and conflicts once it exists', async () => {
+        const s = stream();
+        expect((await store.append(s, [event()], { expected: 'no_stream' })).nextRevision).toBe(0);
+        await expect(store.append(s, [event()], { expected: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(s)).toHaveLength(1);
+      });
+
+      it('exists conflicts on a new stream and succeeds once it exists', async () => {
+        const s = stream();
+        await expect(store.append(s, [event()], { expected: 'exists' })).rejects.toMatchObject({ actual: 'no_stream' });
+        await store.append(s, [event()], { expected: 'any' });
+        expect((await store.append(s, [event(), event()], { expected: 'exists' })).nextRevision).toBe(2);
+      });
+
+      it('an exact revision succeeds when current and conflicts when stale, naming both', async () => {
+        const s = stream();
+        await store.append(s, [event(), event()], { expected: 'no_stream' });
+        await store.append(s, [event()], { expected: 1 });
+        const error = await store.append(s, [event()], { expected: 1 }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error).toMatchObject({ stream: s, expected: 1, actual: 2 });
+        expect(await store.readStream(s)).toHaveLength(3);
+      });
+
+      it('a conflicting multi-event append writes none of its events', async () => {
+        const s = stream();
+        await store.append(s, [event()], { expected: 'no_stream' });
+        await expect(store.append(s, [event(), event(), event()], { expected: 5 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(s)).toHaveLength(1);
+      });
+
+      it('of many concurrent writers expecting one revision, exactly one wins', async () => {
+        const s = stream();
+        await store.append(s, [event()], { expected: 'no_stream' });
+        const others = harness.openAnother ? await Promise.all([1, 2, 3].map(() => harness.openAnother!())) : [];
+        const writers = [store, ...others];
+        const results = await Promise.allSettled(
+          Array.from({ length: 12 }, (_, i) => writers[i % writers.length]!.append(s, [event()], { expected: 0 })),
+        );
+        await Promise.all(others.map((o) => o.close()));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(s)).toHaveLength(2);
+      });
+    });
+
+    describe('idempotence', () => {
+      it('re-appending the same event ids appends nothing and returns the original result', async () => {
+        const s = stream();
+        const batch = [event('A'), event('B')];
+        const first = await store.append(s, batch, { expected: 'no_stream' });
+        const again = await store.append(s, batch, { expected: 'no_stream' });
+        expect(again).toEqual(first);
+        expect(await store.readStream(s)).toHaveLength(2);
+      });
+
+      it('re-using an event id for different content is refused', async () => {
+        const s = stream();
+        const e = event('A');
+        await store.append(s, [e], { expected: 'no_stream' });
+        await expect(store.append(stream(), [e], { expected: 'any' })).rejects.toBeInstanceOf(DuplicateEventIdError);
+        await expect(store.append(s, [{ ...e, type: 'B' }], { expected: 'any' })).rejects.toBeInstanceOf(DuplicateEventIdError);
+      });
+    });
+
+    describe('reading', () => {
+      it('readStream returns events in revision order with their data and metadata', async () => {
+        const s = stream();
+        await store.append(s, [event('A', { a: 1 }), event('B', { b: 'é' })], { expected: 'no_stream' });
+        await store.append(s, [event('C', { c: [1, 2] })], { expected: 1 });
+        const events = await store.readStream(s);
+        expect(events.map((e) => [e.type, e.revision, e.data])).toEqual([
+          ['A', 0, { a: 1 }],
+          ['B', 1, { b: 'é' }],
+          ['C', 2, { c: [1, 2] }],
+        ]);
+        expect(events[0]!.metadata.actor).toEqual({ kind: 'system', id: 'test' });
+        expect(await store.readStream(stream())).toEqual([]);
+      });
+
+      it('readAll pages through every event in strictly increasing order', async () => {
+        const streams = [stream(), stream(), stream()];
+        for (let i = 0; i < 30; i++) await store.append(streams[i % 3]!, [event('N', { i })], { expected: 'any' });
+        const seen: { position: string; i: number }[] = [];
+        let after: string | null = null;
+        for (;;) {
+          const page = await store.readAll({ after, limit: 7 });
+          if (page.length === 0) break;
+          for (const e of page) if (streams.includes(e.stream)) seen.push({ position: e.position, i: (e.data as { i: number }).i });
+          after = page[page.length - 1]!.position;
+        }
+        expect(seen.map((s) => s.i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+        for (let k = 1; k < seen.length; k++) expect(store.comparePositions(seen[k - 1]!.position, seen[k]!.position)).toBeLessThan(0);
+      });
+
+      it.runIf(capabilities.gapFreeIntegerPositions)('readAll positions are gap-free', async () => {
+        for (let i = 0; i < 10; i++) await store.append(stream(), [event(), event()], { expected: 'no_stream' });
+        const all = await store.readAll({ after: null, limit: 10_000 });
+        all.forEach((e, k) => k > 0 && expect(BigInt(e.position) - BigInt(all[k - 1]!.position)).toBe(1n));
+      });
+    });
+
+    describe('catch-up subscription', () => {
+      it('delivers events after the checkpoint, then live appends, in order', async () => {
+        const s = stream();
+        await store.append(s, [event('Old')], { expected: 'no_stream' });
+        const [checkpointEvent] = await store.readStream(s);
+        await store.append(s, [event('Missed1'), event('Missed2')], { expected: 0 });
+        const seen: string[] = [];
+        const subscription = subscribe(store, {
+          after: checkpointEvent!.position,
+          pollIntervalMs: 20,
+          handle: (events) => void seen.push(...events.filter((e) => e.stream === s).map((e) => e.type)),
+        });
+        await subscription.catchUp();
+        expect(seen).toEqual(['Missed1', 'Missed2']);
+        const live = await store.append(s, [event('Live')], { expected: 2 });
+        await subscription.waitFor(live.position);
+        expect(seen).toEqual(['Missed1', 'Missed2', 'Live']);
+        await subscription.stop();
+      });
+
+      it('a failing handler is retried, never skipped', async () => {
+        const s = stream();
+        const appended = await store.append(s, [event('A'), event('B')], { expected: 'no_stream' });
+        const seen: string[] = [];
+        let failuresLeft = 2;
+        const subscription = subscribe(store, {
+          after: null,
+          pollIntervalMs: 5,
+          onError: () => undefined,
+          handle: (events) => {
+            if (failuresLeft-- > 0) throw new Error('transient');
+            seen.push(...events.filter((e) => e.stream === s).map((e) => e.type));
+          },
+        });
+        await subscription.waitFor(appended.position);
+        expect(seen).toEqual(['A', 'B']);
+        await subscription.stop();
+      });
+    });
+
+    describe('hash chain', () => {
+      it('links every event to the one before it and verifies end to end', async () => {
+        for (let i = 0; i < 5; i++) await store.append(stream(), [event('X', { i }), event('Y')], { expected: 'no_stream' });
+        const links = await store.readLinks({ after: null, limit: 10_000 });
+        links.forEach((link, k) => expect(link.prevHash).toBe(k === 0 ? '' : links[k - 1]!.hash));
+        expect(links.every((l) => /^[0-9a-f]{64}$/.test(l.hash))).toBe(true);
+        const verdict = await verifyChain(store, { batchSize: 3 });
+        expect(verdict).toMatchObject({ ok: true, eventsChecked: links.length });
+      });
+    });
+  });
+}
