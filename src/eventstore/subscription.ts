@@ -35,7 +35,12 @@ export function subscribe(store: EventStore, options: SubscriptionOptions): Subs
   let failures = 0;
   const waiters = new Set<{ position: string; resolve: () => void }>();
 
-  const stopListening = store.onAppend(() => wake?.());
+  // Set by an append hint that may arrive mid-drain, so the loop drains again instead of sleeping.
+  let hinted = false;
+  const stopListening = store.onAppend(() => {
+    hinted = true;
+    wake?.();
+  });
 
   async function drainOnce(): Promise<boolean> {
     const events = await store.readAll({ after: checkpoint, limit: batchSize });
@@ -65,9 +70,10 @@ export function subscribe(store: EventStore, options: SubscriptionOptions): Subs
   const loop = (async () => {
     while (!stopped) {
       try {
+        hinted = false;
         await drain();
         failures = 0;
-        await sleep(pollIntervalMs);
+        if (!hinted) await sleep(pollIntervalMs);
       } catch (error) {
         failures += 1;
         options.onError?.(error);
@@ -100,7 +106,7 @@ export function subscribe(store: EventStore, options: SubscriptionOptions): Subs
           reject(new Error(`projection did not reach position ${position} within ${timeoutMs} ms`));
         }, timeoutMs);
         waiters.add(waiter);
-        wake?.();
+        drain().catch(() => undefined);
       });
     },
     async stop() {

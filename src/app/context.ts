@@ -1,0 +1,84 @@
+import type { Config } from '../config.ts';
+import { defaultThrottlePolicy } from '../domain/credential/throttle.ts';
+import { loadCommonPasswordBlocklist } from '../domain/common-passwords.ts';
+import { makePasswordPolicy } from '../domain/password-policy.ts';
+import type { EventStore } from '../eventstore/port.ts';
+import { openSqliteEventStore } from '../eventstore/sqlite.ts';
+import type { Logger } from '../logger.ts';
+import { openReadModels, runProjections } from '../projections/read-models.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { AppDeps, CredentialSettings } from './deps.ts';
+import { createPasswordHasher, type ScryptParams } from './password-hasher.ts';
+import { loadPepper } from './pepper.ts';
+import { createSecretHasher } from './secrets.ts';
+
+export interface AppOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Tests lower the scrypt cost; production keeps the default. */
+  readonly scryptParams?: ScryptParams;
+  readonly pollIntervalMs?: number;
+  /** An already-open store (tests, `store copy`); otherwise opened from config.store. */
+  readonly store?: EventStore;
+}
+
+export interface App {
+  readonly deps: AppDeps;
+  readonly config: Config;
+  close(): Promise<void>;
+}
+
+export function credentialSettings(config: Config): CredentialSettings {
+  return {
+    businessName: config.businessName,
+    tempPasswordTtlSeconds: config.tempPasswordTtlSeconds,
+    resetLinkTtlSeconds: config.resetLinkTtlSeconds,
+    loginRules: {
+      tempPasswordMaxFailures: config.tempPasswordMaxFailures,
+      permanentWorksWhileTempPending: config.permanentWorksWhileTempPending,
+    },
+    throttle: { ...defaultThrottlePolicy, freeFailures: config.loginFreeFailures },
+    passwordPolicy: makePasswordPolicy(config.passwordMinLength),
+    passwordBlocklist: loadCommonPasswordBlocklist(),
+  };
+}
+
+export function openStoreFromConfig(url: string): EventStore {
+  if (url.startsWith('sqlite:')) return openSqliteEventStore(url.slice('sqlite:'.length));
+  throw new Error(`LATCHKEY_STORE: unsupported store ${url.split(':')[0]}; use sqlite:<path>`);
+}
+
+/** Builds everything once, catches the read models up with the log, and keeps them following it. */
+export async function openApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const store = options.store ?? openStoreFromConfig(config.store);
+  const readModels = openReadModels(config.readModels);
+  const pepper = loadPepper(config.pepper, config.dataDir);
+  const projections = runProjections(store, readModels, {
+    pollIntervalMs: options.pollIntervalMs ?? 250,
+    onError: (error) => options.logger?.error({ err: error }, 'projection batch failed; retrying'),
+  });
+  await projections.catchUp();
+  const deps: AppDeps = {
+    store,
+    readModels,
+    projections,
+    passwords: createPasswordHasher({
+      pepper,
+      maxConcurrent: config.hashingMaxConcurrent,
+      maxQueued: config.hashingMaxQueued,
+      ...(options.scryptParams ? { params: options.scryptParams } : {}),
+    }),
+    secrets: createSecretHasher(pepper),
+    clock: options.clock ?? systemClock,
+    settings: credentialSettings(config),
+  };
+  return {
+    deps,
+    config,
+    async close() {
+      await projections.stop();
+      readModels.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { clientStream, decideClient, evolveClient, initialClientState, type ClientCommand, type ClientEvent, type ClientState } from '../domain/client.ts';
+import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
+import { foldStream, handleCommand, type Decider } from './handle-command.ts';
+import type { ImportRow, ParsedImport } from './client-import.ts';
+
+export const clientDecider: Decider<ClientCommand, ClientEvent, ClientState> = {
+  initialState: initialClientState,
+  evolve: (state, event) => evolveClient(state, event),
+  decide: decideClient,
+};
+
+export type RowOutcome = 'new' | 'changed' | 'unchanged' | 'error';
+
+export interface ImportReport {
+  readonly rows: readonly (ImportRow & { readonly outcome: RowOutcome })[];
+  readonly fileError: string | null;
+  readonly written: boolean;
+  readonly counts: Record<RowOutcome, number>;
+}
+
+/**
+ * Every row is checked before anything is written: one bad row and nothing is imported, so a
+ * file is never half-applied. Each client is registered with a command id derived from its
+ * row, so running the same import again (or resuming one that was interrupted) adds nothing.
+ */
+export async function importClients(
+  deps: AppDeps,
+  parsed: ParsedImport,
+  options: { dryRun: boolean; onProgress?: (done: number, total: number) => void },
+  requester: Requester,
+): Promise<ImportReport> {
+  const outcomes = await Promise.all(parsed.rows.map(async (row) => ({ ...row, outcome: await previewRow(deps, row) })));
+  const counts = { new: 0, changed: 0, unchanged: 0, error: 0 };
+  for (const row of outcomes) counts[row.outcome] += 1;
+  const writable = parsed.fileError === null && counts.error === 0 && !options.dryRun;
+  if (writable) {
+    let lastPosition: string | null = null;
+    for (const [done, row] of outcomes.entries()) {
+      if (row.outcome !== 'unchanged') {
+        const handled = await handleCommand(
+          deps.store,
+          clientDecider,
+          clientStream(row.clientId!),
+          { type: 'RegisterClient', clientId: row.clientId!, details: row.details! },
+          commandContext(deps, { ...requester, commandId: `import:${row.clientId}:${fingerprintDetails(row)}` }),
+        );
+        if (!handled.ok) throw new Error(`client ${row.clientId} was refused after validation: ${handled.error.message}`);
+        lastPosition = handled.value.position ?? lastPosition;
+      }
+      options.onProgress?.(done + 1, outcomes.length);
+    }
+    await waitUntilReadable(deps, lastPosition);
+  }
+  return { rows: outcomes, fileError: parsed.fileError, written: writable, counts };
+}
+
+async function previewRow(deps: AppDeps, row: ImportRow): Promise<RowOutcome> {
+  if (row.errors.length > 0 || !row.details || !row.clientId) return 'error';
+  const state = foldStream(clientDecider, await deps.store.readStream(clientStream(row.clientId)));
+  const decision = decideClient({ type: 'RegisterClient', clientId: row.clientId, details: row.details }, state);
+  if (!decision.ok) return 'error';
+  if (decision.value.length === 0) return 'unchanged';
+  return state.status === 'unknown' ? 'new' : 'changed';
+}
+
+function fingerprintDetails(row: ImportRow): string {
+  return createHash('sha256').update(JSON.stringify(row.details)).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The pepper keys every stored hash and never enters the log. When it is not configured, one
+ * is generated into the data folder on first start (readable by the owner only).
+ */
+export function loadPepper(configured: string | null, dataDir: string): Buffer {
+  if (configured) return Buffer.from(configured, configured.includes('-') || configured.includes('_') ? 'base64url' : 'base64');
+  const file = join(dataDir, 'pepper');
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const pepper = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (pepper.length < 32) throw new Error(`the pepper in ${file} is shorter than 32 bytes; restore it from a backup`);
+  return pepper;
+}

@@ -1,0 +1,132 @@
+import { loginThrottledUntil } from '../domain/credential/throttle.ts';
+import type { PasswordMatch } from '../domain/credential/commands.ts';
+import type { Login } from '../domain/credential/state.ts';
+import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
+import { unmatchedStream, type UnmatchedEvent } from '../domain/unmatched.ts';
+import { normaliseUserName } from '../domain/username.ts';
+import { loadCredentialState, runCredentialCommand } from './credential-decider.ts';
+import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
+import { deriveEventId } from './ids.ts';
+import { checkNewPassword } from './new-password.ts';
+
+export interface SignedIn {
+  readonly clientId: string;
+  readonly sessionVersion: number;
+  /** Signed in with a temporary password: the only page open is "choose your new password". */
+  readonly mustChoosePassword: boolean;
+}
+
+/** Every failure is one value, so no caller can tell the client which kind it was. */
+export type SignInFailure = { readonly code: 'invalid_credentials' } | { readonly code: 'throttled'; readonly retryAfterSeconds: number };
+
+export async function signIn(
+  deps: AppDeps,
+  input: { userName: string; password: string },
+  requester: Omit<Requester, 'actor'>,
+): Promise<Result<SignedIn, SignInFailure>> {
+  const userName = normaliseUserName(input.userName);
+  const clientId = deps.readModels.credentials.findClientIdByUserName(userName);
+  const actor = { kind: 'client', id: clientId ?? 'unknown' } as const;
+  if (!clientId) {
+    await deps.passwords.verifyNothing(input.password);
+    await recordUnmatched(deps, { type: 'UnknownUserNameLoginFailed', data: { userNameFingerprint: deps.secrets.fingerprint(userName) } }, actor);
+    return { ok: false, error: { code: 'invalid_credentials' } };
+  }
+  const state = await loadCredentialState(deps, clientId);
+  if (state.status === 'none') return { ok: false, error: { code: 'invalid_credentials' } };
+  const now = deps.clock.now();
+  const throttledUntil = loginThrottledUntil(state.login, deps.settings.throttle, now);
+  if (throttledUntil) {
+    // No hashing while throttled: the correct password is refused like any other.
+    await runCredentialCommand(deps, clientId, { type: 'RecordThrottledAttempt' }, { ...requester, actor });
+    return { ok: false, error: { code: 'throttled', retryAfterSeconds: Math.ceil((throttledUntil.getTime() - now.getTime()) / 1000) } };
+  }
+  const match = await matchPassword(deps, state.login, input.password);
+  const handled = await runCredentialCommand(
+    deps,
+    clientId,
+    (current) => {
+      // Another attempt may have landed while we hashed; a match on a temporary password
+      // that is gone by now must not count, so decide on the current state.
+      const stillValid = current.status !== 'none' && sameSecrets(current.login, state.login);
+      return { type: 'RecordLoginAttempt', check: stillValid ? match : { kind: 'no_match' }, rules: deps.settings.loginRules, now: now.toISOString() };
+    },
+    { ...requester, actor },
+  );
+  if (!handled.ok) throw new Error(`login attempt for ${clientId} was refused: ${handled.error.message}`);
+  const succeeded = handled.value.events.some((e) => e.type === 'LoginSucceeded');
+  await waitUntilReadable(deps, handled.value.position);
+  if (!succeeded || handled.value.state.status !== 'active') return { ok: false, error: { code: 'invalid_credentials' } };
+  const { login } = handled.value.state;
+  return ok({ clientId, sessionVersion: login.sessionVersion, mustChoosePassword: login.mustChoose !== null });
+}
+
+function sameSecrets(a: Login, b: Login): boolean {
+  return a.temp?.id === b.temp?.id && a.passwordHash === b.passwordHash;
+}
+
+/**
+ * Exactly one scrypt verification per attempt, whatever the account holds, so timing does not
+ * tell an account with a temporary password from one with a permanent password.
+ */
+async function matchPassword(deps: AppDeps, login: Login, password: string): Promise<PasswordMatch> {
+  const permanent = login.passwordHash
+    ? await deps.passwords.verify(password, login.passwordHash)
+    : (await deps.passwords.verifyNothing(password), { matches: false, needsRehash: false });
+  const temporary = login.temp !== null && deps.secrets.verifySecret(password, login.temp.secretHash);
+  if (temporary) return { kind: 'temporary_matched' };
+  if (permanent.matches) return { kind: 'permanent_matched', rehash: permanent.needsRehash ? await deps.passwords.hash(password) : null };
+  return { kind: 'no_match' };
+}
+
+export async function recordUnmatched(deps: AppDeps, event: UnmatchedEvent, actor: Requester['actor']): Promise<void> {
+  const context = commandContext(deps, { actor });
+  await deps.store.append(
+    unmatchedStream,
+    [{ id: deriveEventId(context.commandId, unmatchedStream, 0), type: event.type, data: event.data, metadata: { actor, commandId: context.commandId, at: context.at.toISOString() } }],
+    { expected: 'any' },
+  );
+}
+
+type PasswordRejection = Rejection<'weak_password' | 'same_as_temporary' | string>;
+
+/** The page reached after a temporary-password login: choose a password that is not the temporary one. */
+export async function choosePermanentPassword(
+  deps: AppDeps,
+  input: { clientId: string; newPassword: string },
+  requester: Requester,
+): Promise<Result<{ sessionVersion: number }, PasswordRejection>> {
+  const state = await loadCredentialState(deps, input.clientId);
+  if (state.status !== 'active' || !state.login.mustChoose) return reject('no_password_to_choose', 'Your password is already set. Sign in again.');
+  const sameAsTemporary = deps.secrets.verifySecret(input.newPassword, state.login.mustChoose.tempSecretHash);
+  const checked = checkNewPassword(deps, { clientId: input.clientId, userName: state.login.userName, password: input.newPassword, sameAsTemporary });
+  if (!checked.ok) return reject(checked.reason === 'temporary' ? 'same_as_temporary' : 'weak_password', checked.message);
+  const passwordHash = await deps.passwords.hash(checked.password);
+  const handled = await runCredentialCommand(deps, input.clientId, { type: 'ChoosePermanentPassword', passwordHash, sameAsTemporary }, requester);
+  if (!handled.ok) return handled;
+  await waitUntilReadable(deps, handled.value.position);
+  return ok({ sessionVersion: sessionVersionOf(handled.value.state) });
+}
+
+export async function changePassword(
+  deps: AppDeps,
+  input: { clientId: string; currentPassword: string; newPassword: string },
+  requester: Requester,
+): Promise<Result<{ sessionVersion: number }, PasswordRejection>> {
+  const state = await loadCredentialState(deps, input.clientId);
+  if (state.status !== 'active' || !state.login.passwordHash) return reject('no_login', 'Sign in again to change your password.');
+  const current = await deps.passwords.verify(input.currentPassword, state.login.passwordHash);
+  if (!current.matches) return reject('wrong_current_password', 'Your current password is not right. Try again.');
+  const checked = checkNewPassword(deps, { clientId: input.clientId, userName: state.login.userName, password: input.newPassword });
+  if (!checked.ok) return reject('weak_password', checked.message);
+  const passwordHash = await deps.passwords.hash(checked.password);
+  const handled = await runCredentialCommand(deps, input.clientId, { type: 'ChangePassword', passwordHash }, requester);
+  if (!handled.ok) return handled;
+  await waitUntilReadable(deps, handled.value.position);
+  return ok({ sessionVersion: sessionVersionOf(handled.value.state) });
+}
+
+function sessionVersionOf(state: Awaited<ReturnType<typeof loadCredentialState>>): number {
+  if (state.status === 'none') throw new Error('a password was set on a stream with no login');
+  return state.login.sessionVersion;
+}

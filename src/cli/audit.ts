@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { credentialStateAsOf, rebuildAndCompare, resolveClient } from '../app/audit.ts';
+import type { Actor } from '../eventstore/port.ts';
+import { verifyChain } from '../eventstore/verify.ts';
+import { fail, withApp } from './shared.ts';
+
+const who = (actor: Actor) => `${actor.kind} ${actor.name && actor.name !== actor.id ? `${actor.name} (${actor.id})` : actor.id}`;
+
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description('read-only: print, replay and verify the log');
+
+  audit
+    .command('log')
+    .description('print every event as JSON lines, in log order')
+    .action(async () => {
+      await withApp(async ({ deps: { store } }) => {
+        for (let after: string | null = null; ; ) {
+          const events = await store.readAll({ after, limit: 5_000 });
+          if (events.length === 0) break;
+          process.stdout.write(events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+          after = events[events.length - 1]!.position;
+        }
+      });
+    });
+
+  audit
+    .command('client')
+    .description("one client's timeline, with who did what")
+    .argument('<client>', 'client id or user name')
+    .action(async (idOrUserName: string) => {
+      await withApp(async (app) => {
+        const clientId = resolveClient(app.deps, idOrUserName) ?? fail(`no client or user name ${idOrUserName}`);
+        const client = app.deps.readModels.clients.getClient(clientId);
+        process.stdout.write(`Timeline of ${clientId}${client ? ` (${client.firstName} ${client.lastName})` : ''}\n`);
+        for (const entry of app.deps.readModels.timeline.clientTimeline(clientId)) {
+          const details = Object.entries(entry.details).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+          process.stdout.write(`${entry.at}  #${entry.position}  ${entry.type.padEnd(26)} by ${who(entry.actor)}${details.length ? `  ${details.join(' ')}` : ''}\n`);
+        }
+      });
+    });
+
+  audit
+    .command('as-of')
+    .description("a client's credential state at an instant, replayed from the log, and who set it")
+    .argument('<instant>', 'ISO 8601 instant, e.g. 2026-03-03T14:00:00Z')
+    .argument('<client>', 'client id or user name')
+    .action(async (instantText: string, idOrUserName: string) => {
+      const instant = new Date(instantText);
+      if (Number.isNaN(instant.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(instantText)) fail(`not an ISO 8601 instant: ${instantText}`);
+      await withApp(async (app) => {
+        const clientId = resolveClient(app.deps, idOrUserName) ?? fail(`no client or user name ${idOrUserName}`);
+        const state = await credentialStateAsOf(app.deps.store, clientId, instant);
+        const out: string[] = [`As of ${state.instant}, client ${clientId}:`];
+        if (state.credential.status === 'none') out.push('  no login');
+        else {
+          out.push(`  login ${state.credential.login.userName}, ${state.credential.status}`);
+          if (state.couldSignInWith.length === 0) out.push('  could not sign in with anything');
+          for (const way of state.couldSignInWith) {
+            const expiry = way.expiresAt ? `, expiring ${way.expiresAt}` : '';
+            out.push(`  could sign in with a ${way.what.replace('_', ' ')}, set ${way.setBy.at} by ${who(way.setBy.actor)} (${way.setBy.event}${expiry})`);
+          }
+        }
+        if (state.lastChange) out.push(`  last change before then: ${state.lastChange.event} at ${state.lastChange.at} by ${who(state.lastChange.actor)}`);
+        process.stdout.write(out.join('\n') + '\n');
+      });
+    });
+
+  audit
+    .command('verify')
+    .description('recompute every link of the hash chain; exits non-zero naming the first bad event')
+    .action(async () => {
+      await withApp(async ({ deps: { store } }) => {
+        const verdict = await verifyChain(store, { onProgress: (n) => process.stderr.isTTY && process.stderr.write(`\rchecked ${n} events`) });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        if (verdict.ok) {
+          process.stdout.write(`The log is intact: ${verdict.eventsChecked} events, every link verified. Head ${verdict.headHash || '(empty)'}\n`);
+          return;
+        }
+        const bad = verdict.firstBad;
+        process.stdout.write(
+          `TAMPERED: event at position ${bad.position} (id ${bad.id}, stream ${bad.stream}, revision ${bad.revision}, ${bad.type}): ${verdict.problem}. ` +
+            `${verdict.eventsChecked} events before it verified.\n`,
+        );
+        process.exitCode = 2;
+      });
+    });
+
+  audit
+    .command('rebuild')
+    .description('replay the whole log into fresh read models')
+    .option('--check', 'compare the rebuilt read models with the live ones')
+    .action(async (options: { check?: boolean }) => {
+      if (!options.check) {
+        fail('say --check to compare a fresh replay with the live read models. To replace them, stop Latchkey and delete the read-models file: it is rebuilt from the log at the next start.');
+      }
+      await withApp(async (app) => {
+        const report = await rebuildAndCompare(app.deps.store, app.deps.readModels);
+        if (report.equal) {
+          process.stdout.write(`Rebuilt from ${report.eventsReplayed} events: the read models equal the live ones.\n`);
+          return;
+        }
+        process.stdout.write(`Rebuilt from ${report.eventsReplayed} events: DIFFERENCES found:\n`);
+        for (const d of report.differences) process.stdout.write(`  ${d.table}\n    live:    ${d.live}\n    rebuilt: ${d.rebuilt}\n`);
+        process.exitCode = 2;
+      });
+    });
+}

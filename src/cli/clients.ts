@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseClientExport } from '../app/client-import.ts';
+import { importClients, type ImportReport } from '../app/directory.ts';
+import { formatLoginStatus, describeLoginStatus } from '../projections/login-status.ts';
+import { createProgress } from './progress.ts';
+import { cliActor, fail, withApp } from './shared.ts';
+
+export function registerClientCommands(program: Command): void {
+  const clients = program.command('clients').description('the client directory');
+
+  clients
+    .command('import')
+    .description('import a client export (CSV with Client ID, First Name, Last Name, Email, Alt Email, Status)')
+    .argument('<csv>', 'the exported file')
+    .option('--dry-run', 'check every row and report what would change, writing nothing')
+    .action(async (file: string, options: { dryRun?: boolean }) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        fail(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+      }
+      const parsed = parseClientExport(text);
+      await withApp(async (app) => {
+        const progress = createProgress('importing', parsed.rows.length);
+        const report = await importClients(app.deps, parsed, { dryRun: options.dryRun ?? false, onProgress: progress.update }, { actor: cliActor() });
+        progress.stop();
+        printImportReport(report, options.dryRun ?? false);
+        if (!report.written && !options.dryRun) process.exitCode = 1;
+      });
+    });
+
+  clients
+    .command('search')
+    .description('find clients by part of a name or email')
+    .argument('<text...>', 'what to look for')
+    .action(async (words: string[]) => {
+      await withApp(async (app) => {
+        const found = app.deps.readModels.clients.searchClients(words.join(' '), 50);
+        if (found.length === 0) process.stdout.write('No client matches.\n');
+        for (const client of found) {
+          const credential = app.deps.readModels.credentials.getCredential(client.clientId);
+          const status = formatLoginStatus(describeLoginStatus(credential, app.deps.clock.now()));
+          const login = credential ? ` login ${credential.userName}` : '';
+          process.stdout.write(`${client.clientId}  ${client.firstName} ${client.lastName}  <${client.email ?? 'no email'}>${login}  ${status}\n`);
+        }
+      });
+    });
+}
+
+function printImportReport(report: ImportReport, dryRun: boolean): void {
+  const out = process.stdout;
+  if (report.fileError) {
+    out.write(`Nothing imported: ${report.fileError}\n`);
+    return;
+  }
+  for (const row of report.rows) {
+    for (const error of row.errors) out.write(`line ${row.line}${row.clientId ? ` (${row.clientId})` : ''}: error: ${error}\n`);
+    for (const warning of row.warnings) out.write(`line ${row.line} (${row.clientId}): note: ${warning}\n`);
+  }
+  const { counts } = report;
+  const summary = `${counts.new} new, ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.error} with errors`;
+  if (counts.error > 0) out.write(`Nothing imported: fix the rows above and import again. (${summary})\n`);
+  else out.write(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${summary}.\n`);
+}

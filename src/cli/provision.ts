@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { provisionAll } from '../app/provision.ts';
+import { createProgress } from './progress.ts';
+import { cliActor, fail, withApp } from './shared.ts';
+
+export function registerProvisionCommand(program: Command): void {
+  program
+    .command('provision')
+    .description('give every client with an email and no login the user name = email (resumable, idempotent)')
+    .option('--all', 'every client with an email and no login (required)')
+    .option('--email', 'also email each one the Client Login Credentials template')
+    .option('--batch <id>', 'resume this batch (an unfinished one is resumed by default)')
+    .action(async (options: { all?: boolean; email?: boolean; batch?: string }) => {
+      if (!options.all && !options.batch) fail('say --all to provision every client with an email and no login');
+      await withApp(async (app) => {
+        let progress: ReturnType<typeof createProgress> | null = null;
+        const { batchId, tally } = await provisionAll(
+          app.deps,
+          {
+            sendEmail: options.email ?? false,
+            ...(options.batch ? { batchId: options.batch } : {}),
+            onStart: (id, resumed, total) => {
+              process.stderr.write(`${resumed ? 'Resuming' : 'Starting'} provisioning batch ${id} for ${total} clients.\n`);
+              progress = createProgress('provisioning', total);
+            },
+            onProgress: (t) => progress?.update(t.done),
+          },
+          { actor: cliActor() },
+        );
+        (progress as ReturnType<typeof createProgress> | null)?.stop();
+        process.stdout.write(`Batch ${batchId}: ${tally.succeeded} provisioned, ${tally.skipped} skipped, ${tally.failed} failed.\n`);
+        if (tally.failed > 0) process.exitCode = 1;
+      });
+    });
+}

@@ -1,0 +1,27 @@
+import { loadConfig } from '../config.ts';
+import { openApp, type App, type AppOptions } from '../app/context.ts';
+import type { Actor } from '../eventstore/port.ts';
+import { createLogger } from '../logger.ts';
+import { CliError } from './errors.ts';
+import { userInfo } from 'node:os';
+
+/** Runs a command against a freshly opened app and always closes it. */
+export async function withApp<T>(run: (app: App) => Promise<T>, options: AppOptions = {}): Promise<T> {
+  const config = loadConfig();
+  const app = await openApp(config, { logger: createLogger(config.logLevel, process.stderr as never), ...options });
+  try {
+    return await run(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** CLI actions are recorded with the operating-system user as the actor. */
+export function cliActor(): Actor {
+  const name = userInfo().username;
+  return { kind: 'cli', id: name, name };
+}
+
+export function fail(message: string): never {
+  throw new CliError(message);
+}

@@ -1,0 +1,37 @@
+import type { TempPasswordDelivery } from './events.ts';
+
+/** What checking a typed password against the login found; the hashing happens in the app. */
+export type PasswordMatch =
+  | { readonly kind: 'permanent_matched'; readonly rehash: string | null }
+  | { readonly kind: 'temporary_matched' }
+  | { readonly kind: 'no_match' };
+
+export interface LoginRules {
+  /** Failed attempts that burn a pending temporary password (the business's rule: 1). */
+  readonly tempPasswordMaxFailures: number;
+  /** Whether a permanent password keeps working while a temporary one is pending. */
+  readonly permanentWorksWhileTempPending: boolean;
+}
+
+export type CredentialCommand =
+  | { readonly type: 'AssignLogin'; readonly clientId: string; readonly userName: string }
+  | {
+      readonly type: 'IssueTempPassword';
+      readonly tempPasswordId: string;
+      readonly secretHash: string;
+      readonly expiresAt: string;
+      readonly delivery: TempPasswordDelivery;
+      readonly requestId?: string;
+    }
+  | { readonly type: 'RecordLoginAttempt'; readonly check: PasswordMatch; readonly rules: LoginRules; readonly now: string }
+  | { readonly type: 'RecordThrottledAttempt' }
+  | { readonly type: 'ChoosePermanentPassword'; readonly passwordHash: string; readonly sameAsTemporary: boolean }
+  | { readonly type: 'ChangePassword'; readonly passwordHash: string }
+  | { readonly type: 'RequestPasswordReset'; readonly requestId: string }
+  | { readonly type: 'IssueResetLink'; readonly tokenId: string; readonly secretHash: string; readonly expiresAt: string; readonly requestId: string }
+  | { readonly type: 'CompleteReset'; readonly tokenId: string; readonly secretMatches: boolean; readonly passwordHash: string; readonly now: string }
+  | { readonly type: 'DisableLogin'; readonly reason: string | null }
+  | { readonly type: 'EnableLogin' }
+  | { readonly type: 'RevokeSessions'; readonly by: 'staff' | 'client' }
+  | { readonly type: 'RequestCredentialsEmail'; readonly requestId: string; readonly batchId?: string }
+  | { readonly type: 'RequestUserNameReminder'; readonly requestId: string };

@@ -1,0 +1,157 @@
+import { ok, reject, type Rejection, type Result } from '../result.ts';
+import type { CredentialCommand, LoginRules, PasswordMatch } from './commands.ts';
+import type { CredentialEvent } from './events.ts';
+import type { CredentialState, Login } from './state.ts';
+
+export type CredentialRejectionCode =
+  | 'no_login'
+  | 'disabled'
+  | 'not_disabled'
+  | 'no_password_to_choose'
+  | 'same_as_temporary'
+  | 'invalid_reset_link';
+
+export type CredentialDecision = Result<CredentialEvent[], Rejection<CredentialRejectionCode>>;
+
+const noLogin = () => reject('no_login', 'This client has no login yet. Assign a user name first.');
+const loginDisabled = () => reject('disabled', 'This login is disabled. Enable it first.');
+
+export function decideCredential(command: CredentialCommand, state: CredentialState): CredentialDecision {
+  if (command.type === 'AssignLogin') return decideAssign(command.clientId, command.userName, state);
+  if (state.status === 'none') return noLogin();
+  const { login } = state;
+  const clientId = login.clientId;
+  switch (command.type) {
+    case 'IssueTempPassword': {
+      if (state.status === 'disabled') return loginDisabled();
+      const { type: _, ...issued } = command;
+      return ok([...supersedeTemp(login), { type: 'TempPasswordIssued', data: { clientId, ...issued } }]);
+    }
+    case 'RecordLoginAttempt':
+      return ok(decideLoginAttempt(state, command.check, command.rules, command.now));
+    case 'RecordThrottledAttempt':
+      return ok([{ type: 'LoginFailed', data: { clientId, reason: 'throttled' } }]);
+    case 'ChoosePermanentPassword':
+      if (state.status === 'disabled') return loginDisabled();
+      if (!login.mustChoose) return reject('no_password_to_choose', 'Your password is already set. Sign in again.');
+      if (command.sameAsTemporary) return reject('same_as_temporary', "Your new password can't be the temporary one.");
+      return ok([{ type: 'PermanentPasswordChosen', data: { clientId, passwordHash: command.passwordHash } }]);
+    case 'ChangePassword':
+      if (state.status === 'disabled') return loginDisabled();
+      return ok([...burnTemp(login, 'password_set'), { type: 'PasswordChanged', data: { clientId, passwordHash: command.passwordHash } }]);
+    case 'RequestPasswordReset':
+      if (state.status === 'disabled') return loginDisabled();
+      return ok([{ type: 'PasswordResetRequested', data: { clientId, requestId: command.requestId } }]);
+    case 'IssueResetLink': {
+      if (state.status === 'disabled') return loginDisabled();
+      const { type: _, ...link } = command;
+      return ok([{ type: 'PasswordResetLinkIssued', data: { clientId, ...link } }]);
+    }
+    case 'CompleteReset':
+      return decideCompleteReset(state, command);
+    case 'DisableLogin':
+      if (state.status === 'disabled') return ok([]);
+      return ok([...burnTemp(login, 'disabled'), { type: 'LoginDisabled', data: { clientId, reason: command.reason } }]);
+    case 'EnableLogin':
+      if (state.status === 'active') return ok([]);
+      return ok([{ type: 'LoginEnabled', data: { clientId } }]);
+    case 'RevokeSessions':
+      return ok([{ type: 'SessionsRevoked', data: { clientId, reason: command.by } }]);
+    case 'RequestCredentialsEmail': {
+      if (state.status === 'disabled') return loginDisabled();
+      const batch = command.batchId ? { batchId: command.batchId } : {};
+      return ok([{ type: 'CredentialsEmailRequested', data: { clientId, requestId: command.requestId, ...batch } }]);
+    }
+    case 'RequestUserNameReminder':
+      if (state.status === 'disabled') return loginDisabled();
+      return ok([{ type: 'UserNameReminderRequested', data: { clientId, requestId: command.requestId } }]);
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+function decideAssign(clientId: string, userName: string, state: CredentialState): CredentialDecision {
+  if (state.status === 'none') return ok([{ type: 'LoginAssigned', data: { clientId, userName } }]);
+  if (state.login.userName === userName) return ok([]);
+  return ok([{ type: 'LoginRenamed', data: { clientId, from: state.login.userName, to: userName } }]);
+}
+
+/**
+ * The business's rule: a temporary password works once. A correct one is consumed by the
+ * login it opens; a wrong attempt burns it (after `tempPasswordMaxFailures`); an expired one is
+ * burned when tried. Every failure looks the same to the client; the reason is for auditors.
+ */
+function decideLoginAttempt(
+  state: Exclude<CredentialState, { status: 'none' }>,
+  check: PasswordMatch,
+  rules: LoginRules,
+  now: string,
+): CredentialEvent[] {
+  const { login } = state;
+  const clientId = login.clientId;
+  const failed = (reason: Extract<CredentialEvent, { type: 'LoginFailed' }>['data']['reason']): CredentialEvent => ({
+    type: 'LoginFailed',
+    data: { clientId, reason },
+  });
+  if (state.status === 'disabled') return [failed('disabled')];
+
+  const temp = login.temp;
+  const tempExpired = temp !== null && Date.parse(temp.expiresAt) <= Date.parse(now);
+  if (tempExpired && check.kind !== 'permanent_matched') {
+    return [...burnTemp(login, 'expired'), failed('temporary_expired')];
+  }
+  switch (check.kind) {
+    case 'temporary_matched':
+      if (!temp) return [failed('temporary_burned')];
+      return [
+        { type: 'TempPasswordConsumed', data: { clientId, tempPasswordId: temp.id } },
+        { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } },
+      ];
+    case 'permanent_matched':
+      if (temp && !rules.permanentWorksWhileTempPending) return failAttempt(login, rules, failed('wrong_password'));
+      return [
+        ...(check.rehash ? [{ type: 'PasswordRehashed', data: { clientId, passwordHash: check.rehash } } as const] : []),
+        { type: 'LoginSucceeded', data: { clientId, method: 'password' } },
+      ];
+    case 'no_match':
+      if (!temp && login.passwordHash === null) return [failed('no_password')];
+      return failAttempt(login, rules, failed('wrong_password'));
+  }
+}
+
+function failAttempt(login: Login, rules: LoginRules, failure: CredentialEvent): CredentialEvent[] {
+  const temp = login.temp;
+  const burns = temp !== null && temp.failures + 1 >= rules.tempPasswordMaxFailures;
+  return [failure, ...(burns ? burnTemp(login, 'failed_attempt') : [])];
+}
+
+function decideCompleteReset(
+  state: Exclude<CredentialState, { status: 'none' }>,
+  command: Extract<CredentialCommand, { type: 'CompleteReset' }>,
+): CredentialDecision {
+  const { login } = state;
+  const link = login.reset;
+  const valid =
+    state.status === 'active' &&
+    link !== null &&
+    link.tokenId === command.tokenId &&
+    command.secretMatches &&
+    Date.parse(link.expiresAt) > Date.parse(command.now);
+  if (!valid) return reject('invalid_reset_link', 'This link has expired or was already used. Ask for a new one.');
+  return ok([
+    ...burnTemp(login, 'password_set'),
+    { type: 'PasswordResetCompleted', data: { clientId: login.clientId, tokenId: command.tokenId, passwordHash: command.passwordHash } },
+  ]);
+}
+
+function supersedeTemp(login: Login): CredentialEvent[] {
+  return burnTemp(login, 'superseded');
+}
+
+function burnTemp(login: Login, reason: Extract<CredentialEvent, { type: 'TempPasswordBurned' }>['data']['reason']): CredentialEvent[] {
+  return login.temp
+    ? [{ type: 'TempPasswordBurned', data: { clientId: login.clientId, tempPasswordId: login.temp.id, reason } }]
+    : [];
+}

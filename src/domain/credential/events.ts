@@ -1,0 +1,71 @@
+/**
+ * The login lifecycle of one client, stream `credential-<clientId>`. Events hold peppered
+ * hashes and ids only: never a password, temporary password or reset token.
+ */
+
+export type TempPasswordBurnReason = 'failed_attempt' | 'expired' | 'superseded' | 'password_set' | 'disabled';
+export type LoginFailureReason = 'wrong_password' | 'temporary_expired' | 'temporary_burned' | 'no_password' | 'disabled' | 'throttled';
+export type TempPasswordDelivery = 'shown_to_staff' | 'email';
+
+export type CredentialEvent =
+  | { readonly type: 'LoginAssigned'; readonly data: { readonly clientId: string; readonly userName: string } }
+  | { readonly type: 'LoginRenamed'; readonly data: { readonly clientId: string; readonly from: string; readonly to: string } }
+  | {
+      readonly type: 'TempPasswordIssued';
+      readonly data: {
+        readonly clientId: string;
+        readonly tempPasswordId: string;
+        /** HMAC-SHA256 of the generated secret under the server's pepper. */
+        readonly secretHash: string;
+        readonly expiresAt: string;
+        readonly delivery: TempPasswordDelivery;
+        /** The mail request this was minted for, when it was emailed. */
+        readonly requestId?: string;
+      };
+    }
+  | { readonly type: 'TempPasswordConsumed'; readonly data: { readonly clientId: string; readonly tempPasswordId: string } }
+  | {
+      readonly type: 'TempPasswordBurned';
+      readonly data: { readonly clientId: string; readonly tempPasswordId: string; readonly reason: TempPasswordBurnReason };
+    }
+  | { readonly type: 'PermanentPasswordChosen'; readonly data: { readonly clientId: string; readonly passwordHash: string } }
+  | { readonly type: 'PasswordChanged'; readonly data: { readonly clientId: string; readonly passwordHash: string } }
+  | { readonly type: 'PasswordRehashed'; readonly data: { readonly clientId: string; readonly passwordHash: string } }
+  | {
+      readonly type: 'LoginSucceeded';
+      readonly data: { readonly clientId: string; readonly method: 'password' | 'temporary' };
+    }
+  | { readonly type: 'LoginFailed'; readonly data: { readonly clientId: string; readonly reason: LoginFailureReason } }
+  | { readonly type: 'PasswordResetRequested'; readonly data: { readonly clientId: string; readonly requestId: string } }
+  | {
+      readonly type: 'PasswordResetLinkIssued';
+      readonly data: {
+        readonly clientId: string;
+        readonly tokenId: string;
+        readonly secretHash: string;
+        readonly expiresAt: string;
+        readonly requestId: string;
+      };
+    }
+  | {
+      readonly type: 'PasswordResetCompleted';
+      readonly data: { readonly clientId: string; readonly tokenId: string; readonly passwordHash: string };
+    }
+  | { readonly type: 'LoginDisabled'; readonly data: { readonly clientId: string; readonly reason: string | null } }
+  | { readonly type: 'LoginEnabled'; readonly data: { readonly clientId: string } }
+  | { readonly type: 'SessionsRevoked'; readonly data: { readonly clientId: string; readonly reason: 'staff' | 'client' } }
+  | { readonly type: 'CredentialsEmailRequested'; readonly data: { readonly clientId: string; readonly requestId: string; readonly batchId?: string } }
+  | { readonly type: 'UserNameReminderRequested'; readonly data: { readonly clientId: string; readonly requestId: string } };
+
+export type CredentialEventType = CredentialEvent['type'];
+
+export const credentialStream = (clientId: string): string => `credential-${clientId}`;
+
+/** Events after which every earlier session must end. */
+export const sessionEndingEvents: ReadonlySet<CredentialEventType> = new Set([
+  'PermanentPasswordChosen',
+  'PasswordChanged',
+  'PasswordResetCompleted',
+  'LoginDisabled',
+  'SessionsRevoked',
+]);

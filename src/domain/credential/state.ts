@@ -1,0 +1,110 @@
+import type { CredentialEvent } from './events.ts';
+
+export interface PendingTempPassword {
+  readonly id: string;
+  readonly secretHash: string;
+  readonly expiresAt: string;
+  readonly failures: number;
+}
+
+export interface PendingResetLink {
+  readonly tokenId: string;
+  readonly secretHash: string;
+  readonly expiresAt: string;
+}
+
+export interface Login {
+  readonly clientId: string;
+  readonly userName: string;
+  readonly passwordHash: string | null;
+  readonly temp: PendingTempPassword | null;
+  /** Set by a temporary-password login: the client must choose a password, and not this one. */
+  readonly mustChoose: { readonly tempSecretHash: string } | null;
+  readonly reset: PendingResetLink | null;
+  /** Sessions carry the version they were issued at; anything older is revoked. */
+  readonly sessionVersion: number;
+  readonly consecutiveFailures: number;
+  readonly lastFailureAt: string | null;
+  readonly lastLoginAt: string | null;
+}
+
+export type CredentialState =
+  | { readonly status: 'none' }
+  | { readonly status: 'active'; readonly login: Login }
+  | { readonly status: 'disabled'; readonly login: Login };
+
+export const initialCredentialState: CredentialState = { status: 'none' };
+
+/** `at` is the event's decision time from its metadata: evolve reads no clock either. */
+export function evolveCredential(state: CredentialState, event: CredentialEvent, at: string): CredentialState {
+  if (event.type === 'LoginAssigned') {
+    return { status: 'active', login: newLogin(event.data.clientId, event.data.userName) };
+  }
+  if (state.status === 'none') return state;
+  const login = evolveLogin(state.login, event, at);
+  switch (event.type) {
+    case 'LoginDisabled':
+      return { status: 'disabled', login };
+    case 'LoginEnabled':
+      return { status: 'active', login };
+    default:
+      return { ...state, login };
+  }
+}
+
+function newLogin(clientId: string, userName: string): Login {
+  return {
+    clientId,
+    userName,
+    passwordHash: null,
+    temp: null,
+    mustChoose: null,
+    reset: null,
+    sessionVersion: 0,
+    consecutiveFailures: 0,
+    lastFailureAt: null,
+    lastLoginAt: null,
+  };
+}
+
+function evolveLogin(login: Login, event: CredentialEvent, at: string): Login {
+  const nextSessions = { sessionVersion: login.sessionVersion + 1 };
+  switch (event.type) {
+    case 'LoginAssigned':
+      return login;
+    case 'LoginRenamed':
+      return { ...login, userName: event.data.to };
+    case 'TempPasswordIssued':
+      return { ...login, temp: { id: event.data.tempPasswordId, secretHash: event.data.secretHash, expiresAt: event.data.expiresAt, failures: 0 } };
+    case 'TempPasswordConsumed':
+      return login.temp ? { ...login, temp: null, mustChoose: { tempSecretHash: login.temp.secretHash } } : login;
+    case 'TempPasswordBurned':
+      return login.temp?.id === event.data.tempPasswordId ? { ...login, temp: null } : login;
+    case 'PermanentPasswordChosen':
+    case 'PasswordChanged':
+      return { ...login, ...nextSessions, passwordHash: event.data.passwordHash, mustChoose: null, reset: null };
+    case 'PasswordResetCompleted':
+      return { ...login, ...nextSessions, passwordHash: event.data.passwordHash, mustChoose: null, reset: null, consecutiveFailures: 0 };
+    case 'PasswordRehashed':
+      return { ...login, passwordHash: event.data.passwordHash };
+    case 'LoginSucceeded':
+      return { ...login, consecutiveFailures: 0, lastFailureAt: null, lastLoginAt: at };
+    case 'LoginFailed':
+      return event.data.reason === 'throttled' ? login : countFailure(login, at);
+    case 'PasswordResetLinkIssued':
+      return { ...login, reset: { tokenId: event.data.tokenId, secretHash: event.data.secretHash, expiresAt: event.data.expiresAt } };
+    case 'LoginDisabled':
+    case 'SessionsRevoked':
+      return { ...login, ...nextSessions, mustChoose: null };
+    case 'LoginEnabled':
+    case 'PasswordResetRequested':
+    case 'CredentialsEmailRequested':
+    case 'UserNameReminderRequested':
+      return login;
+  }
+}
+
+function countFailure(login: Login, at: string): Login {
+  const temp = login.temp ? { ...login.temp, failures: login.temp.failures + 1 } : null;
+  return { ...login, temp, consecutiveFailures: login.consecutiveFailures + 1, lastFailureAt: at };
+}

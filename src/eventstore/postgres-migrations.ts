@@ -1,0 +1,140 @@
+/**
+ * The PostgreSQL event store's schema, as ordered migrations: version n is `postgresMigrations[n - 1]`.
+ * Each runs once, in a transaction, with `search_path` set to the store's schema, so every name
+ * below lands in (and functions stay bound to) that schema. Append only: never edit a shipped entry.
+ */
+export const postgresMigrations: readonly string[] = [
+  // 1. The log. data and metadata are TEXT, not jsonb: the hash chain covers the exact bytes.
+  `
+  CREATE TABLE events (
+    position  bigint  PRIMARY KEY,
+    id        text    NOT NULL UNIQUE,
+    stream    text    NOT NULL,
+    revision  integer NOT NULL,
+    type      text    NOT NULL,
+    data      text    NOT NULL,
+    metadata  text    NOT NULL,
+    prev_hash text    NOT NULL,
+    hash      text    NOT NULL,
+    UNIQUE (stream, revision)
+  );
+  `,
+
+  // 2. The chain link, byte for byte the encoding of chain.ts computeChainHash. JavaScript counts
+  //    a part's length in UTF-16 code units, so characters beyond the BMP count twice here too.
+  `
+  CREATE FUNCTION latchkey_utf16_length(value text) RETURNS integer
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS $$
+    SELECT CASE
+      WHEN octet_length(value) = char_length(value) THEN char_length(value)
+      ELSE char_length(value) + char_length(regexp_replace(value, '[^\\U00010000-\\U0010FFFF]', '', 'g'))
+    END
+  $$;
+
+  CREATE FUNCTION latchkey_chain_part(part text) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path FROM CURRENT
+  AS $$ SELECT E'\\n' || latchkey_utf16_length(part) || ':' || part $$;
+
+  CREATE FUNCTION latchkey_chain_hash(
+    prev_hash text, position bigint, id text, stream text, revision integer, type text, data text, metadata text
+  ) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  SET search_path FROM CURRENT
+  AS $$
+    SELECT encode(sha256(convert_to(
+      prev_hash || latchkey_chain_part(position::text) || latchkey_chain_part(id) || latchkey_chain_part(stream)
+        || latchkey_chain_part(revision::text) || latchkey_chain_part(type) || latchkey_chain_part(data)
+        || latchkey_chain_part(metadata),
+      'UTF8')), 'hex')
+  $$;
+  `,
+
+  // 3. The one way in. The advisory lock is taken before the position is drawn and held until
+  //    commit, so positions commit in order and a reader never skips one committed late.
+  //    SQLSTATE LK001: wrong expected revision (DETAIL: the actual revision or no_stream).
+  //    SQLSTATE LK002: an event id already stored elsewhere or differently (DETAIL: the id).
+  `
+  CREATE FUNCTION latchkey_confirm_idempotent_append(p_stream text, p_ids text[], p_types text[])
+  RETURNS TABLE (next_revision integer, last_position bigint)
+  LANGUAGE plpgsql STABLE
+  SET search_path FROM CURRENT
+  AS $$
+  DECLARE
+    v_first events;
+    v_row events;
+  BEGIN
+    SELECT * INTO v_first FROM events WHERE id = p_ids[1];
+    FOR i IN 1 .. cardinality(p_ids) LOOP
+      SELECT * INTO v_row FROM events WHERE stream = p_stream AND revision = v_first.revision + i - 1;
+      IF NOT FOUND OR v_row.id <> p_ids[i] OR v_row.type <> p_types[i] THEN
+        RAISE EXCEPTION 'event % already exists and does not match the append to %', p_ids[i], p_stream
+          USING ERRCODE = 'LK002', DETAIL = p_ids[i];
+      END IF;
+    END LOOP;
+    RETURN QUERY SELECT v_row.revision, v_row.position;
+  END
+  $$;
+
+  CREATE FUNCTION latchkey_check_expected_revision(p_stream text, p_expected text, p_current integer) RETURNS void
+  LANGUAGE plpgsql IMMUTABLE
+  AS $$
+  BEGIN
+    IF p_expected = 'any'
+      OR (p_expected = 'no_stream' AND p_current IS NULL)
+      OR (p_expected = 'exists' AND p_current IS NOT NULL)
+      OR p_expected = p_current::text THEN
+      RETURN;
+    END IF;
+    RAISE EXCEPTION 'stream %: expected revision %, found %', p_stream, p_expected, coalesce(p_current::text, 'no_stream')
+      USING ERRCODE = 'LK001', DETAIL = coalesce(p_current::text, 'no_stream');
+  END
+  $$;
+
+  CREATE FUNCTION latchkey_append(
+    p_stream text, p_expected text, p_ids text[], p_types text[], p_data text[], p_metadata text[]
+  ) RETURNS TABLE (next_revision integer, last_position bigint)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path FROM CURRENT
+  AS $$
+  DECLARE
+    v_current integer;
+    v_duplicate text;
+    v_position bigint;
+    v_prev_hash text;
+    v_hash text;
+    v_revision integer;
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('latchkey:append:' || current_schema(), 0));
+    IF cardinality(p_ids) > 0 AND EXISTS (SELECT 1 FROM events WHERE id = p_ids[1]) THEN
+      RETURN QUERY SELECT * FROM latchkey_confirm_idempotent_append(p_stream, p_ids, p_types);
+      RETURN;
+    END IF;
+    SELECT max(revision) INTO v_current FROM events WHERE stream = p_stream;
+    PERFORM latchkey_check_expected_revision(p_stream, p_expected, v_current);
+    SELECT id INTO v_duplicate FROM events WHERE id = ANY (p_ids) LIMIT 1;
+    IF FOUND THEN
+      RAISE EXCEPTION 'event % already exists and does not match the append to %', v_duplicate, p_stream
+        USING ERRCODE = 'LK002', DETAIL = v_duplicate;
+    END IF;
+    SELECT position, hash INTO v_position, v_prev_hash FROM events ORDER BY position DESC LIMIT 1;
+    v_position := coalesce(v_position, 0);
+    v_prev_hash := coalesce(v_prev_hash, '');
+    v_revision := coalesce(v_current, -1);
+    FOR i IN 1 .. coalesce(cardinality(p_ids), 0) LOOP
+      v_position := v_position + 1;
+      v_revision := v_revision + 1;
+      v_hash := latchkey_chain_hash(v_prev_hash, v_position, p_ids[i], p_stream, v_revision, p_types[i], p_data[i], p_metadata[i]);
+      INSERT INTO events (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+      VALUES (v_position, p_ids[i], p_stream, v_revision, p_types[i], p_data[i], p_metadata[i], v_prev_hash, v_hash);
+      v_prev_hash := v_hash;
+    END LOOP;
+    IF cardinality(p_ids) > 0 THEN
+      PERFORM pg_notify('latchkey_events_appended', current_schema());
+    END IF;
+    RETURN QUERY SELECT v_revision, v_position;
+  END
+  $$;
+  `,
+];

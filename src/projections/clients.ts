@@ -1,0 +1,115 @@
+import type Database from 'better-sqlite3';
+import type { ClientDetails, ClientEvent } from '../domain/client.ts';
+import { escapeLike, foldForSearch, type Projection } from './projection.ts';
+
+export interface ClientView {
+  readonly clientId: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string | null;
+  readonly altEmail: string | null;
+  readonly active: boolean;
+  readonly archived: boolean;
+}
+
+interface ClientRow {
+  client_id: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  alt_email: string | null;
+  active: number;
+  archived: number;
+}
+
+export const clientsProjection: Projection = {
+  name: 'clients',
+  schema: `
+    CREATE TABLE IF NOT EXISTS clients (
+      client_id   TEXT PRIMARY KEY,
+      first_name  TEXT NOT NULL,
+      last_name   TEXT NOT NULL,
+      email       TEXT,
+      alt_email   TEXT,
+      active      INTEGER NOT NULL,
+      archived    INTEGER NOT NULL DEFAULT 0,
+      search_text TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS clients_email ON clients (email);`,
+  tables: [{ name: 'clients', orderBy: 'client_id' }],
+  bind(db) {
+    const insert = db.prepare(`INSERT INTO clients (client_id, first_name, last_name, email, alt_email, active, search_text)
+      VALUES (@clientId, @firstName, @lastName, @email, @altEmail, @active, @searchText)`);
+    const select = db.prepare('SELECT * FROM clients WHERE client_id = ?');
+    const update = db.prepare(`UPDATE clients SET first_name = @firstName, last_name = @lastName, email = @email,
+      alt_email = @altEmail, active = @active, search_text = @searchText WHERE client_id = @clientId`);
+    const archive = db.prepare('UPDATE clients SET archived = 1 WHERE client_id = ?');
+    const toParams = (clientId: string, d: ClientDetails) => ({ clientId, ...d, active: d.active ? 1 : 0, searchText: searchText(d) });
+    return (recorded) => {
+      const event = recorded as unknown as ClientEvent;
+      switch (event.type) {
+        case 'ClientRegistered': {
+          const { clientId, ...details } = event.data;
+          insert.run(toParams(clientId, details));
+          return;
+        }
+        case 'ClientDetailsChanged': {
+          const row = select.get(event.data.clientId) as ClientRow | undefined;
+          if (row) update.run(toParams(row.client_id, { ...toView(row), ...event.data.changes }));
+          return;
+        }
+        case 'ClientArchived':
+          archive.run(event.data.clientId);
+      }
+    };
+  },
+};
+
+function searchText(d: Pick<ClientDetails, 'firstName' | 'lastName' | 'email'>): string {
+  return foldForSearch(`${d.firstName} ${d.lastName} ${d.email ?? ''}`);
+}
+
+function toView(row: ClientRow): ClientView {
+  return {
+    clientId: row.client_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    altEmail: row.alt_email,
+    active: row.active === 1,
+    archived: row.archived === 1,
+  };
+}
+
+export function createClientQueries(db: Database.Database) {
+  const byId = db.prepare('SELECT * FROM clients WHERE client_id = ?');
+  const byEmail = db.prepare('SELECT * FROM clients WHERE email = ? AND archived = 0 ORDER BY client_id');
+  const searches = new Map<number, Database.Statement>();
+  const searchStatement = (wordCount: number) => {
+    let statement = searches.get(wordCount);
+    if (!statement) {
+      const clauses = Array.from({ length: wordCount }, () => `search_text LIKE ? ESCAPE '\\'`).join(' AND ');
+      statement = db.prepare(`SELECT * FROM clients WHERE archived = 0 AND ${clauses} ORDER BY last_name, first_name, client_id LIMIT ?`);
+      searches.set(wordCount, statement);
+    }
+    return statement;
+  };
+  const all = db.prepare('SELECT * FROM clients WHERE archived = 0 ORDER BY client_id');
+  return {
+    getClient: (clientId: string): ClientView | null => {
+      const row = byId.get(clientId) as ClientRow | undefined;
+      return row ? toView(row) : null;
+    },
+    findClientsByEmail: (email: string): ClientView[] => (byEmail.all(email.trim().toLowerCase()) as ClientRow[]).map(toView),
+    /** Like a search box: every word typed must appear somewhere in the name or email. */
+    searchClients(text: string, limit = 20): ClientView[] {
+      const words = [...new Set(foldForSearch(text).split(/\s+/).filter(Boolean))].slice(0, 8);
+      if (words.length === 0) return [];
+      const patterns = words.map((word) => `%${escapeLike(word)}%`);
+      return (searchStatement(words.length).all(...patterns, limit) as ClientRow[]).map(toView);
+    },
+    listClients: (): ClientView[] => (all.all() as ClientRow[]).map(toView),
+  };
+}
+
+export type ClientQueries = ReturnType<typeof createClientQueries>;

@@ -1,0 +1,169 @@
+import type Database from 'better-sqlite3';
+import type { CredentialEvent, TempPasswordBurnReason } from '../domain/credential/events.ts';
+import type { Projection } from './projection.ts';
+
+export type TempOutcome = 'consumed' | `burned_${TempPasswordBurnReason}`;
+export type EmailState = 'requested' | 'sent' | 'delivered' | 'failed' | 'bounced' | 'complained';
+
+/** What staff may see about a login. It has no field that could hold a hash or a secret. */
+export interface CredentialView {
+  readonly clientId: string;
+  readonly userName: string;
+  readonly disabled: boolean;
+  readonly hasPassword: boolean;
+  readonly mustChoosePassword: boolean;
+  readonly tempExpiresAt: string | null;
+  readonly tempOutcome: TempOutcome | null;
+  readonly tempOutcomeAt: string | null;
+  readonly resetExpiresAt: string | null;
+  readonly sessionVersion: number;
+  readonly lastLoginAt: string | null;
+  readonly lastEmailAt: string | null;
+  readonly lastEmailState: EmailState | null;
+  readonly consecutiveFailures: number;
+  readonly lastFailureAt: string | null;
+}
+
+interface CredentialRow {
+  client_id: string;
+  user_name: string;
+  disabled: number;
+  has_password: number;
+  must_choose: number;
+  temp_expires_at: string | null;
+  temp_outcome: TempOutcome | null;
+  temp_outcome_at: string | null;
+  reset_token_id: string | null;
+  reset_expires_at: string | null;
+  session_version: number;
+  last_login_at: string | null;
+  last_email_at: string | null;
+  last_email_state: EmailState | null;
+  consecutive_failures: number;
+  last_failure_at: string | null;
+}
+
+export const credentialsProjection: Projection = {
+  name: 'credentials',
+  schema: `
+    CREATE TABLE IF NOT EXISTS credentials (
+      client_id            TEXT PRIMARY KEY,
+      user_name            TEXT NOT NULL UNIQUE,
+      disabled             INTEGER NOT NULL DEFAULT 0,
+      has_password         INTEGER NOT NULL DEFAULT 0,
+      must_choose          INTEGER NOT NULL DEFAULT 0,
+      temp_expires_at      TEXT,
+      temp_outcome         TEXT,
+      temp_outcome_at      TEXT,
+      reset_token_id       TEXT UNIQUE,
+      reset_expires_at     TEXT,
+      session_version      INTEGER NOT NULL DEFAULT 0,
+      last_login_at        TEXT,
+      last_email_at        TEXT,
+      last_email_state     TEXT,
+      consecutive_failures INTEGER NOT NULL DEFAULT 0,
+      last_failure_at      TEXT
+    );`,
+  tables: [{ name: 'credentials', orderBy: 'client_id' }],
+  bind(db) {
+    const insert = db.prepare('INSERT INTO credentials (client_id, user_name) VALUES (?, ?)');
+    const set = (assignments: string) => db.prepare(`UPDATE credentials SET ${assignments} WHERE client_id = @clientId`);
+    const updates = {
+      rename: set('user_name = @to'),
+      tempIssued: set('temp_expires_at = @expiresAt, temp_outcome = NULL, temp_outcome_at = NULL'),
+      tempEnded: set('temp_expires_at = NULL, temp_outcome = @outcome, temp_outcome_at = @at'),
+      mustChoose: set('must_choose = 1'),
+      passwordSet: set('has_password = 1, must_choose = 0, reset_token_id = NULL, reset_expires_at = NULL, session_version = session_version + 1'),
+      resetCompleted: set(`has_password = 1, must_choose = 0, reset_token_id = NULL, reset_expires_at = NULL,
+        session_version = session_version + 1, consecutive_failures = 0`),
+      succeeded: set('last_login_at = @at, consecutive_failures = 0, last_failure_at = NULL'),
+      failed: set('consecutive_failures = consecutive_failures + 1, last_failure_at = @at'),
+      resetLink: set('reset_token_id = @tokenId, reset_expires_at = @expiresAt'),
+      disabled: set('disabled = 1, must_choose = 0, session_version = session_version + 1'),
+      enabled: set('disabled = 0'),
+      revoked: set('must_choose = 0, session_version = session_version + 1'),
+      emailRequested: set(`last_email_at = @at, last_email_state = 'requested'`),
+    };
+    return (recorded) => {
+      const event = recorded as unknown as CredentialEvent;
+      const at = recorded.metadata.at;
+      const clientId = (event.data as { clientId: string }).clientId;
+      switch (event.type) {
+        case 'LoginAssigned':
+          return void insert.run(clientId, event.data.userName);
+        case 'LoginRenamed':
+          return void updates.rename.run({ clientId, to: event.data.to });
+        case 'TempPasswordIssued':
+          return void updates.tempIssued.run({ clientId, expiresAt: event.data.expiresAt });
+        case 'TempPasswordConsumed':
+          updates.tempEnded.run({ clientId, outcome: 'consumed', at });
+          return void updates.mustChoose.run({ clientId });
+        case 'TempPasswordBurned':
+          return void updates.tempEnded.run({ clientId, outcome: `burned_${event.data.reason}`, at });
+        case 'PermanentPasswordChosen':
+        case 'PasswordChanged':
+          return void updates.passwordSet.run({ clientId });
+        case 'PasswordResetCompleted':
+          return void updates.resetCompleted.run({ clientId });
+        case 'LoginSucceeded':
+          return void updates.succeeded.run({ clientId, at });
+        case 'LoginFailed':
+          return event.data.reason === 'throttled' ? undefined : void updates.failed.run({ clientId, at });
+        case 'PasswordResetLinkIssued':
+          return void updates.resetLink.run({ clientId, tokenId: event.data.tokenId, expiresAt: event.data.expiresAt });
+        case 'LoginDisabled':
+          return void updates.disabled.run({ clientId });
+        case 'LoginEnabled':
+          return void updates.enabled.run({ clientId });
+        case 'SessionsRevoked':
+          return void updates.revoked.run({ clientId });
+        case 'CredentialsEmailRequested':
+          return void updates.emailRequested.run({ clientId, at });
+      }
+    };
+  },
+};
+
+function toView(row: CredentialRow): CredentialView {
+  return {
+    clientId: row.client_id,
+    userName: row.user_name,
+    disabled: row.disabled === 1,
+    hasPassword: row.has_password === 1,
+    mustChoosePassword: row.must_choose === 1,
+    tempExpiresAt: row.temp_expires_at,
+    tempOutcome: row.temp_outcome,
+    tempOutcomeAt: row.temp_outcome_at,
+    resetExpiresAt: row.reset_expires_at,
+    sessionVersion: row.session_version,
+    lastLoginAt: row.last_login_at,
+    lastEmailAt: row.last_email_at,
+    lastEmailState: row.last_email_state,
+    consecutiveFailures: row.consecutive_failures,
+    lastFailureAt: row.last_failure_at,
+  };
+}
+
+export function createCredentialQueries(db: Database.Database) {
+  const byClient = db.prepare('SELECT * FROM credentials WHERE client_id = ?');
+  const byUserName = db.prepare('SELECT client_id FROM credentials WHERE user_name = ?');
+  const byResetToken = db.prepare('SELECT client_id FROM credentials WHERE reset_token_id = ?');
+  const clientsWithoutLogin = db.prepare(`SELECT c.client_id, c.email FROM clients c LEFT JOIN credentials k USING (client_id)
+    WHERE k.client_id IS NULL AND c.archived = 0 ORDER BY c.client_id`);
+  const all = db.prepare('SELECT * FROM credentials ORDER BY client_id');
+  return {
+    getCredential: (clientId: string): CredentialView | null => {
+      const row = byClient.get(clientId) as CredentialRow | undefined;
+      return row ? toView(row) : null;
+    },
+    findClientIdByUserName: (userName: string): string | null =>
+      (byUserName.get(userName) as { client_id: string } | undefined)?.client_id ?? null,
+    findClientIdByResetToken: (tokenId: string): string | null =>
+      (byResetToken.get(tokenId) as { client_id: string } | undefined)?.client_id ?? null,
+    listClientsWithoutLogin: (): { clientId: string; email: string | null }[] =>
+      (clientsWithoutLogin.all() as { client_id: string; email: string | null }[]).map((r) => ({ clientId: r.client_id, email: r.email })),
+    listCredentials: (): CredentialView[] => (all.all() as CredentialRow[]).map(toView),
+  };
+}
+
+export type CredentialQueries = ReturnType<typeof createCredentialQueries>;

@@ -1,0 +1,23 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '../eventstore/port.ts';
+
+/**
+ * A read model: its tables, and an `apply` bound to one database. Projections never decide
+ * anything the event store can enforce; they serve pages, cards and searches.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly schema: string;
+  /** Tables compared by `audit rebuild --check`, each with its ordering key. */
+  readonly tables: readonly { readonly name: string; readonly orderBy: string }[];
+  bind(db: Database.Database): (event: RecordedEvent) => void;
+}
+
+/** Folds text for searching: accents and case do not matter ("zoe" finds "Zoë"). */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim();
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import type { EventStore, RecordedEvent } from '../eventstore/port.ts';
+import { subscribe, type Subscription } from '../eventstore/subscription.ts';
+import { batchesProjection, createBatchQueries } from './batches.ts';
+import { clientsProjection, createClientQueries } from './clients.ts';
+import { createCredentialQueries, credentialsProjection } from './credentials.ts';
+import type { Projection } from './projection.ts';
+import { createTimelineQueries, timelineProjection } from './timeline.ts';
+
+export const coreProjections: readonly Projection[] = [clientsProjection, credentialsProjection, timelineProjection, batchesProjection];
+
+export interface ReadModels {
+  readonly db: Database.Database;
+  readonly projections: readonly Projection[];
+  readonly clients: ReturnType<typeof createClientQueries>;
+  readonly credentials: ReturnType<typeof createCredentialQueries>;
+  readonly timeline: ReturnType<typeof createTimelineQueries>;
+  readonly batches: ReturnType<typeof createBatchQueries>;
+  checkpoint(): string | null;
+  /** Applies a batch and moves the checkpoint in one transaction: a crash keeps both or neither. */
+  apply(events: readonly RecordedEvent[]): void;
+  close(): void;
+}
+
+/**
+ * Read models live in a local SQLite database (a file, or memory) fed from the log. They are a
+ * cache: deleting the file is harmless, it is rebuilt on the next start.
+ */
+export function openReadModels(file: string, projections: readonly Projection[] = coreProjections): ReadModels {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 10000');
+  db.exec('CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL)');
+  for (const projection of projections) db.exec(projection.schema);
+  const appliers = projections.map((projection) => projection.bind(db));
+  const readCheckpoint = db.prepare('SELECT position FROM checkpoint WHERE id = 1');
+  const writeCheckpoint = db.prepare('INSERT INTO checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position');
+  const applyBatch = db.transaction((events: readonly RecordedEvent[]) => {
+    for (const event of events) for (const apply of appliers) apply(event);
+    writeCheckpoint.run(events[events.length - 1]!.position);
+  });
+  return {
+    db,
+    projections,
+    clients: createClientQueries(db),
+    credentials: createCredentialQueries(db),
+    timeline: createTimelineQueries(db),
+    batches: createBatchQueries(db),
+    checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
+    apply(events) {
+      if (events.length > 0) applyBatch(events);
+    },
+    close: () => db.close(),
+  };
+}
+
+export function runProjections(
+  store: EventStore,
+  readModels: ReadModels,
+  options: { pollIntervalMs?: number; onError?: (error: unknown) => void } = {},
+): Subscription {
+  return subscribe(store, {
+    after: readModels.checkpoint(),
+    batchSize: 2_000,
+    handle: (events) => readModels.apply(events),
+    ...options,
+  });
+}
