@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import type { CredentialCommand, LoginRules } from '../../src/domain/credential/commands.ts';
+import { decideCredential } from '../../src/domain/credential/decide.ts';
+import type { CredentialEvent } from '../../src/domain/credential/events.ts';
+import { evolveCredential, initialCredentialState } from '../../src/domain/credential/state.ts';
+import { loginThrottledUntil, defaultThrottlePolicy } from '../../src/domain/credential/throttle.ts';
+
+const at = '2026-03-03T14:00:00.000Z';
+const later = '2026-03-03T15:00:00.000Z';
+const afterExpiry = '2026-03-11T14:00:00.000Z';
+const clientId = 'C1';
+const rules: LoginRules = { tempPasswordMaxFailures: 1, permanentWorksWhileTempPending: true };
+
+/** given(events).when(command).then(events) — the decider's tests read as its rules. */
+function given(...events: CredentialEvent[]) {
+  const state = events.reduce((s, e) => evolveCredential(s, e, at), initialCredentialState);
+  return {
+    state,
+    when: (command: CredentialCommand) => {
+      const decision = decideCredential(command, state);
+      return {
+        then: (expected: CredentialEvent[]) => expect(decision).toEqual({ ok: true, value: expected }),
+        thenRejects: (code: string) => expect(decision).toMatchObject({ ok: false, error: { code } }),
+      };
+    },
+  };
+}
+
+const assigned: CredentialEvent = { type: 'LoginAssigned', data: { clientId, userName: 'olivia@example.com' } };
+const tempIssued = (id = 'T1', expiresAt = '2026-03-10T14:00:00.000Z'): CredentialEvent => ({
+  type: 'TempPasswordIssued',
+  data: { clientId, tempPasswordId: id, secretHash: `hash-${id}`, expiresAt, delivery: 'email' },
+});
+const consumed: CredentialEvent = { type: 'TempPasswordConsumed', data: { clientId, tempPasswordId: 'T1' } };
+const chosen: CredentialEvent = { type: 'PermanentPasswordChosen', data: { clientId, passwordHash: 'scrypt-1' } };
+const attempt = (check: Extract<CredentialCommand, { type: 'RecordLoginAttempt' }>['check'], now = later, r = rules): CredentialCommand => ({
+  type: 'RecordLoginAttempt',
+  check,
+  rules: r,
+  now,
+});
+const failed = (reason: Extract<CredentialEvent, { type: 'LoginFailed' }>['data']['reason']): CredentialEvent => ({
+  type: 'LoginFailed',
+  data: { clientId, reason },
+});
+const burned = (reason: Extract<CredentialEvent, { type: 'TempPasswordBurned' }>['data']['reason'], id = 'T1'): CredentialEvent => ({
+  type: 'TempPasswordBurned',
+  data: { clientId, tempPasswordId: id, reason },
+});
+
+describe('a client with no login', () => {
+  it('gets one when a user name is assigned', () =>
+    given().when({ type: 'AssignLogin', clientId, userName: 'olivia@example.com' }).then([assigned]));
+  it('cannot be issued a temporary password', () =>
+    given().when({ type: 'IssueTempPassword', tempPasswordId: 'T1', secretHash: 'h', expiresAt: later, delivery: 'email' }).thenRejects('no_login'));
+  it('cannot be disabled', () => given().when({ type: 'DisableLogin', reason: null }).thenRejects('no_login'));
+});
+
+describe('a login', () => {
+  it('is renamed when assigned another user name', () =>
+    given(assigned)
+      .when({ type: 'AssignLogin', clientId, userName: 'liv@example.com' })
+      .then([{ type: 'LoginRenamed', data: { clientId, from: 'olivia@example.com', to: 'liv@example.com' } }]));
+  it('appends nothing when assigned the user name it has', () =>
+    given(assigned).when({ type: 'AssignLogin', clientId, userName: 'olivia@example.com' }).then([]));
+  it('issuing a temporary password supersedes the pending one', () =>
+    given(assigned, tempIssued('T1'))
+      .when({ type: 'IssueTempPassword', tempPasswordId: 'T2', secretHash: 'hash-T2', expiresAt: later, delivery: 'shown_to_staff' })
+      .then([
+        burned('superseded'),
+        { type: 'TempPasswordIssued', data: { clientId, tempPasswordId: 'T2', secretHash: 'hash-T2', expiresAt: later, delivery: 'shown_to_staff' } },
+      ]));
+  it('fails a login attempt with no password at all', () => given(assigned).when(attempt({ kind: 'no_match' })).then([failed('no_password')]));
+});
+
+describe('a login with a temporary password pending', () => {
+  it('a correct temporary password is consumed and signs in', () =>
+    given(assigned, tempIssued())
+      .when(attempt({ kind: 'temporary_matched' }))
+      .then([consumed, { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } }]));
+  it('a mistyped temporary password burns it', () =>
+    given(assigned, tempIssued()).when(attempt({ kind: 'no_match' })).then([failed('wrong_password'), burned('failed_attempt')]));
+  it('with three failures allowed, the first mistake does not burn it but the third does', () => {
+    const lenient = { ...rules, tempPasswordMaxFailures: 3 };
+    given(assigned, tempIssued()).when(attempt({ kind: 'no_match' }, later, lenient)).then([failed('wrong_password')]);
+    given(assigned, tempIssued(), failed('wrong_password'), failed('wrong_password'))
+      .when(attempt({ kind: 'no_match' }, later, lenient))
+      .then([failed('wrong_password'), burned('failed_attempt')]);
+  });
+  it('an expired temporary password is burned when tried, even when typed correctly', () =>
+    given(assigned, tempIssued()).when(attempt({ kind: 'temporary_matched' }, afterExpiry)).then([burned('expired'), failed('temporary_expired')]));
+  it('expires exactly at its expiry instant', () =>
+    given(assigned, tempIssued()).when(attempt({ kind: 'temporary_matched' }, '2026-03-10T14:00:00.000Z')).then([burned('expired'), failed('temporary_expired')]));
+  it('still works one millisecond before expiry', () =>
+    given(assigned, tempIssued())
+      .when(attempt({ kind: 'temporary_matched' }, '2026-03-10T13:59:59.999Z'))
+      .then([consumed, { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } }]));
+  it('an existing permanent password keeps working by default', () =>
+    given(assigned, tempIssued(), consumed, chosen, tempIssued('T2'))
+      .when(attempt({ kind: 'permanent_matched', rehash: null }))
+      .then([{ type: 'LoginSucceeded', data: { clientId, method: 'password' } }]));
+  it('an existing permanent password is refused when configured so, and the attempt burns the temporary one', () =>
+    given(assigned, tempIssued(), consumed, chosen, tempIssued('T2'))
+      .when(attempt({ kind: 'permanent_matched', rehash: null }, later, { ...rules, permanentWorksWhileTempPending: false }))
+      .then([failed('wrong_password'), burned('failed_attempt', 'T2')]));
+  it('a burned temporary password that is typed again fails as burned', () =>
+    given(assigned, tempIssued(), failed('wrong_password'), burned('failed_attempt')).when(attempt({ kind: 'temporary_matched' })).then([failed('temporary_burned')]));
+});
+
+describe('a client signed in with the temporary password', () => {
+  const state = [assigned, tempIssued(), consumed] as const;
+  it('chooses a permanent password', () =>
+    given(...state).when({ type: 'ChoosePermanentPassword', passwordHash: 'scrypt-1', sameAsTemporary: false }).then([chosen]));
+  it('may not choose the temporary password again', () =>
+    given(...state).when({ type: 'ChoosePermanentPassword', passwordHash: 'x', sameAsTemporary: true }).thenRejects('same_as_temporary'));
+  it('cannot choose twice', () =>
+    given(...state, chosen).when({ type: 'ChoosePermanentPassword', passwordHash: 'x', sameAsTemporary: false }).thenRejects('no_password_to_choose'));
+  it('choosing a password ends every earlier session', () => {
+    expect(given(...state, chosen).state).toMatchObject({ status: 'active', login: { sessionVersion: 1, mustChoose: null } });
+  });
+});
+
+describe('an active login with a permanent password', () => {
+  const state = [assigned, tempIssued(), consumed, chosen] as const;
+  it('a rehash on login is recorded before the success', () =>
+    given(...state)
+      .when(attempt({ kind: 'permanent_matched', rehash: 'scrypt-2' }))
+      .then([
+        { type: 'PasswordRehashed', data: { clientId, passwordHash: 'scrypt-2' } },
+        { type: 'LoginSucceeded', data: { clientId, method: 'password' } },
+      ]));
+  it('a wrong password is a failure that counts', () => {
+    given(...state).when(attempt({ kind: 'no_match' })).then([failed('wrong_password')]);
+    const after = given(...state, failed('wrong_password'), failed('wrong_password')).state;
+    expect(after).toMatchObject({ login: { consecutiveFailures: 2 } });
+  });
+  it('throttled attempts are recorded but do not count', () => {
+    given(...state).when({ type: 'RecordThrottledAttempt' }).then([failed('throttled')]);
+    expect(given(...state, failed('wrong_password'), failed('throttled')).state).toMatchObject({ login: { consecutiveFailures: 1 } });
+  });
+  it('changing the password burns a pending temporary password and ends sessions', () => {
+    given(...state, tempIssued('T2'))
+      .when({ type: 'ChangePassword', passwordHash: 'scrypt-3' })
+      .then([burned('password_set', 'T2'), { type: 'PasswordChanged', data: { clientId, passwordHash: 'scrypt-3' } }]);
+  });
+  it('log out everywhere bumps the session version', () => {
+    given(...state).when({ type: 'RevokeSessions', by: 'client' }).then([{ type: 'SessionsRevoked', data: { clientId, reason: 'client' } }]);
+    expect(given(...state, { type: 'SessionsRevoked', data: { clientId, reason: 'client' } }).state).toMatchObject({ login: { sessionVersion: 2 } });
+  });
+});
+
+describe('password reset', () => {
+  const link: CredentialEvent = {
+    type: 'PasswordResetLinkIssued',
+    data: { clientId, tokenId: 'K1', secretHash: 'hash-K1', expiresAt: '2026-03-03T15:00:00.000Z', requestId: 'R1' },
+  };
+  const complete = (over: Partial<Extract<CredentialCommand, { type: 'CompleteReset' }>> = {}): CredentialCommand => ({
+    type: 'CompleteReset',
+    tokenId: 'K1',
+    secretMatches: true,
+    passwordHash: 'scrypt-r',
+    now: '2026-03-03T14:30:00.000Z',
+    ...over,
+  });
+  it('a valid link sets the password', () =>
+    given(assigned, link).when(complete()).then([{ type: 'PasswordResetCompleted', data: { clientId, tokenId: 'K1', passwordHash: 'scrypt-r' } }]));
+  it('a used link cannot be used again', () =>
+    given(assigned, link, { type: 'PasswordResetCompleted', data: { clientId, tokenId: 'K1', passwordHash: 'p' } }).when(complete()).thenRejects('invalid_reset_link'));
+  it('an expired link is refused', () => given(assigned, link).when(complete({ now: '2026-03-03T15:00:00.000Z' })).thenRejects('invalid_reset_link'));
+  it('a wrong secret is refused', () => given(assigned, link).when(complete({ secretMatches: false })).thenRejects('invalid_reset_link'));
+  it('a superseded link is refused', () =>
+    given(assigned, link, { ...link, data: { ...link.data, tokenId: 'K2' } } as CredentialEvent).when(complete()).thenRejects('invalid_reset_link'));
+  it('a disabled login cannot be reset', () =>
+    given(assigned, link, { type: 'LoginDisabled', data: { clientId, reason: null } }).when(complete()).thenRejects('invalid_reset_link'));
+});
+
+describe('a disabled login', () => {
+  const disabled: CredentialEvent = { type: 'LoginDisabled', data: { clientId, reason: 'moved away' } };
+  it('disabling burns the pending temporary password', () =>
+    given(assigned, tempIssued()).when({ type: 'DisableLogin', reason: 'moved away' }).then([burned('disabled'), disabled]));
+  it('refuses every login, even a correct password', () =>
+    given(assigned, tempIssued(), consumed, chosen, disabled).when(attempt({ kind: 'permanent_matched', rehash: null })).then([failed('disabled')]));
+  it('cannot be issued a temporary password or emailed credentials', () => {
+    given(assigned, disabled).when({ type: 'IssueTempPassword', tempPasswordId: 'T', secretHash: 'h', expiresAt: later, delivery: 'email' }).thenRejects('disabled');
+    given(assigned, disabled).when({ type: 'RequestCredentialsEmail', requestId: 'R' }).thenRejects('disabled');
+  });
+  it('is enabled again, and enabling twice appends nothing', () => {
+    given(assigned, disabled).when({ type: 'EnableLogin' }).then([{ type: 'LoginEnabled', data: { clientId } }]);
+    given(assigned).when({ type: 'EnableLogin' }).then([]);
+  });
+});
+
+describe('throttling', () => {
+  const login = (failures: number, lastFailureAt: string | null) =>
+    ({ ...(given(assigned).state as { login: object }).login, consecutiveFailures: failures, lastFailureAt }) as never;
+  const now = new Date('2026-03-03T14:00:10.000Z');
+  it('lets the first failures through without delay', () => expect(loginThrottledUntil(login(4, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toBeNull());
+  it('backs off after the free failures, doubling', () => {
+    expect(loginThrottledUntil(login(5, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toEqual(new Date('2026-03-03T14:00:11.000Z'));
+    expect(loginThrottledUntil(login(7, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toEqual(new Date('2026-03-03T14:00:17.000Z'));
+  });
+  it('never locks for longer than the maximum delay', () => {
+    expect(loginThrottledUntil(login(60, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toEqual(new Date('2026-03-03T14:15:09.000Z'));
+  });
+});
