@@ -85,7 +85,7 @@ export async function rebuildAndCompare(store: EventStore, live: ReadModels, max
     while (target !== null && (after === null || store.comparePositions(after, target) < 0)) {
       const events: RecordedEvent[] = (await store.readAll({ after, limit: 5_000 })).filter((e) => store.comparePositions(e.position, target) <= 0);
       if (events.length === 0) break;
-      fresh.apply(events);
+      fresh.apply(events, store.comparePositions);
       eventsReplayed += events.length;
       after = events[events.length - 1]!.position;
     }

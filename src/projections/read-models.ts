@@ -17,8 +17,12 @@ export interface ReadModels {
   readonly timeline: ReturnType<typeof createTimelineQueries>;
   readonly batches: ReturnType<typeof createBatchQueries>;
   checkpoint(): string | null;
-  /** Applies a batch and moves the checkpoint in one transaction: a crash keeps both or neither. */
-  apply(events: readonly RecordedEvent[]): void;
+  /**
+   * Applies a batch and moves the checkpoint in one transaction: a crash keeps both or neither.
+   * Events at or before the stored checkpoint are skipped, so several processes sharing one
+   * read-model file (a server and a CLI command) never apply an event twice.
+   */
+  apply(events: readonly RecordedEvent[], comparePositions: (a: string, b: string) => number): void;
   close(): void;
 }
 
@@ -36,9 +40,12 @@ export function openReadModels(file: string, projections: readonly Projection[] 
   const appliers = projections.map((projection) => projection.bind(db));
   const readCheckpoint = db.prepare('SELECT position FROM checkpoint WHERE id = 1');
   const writeCheckpoint = db.prepare('INSERT INTO checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position');
-  const applyBatch = db.transaction((events: readonly RecordedEvent[]) => {
-    for (const event of events) for (const apply of appliers) apply(event);
-    writeCheckpoint.run(events[events.length - 1]!.position);
+  const applyBatch = db.transaction((events: readonly RecordedEvent[], compare: (a: string, b: string) => number) => {
+    const stored = (readCheckpoint.get() as { position: string } | undefined)?.position ?? null;
+    const fresh = stored === null ? events : events.filter((event) => compare(event.position, stored) > 0);
+    if (fresh.length === 0) return;
+    for (const event of fresh) for (const apply of appliers) apply(event);
+    writeCheckpoint.run(fresh[fresh.length - 1]!.position);
   });
   return {
     db,
@@ -48,8 +55,8 @@ export function openReadModels(file: string, projections: readonly Projection[] 
     timeline: createTimelineQueries(db),
     batches: createBatchQueries(db),
     checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
-    apply(events) {
-      if (events.length > 0) applyBatch(events);
+    apply(events, comparePositions) {
+      if (events.length > 0) applyBatch.immediate(events, comparePositions);
     },
     close: () => db.close(),
   };
@@ -63,7 +70,7 @@ export function runProjections(
   return subscribe(store, {
     after: readModels.checkpoint(),
     batchSize: 2_000,
-    handle: (events) => readModels.apply(events),
+    handle: (events) => readModels.apply(events, store.comparePositions),
     ...options,
   });
 }
