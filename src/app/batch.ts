@@ -30,6 +30,7 @@ export async function runBatch(
   step: (clientId: string) => Promise<ItemOutcome>,
   requester: Requester,
   onProgress?: (tally: BatchTally, total: number) => void | Promise<void>,
+  concurrency = 1,
 ): Promise<BatchTally> {
   const batch = (command: BatchCommand, suffix: string) =>
     handleCommand(deps.store, batchDecider, batchStream(run.batchId), command, commandContext(deps, { actor: requester.actor, commandId: `${run.batchId}:${suffix}` }));
@@ -37,14 +38,26 @@ export async function runBatch(
   if (!started.ok || started.value.state.status === 'none') throw new Error(`batch ${run.batchId} could not start`);
   const { clientIds } = started.value.state;
   let tally: BatchTally = { done: 0, succeeded: 0, skipped: 0, failed: 0 };
-  for (const clientId of clientIds) {
-    const outcome = await step(clientId);
-    tally = { ...tally, done: tally.done + 1, [outcome]: tally[outcome] + 1 };
-    if (tally.done % progressEvery === 0 && tally.done < clientIds.length) {
-      await batch({ type: 'RecordBatchProgress', batchId: run.batchId, tally }, `progress:${tally.done}`);
+  let next = 0;
+  let stopped = false;
+  // A few items in flight let the store commit their appends together (one fsync for several).
+  const worker = async () => {
+    try {
+      while (!stopped && next < clientIds.length) {
+        const outcome = await step(clientIds[next++]!);
+        tally = { ...tally, done: tally.done + 1, [outcome]: tally[outcome] + 1 };
+        if (tally.done % progressEvery === 0 && tally.done < clientIds.length) {
+          await batch({ type: 'RecordBatchProgress', batchId: run.batchId, tally }, `progress:${tally.done}`);
+        }
+        await onProgress?.(tally, clientIds.length);
+      }
+    } catch (error) {
+      // One failure stops the batch; it stays unfinished and the next run resumes it.
+      stopped = true;
+      throw error;
     }
-    await onProgress?.(tally, clientIds.length);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   const completed = await batch({ type: 'CompleteBatch', batchId: run.batchId, tally }, 'complete');
   if (completed.ok) await waitUntilReadable(deps, completed.value.position);
   return tally;

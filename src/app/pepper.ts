@@ -7,8 +7,17 @@ import { join } from 'node:path';
  * is generated into the data folder on first start (readable by the owner only).
  */
 export function loadPepper(configured: string | null, dataDir: string): Buffer {
+  return loadServerSecret(configured, dataDir, 'pepper');
+}
+
+/**
+ * A 32-byte server secret (pepper, session signing key): the configured value, or one generated
+ * into `<dataDir>/<fileName>` on first start. Two instances starting at once agree, because
+ * only one exclusive create can win and both then read the winner's file.
+ */
+export function loadServerSecret(configured: string | null, dataDir: string, fileName: string): Buffer {
   if (configured) return Buffer.from(configured, configured.includes('-') || configured.includes('_') ? 'base64url' : 'base64');
-  const file = join(dataDir, 'pepper');
+  const file = join(dataDir, fileName);
   if (!existsSync(file)) {
     try {
       writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
@@ -16,7 +25,7 @@ export function loadPepper(configured: string | null, dataDir: string): Buffer {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-  const pepper = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  if (pepper.length < 32) throw new Error(`the pepper in ${file} is shorter than 32 bytes; restore it from a backup`);
-  return pepper;
+  const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (secret.length < 32) throw new Error(`the secret in ${file} is shorter than 32 bytes; restore it from a backup`);
+  return secret;
 }

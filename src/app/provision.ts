@@ -31,21 +31,39 @@ export async function provisionAll(deps: AppDeps, options: ProvisionOptions, req
   const existing = resumeId ? deps.readModels.batches.getBatch(resumeId) : null;
   if (resumeId && !existing) throw new Error(`there is no provisioning batch ${resumeId}`);
   options.onStart?.(batchId, Boolean(resumeId), existing?.total ?? clientIds.length);
+  const emailOwners = new Map<string, string>();
   const tally = await runBatch(
     deps,
     { batchId, kind: 'provision', clientIds, options: { sendEmail: options.sendEmail } },
-    (clientId) => provisionClient(deps, batchId, clientId, options.sendEmail, requester),
+    (clientId) => provisionClient(deps, batchId, clientId, options.sendEmail, emailOwners, requester),
     requester,
     options.onProgress,
+    provisioningConcurrency,
   );
   return { batchId, tally };
 }
 
-async function provisionClient(deps: AppDeps, batchId: string, clientId: string, sendEmail: boolean, requester: Requester): Promise<ItemOutcome> {
+const provisioningConcurrency = 8;
+
+/**
+ * `emailOwners` makes the shared-inbox rule deterministic although items run concurrently: the
+ * first client of the batch with an email claims it (in batch order, which is client-id order);
+ * the others go straight to their name-based suggestions.
+ */
+async function provisionClient(
+  deps: AppDeps,
+  batchId: string,
+  clientId: string,
+  sendEmail: boolean,
+  emailOwners: Map<string, string>,
+  requester: Requester,
+): Promise<ItemOutcome> {
   const client = deps.readModels.clients.getClient(clientId);
   if (!client?.email) return 'skipped';
+  if (!emailOwners.has(client.email)) emailOwners.set(client.email, clientId);
   if (!deps.readModels.credentials.getCredential(clientId)) {
-    const assigned = await assignFirstFreeUserName(deps, batchId, client, requester);
+    const mayUseEmail = emailOwners.get(client.email) === clientId;
+    const assigned = await assignFirstFreeUserName(deps, batchId, client, mayUseEmail, requester);
     if (!assigned) return 'failed';
   }
   if (sendEmail && deps.readModels.credentials.getCredential(clientId)?.disabled === false) {
@@ -59,9 +77,11 @@ async function assignFirstFreeUserName(
   deps: AppDeps,
   batchId: string,
   client: { clientId: string; firstName: string; lastName: string; email: string | null },
+  mayUseEmail: boolean,
   requester: Requester,
 ): Promise<boolean> {
   for (const userName of suggestUserNames(client)) {
+    if (!mayUseEmail && userName === client.email) continue;
     const holder = deps.readModels.credentials.findClientIdByUserName(userName);
     if (holder && holder !== client.clientId) continue;
     const assigned = await assignLogin(deps, { clientId: client.clientId, userName }, { ...requester, commandId: `${batchId}:assign:${client.clientId}:${userName}` });

@@ -54,11 +54,12 @@ export async function signIn(
     { ...requester, actor },
   );
   if (!handled.ok) throw new Error(`login attempt for ${clientId} was refused: ${handled.error.message}`);
-  const succeeded = handled.value.events.some((e) => e.type === 'LoginSucceeded');
+  const succeeded = handled.value.events.find((e) => e.type === 'LoginSucceeded');
   await waitUntilReadable(deps, handled.value.position);
   if (!succeeded || handled.value.state.status !== 'active') return { ok: false, error: { code: 'invalid_credentials' } };
-  const { login } = handled.value.state;
-  return ok({ clientId, sessionVersion: login.sessionVersion, mustChoosePassword: login.mustChoose !== null });
+  // Only a temporary-password login is confined to choosing a password: one with the permanent
+  // password opens the account even while an earlier temporary login left a choice pending.
+  return ok({ clientId, sessionVersion: handled.value.state.login.sessionVersion, mustChoosePassword: succeeded.data.method === 'temporary' });
 }
 
 function sameSecrets(a: Login, b: Login): boolean {

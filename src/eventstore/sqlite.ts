@@ -83,12 +83,10 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
     return { nextRevision: revision, position: String(position) };
   });
 
+  const commitGroup = createGroupCommit(db, appendTransaction, () => appended.emit('append'));
+
   return {
-    async append(stream, events, { expected }) {
-      const result = appendTransaction.immediate(stream, events, expected);
-      if (events.length > 0) appended.emit('append');
-      return result;
-    },
+    append: (stream, events, { expected }) => commitGroup({ stream, events, expected }),
     async readStream(stream) {
       return (statements.readStream.all(stream) as EventRow[]).map(toRecordedEvent);
     },
@@ -110,6 +108,52 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
       db.close();
     },
   };
+}
+
+interface PendingAppend {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+}
+
+/**
+ * Group commit: appends that arrive in the same turn of the event loop share one durable
+ * transaction (one fsync), each inside its own savepoint, so one append's conflict rolls back
+ * only itself. Every caller still gets its own result only after the commit is on disk.
+ */
+function createGroupCommit(
+  db: Database.Database,
+  appendOne: Database.Transaction<(stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult>,
+  onCommitted: () => void,
+) {
+  let queue: { append: PendingAppend; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }[] = [];
+  const commitAll = db.transaction((batch: typeof queue) =>
+    batch.map(({ append }) => {
+      try {
+        return { ok: true as const, result: appendOne(append.stream, append.events, append.expected) };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    }),
+  );
+  function flush(): void {
+    const batch = queue;
+    queue = [];
+    let outcomes: ReturnType<typeof commitAll>;
+    try {
+      outcomes = commitAll.immediate(batch);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.result) : batch[i]!.reject(outcome.error)));
+    if (outcomes.some((o) => o.ok)) onCommitted();
+  }
+  return (append: PendingAppend): Promise<AppendResult> =>
+    new Promise((resolve, reject) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ append, resolve, reject });
+    });
 }
 
 function openDatabase(file: string, options: SqliteEventStoreOptions): Database.Database {

@@ -85,6 +85,21 @@ export function testEventStore(name: string, makeHarness: () => Promise<EventSto
       });
     });
 
+    it('appends made at once to many streams all land, and one conflict among them fails alone', async () => {
+      const streams = Array.from({ length: 10 }, () => stream());
+      const taken = stream();
+      await store.append(taken, [event()], { expected: 'no_stream' });
+      const results = await Promise.allSettled([
+        ...streams.map((s) => store.append(s, [event(), event()], { expected: 'no_stream' })),
+        store.append(taken, [event()], { expected: 'no_stream' }),
+      ]);
+      expect(results.slice(0, 10).every((r) => r.status === 'fulfilled')).toBe(true);
+      expect(results[10]).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
+      for (const s of streams) expect(await store.readStream(s)).toHaveLength(2);
+      expect(await store.readStream(taken)).toHaveLength(1);
+      expect(await verifyChain(store)).toMatchObject({ ok: true });
+    });
+
     describe('idempotence', () => {
       it('re-appending the same event ids appends nothing and returns the original result', async () => {
         const s = stream();
