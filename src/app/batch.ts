@@ -1,4 +1,5 @@
 import { batchStream, decideBatch, evolveBatch, initialBatchState, type BatchCommand, type BatchEvent, type BatchKind, type BatchState, type BatchTally } from '../domain/batch.ts';
+import { forEachConcurrently } from './concurrently.ts';
 import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
 import { handleCommand, type Decider } from './handle-command.ts';
 
@@ -21,8 +22,8 @@ const progressEvery = 250;
 
 /**
  * Runs (or resumes) a batch: the client list recorded at its start is worked through in order,
- * each item idempotent by its own command id, with progress recorded as it goes so Slack and
- * the CLI can show it.
+ * a few items at a time, each idempotent by its own command id, with progress recorded as it goes
+ * so Slack and the CLI can show it. A failure leaves the batch unfinished for the next run.
  */
 export async function runBatch(
   deps: AppDeps,
@@ -38,26 +39,14 @@ export async function runBatch(
   if (!started.ok || started.value.state.status === 'none') throw new Error(`batch ${run.batchId} could not start`);
   const { clientIds } = started.value.state;
   let tally: BatchTally = { done: 0, succeeded: 0, skipped: 0, failed: 0 };
-  let next = 0;
-  let stopped = false;
-  // A few items in flight let the store commit their appends together (one fsync for several).
-  const worker = async () => {
-    try {
-      while (!stopped && next < clientIds.length) {
-        const outcome = await step(clientIds[next++]!);
-        tally = { ...tally, done: tally.done + 1, [outcome]: tally[outcome] + 1 };
-        if (tally.done % progressEvery === 0 && tally.done < clientIds.length) {
-          await batch({ type: 'RecordBatchProgress', batchId: run.batchId, tally }, `progress:${tally.done}`);
-        }
-        await onProgress?.(tally, clientIds.length);
-      }
-    } catch (error) {
-      // One failure stops the batch; it stays unfinished and the next run resumes it.
-      stopped = true;
-      throw error;
+  await forEachConcurrently(clientIds, concurrency, async (clientId) => {
+    const outcome = await step(clientId);
+    tally = { ...tally, done: tally.done + 1, [outcome]: tally[outcome] + 1 };
+    if (tally.done % progressEvery === 0 && tally.done < clientIds.length) {
+      await batch({ type: 'RecordBatchProgress', batchId: run.batchId, tally }, `progress:${tally.done}`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    await onProgress?.(tally, clientIds.length);
+  });
   const completed = await batch({ type: 'CompleteBatch', batchId: run.batchId, tally }, 'complete');
   if (completed.ok) await waitUntilReadable(deps, completed.value.position);
   return tally;

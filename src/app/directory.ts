@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { clientStream, decideClient, evolveClient, initialClientState, type ClientCommand, type ClientEvent, type ClientState } from '../domain/client.ts';
 import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
+import { forEachConcurrently } from './concurrently.ts';
 import { foldStream, handleCommand, type Decider } from './handle-command.ts';
 import type { ImportRow, ParsedImport } from './client-import.ts';
 
@@ -9,6 +10,8 @@ export const clientDecider: Decider<ClientCommand, ClientEvent, ClientState> = {
   evolve: (state, event) => evolveClient(state, event),
   decide: decideClient,
 };
+
+const importConcurrency = 8;
 
 export type RowOutcome = 'new' | 'changed' | 'unchanged' | 'error';
 
@@ -36,7 +39,8 @@ export async function importClients(
   const writable = parsed.fileError === null && counts.error === 0 && !options.dryRun;
   if (writable) {
     let lastPosition: string | null = null;
-    for (const [done, row] of outcomes.entries()) {
+    let done = 0;
+    await forEachConcurrently(outcomes, importConcurrency, async (row) => {
       if (row.outcome !== 'unchanged') {
         const handled = await handleCommand(
           deps.store,
@@ -46,10 +50,12 @@ export async function importClients(
           commandContext(deps, { ...requester, commandId: `import:${row.clientId}:${fingerprintDetails(row)}` }),
         );
         if (!handled.ok) throw new Error(`client ${row.clientId} was refused after validation: ${handled.error.message}`);
-        lastPosition = handled.value.position ?? lastPosition;
+        if (handled.value.position && (lastPosition === null || deps.store.comparePositions(handled.value.position, lastPosition) > 0)) {
+          lastPosition = handled.value.position;
+        }
       }
-      options.onProgress?.(done + 1, outcomes.length);
-    }
+      options.onProgress?.(++done, outcomes.length);
+    });
     await waitUntilReadable(deps, lastPosition);
   }
   return { rows: outcomes, fileError: parsed.fileError, written: writable, counts };

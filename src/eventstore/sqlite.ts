@@ -88,10 +88,10 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
   return {
     append: (stream, events, { expected }) => commitGroup({ stream, events, expected }),
     async readStream(stream) {
-      return (statements.readStream.all(stream) as EventRow[]).map(toRecordedEvent);
+      return (statements.readStream.all(stream) as EventTuple[]).map(tupleToRecordedEvent);
     },
     async readAll({ after, limit }: ReadAllOptions) {
-      return (statements.readAll.all(toPositionNumber(after), limit) as EventRow[]).map(toRecordedEvent);
+      return (statements.readAllRows.all(toPositionNumber(after), limit) as EventTuple[]).map(tupleToRecordedEvent);
     },
     async readLinks({ after, limit }: ReadAllOptions) {
       return (statements.readAll.all(toPositionNumber(after), limit) as EventRow[]).map(toStoredLink);
@@ -190,8 +190,10 @@ function prepare(db: Database.Database) {
     streamRevision: db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
     lastLink: db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1'),
     insert: db.prepare(`INSERT INTO events (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    readStream: db.prepare(`SELECT ${columns} FROM events WHERE stream = ? ORDER BY revision`),
+    readStream: db.prepare(`SELECT ${columns} FROM events WHERE stream = ? ORDER BY revision`).raw(true),
     readAll: db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    // Reads are the hot path of every command and subscriber: rows as arrays skip an object per row.
+    readAllRows: db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
     byStreamRevision: db.prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision = ?`),
   };
 }
@@ -220,18 +222,10 @@ function toPositionNumber(position: string | null | undefined): number {
   return value;
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.id,
-    stream: row.stream,
-    revision: row.revision,
-    position: String(row.position),
-    type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+type EventTuple = [number, string, string, number, string, string, string, string, string];
+
+function tupleToRecordedEvent([position, id, stream, revision, type, data, metadata, prevHash, hash]: EventTuple): RecordedEvent {
+  return { id, stream, revision, position: String(position), type, data: JSON.parse(data), metadata: JSON.parse(metadata), prevHash, hash };
 }
 
 function toStoredLink(row: EventRow): StoredLink {
