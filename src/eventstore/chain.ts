@@ -1,20 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { StoredLink } from './port.ts';
 
 /**
  * The tamper-evidence chain. Every link covers the event's place in the log (position,
  * stream, revision), its identity and content, and the previous link, so a changed byte,
  * a deleted event and two swapped events each break the chain at a nameable event.
  */
-export interface ChainFields {
-  readonly position: string;
-  readonly id: string;
-  readonly stream: string;
-  readonly revision: number;
-  readonly type: string;
-  /** The exact serialised JSON the store keeps. */
-  readonly dataJson: string;
-  readonly metadataJson: string;
-}
+/** What a link covers: everything stored about the event but the link itself. */
+export type ChainFields = Omit<StoredLink, 'prevHash' | 'hash'>;
 
 export function computeChainHash(prevHash: string, event: ChainFields): string {
   const hash = createHash('sha256');
