@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -9,6 +10,12 @@ import { z } from 'zod';
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'use true or false' })
   .transform((value) => ['true', '1', 'yes'].includes(value));
+const isAddressOrSubnet = (entry: string): boolean => {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
 const positiveInt = z.coerce.number({ error: 'use a whole number' }).int('use a whole number').positive('use a number above 0');
 
 const envSchema = z.object({
@@ -20,9 +27,36 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'use at least 32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
   BUSINESS_NAME: z.string().min(1).max(100).default('Happy Paws Pet Sitting'),
+  BUSINESS_LOGO_URL: z.string().regex(/^(https:\/\/[^\s"']+|\/[^\s"']*)$/, 'use an https:// address or a path on this site starting with /').optional(),
+  BUSINESS_CONTACT: z.string().min(1).max(200).optional(),
   PORT: z.coerce.number({ error: 'use a port number' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_ORIGIN: z.url({ error: 'use the site address clients see, like https://login.example.com' }).optional(),
+  SESSION_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'use at least 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  SESSION_MAX_AGE_HOURS: positiveInt.max(24 * 30, 'use at most 720 hours').default(12),
+  TRUSTED_PROXY: z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.every(isAddressOrSubnet), 'use proxy addresses or subnets separated by commas, like 10.0.0.5,10.1.0.0/16')
+    .optional(),
+  IP_RATE_LIMIT_PER_MINUTE: positiveInt.max(100_000).default(30),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'use the Bot User OAuth Token from OAuth & Permissions (it starts with xoxb-)').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(20, 'copy the Signing Secret from Basic Information → App Credentials').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'use an app-level token with connections:write (it starts with xapp-)').optional(),
+  SLACK_SOCKET_MODE: boolean.optional(),
+  SLACK_TEAM_ID: z.string().regex(/^T[A-Z0-9]+$/, 'use the workspace id, like T0123ABCD').optional(),
+  SLACK_STAFF_USER_IDS: z
+    .string()
+    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)), 'use Slack member ids separated by commas, like U0123ABCD,U0456EFGH')
+    .optional(),
+  SLACK_STAFF_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]+$/, 'use a channel id, like C0123ABCD (channel details → About)').optional(),
+  SLACK_ALERTS_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]+$/, 'use a channel id, like C0123ABCD (channel details → About)').optional(),
+  SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'use a slash command name, like /clients').optional(),
+  SLACK_API_URL: z.url({ error: 'use the Web API base address, like https://slack.com/api/' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEMP_PASSWORD_TTL_DAYS: positiveInt.max(90, 'use at most 90 days').default(7),
   TEMP_PASSWORD_MAX_FAILURES: positiveInt.max(10, 'use at most 10').default(1),
@@ -40,9 +74,18 @@ export interface Config {
   readonly readModels: string;
   readonly pepper: string | null;
   readonly businessName: string;
+  readonly businessLogoUrl: string | null;
+  readonly businessContact: string | null;
   readonly port: number;
   readonly host: string;
   readonly publicOrigin: string;
+  readonly sessionSecret: string | null;
+  readonly sessionMaxAgeSeconds: number;
+  /** Proxies whose X-Forwarded-For is believed; empty means the socket address is the client. */
+  readonly trustedProxies: readonly string[];
+  readonly ipRateLimitPerMinute: number;
+  /** Null when no SLACK_ setting is present: the bot is simply off. */
+  readonly slack: SlackConfig | null;
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly tempPasswordTtlSeconds: number;
   readonly tempPasswordMaxFailures: number;
@@ -52,6 +95,20 @@ export interface Config {
   readonly loginFreeFailures: number;
   readonly hashingMaxConcurrent: number;
   readonly hashingMaxQueued: number;
+}
+
+export interface SlackConfig {
+  readonly botToken: string;
+  /** Verifies HTTP requests; Socket Mode (development) needs the app token instead. */
+  readonly signingSecret: string | null;
+  readonly socketMode: boolean;
+  readonly appToken: string | null;
+  readonly teamId: string;
+  readonly staffUserIds: readonly string[];
+  readonly staffChannelId: string | null;
+  readonly alertsChannelId: string | null;
+  readonly command: string;
+  readonly apiUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -72,9 +129,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readModels: e.LATCHKEY_READ_MODELS ?? resolve(dataDir, 'read-models.sqlite'),
     pepper: e.LATCHKEY_PEPPER ?? null,
     businessName: e.BUSINESS_NAME,
+    businessLogoUrl: e.BUSINESS_LOGO_URL ?? null,
+    businessContact: e.BUSINESS_CONTACT ?? null,
     port: e.PORT,
     host: e.HOST,
     publicOrigin: (e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    sessionSecret: e.SESSION_SECRET ?? null,
+    sessionMaxAgeSeconds: e.SESSION_MAX_AGE_HOURS * 3600,
+    trustedProxies: e.TRUSTED_PROXY ?? [],
+    ipRateLimitPerMinute: e.IP_RATE_LIMIT_PER_MINUTE,
+    slack: slackSettings(e),
     logLevel: e.LOG_LEVEL,
     tempPasswordTtlSeconds: e.TEMP_PASSWORD_TTL_DAYS * 24 * 3600,
     tempPasswordMaxFailures: e.TEMP_PASSWORD_MAX_FAILURES,
@@ -84,6 +148,40 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginFreeFailures: e.LOGIN_FREE_FAILURES,
     hashingMaxConcurrent: e.HASHING_MAX_CONCURRENT,
     hashingMaxQueued: e.HASHING_MAX_QUEUED,
+  };
+}
+
+type Env = z.infer<typeof envSchema>;
+const slackVariables = [
+  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_SOCKET_MODE', 'SLACK_TEAM_ID', 'SLACK_STAFF_USER_IDS',
+  'SLACK_STAFF_CHANNEL_ID', 'SLACK_ALERTS_CHANNEL_ID', 'SLACK_COMMAND', 'SLACK_API_URL',
+] as const satisfies readonly (keyof Env)[];
+
+/** Slack is all or nothing: with none of its settings it is off; with some, every required one must be there. */
+function slackSettings(e: Env): SlackConfig | null {
+  const given = slackVariables.filter((name) => e[name] !== undefined);
+  if (given.length === 0) return null;
+  const socketMode = e.SLACK_SOCKET_MODE ?? false;
+  const required = ['SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', socketMode ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'] as const;
+  const missing: string[] = required.filter((name) => e[name] === undefined);
+  if (!e.SLACK_STAFF_USER_IDS?.length && !e.SLACK_STAFF_CHANNEL_ID) missing.push('SLACK_STAFF_USER_IDS or SLACK_STAFF_CHANNEL_ID');
+  if (missing.length > 0 || !e.SLACK_BOT_TOKEN || !e.SLACK_TEAM_ID) {
+    throw new ConfigError(
+      `Slack is half configured: ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. ` +
+        'Set the missing ones (see docs/slack.md), or remove every SLACK_ setting to run without Slack.',
+    );
+  }
+  return {
+    botToken: e.SLACK_BOT_TOKEN,
+    signingSecret: e.SLACK_SIGNING_SECRET ?? null,
+    socketMode,
+    appToken: e.SLACK_APP_TOKEN ?? null,
+    teamId: e.SLACK_TEAM_ID,
+    staffUserIds: e.SLACK_STAFF_USER_IDS ?? [],
+    staffChannelId: e.SLACK_STAFF_CHANNEL_ID ?? null,
+    alertsChannelId: e.SLACK_ALERTS_CHANNEL_ID ?? null,
+    command: e.SLACK_COMMAND ?? '/clients',
+    apiUrl: e.SLACK_API_URL ?? null,
   };
 }
 

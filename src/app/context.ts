@@ -3,7 +3,7 @@ import { defaultThrottlePolicy } from '../domain/credential/throttle.ts';
 import { loadCommonPasswordBlocklist } from '../domain/common-passwords.ts';
 import { makePasswordPolicy } from '../domain/password-policy.ts';
 import type { EventStore } from '../eventstore/port.ts';
-import { openSqliteEventStore } from '../eventstore/sqlite.ts';
+import { openEventStore } from '../eventstore/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { openReadModels, runProjections } from '../projections/read-models.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -43,14 +43,9 @@ export function credentialSettings(config: Config): CredentialSettings {
   };
 }
 
-export function openStoreFromConfig(url: string): EventStore {
-  if (url.startsWith('sqlite:')) return openSqliteEventStore(url.slice('sqlite:'.length));
-  throw new Error(`LATCHKEY_STORE: unsupported store ${url.split(':')[0]}; use sqlite:<path>`);
-}
-
 /** Builds everything once, catches the read models up with the log, and keeps them following it. */
 export async function openApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const store = options.store ?? openStoreFromConfig(config.store);
+  const store = options.store ?? (await openEventStore(config.store));
   const readModels = openReadModels(config.readModels);
   const pepper = loadPepper(config.pepper, config.dataDir);
   const projections = runProjections(store, readModels, {

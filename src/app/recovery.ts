@@ -40,7 +40,8 @@ export async function requestUserNameReminder(deps: AppDeps, input: { email: str
   for (const client of withLogin) {
     const requestId = newId();
     const actor = { kind: 'client', id: client.clientId } as const;
-    await runCredentialCommand(deps, client.clientId, { type: 'RequestUserNameReminder', requestId }, { ...requester, actor, commandId: requestId });
+    const handled = await runCredentialCommand(deps, client.clientId, { type: 'RequestUserNameReminder', requestId }, { ...requester, actor, commandId: requestId });
+    if (handled.ok) await waitUntilReadable(deps, handled.value.position);
   }
   if (withLogin.length === 0) {
     await recordUnmatched(deps, { type: 'UserNameReminderUnmatched', data: { emailFingerprint: deps.secrets.fingerprint(email) } }, anonymous);

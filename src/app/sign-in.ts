@@ -80,13 +80,18 @@ async function matchPassword(deps: AppDeps, login: Login, password: string): Pro
   return { kind: 'no_match' };
 }
 
+/**
+ * Waits until the projections have read it, as the matched paths wait for their own writes,
+ * so a request that matched nothing takes as long as one that did.
+ */
 export async function recordUnmatched(deps: AppDeps, event: UnmatchedEvent, actor: Requester['actor']): Promise<void> {
   const context = commandContext(deps, { actor });
-  await deps.store.append(
+  const appended = await deps.store.append(
     unmatchedStream,
     [{ id: deriveEventId(context.commandId, unmatchedStream, 0), type: event.type, data: event.data, metadata: { actor, commandId: context.commandId, at: context.at.toISOString() } }],
     { expected: 'any' },
   );
+  await waitUntilReadable(deps, appended.position);
 }
 
 type PasswordRejection = Rejection<'weak_password' | 'same_as_temporary' | string>;

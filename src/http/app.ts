@@ -1,14 +1,20 @@
 import { Hono } from 'hono';
 import type { App } from '../app/context.ts';
 import type { Logger } from '../logger.ts';
+import { createClientSite } from './client-site.ts';
 
 export interface HttpOptions {
   readonly logger?: Logger;
+  /** The Slack bot's `/slack` sub-app (src/slack/bot.ts), when Slack runs in HTTP mode. */
+  readonly slack?: Hono;
 }
 
 /** The one Hono app: client pages, webhooks and Slack are sub-apps mounted here. */
-export function createHttpApp(app: App, _options: HttpOptions = {}): Hono {
+export function createHttpApp(app: App, options: HttpOptions = {}): Hono {
   const http = new Hono();
   http.get('/health', (c) => c.json({ ok: true, checkpoint: app.deps.projections.checkpoint() }));
+  // Before the client site, so its CSRF and session middleware never see Slack's signed requests.
+  if (options.slack) http.route('/slack', options.slack);
+  http.route('/', createClientSite(app, options.logger ? { logger: options.logger } : {}));
   return http;
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresEventStore } from '../../src/eventstore/postgres.ts';
 import { postgresMigrations } from '../../src/eventstore/postgres-migrations.ts';
 import { EventStoreUnavailableError, type EventStore } from '../../src/eventstore/port.ts';
+import { verifyChain } from '../../src/eventstore/verify.ts';
 import { testEventStore } from './contract.ts';
 
 const url = 'postgres://postgres@127.0.0.1:5432/test';
@@ -76,6 +77,17 @@ describe('postgres: opening', () => {
     expect(error).toBeInstanceOf(EventStoreUnavailableError);
     expect((error as Error).message).toContain('127.0.0.1:1');
     expect((error as Error).message).not.toContain('hunter2');
+  });
+
+  it('rows deleted behind the store are reported by verification, even a run longer than a page', async () => {
+    const schema = newSchema();
+    schemas.push(schema);
+    const store = await open(schema);
+    const metadata = { actor: { kind: 'system' as const, id: 'test' }, at: '2026-01-01T00:00:00.000Z' };
+    for (let i = 0; i < 12; i++) await store.append(`s-${i}`, [{ id: randomUUID(), type: 'A', data: { i }, metadata }], { expected: 'no_stream' });
+    await withAdmin((admin) => admin.query(`DELETE FROM ${escapeIdentifier(schema)}.events WHERE position BETWEEN 4 AND 9`));
+    expect((await store.readAll({ after: '3', limit: 3 })).map((e) => e.position)).toEqual(['10', '11', '12']);
+    expect(await verifyChain(store, { batchSize: 3 })).toMatchObject({ ok: false, eventsChecked: 3, firstBad: { position: '10' } });
   });
 
   it("another process's append wakes this process's subscribers", async () => {

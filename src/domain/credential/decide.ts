@@ -110,8 +110,10 @@ function decideLoginAttempt(
         { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } },
       ];
     case 'permanent_matched':
-      if (temp && !rules.permanentWorksWhileTempPending) return failAttempt(login, rules, failed('wrong_password'));
+      // An expired temporary password is no longer pending: it cannot hold the permanent one back.
+      if (temp && !tempExpired && !rules.permanentWorksWhileTempPending) return failAttempt(login, rules, failed('wrong_password'));
       return [
+        ...(tempExpired ? burnTemp(login, 'expired') : []),
         ...(check.rehash ? [{ type: 'PasswordRehashed', data: { clientId, passwordHash: check.rehash } } as const] : []),
         { type: 'LoginSucceeded', data: { clientId, method: 'password' } },
       ];

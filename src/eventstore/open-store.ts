@@ -1,0 +1,59 @@
+import type { EventStore } from './port.ts';
+import type { PostgresEventStoreOptions } from './postgres.ts';
+import { openSqliteEventStore, type SqliteEventStoreOptions } from './sqlite.ts';
+
+export interface OpenEventStoreOptions {
+  readonly sqlite?: SqliteEventStoreOptions;
+  readonly postgres?: PostgresEventStoreOptions;
+}
+
+export type EventStoreLocation =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly connectionString: string }
+  | { readonly kind: 'kurrentdb'; readonly connectionString: string };
+
+export const acceptedEventStoreForms =
+  'sqlite:<path> (or a bare file path), postgres://… or postgresql://…, kurrentdb://… (or esdb://…)';
+
+/**
+ * Opens the store one setting names, so changing backend is a configuration change. The server
+ * adapters load on demand: the KurrentDB client alone adds half a second to every start-up.
+ */
+export async function openEventStore(url: string, options: OpenEventStoreOptions = {}): Promise<EventStore> {
+  const location = parseEventStoreLocation(url);
+  switch (location.kind) {
+    case 'sqlite':
+      return openSqliteEventStore(location.file, options.sqlite);
+    case 'postgres': {
+      const { openPostgresEventStore } = await import('./postgres.ts');
+      return openPostgresEventStore(location.connectionString, options.postgres);
+    }
+    case 'kurrentdb': {
+      const { openKurrentDbEventStore } = await import('./kurrentdb.ts');
+      return openKurrentDbEventStore(location.connectionString);
+    }
+    default: {
+      const _: never = location;
+      throw new Error(`unhandled event store location ${String(_)}`);
+    }
+  }
+}
+
+export function parseEventStoreLocation(url: string): EventStoreLocation {
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(url)?.[1]?.toLowerCase();
+  // A single letter before the colon is a Windows drive, not a scheme.
+  if (scheme === undefined) {
+    if (url.trim() === '') throw new Error(`the event store location is empty; use ${acceptedEventStoreForms}`);
+    return { kind: 'sqlite', file: url };
+  }
+  if (scheme === 'sqlite') {
+    const file = url.replace(/^sqlite:(\/\/)?/i, '');
+    if (file === '') throw new Error(`the sqlite event store location names no file; use ${acceptedEventStoreForms}`);
+    return { kind: 'sqlite', file };
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', connectionString: url };
+  if (scheme === 'kurrentdb' || scheme === 'kurrentdb+discover') return { kind: 'kurrentdb', connectionString: url };
+  // The client still reads esdb:// but warns that it is deprecated; say it the current way.
+  if (scheme === 'esdb' || scheme === 'esdb+discover') return { kind: 'kurrentdb', connectionString: `kurrentdb${url.slice('esdb'.length)}` };
+  throw new Error(`unknown event store location scheme "${scheme}:"; use ${acceptedEventStoreForms}`);
+}

@@ -1,0 +1,101 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { secureHeaders } from 'hono/secure-headers';
+import type { App } from '../app/context.ts';
+import { loadServerSecret } from '../app/pepper.ts';
+import type { Logger } from '../logger.ts';
+import { createSiteAssets } from './assets.ts';
+import { createClientIpResolver } from './client-ip.ts';
+import { createTokenBuckets, ipRateLimit } from './rate-limit.ts';
+import { accountRoutes } from './routes/account.tsx';
+import { choosePasswordRoutes } from './routes/choose-password.tsx';
+import { loginRoutes, logoutRoutes } from './routes/login.tsx';
+import { forgotPasswordRoutes, forgotUserNameRoutes, resetRoutes } from './routes/recovery.tsx';
+import { createSessions } from './session.ts';
+import { sendProblem, type Site } from './site.tsx';
+
+export interface ClientSiteOptions {
+  readonly logger?: Logger;
+}
+
+/** Client pages send small forms; anything bigger is refused before it is parsed. */
+const clientBodyLimitBytes = 16 * 1024;
+
+/** The client login site, to mount at '/'. Slack and webhooks are mounted beside it, without its guards. */
+export function createClientSite(app: App, options: ClientSiteOptions = {}): Hono {
+  const { config, deps } = app;
+  const publicOrigin = new URL(config.publicOrigin).origin;
+  const assets = createSiteAssets();
+  const sessions = createSessions({
+    secret: loadServerSecret(config.sessionSecret, config.dataDir, 'session-secret'),
+    origin: publicOrigin,
+    maxAgeSeconds: config.sessionMaxAgeSeconds,
+    clock: deps.clock,
+    currentSessionVersion: (clientId) => {
+      const credential = deps.readModels.credentials.getCredential(clientId);
+      return credential && !credential.disabled ? credential.sessionVersion : null;
+    },
+  });
+  const buckets = createTokenBuckets({ perMinute: config.ipRateLimitPerMinute, clock: deps.clock });
+  const clientIp = createClientIpResolver(config.trustedProxies);
+  const site: Site = {
+    app,
+    sessions,
+    chrome: {
+      businessName: config.businessName,
+      logoUrl: config.businessLogoUrl,
+      contact: config.businessContact,
+      stylesheetUrl: assets.stylesheetUrl,
+      scriptUrl: assets.scriptUrl,
+    },
+    guards: [
+      secureHeaders({
+        contentSecurityPolicy: {
+          defaultSrc: ["'none'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", ...logoOrigin(config.businessLogoUrl)],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+        },
+        referrerPolicy: 'no-referrer',
+        xFrameOptions: 'DENY',
+      }),
+      bodyLimit({ maxSize: clientBodyLimitBytes }),
+      // Behind a proxy the request URL is the internal one, so the allowed origin is the public one.
+      csrf({ origin: publicOrigin, secFetchSite: 'same-origin' }),
+      ipRateLimit({
+        buckets,
+        clientIp,
+        onLimited: (c, retryAfterSeconds) =>
+          sendProblem(c, site, 429, 'Too many attempts', `Too many forms were sent from your network. Wait ${retryAfterSeconds} seconds, then try again.`, {
+            'Retry-After': String(retryAfterSeconds),
+          }),
+      }),
+    ],
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+
+  const http = new Hono();
+  http.route('/assets', assets.routes);
+  http.route('/login', loginRoutes(site));
+  http.route('/logout', logoutRoutes(site));
+  http.route('/choose-password', choosePasswordRoutes(site));
+  http.route('/account', accountRoutes(site));
+  http.route('/forgot-password', forgotPasswordRoutes(site));
+  http.route('/forgot-username', forgotUserNameRoutes(site));
+  http.route('/reset', resetRoutes(site));
+  http.get('/', async (c) => {
+    const session = await sessions.current(c);
+    return c.redirect(session ? (session.mustChoosePassword ? '/choose-password' : '/account') : '/login', 302);
+  });
+  return http;
+}
+
+/** A logo on another host must be allowed by the CSP; one on this site already is. */
+function logoOrigin(logoUrl: string | null): string[] {
+  return logoUrl?.startsWith('https://') ? [new URL(logoUrl).origin] : [];
+}

@@ -1,0 +1,66 @@
+import type { Child } from 'hono/jsx';
+import { ErrorSummary, Field, Notice, PostForm, SubmitButton, firstErrorField, summaryOf, type FieldErrors } from '../views/form.tsx';
+import { LogoutForm } from './choose-password.tsx';
+import { NewPasswordFields } from './new-password.tsx';
+
+export const accountNotices = {
+  'password-set': 'Your new password is saved. You are logged in.',
+  'password-changed': 'Your password was changed. Any other devices were logged out.',
+} as const;
+
+export type AccountNotice = keyof typeof accountNotices;
+
+export interface AccountFacts {
+  readonly name: string;
+  readonly username: string;
+  readonly email: string | null;
+}
+
+const passwordFields = ['currentPassword', 'newPassword', 'confirmPassword'];
+
+export function ChangePasswordForm(props: { username: string; minLength: number; errors?: FieldErrors }) {
+  const errors = props.errors ?? {};
+  const focus = firstErrorField(errors, passwordFields);
+  return (
+    <PostForm id="change-password-form" action="/account/password" label="Change your password">
+      <ErrorSummary title="There is a problem" errors={summaryOf(errors, passwordFields)} />
+      <Field name="currentPassword" label="Current password" type="password" autocomplete="current-password" error={errors.currentPassword} autofocus={focus === 'currentPassword'} />
+      <NewPasswordFields username={props.username} minLength={props.minLength} errors={errors} focus={focus} />
+      <SubmitButton>Change password</SubmitButton>
+    </PostForm>
+  );
+}
+
+export function AccountPage(props: { facts: AccountFacts; form: Child; notice?: AccountNotice | null }) {
+  return (
+    <>
+      <h1>Your account</h1>
+      {props.notice ? <Notice>{accountNotices[props.notice]}</Notice> : null}
+      <section class="card" aria-labelledby="who-heading">
+        <h2 id="who-heading">Logged in as</h2>
+        <dl class="facts">
+          <dt>Name</dt>
+          <dd>{props.facts.name}</dd>
+          <dt>User name</dt>
+          <dd>{props.facts.username}</dd>
+          <dt>Email</dt>
+          <dd>{props.facts.email ?? 'none on file'}</dd>
+        </dl>
+        <LogoutForm />
+      </section>
+      <section class="card" aria-labelledby="password-heading">
+        <h2 id="password-heading">Change your password</h2>
+        {props.form}
+      </section>
+      <section class="card" aria-labelledby="everywhere-heading">
+        <h2 id="everywhere-heading">Log out everywhere</h2>
+        <p>Lost a phone or used a shared computer? This logs you out on every device, this one included.</p>
+        <form method="post" action="/account/logout-everywhere">
+          <button type="submit" class="secondary">
+            Log out everywhere
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}

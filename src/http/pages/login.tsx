@@ -1,0 +1,65 @@
+import type { Child } from 'hono/jsx';
+import { ErrorSummary, Field, Notice, PostForm, SubmitButton, firstErrorField, summaryOf, type FieldErrors } from '../views/form.tsx';
+
+export const loginNotices = {
+  'logged-out': 'You have logged out.',
+  'logged-out-everywhere': 'You have been logged out on every device, this one included.',
+  'password-reset': 'Your password was changed. Log in with your new password.',
+} as const;
+
+export type LoginNotice = keyof typeof loginNotices;
+
+export interface LoginFormProps {
+  readonly businessName: string;
+  readonly username?: string;
+  readonly errors?: FieldErrors;
+  /** Any failed login: wrong password, unknown user name, used or expired temporary password, disabled, throttled. */
+  readonly failed?: boolean;
+}
+
+const fields = ['username', 'password'];
+
+export function LoginForm(props: LoginFormProps) {
+  const errors = props.errors ?? {};
+  const focus = props.failed ? 'password' : firstErrorField(errors, fields);
+  return (
+    <PostForm id="login-form" action="/login" label="Log in">
+      {props.failed ? (
+        <div class="alert" role="alert" id="login-error">
+          <p>We couldn't log you in with that user name and password. Check them and try again; after several tries, wait a minute first.</p>
+          <p>A temporary password works once and expires. If yours no longer works, use "Forgot your password?" below or ask {props.businessName} for a new one.</p>
+        </div>
+      ) : null}
+      <ErrorSummary title="There is a problem" errors={summaryOf(errors, fields)} />
+      <Field name="username" label="User name" type="text" autocomplete="username" value={props.username ?? ''} error={errors.username} autofocus={focus === 'username'} />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autocomplete="current-password"
+        error={errors.password}
+        autofocus={focus === 'password'}
+        {...(props.failed ? { describedBy: 'login-error' } : {})}
+      />
+      <SubmitButton>Log in</SubmitButton>
+    </PostForm>
+  );
+}
+
+export function LoginPage(props: { form: Child; notice?: LoginNotice | null }) {
+  return (
+    <>
+      <h1>Log in to your client portal</h1>
+      {props.notice ? <Notice>{loginNotices[props.notice]}</Notice> : null}
+      <div class="card">{props.form}</div>
+      <ul class="links">
+        <li>
+          <a href="/forgot-password">Forgot your password?</a>
+        </li>
+        <li>
+          <a href="/forgot-username">Forgot your user name?</a>
+        </li>
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,141 @@
+import type { Child } from 'hono/jsx';
+import { ErrorSummary, Field, Notice, PostForm, SubmitButton, firstErrorField, summaryOf, type FieldErrors } from '../views/form.tsx';
+import { NewPasswordFields, newPasswordFields } from './new-password.tsx';
+
+const forgotPasswordFields = ['username', 'email'];
+
+export function ForgotPasswordForm(props: { values?: { username?: string; email?: string }; errors?: FieldErrors }) {
+  const errors = props.errors ?? {};
+  const focus = firstErrorField(errors, forgotPasswordFields);
+  return (
+    <PostForm id="forgot-password-form" action="/forgot-password" label="Ask for a password reset link">
+      <ErrorSummary title="There is a problem" errors={summaryOf(errors, forgotPasswordFields)} />
+      <Field name="username" label="User name" type="text" autocomplete="username" value={props.values?.username ?? ''} error={errors.username} autofocus={focus === 'username'} />
+      <Field
+        name="email"
+        label="Email address"
+        hint="The one we have on file for you."
+        type="email"
+        autocomplete="email"
+        value={props.values?.email ?? ''}
+        error={errors.email}
+        autofocus={focus === 'email'}
+      />
+      <SubmitButton>Email me a link</SubmitButton>
+    </PostForm>
+  );
+}
+
+export function ForgotPasswordPage(props: { form: Child; linkMinutes: number }) {
+  return (
+    <>
+      <h1>Forgot your password?</h1>
+      <p>Enter your user name and the email address we have on file. If they match, we'll email you a link to choose a new password. The link works once, for {props.linkMinutes} minutes.</p>
+      <div class="card">{props.form}</div>
+      <ul class="links">
+        <li>
+          <a href="/forgot-username">Forgot your user name?</a>
+        </li>
+        <li>
+          <a href="/login">Back to log in</a>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+/** The same answer whatever matched, so the form cannot be used to find out who is a client. */
+export function ResetRequestedPage(props: { linkMinutes: number; businessName: string }) {
+  return (
+    <>
+      <h1>Check your email</h1>
+      <Notice>
+        <p>If the user name and email address match our records, we've sent a link to choose a new password. It works once, for {props.linkMinutes} minutes.</p>
+      </Notice>
+      <p>Nothing arrived after a few minutes? Check your spam folder, or contact {props.businessName}.</p>
+      <p>
+        <a href="/login">Back to log in</a>
+      </p>
+    </>
+  );
+}
+
+export function ForgotUserNameForm(props: { email?: string; errors?: FieldErrors }) {
+  const errors = props.errors ?? {};
+  return (
+    <PostForm id="forgot-username-form" action="/forgot-username" label="Ask for your user name">
+      <ErrorSummary title="There is a problem" errors={summaryOf(errors, ['email'])} />
+      <Field name="email" label="Email address" hint="The one we have on file for you." type="email" autocomplete="email" value={props.email ?? ''} error={errors.email} autofocus={Boolean(errors.email)} />
+      <SubmitButton>Email me my user name</SubmitButton>
+    </PostForm>
+  );
+}
+
+export function ForgotUserNamePage(props: { form: Child }) {
+  return (
+    <>
+      <h1>Forgot your user name?</h1>
+      <p>Enter the email address we have on file. If it matches, we'll email you your user name.</p>
+      <div class="card">{props.form}</div>
+      <ul class="links">
+        <li>
+          <a href="/forgot-password">Forgot your password?</a>
+        </li>
+        <li>
+          <a href="/login">Back to log in</a>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+export function UserNameRequestedPage(props: { businessName: string }) {
+  return (
+    <>
+      <h1>Check your email</h1>
+      <Notice>
+        <p>If that email address matches our records, we've sent your user name to it.</p>
+      </Notice>
+      <p>Nothing arrived after a few minutes? Check your spam folder, or contact {props.businessName}.</p>
+      <p>
+        <a href="/login">Back to log in</a>
+      </p>
+    </>
+  );
+}
+
+export function ResetPasswordForm(props: { action: string; username: string; minLength: number; errors?: FieldErrors }) {
+  const errors = props.errors ?? {};
+  return (
+    <PostForm id="reset-password-form" action={props.action} label="Choose a new password">
+      <ErrorSummary title="There is a problem" errors={summaryOf(errors, newPasswordFields)} />
+      <NewPasswordFields username={props.username} minLength={props.minLength} errors={errors} focus={firstErrorField(errors, newPasswordFields) ?? 'newPassword'} />
+      <SubmitButton>Save my new password</SubmitButton>
+    </PostForm>
+  );
+}
+
+export function ResetPasswordPage(props: { username: string; form: Child }) {
+  return (
+    <>
+      <h1>Choose a new password</h1>
+      <p>
+        For user name <strong>{props.username}</strong>. Saving it logs you out on every device; then log in with the new password.
+      </p>
+      <div class="card">{props.form}</div>
+    </>
+  );
+}
+
+export function ResetLinkInvalid() {
+  return (
+    <div id="reset-link-invalid">
+      <div class="alert" role="alert">
+        <p>This link has expired or was already used.</p>
+      </div>
+      <p>
+        <a href="/forgot-password">Ask for a new link</a>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import type { Child } from 'hono/jsx';
+import { choosePermanentPassword } from '../../app/sign-in.ts';
+import { readForm } from '../form-input.ts';
+import { ChoosePasswordForm, ChoosePasswordPage } from '../pages/choose-password.tsx';
+import type { FieldErrors } from '../views/form.tsx';
+import { clientActor, newClientRoutes, requireSession, type Site } from '../site.tsx';
+import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
+import { newPasswordSchema } from './new-password-input.ts';
+
+/** Mounted at /choose-password: the one page a temporary-password login opens. */
+export function choosePasswordRoutes(site: Site) {
+  const { deps } = site.app;
+  const minLength = deps.settings.passwordPolicy.minLength;
+  const routes = newClientRoutes(site);
+  routes.use('*', requireSession(site, 'must-choose'));
+  const userNameOf = (clientId: string) => deps.readModels.credentials.getCredential(clientId)?.userName ?? '';
+
+  routes.get('/', (c) => {
+    const form = <ChoosePasswordForm username={userNameOf(c.var.session.clientId)} minLength={minLength} />;
+    return sendPage(c, site.chrome, { title: 'Choose your new password', content: <ChoosePasswordPage form={form} /> });
+  });
+
+  routes.post('/', async (c) => {
+    const { session } = c.var;
+    const answer = (errors: FieldErrors) =>
+      sendForm(c, site.chrome, {
+        status: 422,
+        title: 'Choose your new password',
+        form: <ChoosePasswordForm username={userNameOf(session.clientId)} minLength={minLength} errors={errors} />,
+        page: (form: Child) => <ChoosePasswordPage form={form} />,
+      });
+    const input = await readForm(c, newPasswordSchema);
+    if (!input.ok) return answer(input.errors);
+    const chosen = await choosePermanentPassword(deps, { clientId: session.clientId, newPassword: input.value.newPassword }, { actor: clientActor(session) });
+    if (!chosen.ok) {
+      if (chosen.error.code === 'weak_password' || chosen.error.code === 'same_as_temporary') return answer({ newPassword: chosen.error.message });
+      site.sessions.end(c);
+      return redirectAfterPost(c, '/login');
+    }
+    // Choosing ends every earlier session, this one included: carry on under a new full one.
+    await site.sessions.start(c, { clientId: session.clientId, sessionVersion: chosen.value.sessionVersion, mustChoosePassword: false });
+    return redirectAfterPost(c, '/account?notice=password-set');
+  });
+
+  return routes;
+}

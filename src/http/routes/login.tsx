@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { signIn } from '../../app/sign-in.ts';
+import { readForm } from '../form-input.ts';
+import { LoginForm, LoginPage, loginNotices, type LoginNotice } from '../pages/login.tsx';
+import { newClientRoutes, type Site } from '../site.tsx';
+import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/render.tsx';
+
+const loginSchema = z.object({
+  username: z.string({ error: 'Enter your user name' }).trim().min(1, 'Enter your user name').max(254, 'A user name has at most 254 characters'),
+  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(1024, 'A password has at most 1024 characters'),
+});
+
+/** Mounted at /login. */
+export function loginRoutes(site: Site) {
+  const { deps } = site.app;
+  const routes = newClientRoutes(site);
+
+  routes.get('/', async (c) => {
+    const session = await site.sessions.current(c);
+    if (session) return c.redirect(session.mustChoosePassword ? '/choose-password' : '/account', 303);
+    const form = <LoginForm businessName={site.chrome.businessName} />;
+    return sendPage(c, site.chrome, { title: 'Log in', content: <LoginPage form={form} notice={parseLoginNotice(c.req.query('notice'))} /> });
+  });
+
+  routes.post('/', async (c) => {
+    const input = await readForm(c, loginSchema);
+    const answer = (form: Markup) => sendForm(c, site.chrome, { status: 422, title: 'Log in', form, page: (f) => <LoginPage form={f} /> });
+    if (!input.ok) return answer(<LoginForm businessName={site.chrome.businessName} username={input.raw.username ?? ''} errors={input.errors} />);
+    const signedIn = await signIn(deps, { userName: input.value.username, password: input.value.password }, {});
+    // One answer for every kind of failure (and throttling), so nobody can learn which it was.
+    if (!signedIn.ok) return answer(<LoginForm businessName={site.chrome.businessName} username={input.value.username} failed />);
+    await site.sessions.start(c, signedIn.value);
+    return redirectAfterPost(c, signedIn.value.mustChoosePassword ? '/choose-password' : '/account');
+  });
+
+  return routes;
+}
+
+/** Mounted at /logout. Ends this browser's session; "log out everywhere" is on the account page. */
+export function logoutRoutes(site: Site) {
+  const routes = newClientRoutes(site);
+  routes.post('/', (c) => {
+    site.sessions.end(c);
+    return redirectAfterPost(c, '/login?notice=logged-out');
+  });
+  return routes;
+}
+
+function parseLoginNotice(value: string | undefined): LoginNotice | null {
+  return value !== undefined && Object.hasOwn(loginNotices, value) ? (value as LoginNotice) : null;
+}

@@ -1,0 +1,123 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { z } from 'zod';
+import { checkResetToken, completePasswordReset, requestPasswordReset, requestUserNameReminder } from '../../app/recovery.ts';
+import { readForm } from '../form-input.ts';
+import {
+  ForgotPasswordForm,
+  ForgotPasswordPage,
+  ForgotUserNameForm,
+  ForgotUserNamePage,
+  ResetLinkInvalid,
+  ResetPasswordForm,
+  ResetPasswordPage,
+  ResetRequestedPage,
+  UserNameRequestedPage,
+} from '../pages/recovery.tsx';
+import type { FieldErrors } from '../views/form.tsx';
+import { newClientRoutes, type Site } from '../site.tsx';
+import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
+import { newPasswordSchema } from './new-password-input.ts';
+
+const emailField = z
+  .string({ error: 'Enter your email address' })
+  .trim()
+  .min(1, 'Enter your email address')
+  .max(254, 'An email address has at most 254 characters')
+  .regex(/^[^\s@]+@[^\s@]+$/, 'Enter an email address like name@example.com');
+
+const forgotPasswordSchema = z.object({
+  username: z.string({ error: 'Enter your user name' }).trim().min(1, 'Enter your user name').max(254, 'A user name has at most 254 characters'),
+  email: emailField,
+});
+
+/** Mounted at /forgot-password. */
+export function forgotPasswordRoutes(site: Site) {
+  const { deps } = site.app;
+  const linkMinutes = Math.round(deps.settings.resetLinkTtlSeconds / 60);
+  const routes = newClientRoutes(site);
+  const page = (form: Child) => <ForgotPasswordPage form={form} linkMinutes={linkMinutes} />;
+
+  routes.get('/', (c) => sendPage(c, site.chrome, { title: 'Forgot your password?', content: page(<ForgotPasswordForm />) }));
+
+  routes.post('/', async (c) => {
+    const input = await readForm(c, forgotPasswordSchema);
+    if (!input.ok) {
+      const form = <ForgotPasswordForm values={input.raw} errors={input.errors} />;
+      return sendForm(c, site.chrome, { status: 422, title: 'Forgot your password?', form, page });
+    }
+    await requestPasswordReset(deps, { userName: input.value.username, email: input.value.email });
+    return redirectAfterPost(c, '/forgot-password/sent');
+  });
+
+  routes.get('/sent', (c) =>
+    sendPage(c, site.chrome, { title: 'Check your email', content: <ResetRequestedPage linkMinutes={linkMinutes} businessName={site.chrome.businessName} /> }),
+  );
+
+  return routes;
+}
+
+/** Mounted at /forgot-username. */
+export function forgotUserNameRoutes(site: Site) {
+  const { deps } = site.app;
+  const routes = newClientRoutes(site);
+  const page = (form: Child) => <ForgotUserNamePage form={form} />;
+
+  routes.get('/', (c) => sendPage(c, site.chrome, { title: 'Forgot your user name?', content: page(<ForgotUserNameForm />) }));
+
+  routes.post('/', async (c) => {
+    const input = await readForm(c, z.object({ email: emailField }));
+    if (!input.ok) {
+      const form = <ForgotUserNameForm email={input.raw.email ?? ''} errors={input.errors} />;
+      return sendForm(c, site.chrome, { status: 422, title: 'Forgot your user name?', form, page });
+    }
+    await requestUserNameReminder(deps, { email: input.value.email });
+    return redirectAfterPost(c, '/forgot-username/sent');
+  });
+
+  routes.get('/sent', (c) => sendPage(c, site.chrome, { title: 'Check your email', content: <UserNameRequestedPage businessName={site.chrome.businessName} /> }));
+
+  return routes;
+}
+
+/**
+ * Mounted at /reset. Opening the link (GET) only checks it, so a mail scanner that follows
+ * links cannot use it up; the form's POST does. The token is in the path: the site-wide
+ * Referrer-Policy: no-referrer keeps it from leaving with a click, and nothing here logs the path.
+ */
+export function resetRoutes(site: Site) {
+  const { deps } = site.app;
+  const minLength = deps.settings.passwordPolicy.minLength;
+  const routes = newClientRoutes(site);
+  const invalidLink = (c: Context) =>
+    sendForm(c, site.chrome, { status: 404, title: 'This link no longer works', form: <ResetLinkInvalid />, page: (form: Child) => <>{form}</> });
+
+  routes.get('/:token', async (c) => {
+    const checked = await checkResetToken(deps, c.req.param('token'));
+    if (!checked.ok) return sendPage(c, site.chrome, { status: 404, title: 'This link no longer works', content: <ResetLinkInvalid /> });
+    const form = <ResetPasswordForm action={c.req.path} username={checked.value.userName} minLength={minLength} />;
+    return sendPage(c, site.chrome, { title: 'Choose a new password', content: <ResetPasswordPage username={checked.value.userName} form={form} /> });
+  });
+
+  routes.post('/:token', async (c) => {
+    const token = c.req.param('token');
+    const checked = await checkResetToken(deps, token);
+    if (!checked.ok) return invalidLink(c);
+    const { userName } = checked.value;
+    const answer = (errors: FieldErrors) =>
+      sendForm(c, site.chrome, {
+        status: 422,
+        title: 'Choose a new password',
+        form: <ResetPasswordForm action={c.req.path} username={userName} minLength={minLength} errors={errors} />,
+        page: (form: Child) => <ResetPasswordPage username={userName} form={form} />,
+      });
+    const input = await readForm(c, newPasswordSchema);
+    if (!input.ok) return answer(input.errors);
+    const completed = await completePasswordReset(deps, { token, newPassword: input.value.newPassword });
+    if (!completed.ok) return completed.error.code === 'weak_password' ? answer({ newPassword: completed.error.message }) : invalidLink(c);
+    site.sessions.end(c);
+    return redirectAfterPost(c, '/login?notice=password-reset');
+  });
+
+  return routes;
+}

@@ -1,0 +1,172 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerClients } from '../support/app.ts';
+import { giveLogin, givePermanentPassword, giveTempPassword, mintResetToken } from '../http/support.ts';
+import { launchChromium, screenshot, startSiteServer, watchForProblems, type SiteServer } from './support.ts';
+
+const newPassword = 'velvet otter juggles lanterns';
+const resetPassword = 'copper kettle whistles softly';
+
+let browser: Browser;
+let server: SiteServer;
+let clientCount = 0;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  server = await startSiteServer({ BUSINESS_NAME: 'Happy Paws Pet Sitting', BUSINESS_CONTACT: 'call 555-0100 or hello@happypaws.example' });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A new client with a login, so the tests in this file never share an account. */
+async function newClientWithLogin(): Promise<{ clientId: string; userName: string }> {
+  clientCount += 1;
+  const clientId = `B${clientCount}`;
+  const userName = `client.number${clientCount}`;
+  await registerClients(server.app, [{ clientId, firstName: 'Browser', lastName: `Tester${clientCount}`, email: `${userName}@example.com` }]);
+  await giveLogin(server.app, clientId, userName);
+  return { clientId, userName };
+}
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? 'js' : 'nojs';
+
+  describe(`client site with JavaScript ${javaScript ? 'on' : 'off'}`, () => {
+    let context: BrowserContext;
+    let page: Page;
+    let problems: string[];
+    const htmxPosts: string[] = [];
+
+    beforeAll(async () => {
+      context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 390, height: 844 }, baseURL: server.url });
+    });
+    afterAll(async () => context?.close());
+    afterEach(async () => {
+      await page.close();
+      expect(problems).toEqual([]);
+    });
+
+    const openPage = async () => {
+      await context.clearCookies();
+      page = await context.newPage();
+      problems = watchForProblems(page);
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.headers()['hx-request'] === 'true') htmxPosts.push(new URL(request.url()).pathname);
+      });
+      return page;
+    };
+
+    const logIn = async (userName: string, password: string) => {
+      await page.getByLabel('User name').fill(userName);
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+    };
+
+    /** Waits until something has the focus, then names it. */
+    const focusedId = async () => (await page.waitForFunction('document.activeElement && document.activeElement.id')).jsonValue();
+
+    it('temporary password → choose a new one → account → log out → log in with the new password', async () => {
+      const { clientId, userName } = await newClientWithLogin();
+      const temp = await giveTempPassword(server.app, clientId);
+      await openPage();
+      await page.goto('/');
+      await page.waitForURL('**/login');
+      await screenshot(page, `${mode}-login`);
+      await logIn(userName, temp);
+      await page.waitForURL('**/choose-password');
+      await screenshot(page, `${mode}-choose-password`);
+
+      await page.getByLabel('New password', { exact: true }).fill(temp);
+      await page.getByLabel('Type the new password again').fill(temp);
+      await page.getByRole('button', { name: 'Save my password' }).click();
+      await page.getByText("can't be the temporary one").first().waitFor();
+      expect(await focusedId()).toBe('newPassword');
+      await screenshot(page, `${mode}-choose-password-error`);
+
+      await page.getByLabel('New password', { exact: true }).fill(newPassword);
+      await page.getByLabel('Type the new password again').fill(newPassword);
+      await page.getByRole('button', { name: 'Save my password' }).click();
+      await page.waitForURL('**/account?notice=password-set');
+      expect(await page.getByRole('status').innerText()).toContain('Your new password is saved');
+      expect(await page.locator('dl.facts').innerText()).toContain(userName);
+      await screenshot(page, `${mode}-account`);
+
+      await page.getByRole('button', { name: 'Log out', exact: true }).click();
+      await page.waitForURL('**/login?notice=logged-out');
+      expect(await page.getByRole('status').innerText()).toContain('You have logged out.');
+      await page.goto('/account');
+      await page.waitForURL('**/login');
+
+      await logIn(userName, newPassword);
+      await page.waitForURL('**/account');
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Your account');
+      expect(htmxPosts.includes('/login')).toBe(javaScript);
+    });
+
+    it('a mistyped temporary password burns it: the right one is then refused too', async () => {
+      const { clientId, userName } = await newClientWithLogin();
+      const temp = await giveTempPassword(server.app, clientId);
+      await openPage();
+      await page.goto('/login');
+      await logIn(userName, `${temp}-typo`);
+      await page.locator('#login-error').waitFor();
+      expect(await focusedId()).toBe('password');
+      expect(await page.getByLabel('User name').inputValue()).toBe(userName);
+      await screenshot(page, `${mode}-login-failed`);
+
+      await logIn(userName, temp);
+      await page.locator('#login-error').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/login');
+      expect(server.app.deps.readModels.credentials.getCredential(clientId)?.tempOutcome).toBe('burned_failed_attempt');
+    });
+
+    it('a forgotten password is replaced through the emailed link', async () => {
+      const { clientId, userName } = await newClientWithLogin();
+      await givePermanentPassword(server.app, clientId, userName, newPassword);
+      await openPage();
+      await page.goto('/login');
+      await page.getByRole('link', { name: 'Forgot your password?' }).click();
+      await page.waitForURL('**/forgot-password');
+      await screenshot(page, `${mode}-forgot-password`);
+      await page.getByLabel('User name').fill(userName);
+      await page.getByLabel('Email address').fill(`${userName}@example.com`);
+      await page.getByRole('button', { name: 'Email me a link' }).click();
+      await page.waitForURL('**/forgot-password/sent');
+      await screenshot(page, `${mode}-forgot-password-sent`);
+
+      await page.goto(`/reset/${await mintResetToken(server.app, clientId)}`);
+      await screenshot(page, `${mode}-reset`);
+      await page.getByLabel('New password', { exact: true }).fill('password');
+      await page.getByLabel('Type the new password again').fill('password');
+      await page.getByRole('button', { name: 'Save my new password' }).click();
+      await page.locator('#newPassword-error').waitFor();
+      expect(await focusedId()).toBe('newPassword');
+      await screenshot(page, `${mode}-reset-error`);
+
+      await page.getByLabel('New password', { exact: true }).fill(resetPassword);
+      await page.getByLabel('Type the new password again').fill(resetPassword);
+      await page.getByRole('button', { name: 'Save my new password' }).click();
+      await page.waitForURL('**/login?notice=password-reset');
+      await logIn(userName, resetPassword);
+      await page.waitForURL('**/account');
+      expect(htmxPosts.some((path) => path.startsWith('/reset/'))).toBe(javaScript);
+    });
+
+    it('a forgotten user name is asked for with the email on file', async () => {
+      await openPage();
+      await page.goto('/forgot-username');
+      await page.getByLabel('Email address').fill('');
+      await page.getByRole('button', { name: 'Email me my user name' }).click();
+      await page.locator('#email-error').waitFor();
+      expect(await focusedId()).toBe('email');
+      await screenshot(page, `${mode}-forgot-username-error`);
+      await page.getByLabel('Email address').fill('someone@example.com');
+      await page.getByRole('button', { name: 'Email me my user name' }).click();
+      await page.waitForURL('**/forgot-username/sent');
+      await screenshot(page, `${mode}-forgot-username-sent`);
+    });
+  });
+}

@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { changeLoginAccess } from '../../src/app/logins.ts';
+import { staff } from '../support/app.ts';
+import { createSite, eventTypes, giveLogin, givePermanentPassword, hourMs, mintResetToken, otherStrongPassword, strongPassword, type Site } from './support.ts';
+
+let site: Site;
+afterEach(async () => site.dispose());
+
+async function withAccount() {
+  site = await createSite();
+  await giveLogin(site.app, 'C1', 'olivia');
+  await givePermanentPassword(site.app, 'C1', 'olivia', strongPassword);
+}
+
+async function resetLink(): Promise<string> {
+  const asked = await site.client().post('/forgot-password', { username: 'olivia', email: 'olivia@example.com' });
+  expect(asked.headers.get('location')).toBe('/forgot-password/sent');
+  return `/reset/${await mintResetToken(site.app, 'C1')}`;
+}
+
+const choose = (password: string, confirm = password) => ({ newPassword: password, confirmPassword: confirm });
+
+describe('forgotten password', () => {
+  it('gives the same answer whether both match, the email is wrong or the user name is unknown; only a match asks for mail', async () => {
+    await withAccount();
+    const answers = [];
+    for (const form of [
+      { username: 'olivia', email: 'someone@example.com' },
+      { username: 'nobody', email: 'olivia@example.com' },
+      { username: 'OLIVIA', email: ' Olivia@Example.com ' },
+    ]) {
+      const response = await site.client().post('/forgot-password', form);
+      answers.push({ status: response.status, headers: [...response.headers], body: await response.text() });
+    }
+    expect(answers[0]).toMatchObject({ status: 303 });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    expect((await eventTypes(site.app)).filter((type) => type === 'PasswordResetRequested')).toHaveLength(1);
+    const sent = await (await site.client().get('/forgot-password/sent')).text();
+    expect(sent).toContain('If the user name and email address match our records');
+  });
+
+  it('an empty or malformed form comes back as 422 and asks for nothing', async () => {
+    await withAccount();
+    const response = await site.client().post('/forgot-password', { username: 'olivia', email: 'not an email' });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toMatch(/<input id="email"[^>]*aria-invalid="true"/);
+    expect(await eventTypes(site.app)).not.toContain('PasswordResetRequested');
+  });
+
+  it('opening the link only checks it: it still works after being opened twice', async () => {
+    await withAccount();
+    const link = await resetLink();
+    for (let i = 0; i < 2; i++) {
+      const page = await site.client().get(link);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('For user name <strong>olivia</strong>');
+    }
+    const posted = await site.client().post(link, choose(otherStrongPassword));
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get('location')).toBe('/login?notice=password-reset');
+  });
+
+  it('sends no referrer and lets nothing cache the reset pages', async () => {
+    await withAccount();
+    const link = await resetLink();
+    for (const response of [await site.client().get(link), await site.client().post(link, choose('short'))]) {
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
+  it('the form post uses the link up: a second post finds it spent', async () => {
+    await withAccount();
+    const link = await resetLink();
+    expect((await site.client().post(link, choose(otherStrongPassword))).status).toBe(303);
+    const again = await site.client().post(link, choose('another lovely long password'));
+    expect(again.status).toBe(404);
+    expect(await again.text()).toContain('expired or was already used');
+    expect((await site.client().get(link)).status).toBe(404);
+  });
+
+  it('a weak or mismatched password is refused with 422 and the link stays usable', async () => {
+    await withAccount();
+    const link = await resetLink();
+    expect((await site.client().post(link, choose('password'))).status).toBe(422);
+    expect((await site.client().post(link, choose(otherStrongPassword, strongPassword))).status).toBe(422);
+    expect((await site.client().post(link, choose(otherStrongPassword))).status).toBe(303);
+  });
+
+  it('the link works until its hour is up, then not', async () => {
+    await withAccount();
+    const link = await resetLink();
+    site.app.clock.advance(hourMs - 1);
+    expect((await site.client().get(link)).status).toBe(200);
+    site.app.clock.advance(1);
+    expect((await site.client().get(link)).status).toBe(404);
+    expect((await site.client().post(link, choose(otherStrongPassword))).status).toBe(404);
+  });
+
+  it('a reset ends every session and the new password logs in', async () => {
+    await withAccount();
+    const before = site.client();
+    await before.post('/login', { username: 'olivia', password: strongPassword });
+    const link = await resetLink();
+    await site.client().post(link, choose(otherStrongPassword));
+    expect((await before.get('/account')).headers.get('location')).toBe('/login');
+    expect((await site.client().post('/login', { username: 'olivia', password: strongPassword })).status).toBe(422);
+    expect((await site.client().post('/login', { username: 'olivia', password: otherStrongPassword })).status).toBe(303);
+  });
+
+  it('a malformed or unknown token is refused like a spent one', async () => {
+    await withAccount();
+    for (const link of ['/reset/nonsense', `/reset/${'A'.repeat(16)}.${'B'.repeat(43)}`]) {
+      expect((await site.client().get(link)).status).toBe(404);
+      expect((await site.client().post(link, choose(otherStrongPassword))).status).toBe(404);
+    }
+  });
+
+  it('a disabled login cannot be reset through an earlier link', async () => {
+    await withAccount();
+    const link = await resetLink();
+    await changeLoginAccess(site.app.deps, { clientId: 'C1', action: 'disable' }, { actor: staff });
+    expect((await site.client().post(link, choose(otherStrongPassword))).status).toBe(404);
+  });
+
+  it('with htmx, a spent link answers with the notice alone, to replace the form', async () => {
+    await withAccount();
+    const link = await resetLink();
+    await site.client().post(link, choose(otherStrongPassword));
+    const again = await site.client().post(link, choose(otherStrongPassword), { 'hx-request': 'true' });
+    expect(again.status).toBe(404);
+    expect((await again.text()).startsWith('<div id="reset-link-invalid">')).toBe(true);
+  });
+});
+
+describe('forgotten user name', () => {
+  it('gives the same answer whether the email matches or not; only a match asks for mail', async () => {
+    await withAccount();
+    const matched = await site.client().post('/forgot-username', { email: 'olivia@example.com' });
+    const unmatched = await site.client().post('/forgot-username', { email: 'stranger@example.com' });
+    expect(matched.status).toBe(303);
+    expect(matched.headers.get('location')).toBe('/forgot-username/sent');
+    expect({ status: unmatched.status, headers: [...unmatched.headers], body: await unmatched.text() }).toEqual({
+      status: matched.status,
+      headers: [...matched.headers],
+      body: await matched.text(),
+    });
+    const types = await eventTypes(site.app);
+    expect(types.filter((type) => type === 'UserNameReminderRequested')).toHaveLength(1);
+    expect(types).toContain('UserNameReminderUnmatched');
+  });
+
+  it('an empty email comes back as 422 with the error by the field', async () => {
+    await withAccount();
+    const response = await site.client().post('/forgot-username', { email: '' });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toMatch(/<p class="field-error" id="email-error">.*Enter your email address<\/p>/);
+  });
+});

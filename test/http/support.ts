@@ -1,0 +1,112 @@
+import type { Hono } from 'hono';
+import { assignLogin, issueTempPassword } from '../../src/app/logins.ts';
+import { issueResetLink } from '../../src/app/recovery.ts';
+import { choosePermanentPassword, signIn } from '../../src/app/sign-in.ts';
+import { credentialStream } from '../../src/domain/credential/events.ts';
+import { createHttpApp } from '../../src/http/app.ts';
+import { sessionCookieName } from '../../src/http/session.ts';
+import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
+
+export const origin = 'http://localhost:3000';
+export const strongPassword = 'velvet otter juggles lanterns';
+export const otherStrongPassword = 'copper kettle whistles softly';
+
+/**
+ * A cookie jar over app.request(): keeps the session cookie the site sets and sends it back,
+ * and posts forms the way a browser on the site's own origin does.
+ */
+export class SiteClient {
+  cookie: string | null = null;
+
+  constructor(
+    private readonly http: Hono,
+    private readonly env?: unknown,
+  ) {}
+
+  async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return this.keep(await this.http.request(path, { headers: this.withCookie(headers) }, this.env));
+  }
+
+  async post(path: string, form: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
+    const init = {
+      method: 'POST',
+      headers: this.withCookie({ origin, 'content-type': 'application/x-www-form-urlencoded', ...headers }),
+      body: new URLSearchParams(form).toString(),
+    };
+    return this.keep(await this.http.request(path, init, this.env));
+  }
+
+  private withCookie(headers: Record<string, string>): Record<string, string> {
+    return this.cookie ? { cookie: `${sessionCookieName}=${this.cookie}`, ...headers } : headers;
+  }
+
+  private keep(response: Response): Response {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+      const [name, value = ''] = pair.split('=');
+      if (name !== sessionCookieName) continue;
+      this.cookie = attributes.includes('Max-Age=0') || value === '' ? null : value;
+    }
+    return response;
+  }
+}
+
+export interface Site {
+  readonly app: TestApp;
+  readonly http: Hono;
+  client(env?: unknown): SiteClient;
+  dispose(): Promise<void>;
+}
+
+export async function createSite(env: Record<string, string> = {}, options: Parameters<typeof createTestApp>[1] = {}): Promise<Site> {
+  const app = await createTestApp({ PUBLIC_ORIGIN: origin, ...env }, options);
+  await registerClients(app, [
+    { clientId: 'C1', firstName: 'Olivia', lastName: 'Nguyen', email: 'olivia@example.com' },
+    { clientId: 'C2', firstName: 'Liam', lastName: 'Garcia', email: 'liam@example.com' },
+  ]);
+  const http = createHttpApp(app);
+  return { app, http, client: (clientEnv) => new SiteClient(http, clientEnv), dispose: () => app.dispose() };
+}
+
+export async function giveLogin(app: TestApp, clientId: string, userName: string): Promise<void> {
+  const assigned = await assignLogin(app.deps, { clientId, userName }, { actor: staff });
+  if (!assigned.ok) throw new Error(assigned.error.message);
+}
+
+export async function giveTempPassword(app: TestApp, clientId: string): Promise<string> {
+  const issued = await issueTempPassword(app.deps, { clientId, delivery: 'shown_to_staff' }, { actor: staff });
+  if (!issued.ok) throw new Error(issued.error.message);
+  return issued.value.password;
+}
+
+/** Through the core, as a client who already went through the first login. */
+export async function givePermanentPassword(app: TestApp, clientId: string, userName: string, password: string): Promise<void> {
+  const temp = await giveTempPassword(app, clientId);
+  const signedIn = await signIn(app.deps, { userName, password: temp }, {});
+  if (!signedIn.ok) throw new Error('temporary login failed');
+  const chosen = await choosePermanentPassword(app.deps, { clientId, newPassword: password }, { actor: { kind: 'client', id: clientId } });
+  if (!chosen.ok) throw new Error(chosen.error.message);
+}
+
+/** What the mail relay does for the latest reset request: mint the link's token. */
+export async function mintResetToken(app: TestApp, clientId: string): Promise<string> {
+  const events = await app.deps.store.readStream(credentialStream(clientId));
+  const request = events.filter((event) => event.type === 'PasswordResetRequested').at(-1);
+  if (!request) throw new Error(`no reset was requested for ${clientId}`);
+  const { requestId } = request.data as { requestId: string };
+  const issued = await issueResetLink(app.deps, { clientId, requestId }, { actor: { kind: 'system', id: 'mail-relay' }, causationId: request.id });
+  if (!issued.ok) throw new Error(issued.error.message);
+  return issued.value.token;
+}
+
+export async function eventTypes(app: TestApp): Promise<string[]> {
+  return (await app.deps.store.readAll({ after: null, limit: 100_000 })).map((event) => event.type);
+}
+
+/** The claims inside a session cookie (it is signed, not encrypted). */
+export function tokenClaims(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+export const hourMs = 3600 * 1000;
+export const dayMs = 24 * hourMs;
