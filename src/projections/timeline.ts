@@ -22,8 +22,8 @@ export const timelineProjection: Projection = {
   name: 'timeline',
   schema: `
     CREATE TABLE IF NOT EXISTS timeline (
-      position  TEXT PRIMARY KEY,
-      seq       INTEGER NOT NULL,
+      seq       INTEGER PRIMARY KEY,
+      position  TEXT NOT NULL UNIQUE,
       client_id TEXT NOT NULL,
       at        TEXT NOT NULL,
       type      TEXT NOT NULL,
@@ -33,14 +33,12 @@ export const timelineProjection: Projection = {
     CREATE INDEX IF NOT EXISTS timeline_client ON timeline (client_id, seq);`,
   tables: [{ name: 'timeline', orderBy: 'seq' }],
   bind(db) {
-    const insert = db.prepare('INSERT INTO timeline (position, seq, client_id, at, type, actor, details) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const nextSeq = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM timeline');
+    const insert = db.prepare('INSERT INTO timeline (position, client_id, at, type, actor, details) VALUES (?, ?, ?, ?, ?, ?)');
     return (event) => {
       const clientId = clientIdOfEvent(event);
       if (!clientId) return;
       const details = Object.fromEntries(Object.entries(event.data as object).filter(([key]) => !hiddenFields.has(key)));
-      const { seq } = nextSeq.get() as { seq: number };
-      insert.run(event.position, seq, clientId, event.metadata.at, event.type, JSON.stringify(event.metadata.actor), JSON.stringify(details));
+      insert.run(event.position, clientId, event.metadata.at, event.type, JSON.stringify(event.metadata.actor), JSON.stringify(details));
     };
   },
 };
