@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -64,8 +65,22 @@ const envSchema = z.object({
   RESET_LINK_TTL_MINUTES: positiveInt.max(24 * 60, 'use at most 1440 minutes').default(60),
   PASSWORD_MIN_LENGTH: z.coerce.number({ error: 'use a whole number' }).int().min(8, 'use 8 to 64').max(64, 'use 8 to 64').default(15),
   LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_BACKOFF_BASE_SECONDS: positiveInt.max(900, 'use at most 900 seconds (the longest wait is 15 minutes)').default(2),
   HASHING_MAX_CONCURRENT: positiveInt.max(64).default(2),
   HASHING_MAX_QUEUED: positiveInt.max(10_000).default(64),
+  BUSINESS_TIME_ZONE: z.string().refine(isTimeZone, 'use a time zone name, like Europe/London or America/New_York').default('UTC'),
+  MAIL_TRANSPORT: z.enum(['outbox', 'mailgun'], { error: 'use outbox (files under the data folder) or mailgun' }).default('outbox'),
+  MAILGUN_API_KEY: z.string().min(10, 'copy a sending API key from Mailgun → Sending → Domain settings').optional(),
+  MAILGUN_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'use the sending domain, like mg.example.com').optional(),
+  MAILGUN_REGION: z.enum(['us', 'eu'], { error: 'use us or eu (where the Mailgun domain was created)' }).default('us'),
+  MAILGUN_URL: z.url({ error: 'use the API base address, like https://api.mailgun.net' }).optional(),
+  MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(10, 'copy the HTTP webhook signing key from Mailgun → Sending → Webhooks').optional(),
+  MAIL_FROM: z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'use an address, like "Happy Paws <hello@example.com>"').optional(),
+  MAIL_REPLY_TO: z.email({ error: 'use one email address, like office@example.com' }).optional(),
+  MAIL_TEMPLATES_DIR: z.string().min(1).optional(),
+  MAIL_RELAY: boolean.default(true),
+  MAIL_REQUEST_MAX_AGE_HOURS: positiveInt.max(24 * 30, 'use at most 720 hours').default(24),
+  DEV_MODE: boolean.optional(),
 });
 
 export interface Config {
@@ -93,8 +108,29 @@ export interface Config {
   readonly resetLinkTtlSeconds: number;
   readonly passwordMinLength: number;
   readonly loginFreeFailures: number;
+  /** The first per-account wait after the free failures; it doubles per failure, up to 15 minutes. */
+  readonly loginBackoffBaseSeconds: number;
   readonly hashingMaxConcurrent: number;
   readonly hashingMaxQueued: number;
+  /** IANA zone in which emails show times, such as when a temporary password expires. */
+  readonly businessTimeZone: string;
+  readonly mail: MailConfig;
+  /** Developer aids such as the /dev/outbox page; never on unless mail stays on this machine. */
+  readonly devMode: boolean;
+}
+
+export interface MailConfig {
+  readonly transport: 'outbox' | 'mailgun';
+  readonly mailgun: { readonly apiKey: string; readonly domain: string; readonly url: string } | null;
+  readonly from: string;
+  readonly replyTo: string | null;
+  readonly webhookSigningKey: string | null;
+  readonly templatesDir: string;
+  readonly outboxDir: string;
+  /** Off on every instance but one when several serve the same store: one relay sends the mail. */
+  readonly relayEnabled: boolean;
+  /** Requests older than this when the relay first sees them are recorded as not sent, never sent late. */
+  readonly requestMaxAgeSeconds: number;
 }
 
 export interface SlackConfig {
@@ -146,8 +182,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     resetLinkTtlSeconds: e.RESET_LINK_TTL_MINUTES * 60,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     loginFreeFailures: e.LOGIN_FREE_FAILURES,
+    loginBackoffBaseSeconds: e.LOGIN_BACKOFF_BASE_SECONDS,
     hashingMaxConcurrent: e.HASHING_MAX_CONCURRENT,
     hashingMaxQueued: e.HASHING_MAX_QUEUED,
+    businessTimeZone: e.BUSINESS_TIME_ZONE,
+    mail: mailSettings(e, dataDir),
+    // The outbox page shows whole messages, temporary passwords included: only when they stay on this machine.
+    devMode: e.DEV_MODE ?? (e.MAIL_TRANSPORT === 'outbox' && isLoopbackHost(e.HOST)),
   };
 }
 
@@ -183,6 +224,44 @@ function slackSettings(e: Env): SlackConfig | null {
     command: e.SLACK_COMMAND ?? '/clients',
     apiUrl: e.SLACK_API_URL ?? null,
   };
+}
+
+const mailgunRegionUrls = { us: 'https://api.mailgun.net', eu: 'https://api.eu.mailgun.net' } as const;
+
+function mailSettings(e: Env, dataDir: string): MailConfig {
+  let mailgun: MailConfig['mailgun'] = null;
+  if (e.MAIL_TRANSPORT === 'mailgun') {
+    const missing = (['MAILGUN_API_KEY', 'MAILGUN_DOMAIN'] as const).filter((name) => e[name] === undefined);
+    if (missing.length > 0 || !e.MAILGUN_API_KEY || !e.MAILGUN_DOMAIN) {
+      throw new ConfigError(`MAIL_TRANSPORT=mailgun needs ${missing.join(' and ')}. Set ${missing.length === 1 ? 'it' : 'them'} (see docs/mail.md), or use MAIL_TRANSPORT=outbox.`);
+    }
+    mailgun = { apiKey: e.MAILGUN_API_KEY, domain: e.MAILGUN_DOMAIN, url: (e.MAILGUN_URL ?? mailgunRegionUrls[e.MAILGUN_REGION]).replace(/\/+$/, '') };
+  }
+  const senderName = e.BUSINESS_NAME.replace(/["\\]/g, '');
+  return {
+    transport: e.MAIL_TRANSPORT,
+    mailgun,
+    from: e.MAIL_FROM ?? `"${senderName}" <no-reply@${mailgun?.domain ?? 'localhost'}>`,
+    replyTo: e.MAIL_REPLY_TO ?? null,
+    webhookSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY ?? null,
+    templatesDir: resolve(e.MAIL_TEMPLATES_DIR ?? fileURLToPath(new URL('../templates/email', import.meta.url))),
+    outboxDir: resolve(dataDir, 'outbox'),
+    relayEnabled: e.MAIL_RELAY,
+    requestMaxAgeSeconds: e.MAIL_REQUEST_MAX_AGE_HOURS * 3600,
+  };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**

@@ -37,7 +37,7 @@ export function credentialSettings(config: Config): CredentialSettings {
       tempPasswordMaxFailures: config.tempPasswordMaxFailures,
       permanentWorksWhileTempPending: config.permanentWorksWhileTempPending,
     },
-    throttle: { ...defaultThrottlePolicy, freeFailures: config.loginFreeFailures },
+    throttle: { ...defaultThrottlePolicy, freeFailures: config.loginFreeFailures, baseDelaySeconds: config.loginBackoffBaseSeconds },
     passwordPolicy: makePasswordPolicy(config.passwordMinLength),
     passwordBlocklist: loadCommonPasswordBlocklist(),
   };

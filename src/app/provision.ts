@@ -73,7 +73,8 @@ async function provisionClient(
   return 'succeeded';
 }
 
-async function assignFirstFreeUserName(
+/** The user name = email rule of provisioning, falling back to suggestions (first.last…) when it is taken. */
+export async function assignFirstFreeUserName(
   deps: AppDeps,
   batchId: string,
   client: { clientId: string; firstName: string; lastName: string; email: string | null },

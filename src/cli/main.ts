@@ -1,13 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { EventStoreUnavailableError } from '../eventstore/port.ts';
+import { MailTemplateError } from '../mail/templates.ts';
 import { CliError } from './errors.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerClientCommands } from './clients.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerLoginCommands } from './login.ts';
+import { registerMailCommands } from './mail.ts';
 import { registerProvisionCommand } from './provision.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerStoreCommands } from './store.ts';
 
 export function buildProgram(): Command {
   const program = new Command('latchkey')
@@ -19,7 +22,9 @@ export function buildProgram(): Command {
   registerClientCommands(program);
   registerLoginCommands(program);
   registerProvisionCommand(program);
+  registerMailCommands(program);
   registerAuditCommands(program);
+  registerStoreCommands(program);
   return program;
 }
 
@@ -30,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof ConfigError || error instanceof EventStoreUnavailableError || error instanceof CliError) {
+    if (error instanceof ConfigError || error instanceof EventStoreUnavailableError || error instanceof CliError || error instanceof MailTemplateError) {
       process.stderr.write(`latchkey: ${error.message}\n`);
       return 1;
     }

@@ -38,3 +38,15 @@ export type MailEvent =
   | { readonly type: 'EmailUnsubscribed'; readonly data: { readonly clientId: string; readonly providerMessageId: string } };
 
 export const mailStream = (clientId: string): string => `mail-${clientId}`;
+
+/**
+ * Mailgun signs only the timestamp and token of a webhook, so each token is accepted once: the
+ * first report carrying it creates the stream `mailgun-webhook-token-<token>` (appended with
+ * `no_stream`, so the store itself refuses a second use, across restarts and instances).
+ */
+export type MailWebhookTokenEvent = {
+  readonly type: 'MailgunWebhookTokenAccepted';
+  readonly data: { readonly timestamp: string; readonly event: string };
+};
+
+export const mailgunWebhookTokenStream = (token: string): string => `mailgun-webhook-token-${token}`;

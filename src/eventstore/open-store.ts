@@ -9,11 +9,11 @@ export interface OpenEventStoreOptions {
 
 export type EventStoreLocation =
   | { readonly kind: 'sqlite'; readonly file: string }
-  | { readonly kind: 'postgres'; readonly connectionString: string }
+  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema?: string }
   | { readonly kind: 'kurrentdb'; readonly connectionString: string };
 
 export const acceptedEventStoreForms =
-  'sqlite:<path> (or a bare file path), postgres://… or postgresql://…, kurrentdb://… (or esdb://…)';
+  'sqlite:<path> (or a bare file path), postgres://… or postgresql://… (optionally ?schema=<name>), kurrentdb://… (or esdb://…)';
 
 /**
  * Opens the store one setting names, so changing backend is a configuration change. The server
@@ -26,7 +26,7 @@ export async function openEventStore(url: string, options: OpenEventStoreOptions
       return openSqliteEventStore(location.file, options.sqlite);
     case 'postgres': {
       const { openPostgresEventStore } = await import('./postgres.ts');
-      return openPostgresEventStore(location.connectionString, options.postgres);
+      return openPostgresEventStore(location.connectionString, { ...options.postgres, ...(location.schema ? { schema: location.schema } : {}) });
     }
     case 'kurrentdb': {
       const { openKurrentDbEventStore } = await import('./kurrentdb.ts');
@@ -51,9 +51,28 @@ export function parseEventStoreLocation(url: string): EventStoreLocation {
     if (file === '') throw new Error(`the sqlite event store location names no file; use ${acceptedEventStoreForms}`);
     return { kind: 'sqlite', file };
   }
-  if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', connectionString: url };
+  if (scheme === 'postgres' || scheme === 'postgresql') return parsePostgresLocation(url);
   if (scheme === 'kurrentdb' || scheme === 'kurrentdb+discover') return { kind: 'kurrentdb', connectionString: url };
   // The client still reads esdb:// but warns that it is deprecated; say it the current way.
   if (scheme === 'esdb' || scheme === 'esdb+discover') return { kind: 'kurrentdb', connectionString: `kurrentdb${url.slice('esdb'.length)}` };
   throw new Error(`unknown event store location scheme "${scheme}:"; use ${acceptedEventStoreForms}`);
+}
+
+/**
+ * `?schema=<name>` picks the schema that holds the log (default `latchkey`), so one setting can
+ * name a second log in the same database, as a migration target or a test. libpq has no such
+ * parameter, so it is taken out before the connection string reaches the driver.
+ */
+function parsePostgresLocation(url: string): EventStoreLocation {
+  const query = url.indexOf('?');
+  if (query === -1) return { kind: 'postgres', connectionString: url };
+  const params = new URLSearchParams(url.slice(query + 1));
+  const schema = params.get('schema');
+  if (schema === null) return { kind: 'postgres', connectionString: url };
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`the PostgreSQL schema "${schema}" is not a plain name: use lower-case letters, digits and _ (at most 63), not starting with a digit`);
+  }
+  params.delete('schema');
+  const rest = params.toString();
+  return { kind: 'postgres', connectionString: url.slice(0, query) + (rest ? `?${rest}` : ''), schema };
 }

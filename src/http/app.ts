@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { App } from '../app/context.ts';
 import type { Logger } from '../logger.ts';
 import { createClientSite } from './client-site.ts';
+import { devOutboxRoutes } from './dev-outbox.tsx';
+import { mailgunWebhookRoutes } from './webhooks/mailgun.ts';
 
 export interface HttpOptions {
   readonly logger?: Logger;
@@ -15,6 +17,9 @@ export function createHttpApp(app: App, options: HttpOptions = {}): Hono {
   http.get('/health', (c) => c.json({ ok: true, checkpoint: app.deps.projections.checkpoint() }));
   // Before the client site, so its CSRF and session middleware never see Slack's signed requests.
   if (options.slack) http.route('/slack', options.slack);
+  const { webhookSigningKey, outboxDir } = app.config.mail;
+  if (webhookSigningKey) http.route('/webhooks/mailgun', mailgunWebhookRoutes(app, { signingKey: webhookSigningKey, ...(options.logger ? { logger: options.logger } : {}) }));
+  if (app.config.devMode) http.route('/dev/outbox', devOutboxRoutes(outboxDir));
   http.route('/', createClientSite(app, options.logger ? { logger: options.logger } : {}));
   return http;
 }

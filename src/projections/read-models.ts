@@ -4,10 +4,11 @@ import { subscribe, type Subscription } from '../eventstore/subscription.ts';
 import { batchesProjection, createBatchQueries } from './batches.ts';
 import { clientsProjection, createClientQueries } from './clients.ts';
 import { createCredentialQueries, credentialsProjection } from './credentials.ts';
+import { createMailQueries, mailStatusProjection } from './mail-status.ts';
 import type { Projection } from './projection.ts';
 import { createTimelineQueries, timelineProjection } from './timeline.ts';
 
-export const coreProjections: readonly Projection[] = [clientsProjection, credentialsProjection, timelineProjection, batchesProjection];
+export const coreProjections: readonly Projection[] = [clientsProjection, credentialsProjection, mailStatusProjection, timelineProjection, batchesProjection];
 
 export interface ReadModels {
   readonly db: Database.Database;
@@ -16,6 +17,7 @@ export interface ReadModels {
   readonly credentials: ReturnType<typeof createCredentialQueries>;
   readonly timeline: ReturnType<typeof createTimelineQueries>;
   readonly batches: ReturnType<typeof createBatchQueries>;
+  readonly mail: ReturnType<typeof createMailQueries>;
   checkpoint(): string | null;
   /**
    * Applies a batch and moves the checkpoint in one transaction: a crash keeps both or neither.
@@ -54,6 +56,7 @@ export function openReadModels(file: string, projections: readonly Projection[] 
     credentials: createCredentialQueries(db),
     timeline: createTimelineQueries(db),
     batches: createBatchQueries(db),
+    mail: createMailQueries(db),
     checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
     apply(events, comparePositions) {
       if (events.length > 0) applyBatch.immediate(events, comparePositions);

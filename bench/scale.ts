@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client, escapeIdentifier, Pool } from 'pg';
+import { openApp, type App } from '../src/app/context.ts';
+import { importClients } from '../src/app/directory.ts';
+import { changeLoginAccess } from '../src/app/logins.ts';
+import { provisionAll } from '../src/app/provision.ts';
+import { loadConfig } from '../src/config.ts';
+import { copyEventStore } from '../src/eventstore/copy.ts';
+import { openPostgresEventStore } from '../src/eventstore/postgres.ts';
+import type { EventStore } from '../src/eventstore/port.ts';
+import { openSqliteEventStore } from '../src/eventstore/sqlite.ts';
+import { verifyChain } from '../src/eventstore/verify.ts';
+
+const defaultConnectionString = 'postgres://postgres@127.0.0.1:5432/test';
+const clients = 10_000;
+const copiedClients = 1_000;
+const propagationSamples = 20;
+/** openApp's default: how long a caught-up subscriber sleeps when no NOTIFY wakes it. */
+const pollIntervalMs = 250;
+const actor = { kind: 'system', id: 'bench' } as const;
+
+/**
+ * What per-instance local read models cost on PostgreSQL: how fast a fresh instance catches up
+ * from the shared log (against a raw SELECT scan and a bare adapter read of the same rows, in the
+ * same run), and how long a command acknowledged by instance A takes to reach instance B's read
+ * model. Also the `store copy` rate into PostgreSQL against a bulk insert of the same rows.
+ */
+export async function benchScale(connectionString = defaultConnectionString): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-scale-'));
+  const schemas = [newSchema(), newSchema()];
+  const pool = new Pool({ connectionString, max: 2 });
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const seedFile = await provisionedLog(mkdtempSync(join(dir, 'seed-')), clients);
+    const source = openSqliteEventStore(seedFile, { readonly: true });
+    opened.push(source);
+    const store = await openPostgresEventStore(connectionString, { schema: schemas[0]! });
+    opened.push(store);
+    const bulk = await bulkInsert(source, pool, schemas[0]!);
+    const verified = await verifyChain(store);
+    if (!verified.ok || verified.eventsChecked !== bulk.events) throw new Error('the bulk-loaded log does not verify');
+
+    const catchUp = await measureCatchUp(pool, store, schemas[0]!, bulk.events, (name) => openInstance(connectionString, schemas[0]!, mkdtempSync(join(dir, `${name}-`))));
+    opened.push(...catchUp.instances);
+    const propagation = await measurePropagation(catchUp.instances[0]!, catchUp.instances[1]!);
+    const copy = await measureCopy(connectionString, schemas[1]!, mkdtempSync(join(dir, 'copy-seed-')));
+    return {
+      log: { provisionedClients: clients, events: bulk.events, bulkInsertSeconds: bulk.seconds },
+      catchUpEventsPerSecond: {
+        freshInstance: catchUp.instancePerSecond,
+        adapterReadOnly: catchUp.readPerSecond,
+        rawSelect: catchUp.rawPerSecond,
+        ratioToRawSelect: twoDecimals(catchUp.instancePerSecond / catchUp.rawPerSecond),
+        freshInstanceStartSeconds: catchUp.instanceSeconds,
+      },
+      propagationMs: { ...propagation, samples: propagationSamples, pollIntervalMs },
+      storeCopyToPostgres: {
+        events: copy.events,
+        appends: copy.appends,
+        copyEventsPerSecond: copy.perSecond,
+        bulkInsertRowsPerSecond: bulk.rowsPerSecond,
+        ratioToBulkInsert: twoDecimals(copy.perSecond / bulk.rowsPerSecond),
+      },
+    };
+  } finally {
+    for (const handle of opened.reverse()) await handle.close();
+    await pool.end();
+    for (const schema of schemas) await dropSchema(connectionString, schema);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The log a business of `count` clients has after import and "provision everyone" with emails. */
+async function provisionedLog(dataDir: string, count: number): Promise<string> {
+  const app = await openApp(loadConfig({ LATCHKEY_DATA_DIR: dataDir, LATCHKEY_READ_MODELS: ':memory:', LOG_LEVEL: 'silent' }));
+  const rows = Array.from({ length: count }, (_, i) => ({
+    line: i + 2,
+    clientId: `B${100000 + i}`,
+    details: { firstName: `First${i}`, lastName: `Last${i}`, email: `client${i}@example.com`, altEmail: null, active: true },
+    errors: [],
+    warnings: [],
+  }));
+  await importClients(app.deps, { rows, fileError: null }, { dryRun: false }, { actor });
+  const { tally } = await provisionAll(app.deps, { sendEmail: true }, { actor });
+  await app.close();
+  if (tally.succeeded !== count) throw new Error(`provisioned ${tally.succeeded} of ${count}`);
+  return join(dataDir, 'events.sqlite');
+}
+
+/**
+ * `store copy` appends one stream run at a time, a few hundred events a second into PostgreSQL:
+ * too slow to seed 40,000 events here. The rows inserted are the very rows it would write (same
+ * positions, so the same hashes), which verifyChain then proves.
+ */
+async function bulkInsert(source: EventStore, pool: Pool, schema: string) {
+  const insert = `INSERT INTO ${escapeIdentifier(schema)}.events (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`;
+  const started = performance.now();
+  let events = 0;
+  for (let after: string | null = null; ; ) {
+    const links = await source.readLinks({ after, limit: 5_000 });
+    if (links.length === 0) break;
+    const column = <K extends keyof (typeof links)[number]>(key: K) => links.map((link) => link[key]);
+    await pool.query(insert, [column('position'), column('id'), column('stream'), column('revision'), column('type'), column('dataJson'), column('metadataJson'), column('prevHash'), column('hash')]);
+    events += links.length;
+    after = links[links.length - 1]!.position;
+  }
+  await pool.query(`ANALYZE ${escapeIdentifier(schema)}.events`);
+  const seconds = (performance.now() - started) / 1000;
+  return { events, seconds: twoDecimals(seconds), rowsPerSecond: Math.round(events / seconds) };
+}
+
+/**
+ * Rounds alternate a raw scan, a bare adapter read and a fresh instance start (which catches its
+ * new read-model file up before serving), so a shared machine's changing load falls on all three;
+ * the best round of each counts. The two instances started stay open for the propagation test.
+ */
+async function measureCatchUp(pool: Pool, store: EventStore, schema: string, events: number, startInstance: (name: string) => Promise<App>) {
+  const best = { raw: Infinity, read: Infinity, instance: Infinity };
+  const instances: App[] = [];
+  for (const name of ['a', 'b']) {
+    best.raw = Math.min(best.raw, await timed(() => rawScan(pool, schema, events)));
+    best.read = Math.min(best.read, await timed(() => adapterRead(store, events)));
+    best.instance = Math.min(best.instance, await timed(async () => instances.push(await startInstance(name))));
+    if (instances.at(-1)!.deps.readModels.checkpoint() !== String(events)) throw new Error(`instance ${name} did not catch up`);
+  }
+  const perSecond = (seconds: number) => Math.round(events / seconds);
+  return {
+    instances,
+    rawPerSecond: perSecond(best.raw),
+    readPerSecond: perSecond(best.read),
+    instancePerSecond: perSecond(best.instance),
+    instanceSeconds: twoDecimals(best.instance),
+  };
+}
+
+/** One query, rows parsed as the adapter parses them. */
+async function rawScan(pool: Pool, schema: string, events: number): Promise<void> {
+  const { rows } = await pool.query<{ data: string; metadata: string }>(
+    `SELECT position, id, stream, revision, type, data, metadata, prev_hash, hash FROM ${escapeIdentifier(schema)}.events ORDER BY position`,
+  );
+  for (const row of rows) {
+    JSON.parse(row.data);
+    JSON.parse(row.metadata);
+  }
+  if (rows.length !== events) throw new Error(`the raw scan saw ${rows.length} events`);
+}
+
+/** readAll in the subscription's page size, applying nothing. */
+async function adapterRead(store: EventStore, events: number): Promise<void> {
+  let seen = 0;
+  for (let after: string | null = null; ; ) {
+    const page = await store.readAll({ after, limit: 2_000 });
+    if (page.length === 0) break;
+    seen += page.length;
+    after = page[page.length - 1]!.position;
+  }
+  if (seen !== events) throw new Error(`the adapter read saw ${seen} events`);
+}
+
+/** An app instance as `latchkey serve` builds it: its own read-model file, fed from the shared log. */
+async function openInstance(connectionString: string, schema: string, dataDir: string): Promise<App> {
+  const store = `${connectionString}${connectionString.includes('?') ? '&' : '?'}schema=${schema}`;
+  return openApp(loadConfig({ LATCHKEY_DATA_DIR: dataDir, LATCHKEY_STORE: store, LOG_LEVEL: 'silent' }), { pollIntervalMs });
+}
+
+/**
+ * A staff command on A (revoke a client's sessions), then the wait until B's read model holds it.
+ * "ack" is the command's own time on A (which includes A's read model catching up); "afterAck"
+ * is how much later B had it. A and B share this process but nothing else: each has its own pool,
+ * LISTEN connection and read-model file, so B learns of A's append only through PostgreSQL. Pauses between samples vary so they do not line up with B's polling.
+ */
+async function measurePropagation(a: App, b: App) {
+  const ack: number[] = [];
+  const afterAck: number[] = [];
+  const total: number[] = [];
+  for (let i = 0; i < propagationSamples; i++) {
+    await new Promise((resolve) => setTimeout(resolve, (i * 37) % pollIntervalMs));
+    const clientId = `B${100000 + i}`;
+    const started = performance.now();
+    const revoked = await changeLoginAccess(a.deps, { clientId, action: 'revoke-sessions' }, { actor });
+    if (!revoked.ok) throw new Error(revoked.error.message);
+    const acknowledged = performance.now();
+    await b.deps.projections.waitFor(a.deps.projections.checkpoint()!);
+    const seenOnB = performance.now();
+    if (b.deps.readModels.credentials.getCredential(clientId)?.sessionVersion !== a.deps.readModels.credentials.getCredential(clientId)?.sessionVersion) {
+      throw new Error(`B's read model disagrees with A's about ${clientId}`);
+    }
+    ack.push(acknowledged - started);
+    afterAck.push(seenOnB - acknowledged);
+    total.push(seenOnB - started);
+  }
+  return { commandAckOnA: summary(ack), onBAfterAck: summary(afterAck), onBFromCommandStart: summary(total) };
+}
+
+/** `store copy` into PostgreSQL, timed on a smaller provisioned log. */
+async function measureCopy(connectionString: string, schema: string, dataDir: string) {
+  const source = openSqliteEventStore(await provisionedLog(dataDir, copiedClients), { readonly: true });
+  const target = await openPostgresEventStore(connectionString, { schema });
+  try {
+    const links = await source.readLinks({ after: null, limit: 1_000_000 });
+    const appends = links.filter((link, i) => i === 0 || links[i - 1]!.stream !== link.stream).length;
+    const seconds = await timed(() => copyEventStore(source, target));
+    return { events: links.length, appends, perSecond: Math.round(links.length / seconds) };
+  } finally {
+    await target.close();
+    await source.close();
+  }
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+function summary(samples: number[]) {
+  const sorted = [...samples].sort((x, y) => x - y);
+  const at = (q: number) => twoDecimals(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+  return { median: at(0.5), p90: at(0.9), max: at(1) };
+}
+
+const newSchema = () => `latchkey_bench_${randomBytes(6).toString('hex')}`;
+
+async function dropSchema(connectionString: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`);
+  await client.end();
+}
+
+const twoDecimals = (value: number) => Math.round(value * 100) / 100;
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(JSON.stringify(await benchScale(process.argv[2]), null, 2));
+}

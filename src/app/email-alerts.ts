@@ -1,0 +1,92 @@
+import type { BatchTally } from '../domain/batch.ts';
+import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
+import { runBatch, type ItemOutcome } from './batch.ts';
+import type { AppDeps, Requester } from './deps.ts';
+import { newId } from './ids.ts';
+import { requestCredentialsEmail } from './logins.ts';
+import { assignFirstFreeUserName } from './provision.ts';
+
+/**
+ * Who gets an Email Alert (the Client Login Credentials template, each with a fresh temporary password):
+ * - never-logged-in: every enabled login that has never signed in;
+ * - no-login: every client with an email and no login. Credentials need a login, so each is
+ *   provisioned first exactly as `provision` does (user name = email, or first.last when a shared
+ *   inbox already gave the email to someone else);
+ * - ids: the clients named, provisioned first the same way when they have no login.
+ * Clients without an email, and disabled logins, are counted as skipped.
+ */
+export type EmailAlertGroup = 'never-logged-in' | 'no-login' | 'ids';
+
+export interface EmailAlertInput {
+  readonly group: EmailAlertGroup;
+  /** For the `ids` group. */
+  readonly clientIds?: readonly string[];
+  /** Resume this unfinished alert: its client list is the one recorded when it started. */
+  readonly batchId?: string;
+  readonly onStart?: (batchId: string, total: number) => void;
+  readonly onProgress?: (tally: BatchTally, total: number) => void | Promise<void>;
+}
+
+export type EmailAlertRejection = Rejection<'unknown_client' | 'no_clients' | 'unknown_batch'>;
+
+const alertConcurrency = 8;
+
+/** A tracked batch (kind 'email_alert'): each item records one credentials request, by its own command id. */
+export async function sendEmailAlert(
+  deps: AppDeps,
+  input: EmailAlertInput,
+  requester: Requester,
+): Promise<Result<{ batchId: string; total: number; tally: BatchTally }, EmailAlertRejection>> {
+  const existing = input.batchId ? deps.readModels.batches.getBatch(input.batchId) : null;
+  if (input.batchId && existing?.kind !== 'email_alert') return reject('unknown_batch', `There is no Email Alert ${input.batchId} to resume.`);
+  const selected = existing ? ok([]) : selectRecipients(deps, input);
+  if (!selected.ok) return selected;
+  const batchId = input.batchId ?? newId();
+  const total = existing?.total ?? selected.value.length;
+  input.onStart?.(batchId, total);
+  const emailOwners = new Map<string, string>();
+  const tally = await runBatch(
+    deps,
+    { batchId, kind: 'email_alert', clientIds: selected.value, options: { group: input.group } },
+    (clientId) => alertClient(deps, batchId, clientId, emailOwners, requester),
+    requester,
+    input.onProgress,
+    alertConcurrency,
+  );
+  return ok({ batchId, total, tally });
+}
+
+function selectRecipients(deps: AppDeps, input: EmailAlertInput): Result<string[], EmailAlertRejection> {
+  const { clients, credentials } = deps.readModels;
+  const hasEmail = (clientId: string) => Boolean(clients.getClient(clientId)?.email);
+  let clientIds: string[];
+  switch (input.group) {
+    case 'never-logged-in':
+      clientIds = credentials.listCredentials().filter((login) => !login.disabled && login.lastLoginAt === null && hasEmail(login.clientId)).map((login) => login.clientId);
+      break;
+    case 'no-login':
+      clientIds = credentials.listClientsWithoutLogin().filter((client) => client.email !== null).map((client) => client.clientId);
+      break;
+    case 'ids': {
+      clientIds = [...new Set(input.clientIds ?? [])];
+      const unknown = clientIds.filter((clientId) => !clients.getClient(clientId));
+      if (unknown.length > 0) return reject('unknown_client', `There is no client ${unknown.join(', ')}. Nothing was sent.`);
+      break;
+    }
+  }
+  if (clientIds.length === 0) return reject('no_clients', 'Nobody is in that group, so nothing was sent.');
+  return ok(clientIds);
+}
+
+async function alertClient(deps: AppDeps, batchId: string, clientId: string, emailOwners: Map<string, string>, requester: Requester): Promise<ItemOutcome> {
+  const client = deps.readModels.clients.getClient(clientId);
+  if (!client?.email) return 'skipped';
+  if (!emailOwners.has(client.email)) emailOwners.set(client.email, clientId);
+  if (!deps.readModels.credentials.getCredential(clientId)) {
+    const assigned = await assignFirstFreeUserName(deps, batchId, client, emailOwners.get(client.email) === clientId, requester);
+    if (!assigned) return 'failed';
+  }
+  if (deps.readModels.credentials.getCredential(clientId)?.disabled !== false) return 'skipped';
+  const requested = await requestCredentialsEmail(deps, { clientId, batchId }, { ...requester, commandId: `${batchId}:email:${clientId}` });
+  return requested.ok ? 'succeeded' : 'failed';
+}

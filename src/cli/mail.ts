@@ -1,0 +1,66 @@
+import { Argument, Option, type Command } from 'commander';
+import { sendEmailAlert, type EmailAlertGroup } from '../app/email-alerts.ts';
+import type { MailTemplate } from '../domain/mail.ts';
+import { previewMail } from '../mail/preview.ts';
+import { mailTemplates } from '../mail/templates.ts';
+import { createProgress } from './progress.ts';
+import { cliActor, fail, withApp } from './shared.ts';
+
+export function registerMailCommands(program: Command): void {
+  const mail = program.command('mail').description('email templates and Email Alerts');
+
+  mail
+    .command('preview')
+    .description('render an email template with sample data, or a real client\'s details (secrets stay placeholders)')
+    .addArgument(new Argument('<template>', 'which template').choices(mailTemplates))
+    .option('--client <id>', 'use this client\'s name, email and user name')
+    .addOption(new Option('--part <part>', 'print only one part').choices(['subject', 'text', 'html']))
+    .action(async (template: MailTemplate, options: { client?: string; part?: 'subject' | 'text' | 'html' }) => {
+      await withApp(async (app) => {
+        const preview = previewMail(app, template, options.client);
+        if (!preview.ok) fail(preview.error.message);
+        const { to, rendered } = preview.value;
+        if (options.part) {
+          process.stdout.write(`${rendered[options.part].replace(/\n?$/, '\n')}`);
+          return;
+        }
+        process.stdout.write(`To:      ${to}\nSubject: ${rendered.subject}\n\n--- plain text ---\n${rendered.text}\n--- html ---\n${rendered.html}`);
+      });
+    });
+
+  mail
+    .command('alert')
+    .description('Email Alert: send the Client Login Credentials email to a group (a tracked, resumable batch)')
+    .addOption(new Option('--group <group>', 'who gets it').choices(['never-logged-in', 'no-login', 'ids']))
+    .option('--ids <ids>', 'for --group ids: client ids separated by commas')
+    .option('--resume <batchId>', 'finish an Email Alert that was interrupted')
+    .action(async (options: { group?: EmailAlertGroup; ids?: string; resume?: string }) => {
+      if (!options.group && !options.resume) fail('say --group never-logged-in, --group no-login or --group ids --ids C1,C2 (or --resume <batchId>)');
+      const clientIds = (options.ids ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+      if (options.group === 'ids' && clientIds.length === 0) fail('--group ids needs --ids C1,C2');
+      if (options.group !== 'ids' && clientIds.length > 0) fail('--ids goes with --group ids');
+      await withApp(async (app) => {
+        let progress: ReturnType<typeof createProgress> | null = null;
+        const result = await sendEmailAlert(
+          app.deps,
+          {
+            group: options.group ?? 'ids',
+            clientIds,
+            ...(options.resume ? { batchId: options.resume } : {}),
+            onStart: (batchId, total) => {
+              process.stderr.write(`Email Alert ${batchId}: ${total} clients.\n`);
+              progress = createProgress('requesting emails', total);
+            },
+            onProgress: (tally) => progress?.update(tally.done),
+          },
+          { actor: cliActor() },
+        );
+        (progress as ReturnType<typeof createProgress> | null)?.stop();
+        if (!result.ok) fail(result.error.message);
+        const { batchId, tally } = result.value;
+        process.stdout.write(`Email Alert ${batchId}: ${tally.succeeded} emails requested, ${tally.skipped} skipped, ${tally.failed} failed.\n`);
+        process.stdout.write('The mail relay of `latchkey serve` sends them; watch each client\'s last email state.\n');
+        if (tally.failed > 0) process.exitCode = 1;
+      });
+    });
+}

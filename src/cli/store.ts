@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { copyEventStore } from '../eventstore/copy.ts';
+import { openEventStore, parseEventStoreLocation, type EventStoreLocation, type OpenEventStoreOptions } from '../eventstore/open-store.ts';
+import type { EventStore } from '../eventstore/port.ts';
+import { createProgress } from './progress.ts';
+import { fail } from './shared.ts';
+
+const locationHelp = 'sqlite:<path>, postgres://…[?schema=<name>] or kurrentdb://…';
+
+export function registerStoreCommands(program: Command): void {
+  const store = program.command('store').description('move the event log from one backend to another');
+
+  store
+    .command('copy')
+    .description('copy the whole log, in order and with its ids and hash chain, into a new empty store (stop every instance first)')
+    .requiredOption('--from <location>', `the store to copy: ${locationHelp}`)
+    .requiredOption('--to <location>', `an empty store to copy into: ${locationHelp}`)
+    .action(async (options: { from: string; to: string }) => {
+      const from = parseSide('--from', options.from);
+      const to = parseSide('--to', options.to);
+      if (from.kind === 'sqlite' && !existsSync(from.file)) fail(`--from: there is no event store at ${from.file}; check the path`);
+      // A SQLite source opens read-only: a slip in the arguments can never change the log being copied.
+      const source = await openSide('--from', options.from, { sqlite: { readonly: true } });
+      try {
+        const target = await openSide('--to', options.to);
+        try {
+          await copyWithProgress(source, target, { from: describeLocation(from, options.from), to: describeLocation(to, options.to) });
+        } finally {
+          await target.close();
+        }
+      } finally {
+        await source.close();
+      }
+    });
+}
+
+async function copyWithProgress(source: EventStore, target: EventStore, names: { from: string; to: string }): Promise<void> {
+  if ((await target.readAll({ after: null, limit: 1 })).length > 0) {
+    fail(`--to: ${names.to} already holds events. Copy into a new, empty store: a new SQLite file, or a new PostgreSQL schema with ?schema=<name>.`);
+  }
+  const total = await countEvents(source);
+  const progress = createProgress('Copying events', total);
+  let copied = 0;
+  try {
+    const result = await copyEventStore(source, target, {
+      onProgress: (eventsCopied) => {
+        copied = eventsCopied;
+        // Events appended while copying are copied too, but the bar stops at the count it started with.
+        progress.update(Math.min(eventsCopied, total));
+      },
+    });
+    copied = result.eventsCopied;
+  } catch (error) {
+    fail(
+      `the copy stopped after ${copied} of ${total} events: ${error instanceof Error ? error.message : String(error)}. ` +
+        `${names.to} now holds a partial log: delete it (or drop its schema) and run the copy again.`,
+    );
+  } finally {
+    progress.stop();
+  }
+  process.stdout.write(
+    `Copied ${copied} events from ${names.from} to ${names.to}, keeping their order, ids and hash chain.\n` +
+      'Check the copy: run `latchkey audit verify`, then `latchkey audit rebuild --check`, with LATCHKEY_STORE set to the --to location.\n',
+  );
+}
+
+/** The progress bar needs a total; reading the raw links is the cheapest pass every backend offers. */
+async function countEvents(store: EventStore): Promise<number> {
+  let count = 0;
+  for (let after: string | null = null; ; ) {
+    const links = await store.readLinks({ after, limit: 10_000 });
+    if (links.length === 0) return count;
+    count += links.length;
+    after = links[links.length - 1]!.position;
+  }
+}
+
+function parseSide(option: string, location: string): EventStoreLocation {
+  try {
+    return parseEventStoreLocation(location);
+  } catch (error) {
+    return fail(`${option}: ${(error as Error).message}`);
+  }
+}
+
+async function openSide(option: string, location: string, options: OpenEventStoreOptions = {}): Promise<EventStore> {
+  try {
+    return await openEventStore(location, options);
+  } catch (error) {
+    return fail(`${option}: ${(error as Error).message}`);
+  }
+}
+
+/** For messages: where the store is, never the password a connection string may carry. */
+function describeLocation(location: EventStoreLocation, raw: string): string {
+  if (location.kind === 'sqlite') return `sqlite:${location.file}`;
+  return raw.replace(/^([a-z+]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
+}

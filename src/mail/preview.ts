@@ -1,0 +1,40 @@
+import type { App } from '../app/context.ts';
+import type { MailTemplate } from '../domain/mail.ts';
+import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
+import { formatMailDateTime, formatMailDuration, renderMail, type MailView, type RenderedMail } from './templates.ts';
+
+/**
+ * Renders a template as it would go out, with a real client's details when one is named, and
+ * placeholders for the secrets: a preview never issues a password or a reset link.
+ */
+export function previewMail(app: App, template: MailTemplate, clientId?: string): Result<{ to: string; rendered: RenderedMail }, Rejection> {
+  const { config, deps } = app;
+  const client = clientId ? deps.readModels.clients.getClient(clientId) : null;
+  if (clientId && !client) return reject('unknown_client', `There is no client ${clientId}.`);
+  const login = clientId ? deps.readModels.credentials.getCredential(clientId) : null;
+  const email = client?.email ?? 'jamie.rivera@example.com';
+  const userName = login?.userName ?? email;
+  const now = deps.clock.now();
+  const common = {
+    businessName: config.businessName,
+    businessContact: config.businessContact,
+    firstName: client?.firstName ?? 'Jamie',
+    loginUrl: `${config.publicOrigin}/login`,
+    forgotPasswordUrl: `${config.publicOrigin}/forgot-password`,
+  };
+  const userNames = client?.email
+    ? deps.readModels.clients.findClientsByEmail(client.email).flatMap((sibling) => deps.readModels.credentials.getCredential(sibling.clientId)?.userName ?? [])
+    : [userName];
+  const views: { [T in MailTemplate]: Extract<MailView, { template: T }>['view'] } = {
+    'client-login-credentials': {
+      ...common,
+      userName,
+      temporaryPassword: 'sample-only-never-issued-23456',
+      expiresAt: formatMailDateTime(new Date(now.getTime() + deps.settings.tempPasswordTtlSeconds * 1000).toISOString(), config.businessTimeZone),
+    },
+    'password-reset': { ...common, userName, resetUrl: `${config.publicOrigin}/reset/SAMPLE-LINK-NOT-VALID`, validFor: formatMailDuration(deps.settings.resetLinkTtlSeconds) },
+    'forgotten-user-name': { ...common, userNames: userNames.length > 0 ? userNames : [userName] },
+    'password-changed': { ...common, userName, changedAt: formatMailDateTime(now.toISOString(), config.businessTimeZone) },
+  };
+  return ok({ to: email, rendered: renderMail(config.mail.templatesDir, { template, view: views[template] } as MailView) });
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Mustache from 'mustache';
+import type { MailTemplate } from '../domain/mail.ts';
+
+/**
+ * Email templates live in `templates/email/<name>.{subject.txt,txt,html}` so the business can
+ * reword them without touching code. They are read at each send, so an edit takes effect at
+ * once; Mustache escapes every value in the HTML part, and nothing in the plain-text parts.
+ */
+export const mailTemplates: readonly MailTemplate[] = ['client-login-credentials', 'password-reset', 'forgotten-user-name', 'password-changed'];
+
+interface CommonView {
+  readonly businessName: string;
+  readonly businessContact: string | null;
+  readonly firstName: string;
+  readonly loginUrl: string;
+  readonly forgotPasswordUrl: string;
+}
+
+export type MailView =
+  | { readonly template: 'client-login-credentials'; readonly view: CommonView & { readonly userName: string; readonly temporaryPassword: string; readonly expiresAt: string } }
+  | { readonly template: 'password-reset'; readonly view: CommonView & { readonly userName: string; readonly resetUrl: string; readonly validFor: string } }
+  | { readonly template: 'forgotten-user-name'; readonly view: CommonView & { readonly userNames: readonly string[] } }
+  | { readonly template: 'password-changed'; readonly view: CommonView & { readonly userName: string; readonly changedAt: string } };
+
+export interface RenderedMail {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export class MailTemplateError extends Error {
+  override readonly name = 'MailTemplateError';
+}
+
+const parts = { subject: 'subject.txt', text: 'txt', html: 'html' } as const;
+const noEscaping = { escape: (value: unknown) => String(value) };
+// The characters that matter in HTML text and quoted attributes; Mustache's default also rewrites
+// every '/' and '=', which is harmless but makes links unreadable in the message source.
+const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const htmlEscaping = { escape: (value: unknown) => String(value).replace(/[&<>"'`]/g, (c) => htmlEntities[c]!) };
+
+export function renderMail(templatesDir: string, mail: MailView): RenderedMail {
+  const source = (part: keyof typeof parts) => readTemplate(templatesDir, mail.template, part);
+  return {
+    subject: Mustache.render(source('subject'), mail.view, {}, noEscaping).replace(/\s+/g, ' ').trim(),
+    text: Mustache.render(source('text'), mail.view, {}, noEscaping),
+    html: Mustache.render(source('html'), mail.view, {}, htmlEscaping),
+  };
+}
+
+/** Run at start-up so a missing or broken template is reported before any mail is due. */
+export function checkMailTemplates(templatesDir: string): void {
+  const problems: string[] = [];
+  for (const template of mailTemplates) {
+    for (const part of Object.keys(parts) as (keyof typeof parts)[]) {
+      try {
+        Mustache.parse(readTemplate(templatesDir, template, part));
+      } catch (error) {
+        problems.push(`  ${template}.${parts[part]}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new MailTemplateError(`Email templates in ${templatesDir} have problems:\n${problems.join('\n')}`);
+}
+
+function readTemplate(templatesDir: string, template: MailTemplate, part: keyof typeof parts): string {
+  const file = join(templatesDir, `${template}.${parts[part]}`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new MailTemplateError(`the email template ${file} is missing or unreadable (MAIL_TEMPLATES_DIR is ${templatesDir})`);
+  }
+}
+
+/** "Tuesday, March 10, 2026 at 2:00 PM UTC", in the business's time zone. */
+export function formatMailDateTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', {
+    weekday: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(new Date(iso));
+}
+
+/** "1 hour", "90 minutes", "2 days". */
+export function formatMailDuration(seconds: number): string {
+  const unit = (count: number, name: string) => `${count} ${name}${count === 1 ? '' : 's'}`;
+  if (seconds % 86_400 === 0 && seconds >= 2 * 86_400) return unit(seconds / 86_400, 'day');
+  if (seconds % 3_600 === 0) return unit(seconds / 3_600, 'hour');
+  return unit(Math.max(1, Math.round(seconds / 60)), 'minute');
+}

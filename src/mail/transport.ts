@@ -1,0 +1,34 @@
+/**
+ * The narrow port the relay sends through. Adapters translate their vendor's failures into the
+ * two kinds the relay acts on: try again later, or record the failure and move on.
+ */
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** Provider tags for filtering in its dashboard, e.g. the template name. */
+  readonly tags: readonly string[];
+  /** Custom variables the provider echoes back in its webhooks (Mailgun `v:`), e.g. the client id. */
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+export interface SentMail {
+  /** The provider's message id, without angle brackets, as its webhooks name it. */
+  readonly providerMessageId: string;
+}
+
+export interface MailTransport {
+  readonly name: string;
+  send(message: MailMessage): Promise<SentMail>;
+}
+
+/** Worth trying again: the provider was unreachable, overloaded or rate-limiting. */
+export class TransientMailError extends Error {
+  override readonly name = 'TransientMailError';
+}
+
+/** Trying again cannot help: the provider refused this message (bad address, bad key, suspended domain). */
+export class PermanentMailError extends Error {
+  override readonly name = 'PermanentMailError';
+}

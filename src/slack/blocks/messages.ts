@@ -1,0 +1,107 @@
+import type { TimelineEntry } from '../../projections/timeline.ts';
+import type { Actor } from '../../eventstore/port.ts';
+import { context, escapeText, header, section, slackDate, type Block } from './kit.ts';
+
+export function helpBlocks(command: string): Block[] {
+  return [
+    section(
+      [
+        `*${command} <part of a name or email>* — find clients and act on their logins from each card.`,
+        `*${command} provision-all* — give every client with an email and no login a user name (their email), optionally emailing their credentials.`,
+        `*${command} alerts* — Email Alerts: send the credentials email to a group of clients.`,
+        `*${command} help* — this message.`,
+      ].join('\n'),
+    ),
+    context('Temporary passwords are only ever shown to you, privately. Every action is recorded with your Slack name.'),
+  ];
+}
+
+/** The one place a temporary password is shown: a reply only the staff member who asked can see. */
+export function tempPasswordBlocks(input: { clientName: string; userName: string; password: string; expiresAt: string }): Block[] {
+  return [
+    section(
+      `Temporary password for *${escapeText(input.clientName)}* (user name \`${escapeText(input.userName)}\`):\n\n*\`${input.password}\`*`,
+    ),
+    context(
+      `Only you can see this, and it will not be shown again. It works once and expires ${slackDate(input.expiresAt)}.`,
+      'Read it to the client now; they choose their own password when they log in.',
+    ),
+  ];
+}
+
+const eventLabels: Record<string, string> = {
+  ClientRegistered: 'Client registered',
+  ClientDetailsChanged: 'Details changed',
+  ClientArchived: 'Client archived',
+  LoginAssigned: 'Login created',
+  LoginRenamed: 'User name changed',
+  TempPasswordIssued: 'Temporary password issued',
+  TempPasswordConsumed: 'Temporary password used',
+  TempPasswordBurned: 'Temporary password burned',
+  PermanentPasswordChosen: 'Password chosen',
+  PasswordChanged: 'Password changed',
+  PasswordRehashed: 'Password hash upgraded',
+  LoginSucceeded: 'Logged in',
+  LoginFailed: 'Login failed',
+  PasswordResetRequested: 'Password reset requested',
+  PasswordResetLinkIssued: 'Reset link sent',
+  PasswordResetCompleted: 'Password reset',
+  LoginDisabled: 'Login disabled',
+  LoginEnabled: 'Login enabled',
+  SessionsRevoked: 'Signed out everywhere',
+  CredentialsEmailRequested: 'Credentials email requested',
+  UserNameReminderRequested: 'User name reminder requested',
+  EmailSent: 'Email sent',
+  EmailSendFailed: 'Email could not be sent',
+  EmailDelivered: 'Email delivered',
+  EmailDeliveryFailed: 'Email delivery failed',
+  EmailBounced: 'Email bounced',
+  EmailComplained: 'Email marked as spam',
+  EmailUnsubscribed: 'Unsubscribed',
+};
+
+export const describeEventType = (type: string): string => eventLabels[type] ?? type;
+
+export function actorText(actor: Actor): string {
+  switch (actor.kind) {
+    case 'staff':
+      return `<@${actor.id}>`;
+    case 'client':
+      return 'the client';
+    case 'cli':
+      return `${escapeText(actor.name ?? actor.id)} (command line)`;
+    case 'system':
+      return 'Latchkey';
+  }
+}
+
+/** Details worth a glance; ids and hashes are left out (the projection already drops the hashes). */
+function detailsText(details: Record<string, unknown>): string {
+  const shown = Object.entries(details)
+    .filter(([key, value]) => !/Id$/.test(key) && value !== null && typeof value !== 'object')
+    .map(([key, value]) => `${key}: ${escapeText(String(value))}`);
+  return shown.length > 0 ? ` — ${shown.join(', ')}` : '';
+}
+
+const historyLimit = 40;
+
+/** A client's audit timeline, newest last, trimmed to the most recent entries that fit a message. */
+export function historyBlocks(client: { clientId: string; name: string }, entries: readonly TimelineEntry[]): Block[] {
+  const recent = entries.slice(-historyLimit);
+  const lines = recent.map((entry) => `${slackDate(entry.at)} · *${describeEventType(entry.type)}* by ${actorText(entry.actor)}${detailsText(entry.details)}`);
+  const chunks: string[] = [];
+  for (const line of lines) {
+    const last = chunks[chunks.length - 1];
+    if (last !== undefined && last.length + line.length < 2900) chunks[chunks.length - 1] = `${last}\n${line}`;
+    else chunks.push(line);
+  }
+  return [
+    header(`History: ${client.name}`),
+    ...(chunks.length > 0 ? chunks.map((chunk) => section(chunk)) : [section('Nothing recorded yet.')]),
+    ...(entries.length > recent.length ? [context(`Showing the latest ${recent.length} of ${entries.length}. The full record: \`latchkey audit client ${escapeText(client.clientId)}\`.`)] : []),
+  ];
+}
+
+export function plainMessage(text: string): Block[] {
+  return [section(text)];
+}

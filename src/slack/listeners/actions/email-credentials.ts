@@ -1,0 +1,16 @@
+import { requestCredentialsEmail } from '../../../app/logins.ts';
+import { escapeText } from '../../blocks/kit.ts';
+import type { ButtonArgs } from '../../reply.ts';
+import type { SlackServices } from '../../services.ts';
+import { startClientAction } from './client-action.ts';
+
+/** Asks the mail relay to send the Client Login Credentials email; the relay mints the temporary password it sends. */
+export function emailCredentialsAction(services: SlackServices) {
+  return async function emailCredentialsListener(args: ButtonArgs): Promise<void> {
+    const action = await startClientAction(services, args);
+    if (!action) return;
+    const requested = await requestCredentialsEmail(services.deps, { clientId: action.clientId }, action.requester);
+    if (!requested.ok) return action.report(`:x: ${requested.error.message}`);
+    await action.report(`:email: Credentials email queued to ${escapeText(requested.value.email)}. Any earlier temporary password stops working.`);
+  };
+}

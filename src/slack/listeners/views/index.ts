@@ -1,0 +1,8 @@
+import type { App } from '@slack/bolt';
+import { viewIds } from '../../ids.ts';
+import type { SlackServices } from '../../services.ts';
+import { loginEditorSubmitted } from './login-editor-submitted.ts';
+
+export function register(app: App, services: SlackServices): void {
+  app.view(viewIds.loginEditor, loginEditorSubmitted(services));
+}

@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One call the bot made to the fake Slack: a Web API method, or a POST to a response_url. */
+export interface SlackCall {
+  readonly method: string;
+  readonly body: Record<string, unknown>;
+}
+
+export interface FakeSlack {
+  /** Base of the fake Web API, for SLACK_API_URL. */
+  readonly apiUrl: string;
+  /** A response_url the fake records under the method name "response_url". */
+  responseUrl(id: string): string;
+  readonly calls: SlackCall[];
+  callsTo(method: string): SlackCall[];
+  /** Members of each channel, as conversations.members answers. */
+  readonly channelMembers: Map<string, string[]>;
+  /** Makes the next calls to a method fail with a Slack error. */
+  failNext(method: string, error: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A local stand-in for the Slack Web API (beyond the network edge we cannot reach in tests):
+ * records what the real Bolt and WebClient send, and answers like Slack does.
+ */
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: SlackCall[] = [];
+  const channelMembers = new Map<string, string[]>();
+  const failures = new Map<string, string>();
+  let messageCounter = 0;
+  const server: Server = createServer(async (request, response) => {
+    const body = await readBody(request);
+    const path = new URL(request.url ?? '/', 'http://fake').pathname;
+    const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
+    calls.push({ method, body });
+    const failure = failures.get(method);
+    failures.delete(method);
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify(failure ? { ok: false, error: failure } : answer(method, body)));
+  });
+
+  function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0TEAM', user: 'latchkey' };
+      case 'conversations.members':
+        return { ok: true, members: channelMembers.get(String(body.channel)) ?? [], response_metadata: { next_cursor: '' } };
+      case 'chat.postMessage':
+        messageCounter += 1;
+        return { ok: true, channel: body.channel, ts: `1700000000.${String(messageCounter).padStart(6, '0')}`, message: {} };
+      case 'chat.update':
+        return { ok: true, channel: body.channel, ts: body.ts };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: '1700000000.999999' };
+      case 'views.open':
+      case 'views.update':
+      case 'views.publish':
+        return { ok: true, view: { id: 'V0VIEW' } };
+      default:
+        return { ok: true };
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: (id) => `${base}/response/${id}`,
+    calls,
+    callsTo: (method) => calls.filter((call) => call.method === method),
+    channelMembers,
+    failNext: (method, error) => void failures.set(method, error),
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
+/** The WebClient sends forms whose structured fields (blocks, view, metadata) are JSON strings. */
+async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if ((request.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(text || '{}');
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    fields[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return fields;
+}
