@@ -1,13 +1,42 @@
-// `npm run bench`: every figure is measured against a baseline taken in the same run, on the
-// same machine, and reported as a ratio; nothing here is a pass/fail test.
+// `npm run bench [-- section …]`: every figure is measured against a baseline taken in the same
+// run, on the same machine, and reported as a ratio or beside its target; nothing here is a
+// pass/fail test. The PostgreSQL sections use the local server (postgres://postgres@127.0.0.1/test)
+// and report why they were skipped when it cannot be reached.
 import { cpus, totalmem } from 'node:os';
+import pg from 'pg';
 import { benchCore } from './core.ts';
+import { benchLogin } from './login.ts';
+import { benchPostgres } from './postgres.ts';
+import { benchRelay } from './relay.ts';
+import { benchScale } from './scale.ts';
+
+const postgresUrl = 'postgres://postgres@127.0.0.1:5432/test';
+
+async function whenPostgresAnswers(run: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    await client.end();
+  } catch (error) {
+    return { skipped: `PostgreSQL at ${postgresUrl} did not answer: ${(error as Error).message}` };
+  }
+  return run();
+}
 
 const sections: Record<string, () => Promise<Record<string, unknown>>> = {
   core: benchCore,
+  login: () => benchLogin(),
+  relay: () => benchRelay(),
+  postgres: () => whenPostgresAnswers(() => benchPostgres(postgresUrl)),
+  scale: () => whenPostgresAnswers(() => benchScale(postgresUrl)),
 };
 
 const only = process.argv.slice(2);
+const unknown = only.filter((name) => !(name in sections));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown bench section(s): ${unknown.join(', ')}; choose from ${Object.keys(sections).join(', ')}\n`);
+  process.exit(1);
+}
 const results: Record<string, unknown> = {
   machine: { node: process.version, cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '../eventstore/port.ts';
 import { subscribe, type Subscription } from '../eventstore/subscription.ts';
@@ -28,6 +29,28 @@ export interface ReadModels {
   close(): void;
 }
 
+const checkpointSchema = 'CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL);';
+
+/**
+ * A read-model file made by code with other projections (an upgrade added a table or a column)
+ * is emptied and rebuilt from the log, rather than served half-filled.
+ */
+function prepareSchema(db: Database.Database, projections: readonly Projection[]): void {
+  const version = createHash('sha256')
+    .update([checkpointSchema, ...projections.map((p) => `${p.name}\n${p.schema}`)].join('\n'))
+    .digest('hex');
+  db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS read_model_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL)');
+    const stored = (db.prepare('SELECT version FROM read_model_schema WHERE id = 1').get() as { version: string } | undefined)?.version;
+    if (stored === version) return;
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'read_model_schema'`).all() as { name: string }[];
+    for (const { name } of tables) db.exec(`DROP TABLE "${name.replaceAll('"', '""')}"`);
+    db.exec(checkpointSchema);
+    for (const projection of projections) db.exec(projection.schema);
+    db.prepare('INSERT INTO read_model_schema (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version').run(version);
+  }).immediate();
+}
+
 /**
  * Read models live in a local SQLite database (a file, or memory) fed from the log. They are a
  * cache: deleting the file is harmless, it is rebuilt on the next start.
@@ -37,8 +60,7 @@ export function openReadModels(file: string, projections: readonly Projection[] 
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
-  db.exec('CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL)');
-  for (const projection of projections) db.exec(projection.schema);
+  prepareSchema(db, projections);
   const appliers = projections.map((projection) => projection.bind(db));
   const readCheckpoint = db.prepare('SELECT position FROM checkpoint WHERE id = 1');
   const writeCheckpoint = db.prepare('INSERT INTO checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position');

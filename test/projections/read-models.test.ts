@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openReadModels } from '../../src/projections/read-models.ts';
+import type { RecordedEvent } from '../../src/eventstore/port.ts';
+
+let dir: string;
+beforeEach(() => void (dir = mkdtempSync(join(tmpdir(), 'latchkey-rm-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const registered = (position: number, clientId: string): RecordedEvent => ({
+  id: `e${position}`,
+  stream: `client-${clientId}`,
+  revision: 0,
+  position: String(position),
+  type: 'ClientRegistered',
+  data: { clientId, firstName: 'Ann', lastName: 'Lee', email: null, altEmail: null, active: true },
+  metadata: { actor: { kind: 'system', id: 't' }, at: '2026-01-01T00:00:00.000Z' },
+  prevHash: '',
+  hash: '',
+});
+const compare = (a: string, b: string) => Number(a) - Number(b);
+
+it('events at or before the stored checkpoint are not applied twice, as when two processes share the file', () => {
+  const a = openReadModels(join(dir, 'rm.sqlite'));
+  const b = openReadModels(join(dir, 'rm.sqlite'));
+  a.apply([registered(1, 'C1'), registered(2, 'C2')], compare);
+  b.apply([registered(1, 'C1'), registered(2, 'C2'), registered(3, 'C3')], compare);
+  expect(a.clients.listClients().map((c) => c.clientId)).toEqual(['C1', 'C2', 'C3']);
+  expect(b.checkpoint()).toBe('3');
+  a.close();
+  b.close();
+});
+
+it('a file made with other projections is emptied so the log rebuilds it', () => {
+  const file = join(dir, 'rm.sqlite');
+  const old = openReadModels(file);
+  old.apply([registered(1, 'C1')], compare);
+  old.db.prepare(`UPDATE read_model_schema SET version = 'made by an older Latchkey'`).run();
+  old.close();
+  const upgraded = openReadModels(file);
+  expect(upgraded.checkpoint()).toBeNull();
+  expect(upgraded.clients.listClients()).toEqual([]);
+  upgraded.close();
+  const reopened = openReadModels(file);
+  reopened.apply([registered(1, 'C1')], compare);
+  reopened.close();
+  expect(openReadModels(file).checkpoint()).toBe('1');
+});
