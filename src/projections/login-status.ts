@@ -33,13 +33,19 @@ export function describeLoginStatus(credential: CredentialView | null, now: Date
   return { kind: 'no_password' };
 }
 
-const burnReasons: Record<string, string> = {
+const burnReasons: Record<TempOutcome, string> = {
+  consumed: 'used to sign in',
   burned_failed_attempt: 'burned by a failed login attempt',
   burned_expired: 'expired before it was used',
   burned_superseded: 'replaced by a newer one',
   burned_password_set: 'no longer needed: a password was set',
   burned_disabled: 'cancelled when the login was disabled',
 };
+
+/** Why a temporary password no longer works, in words. */
+export function describeTempOutcome(outcome: TempOutcome): string {
+  return burnReasons[outcome];
+}
 
 /** One line for people: the status and why. */
 export function formatLoginStatus(status: LoginStatus): string {
@@ -59,7 +65,7 @@ export function formatLoginStatus(status: LoginStatus): string {
     case 'active':
       return 'Active';
     case 'temp_burned':
-      return `Temporary password ${burnReasons[status.reason] ?? status.reason}`;
+      return `Temporary password ${describeTempOutcome(status.reason)}`;
     case 'no_password':
       return 'No password yet: issue or email a temporary password';
   }

@@ -1,14 +1,6 @@
-import { formatLoginStatus, type LoginStatus } from '../../projections/login-status.ts';
+import { describeTempOutcome, formatLoginStatus, type LoginStatus } from '../../projections/login-status.ts';
 import type { CredentialView } from '../../projections/credentials.ts';
 import { slackDate } from './kit.ts';
-
-const burnReasons: Record<string, string> = {
-  burned_failed_attempt: 'burned by a failed login attempt',
-  burned_expired: 'expired before it was used',
-  burned_superseded: 'replaced by a newer one',
-  burned_password_set: 'no longer needed: a password was set',
-  burned_disabled: 'cancelled when the login was disabled',
-};
 
 /** The login status with its reason, dates shown in the reader's time zone. */
 export function loginStatusText(status: LoginStatus): string {
@@ -20,7 +12,7 @@ export function loginStatusText(status: LoginStatus): string {
     case 'reset_pending':
       return `Password reset pending, link expires ${slackDate(status.expiresAt)}`;
     case 'temp_burned':
-      return `Temporary password ${burnReasons[status.reason] ?? status.reason}${status.at ? ` (${slackDate(status.at)})` : ''}`;
+      return `Temporary password ${describeTempOutcome(status.reason)}${status.at ? ` (${slackDate(status.at)})` : ''}`;
     default:
       return formatLoginStatus(status);
   }
