@@ -1,5 +1,4 @@
 import type { LoginRules } from '../domain/credential/commands.ts';
-import type { ThrottlePolicy } from '../domain/credential/throttle.ts';
 import type { PasswordPolicy, PasswordBlocklist } from '../domain/password-policy.ts';
 import type { Actor, EventStore } from '../eventstore/port.ts';
 import type { Subscription } from '../eventstore/subscription.ts';
@@ -14,7 +13,6 @@ export interface CredentialSettings {
   readonly tempPasswordTtlSeconds: number;
   readonly resetLinkTtlSeconds: number;
   readonly loginRules: LoginRules;
-  readonly throttle: ThrottlePolicy;
   readonly passwordPolicy: PasswordPolicy;
   readonly passwordBlocklist: PasswordBlocklist;
 }

@@ -20,6 +20,11 @@ export interface PasswordHasher {
   verify(password: string, encoded: string): Promise<PasswordVerification>;
   /** Spends the same work as a real verification, so unknown accounts cost what known ones do. */
   verifyNothing(password: string): Promise<void>;
+  /**
+   * Takes as long as a verification usually does without doing one, so a refusal that must cost
+   * no hashing (a throttled attempt) still answers in the time a checked one would.
+   */
+  waitAsLongAsAVerification(): Promise<void>;
 }
 
 /** The hashing queue is full: callers answer 503 with Retry-After instead of queueing without end. */
@@ -44,8 +49,14 @@ const keyLength = 32;
 export function createPasswordHasher(options: PasswordHasherOptions): PasswordHasher {
   const params = options.params ?? defaultScryptParams;
   const limit = createLimiter(options.maxConcurrent ?? 2, options.maxQueued ?? 64);
-  const derive = (password: string, salt: Buffer, p: ScryptParams) =>
-    limit(() => scryptAsync(password.normalize('NFKC'), salt, p)).then((key) => createHmac('sha256', options.pepper).update(key).digest());
+  let typicalMs: number | null = null;
+  const derive = async (password: string, salt: Buffer, p: ScryptParams) => {
+    const started = performance.now();
+    const key = await limit(() => scryptAsync(password.normalize('NFKC'), salt, p));
+    const elapsed = performance.now() - started;
+    typicalMs = typicalMs === null ? elapsed : typicalMs * 0.9 + elapsed * 0.1;
+    return createHmac('sha256', options.pepper).update(key).digest();
+  };
   const dummySalt = randomBytes(16);
 
   return {
@@ -61,6 +72,10 @@ export function createPasswordHasher(options: PasswordHasherOptions): PasswordHa
     },
     async verifyNothing(password) {
       await derive(password, dummySalt, params);
+    },
+    async waitAsLongAsAVerification() {
+      if (typicalMs === null) await derive('', dummySalt, params);
+      else await new Promise((resolve) => setTimeout(resolve, typicalMs!));
     },
   };
 }

@@ -35,11 +35,13 @@ export async function signIn(
   const state = await loadCredentialState(deps, clientId);
   if (state.status === 'none') return { ok: false, error: { code: 'invalid_credentials' } };
   const now = deps.clock.now();
-  const throttledUntil = loginThrottledUntil(state.login, deps.settings.throttle, now);
-  if (throttledUntil) {
-    // No hashing while throttled: the correct password is refused like any other.
-    await runCredentialCommand(deps, clientId, { type: 'RecordThrottledAttempt' }, { ...requester, actor });
-    return { ok: false, error: { code: 'throttled', retryAfterSeconds: Math.ceil((throttledUntil.getTime() - now.getTime()) / 1000) } };
+  if (loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
+    // No hashing while throttled: the correct password is refused like any other, in the time a
+    // checked attempt takes, so a fast answer does not tell a throttled account from an unknown one.
+    const handled = await runCredentialCommand(deps, clientId, { type: 'RecordThrottledAttempt' }, { ...requester, actor });
+    await deps.passwords.waitAsLongAsAVerification();
+    if (handled.ok) await waitUntilReadable(deps, handled.value.position);
+    return throttled(state.login, deps, now);
   }
   const match = await matchPassword(deps, state.login, input.password);
   const handled = await runCredentialCommand(
@@ -56,10 +58,18 @@ export async function signIn(
   if (!handled.ok) throw new Error(`login attempt for ${clientId} was refused: ${handled.error.message}`);
   const succeeded = handled.value.events.find((e) => e.type === 'LoginSucceeded');
   await waitUntilReadable(deps, handled.value.position);
+  const wasThrottled = handled.value.events.some((e) => e.type === 'LoginFailed' && e.data.reason === 'throttled');
+  if (wasThrottled && handled.value.state.status !== 'none') return throttled(handled.value.state.login, deps, now);
   if (!succeeded || handled.value.state.status !== 'active') return { ok: false, error: { code: 'invalid_credentials' } };
   // Only a temporary-password login is confined to choosing a password: one with the permanent
   // password opens the account even while an earlier temporary login left a choice pending.
   return ok({ clientId, sessionVersion: handled.value.state.login.sessionVersion, mustChoosePassword: succeeded.data.method === 'temporary' });
+}
+
+function throttled(login: Login, deps: AppDeps, now: Date): { ok: false; error: SignInFailure } {
+  const until = loginThrottledUntil(login, deps.settings.loginRules.throttle, now);
+  const retryAfterSeconds = until ? Math.ceil((until.getTime() - now.getTime()) / 1000) : 1;
+  return { ok: false, error: { code: 'throttled', retryAfterSeconds } };
 }
 
 function sameSecrets(a: Login, b: Login): boolean {

@@ -106,6 +106,21 @@ describe('credentials on a real SQLite store', () => {
     expect(await signIn(app.deps, { userName: 'olivia@example.com', password: newPassword }, {})).toMatchObject({ ok: true });
   });
 
+  it('attempts sent in parallel after a backoff get one guess between them, not one each', async () => {
+    await assignLogin(app.deps, { clientId: 'C1', userName: 'olivia@example.com' }, { actor: staff });
+    await signIn(app.deps, { userName: 'olivia@example.com', password: await issue() }, {});
+    await choosePermanentPassword(app.deps, { clientId: 'C1', newPassword }, { actor: { kind: 'client', id: 'C1' } });
+    for (let i = 0; i < 5; i++) await signIn(app.deps, { userName: 'olivia@example.com', password: 'wrong' }, {});
+    app.clock.advance(2_000);
+    const before = (await app.deps.store.readAll({ after: null, limit: 10_000 })).length;
+    const guesses = [...Array.from({ length: 9 }, (_, i) => `wrong guess ${i}`), newPassword];
+    await Promise.all(guesses.map((password) => signIn(app.deps, { userName: 'olivia@example.com', password }, {})));
+    const decided = (await app.deps.store.readAll({ after: String(before), limit: 10_000 })).filter(
+      (e) => e.type === 'LoginSucceeded' || (e.type === 'LoginFailed' && (e.data as { reason: string }).reason !== 'throttled'),
+    );
+    expect(decided).toHaveLength(1);
+  });
+
   it('an unknown user name is recorded only as a keyed fingerprint', async () => {
     const typed = 'my-secret-password-in-the-wrong-box';
     expect(await signIn(app.deps, { userName: typed, password: 'x' }, {})).toEqual({ ok: false, error: { code: 'invalid_credentials' } });

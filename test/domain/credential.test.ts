@@ -9,7 +9,7 @@ const at = '2026-03-03T14:00:00.000Z';
 const later = '2026-03-03T15:00:00.000Z';
 const afterExpiry = '2026-03-11T14:00:00.000Z';
 const clientId = 'C1';
-const rules: LoginRules = { tempPasswordMaxFailures: 1, permanentWorksWhileTempPending: true };
+const rules: LoginRules = { tempPasswordMaxFailures: 1, permanentWorksWhileTempPending: true, throttle: defaultThrottlePolicy };
 
 /** given(events).when(command).then(events) — the decider's tests read as its rules. */
 function given(...events: CredentialEvent[]) {
@@ -133,6 +133,13 @@ describe('an active login with a permanent password', () => {
     given(...state).when(attempt({ kind: 'no_match' })).then([failed('wrong_password')]);
     const after = given(...state, failed('wrong_password'), failed('wrong_password')).state;
     expect(after).toMatchObject({ login: { consecutiveFailures: 2 } });
+  });
+  it('an attempt decided inside the backoff is throttled, even with the right password', () => {
+    const fiveFailures = Array.from({ length: 5 }, () => failed('wrong_password'));
+    given(...state, ...fiveFailures).when(attempt({ kind: 'permanent_matched', rehash: null }, '2026-03-03T14:00:01.000Z')).then([failed('throttled')]);
+    given(...state, ...fiveFailures)
+      .when(attempt({ kind: 'permanent_matched', rehash: null }, '2026-03-03T14:00:02.000Z'))
+      .then([{ type: 'LoginSucceeded', data: { clientId, method: 'password' } }]);
   });
   it('throttled attempts are recorded but do not count', () => {
     given(...state).when({ type: 'RecordThrottledAttempt' }).then([failed('throttled')]);

@@ -1,4 +1,5 @@
 import type { TempPasswordDelivery } from './events.ts';
+import type { ThrottlePolicy } from './throttle.ts';
 
 /** What checking a typed password against the login found; the hashing happens in the app. */
 export type PasswordMatch =
@@ -11,6 +12,7 @@ export interface LoginRules {
   readonly tempPasswordMaxFailures: number;
   /** Whether a permanent password keeps working while a temporary one is pending. */
   readonly permanentWorksWhileTempPending: boolean;
+  readonly throttle: ThrottlePolicy;
 }
 
 export type CredentialCommand =

@@ -2,6 +2,7 @@ import { ok, reject, type Rejection, type Result } from '../result.ts';
 import type { CredentialCommand, LoginRules, PasswordMatch } from './commands.ts';
 import type { CredentialEvent } from './events.ts';
 import type { CredentialState, Login } from './state.ts';
+import { loginThrottledUntil } from './throttle.ts';
 
 export type CredentialRejectionCode =
   | 'no_login'
@@ -96,6 +97,9 @@ function decideLoginAttempt(
     data: { clientId, reason },
   });
   if (state.status === 'disabled') return [failed('disabled')];
+  // Checked here, on the stream as it is when the append is decided, so attempts sent in
+  // parallel cannot all slip in before the first failure is recorded.
+  if (loginThrottledUntil(login, rules.throttle, new Date(now))) return [failed('throttled')];
 
   const temp = login.temp;
   const tempExpired = temp !== null && Date.parse(temp.expiresAt) <= Date.parse(now);
