@@ -187,8 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     hashingMaxQueued: e.HASHING_MAX_QUEUED,
     businessTimeZone: e.BUSINESS_TIME_ZONE,
     mail: mailSettings(e, dataDir),
-    // The outbox page shows whole messages, temporary passwords included: only when they stay on this machine.
-    devMode: e.DEV_MODE ?? (e.MAIL_TRANSPORT === 'outbox' && isLoopbackHost(e.HOST)),
+    devMode: devMode(e),
   };
 }
 
@@ -258,6 +257,22 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The outbox page shows whole messages, temporary passwords and reset links included, to anyone
+ * who can reach it: only when the site is served to this machine alone. A loopback HOST is not
+ * enough, since a reverse proxy on the same machine would carry the page to the world.
+ */
+function devMode(e: Env): boolean {
+  const local =
+    isLoopbackHost(e.HOST) && (e.PUBLIC_ORIGIN === undefined || isLoopbackHost(new URL(e.PUBLIC_ORIGIN).hostname.replace(/^\[|\]$/g, ''))) && !e.TRUSTED_PROXY;
+  if (e.DEV_MODE && !local) {
+    throw new ConfigError(
+      'DEV_MODE: the dev outbox shows temporary passwords to anyone who can open it; it is allowed only when HOST and PUBLIC_ORIGIN are loopback addresses and no TRUSTED_PROXY is set.',
+    );
+  }
+  return e.DEV_MODE ?? (e.MAIL_TRANSPORT === 'outbox' && local);
 }
 
 function isLoopbackHost(host: string): boolean {

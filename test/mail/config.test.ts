@@ -13,6 +13,13 @@ describe('mail settings', () => {
     expect(config.devMode).toBe(true);
   });
 
+  it('turn dev mode off behind a public origin or a trusted proxy, and refuse to force it on there', () => {
+    expect(loadConfig({ ...base, PUBLIC_ORIGIN: 'https://login.happypaws.example' }).devMode).toBe(false);
+    expect(loadConfig({ ...base, TRUSTED_PROXY: '127.0.0.1' }).devMode).toBe(false);
+    expect(loadConfig({ ...base, PUBLIC_ORIGIN: 'http://127.0.0.1:3000' }).devMode).toBe(true);
+    expect(() => loadConfig({ ...base, PUBLIC_ORIGIN: 'https://login.happypaws.example', DEV_MODE: 'true' })).toThrow(/DEV_MODE: the dev outbox shows temporary passwords/);
+  });
+
   it('Mailgun needs its key and domain, and says so by name', () => {
     expect(() => loadConfig({ ...base, MAIL_TRANSPORT: 'mailgun' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, MAIL_TRANSPORT: 'mailgun' })).toThrow('MAIL_TRANSPORT=mailgun needs MAILGUN_API_KEY and MAILGUN_DOMAIN');
