@@ -33,7 +33,7 @@ export async function importClients(
   options: { dryRun: boolean; onProgress?: (done: number, total: number) => void },
   requester: Requester,
 ): Promise<ImportReport> {
-  const outcomes = await Promise.all(parsed.rows.map(async (row) => ({ ...row, outcome: await previewRow(deps, row) })));
+  const outcomes = await Promise.all(parsed.rows.map(async (row) => ({ ...row, ...(await previewRow(deps, row)) })));
   const counts = { new: 0, changed: 0, unchanged: 0, error: 0 };
   for (const row of outcomes) counts[row.outcome] += 1;
   const writable = parsed.fileError === null && counts.error === 0 && !options.dryRun;
@@ -47,7 +47,7 @@ export async function importClients(
           clientDecider,
           clientStream(row.clientId!),
           { type: 'RegisterClient', clientId: row.clientId!, details: row.details! },
-          commandContext(deps, { ...requester, commandId: `import:${row.clientId}:${fingerprintDetails(row)}` }),
+          commandContext(deps, { ...requester, commandId: `import:${row.clientId}:${row.revision}:${fingerprintDetails(row)}` }),
         );
         if (!handled.ok) throw new Error(`client ${row.clientId} was refused after validation: ${handled.error.message}`);
         if (handled.value.position && (lastPosition === null || deps.store.comparePositions(handled.value.position, lastPosition) > 0)) {
@@ -61,13 +61,20 @@ export async function importClients(
   return { rows: outcomes, fileError: parsed.fileError, written: writable, counts };
 }
 
-async function previewRow(deps: AppDeps, row: ImportRow): Promise<RowOutcome> {
-  if (row.errors.length > 0 || !row.details || !row.clientId) return 'error';
-  const state = foldStream(clientDecider, await deps.store.readStream(clientStream(row.clientId)));
+/**
+ * The outcome of a row against the client's stream as it is now, and that stream's revision: the
+ * revision goes into the command id, so importing details the client had before (A, then B, then
+ * A again) is a new command, while a retry of this very import is not.
+ */
+async function previewRow(deps: AppDeps, row: ImportRow): Promise<{ outcome: RowOutcome; revision: number }> {
+  if (row.errors.length > 0 || !row.details || !row.clientId) return { outcome: 'error', revision: -1 };
+  const recorded = await deps.store.readStream(clientStream(row.clientId));
+  const state = foldStream(clientDecider, recorded);
+  const revision = recorded.length - 1;
   const decision = decideClient({ type: 'RegisterClient', clientId: row.clientId, details: row.details }, state);
-  if (!decision.ok) return 'error';
-  if (decision.value.length === 0) return 'unchanged';
-  return state.status === 'unknown' ? 'new' : 'changed';
+  if (!decision.ok) return { outcome: 'error', revision };
+  if (decision.value.length === 0) return { outcome: 'unchanged', revision };
+  return { outcome: state.status === 'unknown' ? 'new' : 'changed', revision };
 }
 
 function fingerprintDetails(row: ImportRow): string {
