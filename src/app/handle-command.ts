@@ -75,6 +75,8 @@ export async function handleCommand<C, E extends DomainEvent, S>(
       return { ok: true, value: { events, state: next, position: appended.position, duplicate: false } };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
+      // Writers that collided would collide again in lockstep; a little jitter spreads them out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt * 2));
     }
   }
 }

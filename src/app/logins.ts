@@ -39,8 +39,11 @@ export async function assignLogin(
   if (!reserved.ok) return reserved;
   const assigned = await runCredentialCommand(deps, input.clientId, { type: 'AssignLogin', clientId: input.clientId, userName }, context);
   if (!assigned.ok) return assigned;
-  if (previous !== null) {
-    await handleCommand(deps.store, reservationDecider(previous, input.clientId), userNameStream(previous), 'release', context);
+  // Release the name this append actually renamed from: a concurrent rename may have moved it on.
+  const renamed = assigned.value.events.find((event) => event.type === 'LoginRenamed');
+  if (renamed) {
+    const from = renamed.data.from;
+    await handleCommand(deps.store, reservationDecider(from, input.clientId), userNameStream(from), 'release', context);
   }
   await waitUntilReadable(deps, assigned.value.position);
   return ok({ userName, changed: assigned.value.events.length > 0 });

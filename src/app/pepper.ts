@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../config.ts';
 
 /**
  * The pepper keys every stored hash and never enters the log. When it is not configured, one
@@ -16,7 +17,11 @@ export function loadPepper(configured: string | null, dataDir: string): Buffer {
  * only one exclusive create can win and both then read the winner's file.
  */
 export function loadServerSecret(configured: string | null, dataDir: string, fileName: string): Buffer {
-  if (configured) return Buffer.from(configured, configured.includes('-') || configured.includes('_') ? 'base64url' : 'base64');
+  if (configured) {
+    const secret = Buffer.from(configured, configured.includes('-') || configured.includes('_') ? 'base64url' : 'base64');
+    if (secret.length < 32) throw new ConfigError(`the configured ${fileName.replace('-', ' ')} decodes to ${secret.length} bytes; use at least 32 random bytes in base64 (openssl rand -base64 32)`);
+    return secret;
+  }
   const file = join(dataDir, fileName);
   if (!existsSync(file)) {
     try {

@@ -131,8 +131,18 @@ export async function changePassword(
 ): Promise<Result<{ sessionVersion: number }, PasswordRejection>> {
   const state = await loadCredentialState(deps, input.clientId);
   if (state.status !== 'active' || !state.login.passwordHash) return reject('no_login', 'Sign in again to change your password.');
+  // The current password is a password check like a login: throttled and counted the same way,
+  // so a stolen session cannot be used to guess it at leisure.
+  const now = deps.clock.now();
+  if (loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
+    return reject('throttled', 'Too many wrong passwords. Wait a minute, then try again.');
+  }
   const current = await deps.passwords.verify(input.currentPassword, state.login.passwordHash);
-  if (!current.matches) return reject('wrong_current_password', 'Your current password is not right. Try again.');
+  if (!current.matches) {
+    const rules = deps.settings.loginRules;
+    await runCredentialCommand(deps, input.clientId, { type: 'RecordLoginAttempt', check: { kind: 'no_match' }, rules, now: now.toISOString() }, requester);
+    return reject('wrong_current_password', 'Your current password is not right. Try again.');
+  }
   const checked = checkNewPassword(deps, { clientId: input.clientId, userName: state.login.userName, password: input.newPassword });
   if (!checked.ok) return reject('weak_password', checked.message);
   const passwordHash = await deps.passwords.hash(checked.password);

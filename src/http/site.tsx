@@ -38,7 +38,7 @@ export function newClientRoutes(site: Site): Hono<SiteEnv> {
     }
     if (error instanceof HashingBusyError) return sendBusy(c, site);
     site.logger?.error({ err: error, path: routePath(c) }, 'client page failed');
-    return sendProblem(c, site, 500, 'Something went wrong', 'Nothing was changed. Try again in a minute; if it keeps happening, contact us.');
+    return sendProblem(c, site, 500, 'Something went wrong', 'Try again in a minute; if it keeps happening, contact us.');
   });
   return routes;
 }

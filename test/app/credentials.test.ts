@@ -165,6 +165,18 @@ describe('credentials on a real SQLite store', () => {
     expect(app.deps.readModels.credentials.getCredential('C1')?.sessionVersion).toBe(2);
   });
 
+  it('wrong current passwords count toward the throttle like failed logins', async () => {
+    await assignLogin(app.deps, { clientId: 'C1', userName: 'olivia@example.com' }, { actor: staff });
+    await signIn(app.deps, { userName: 'olivia@example.com', password: await issue() }, {});
+    await choosePermanentPassword(app.deps, { clientId: 'C1', newPassword }, { actor: { kind: 'client', id: 'C1' } });
+    const client = { actor: { kind: 'client', id: 'C1' } as const };
+    for (let i = 0; i < 5; i++) {
+      expect(await changePassword(app.deps, { clientId: 'C1', currentPassword: `guess ${i}`, newPassword: 'a whole new passphrase' }, client)).toMatchObject({ ok: false, error: { code: 'wrong_current_password' } });
+    }
+    expect(await changePassword(app.deps, { clientId: 'C1', currentPassword: newPassword, newPassword: 'a whole new passphrase' }, client)).toMatchObject({ ok: false, error: { code: 'throttled' } });
+    expect(await signIn(app.deps, { userName: 'olivia@example.com', password: newPassword }, {})).toMatchObject({ ok: false, error: { code: 'throttled' } });
+  });
+
   it('user-name reminders go to every login on the email, and the unmatched case leaves only a fingerprint', async () => {
     await assignLogin(app.deps, { clientId: 'C1', userName: 'olivia@example.com' }, { actor: staff });
     await requestUserNameReminder(app.deps, { email: 'OLIVIA@example.com' });

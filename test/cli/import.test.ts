@@ -95,6 +95,9 @@ describe('latchkey settings and data folder', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('PASSWORD_MIN_LENGTH: use 8 to 64');
     expect(result.stderr).toContain('PORT: use a port number');
+    const weakPepper = await runCli(['clients', 'search', 'x'], { LATCHKEY_DATA_DIR: dir, LATCHKEY_PEPPER: '='.repeat(44) });
+    expect(weakPepper.code).toBe(1);
+    expect(weakPepper.stderr).toContain('the configured pepper decodes to 0 bytes');
     rmSync(dir, { recursive: true, force: true });
   });
 

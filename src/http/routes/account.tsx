@@ -57,7 +57,7 @@ export function accountRoutes(site: Site) {
       { actor: clientActor(session) },
     );
     if (!changed.ok) {
-      if (changed.error.code === 'wrong_current_password') return answer({ currentPassword: changed.error.message });
+      if (changed.error.code === 'wrong_current_password' || changed.error.code === 'throttled') return answer({ currentPassword: changed.error.message });
       if (changed.error.code === 'weak_password') return answer({ newPassword: changed.error.message });
       site.sessions.end(c);
       return redirectAfterPost(c, '/login');
