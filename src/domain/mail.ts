@@ -46,7 +46,8 @@ export const mailStream = (clientId: string): string => `mail-${clientId}`;
  */
 export type MailWebhookTokenEvent = {
   readonly type: 'MailgunWebhookTokenAccepted';
-  readonly data: { readonly timestamp: string; readonly event: string };
+  /** The message the first report named: a retry of the same report must name it too. */
+  readonly data: { readonly timestamp: string; readonly event: string; readonly providerMessageId?: string };
 };
 
 export const mailgunWebhookTokenStream = (token: string): string => `mailgun-webhook-token-${token}`;

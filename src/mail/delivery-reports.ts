@@ -78,23 +78,39 @@ export async function recordDeliveryReport(deps: AppDeps, webhook: MailgunWebhoo
   const at = deps.clock.now().toISOString();
   const commandId = `mailgun:${token}`;
   const tokenStream = mailgunWebhookTokenStream(token);
-  const claim: MailWebhookTokenEvent = { type: 'MailgunWebhookTokenAccepted', data: { timestamp, event: data.event } };
+  const providerMessageId = stripAngleBrackets(data.message.headers['message-id']);
+  const claim: MailWebhookTokenEvent = { type: 'MailgunWebhookTokenAccepted', data: { timestamp, event: data.event, providerMessageId } };
+  let claimedBefore = false;
   try {
     // A fresh event id, not one derived from the token: the store would take a second append of a
     // derived id as an idempotent retry and skip the `no_stream` check that refuses the replay.
     await deps.store.append(tokenStream, [{ id: newId(), ...claim, metadata: { actor: mailgunActor, commandId, at } }], { expected: 'no_stream' });
   } catch (error) {
-    if (error instanceof WrongExpectedRevisionError) return reject('replayed_token', 'this webhook token was already used');
-    throw error;
+    if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    claimedBefore = true;
   }
-  const providerMessageId = stripAngleBrackets(data.message.headers['message-id']);
   const clientId = await findSender(deps, providerMessageId, data['user-variables']?.['client-id']);
+  if (claimedBefore && !(await isRetryOfUnrecordedReport(deps, tokenStream, commandId, providerMessageId, clientId))) {
+    return reject('replayed_token', 'this webhook token was already used');
+  }
   if (!clientId) return reject('unknown_message', 'no email with this message id was sent to this client');
   const reason = [data.reason, data['delivery-status']?.description || data['delivery-status']?.message].filter(Boolean).join(': ').slice(0, 300) || data.event;
   const event = toMailEvent(kind, clientId, providerMessageId, reason);
   const stream = mailStream(clientId);
   await deps.store.append(stream, [{ id: deriveEventId(commandId, stream, 0), ...event, metadata: { actor: mailgunActor, commandId, at } }], { expected: 'any' });
   return ok({ clientId });
+}
+
+/**
+ * A used token is a replay, unless it is Mailgun retrying a report whose first delivery failed
+ * between the claim and the record: same message as the claim names, and nothing recorded yet.
+ */
+async function isRetryOfUnrecordedReport(deps: AppDeps, tokenStream: string, commandId: string, providerMessageId: string, clientId: string | null): Promise<boolean> {
+  if (!clientId) return false;
+  const [claimed] = await deps.store.readStream(tokenStream);
+  if ((claimed?.data as MailWebhookTokenEvent['data'] | undefined)?.providerMessageId !== providerMessageId) return false;
+  const recorded = await deps.store.readStream(mailStream(clientId));
+  return !recorded.some((event) => event.metadata.commandId === commandId);
 }
 
 async function findSender(deps: AppDeps, providerMessageId: string, namedClientId: unknown): Promise<string | null> {

@@ -106,6 +106,16 @@ describe('POST /webhooks/mailgun', () => {
     expect((await mailEvents(app.deps.store, 'C-1')).map((event) => event.type)).toEqual(['EmailSent', 'EmailDelivered']);
   });
 
+  it("Mailgun's retry of a report whose first delivery died between claim and record is recorded, once", async () => {
+    const first = report();
+    const tokenStream = `mailgun-webhook-token-${first.signature.token}`;
+    const claim = { timestamp: String(first.signature.timestamp), event: 'delivered', providerMessageId: messageId };
+    await app.deps.store.append(tokenStream, [{ id: crypto.randomUUID(), type: 'MailgunWebhookTokenAccepted', data: claim, metadata: { actor: { kind: 'system', id: 'mailgun' }, at: app.clock.now().toISOString() } }], { expected: 'no_stream' });
+    expect((await post(first)).status).toBe(200);
+    expect((await post(first)).status).toBe(406);
+    expect((await mailEvents(app.deps.store, 'C-1')).map((event) => event.type)).toEqual(['EmailSent', 'EmailDelivered']);
+  });
+
   it('a used token is still refused after a restart', async () => {
     const first = report();
     expect((await post(first)).status).toBe(200);
