@@ -21,10 +21,14 @@ export async function copyEventStore(from: EventStore, to: EventStore, options: 
   for (;;) {
     const links = await from.readLinks({ after, limit: batchSize });
     if (links.length === 0) return { eventsCopied };
-    for (const run of splitIntoStreamRuns(links)) {
-      const first = run[0]!;
-      await to.append(first.stream, run.map(toNewEvent), { expected: first.revision === 0 ? 'no_stream' : first.revision - 1 });
-    }
+    const appends = splitIntoStreamRuns(links).map((run) => ({
+      stream: run[0]!.stream,
+      events: run.map(toNewEvent),
+      expected: run[0]!.revision === 0 ? ('no_stream' as const) : run[0]!.revision - 1,
+    }));
+    // One transaction per page where the target can: a log switches stream at nearly every event.
+    if (to.appendAtomically) await to.appendAtomically(appends);
+    else for (const { stream, events, expected } of appends) await to.append(stream, events, { expected });
     eventsCopied += links.length;
     after = links[links.length - 1]!.position;
     options.onProgress?.(eventsCopied);

@@ -70,8 +70,21 @@ export interface StoredLink {
   readonly hash: string;
 }
 
+/** One stream's part of an append that spans several streams. */
+export interface StreamAppend {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+}
+
 export interface EventStore {
   append(stream: string, events: readonly NewEvent[], options: { expected: ExpectedRevision }): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one transaction, in the order given: all of them or, when any
+   * one fails its expected revision, none. Optional: a store without it (KurrentDB) is written one
+   * stream at a time.
+   */
+  appendAtomically?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   readStream(stream: string): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** The same order as readAll, unparsed, for auditors who must check every stored byte. */

@@ -4,6 +4,7 @@ import { toAppendError, toUnavailableError } from './postgres-errors.ts';
 import { startAppendListener, type AppendListener } from './postgres-listener.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 import type {
+  AppendResult,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -83,6 +84,20 @@ export async function openPostgresEventStore(connectionString: string, options: 
       const row = rows[0]!;
       return { nextRevision: row.next_revision, position: row.last_position };
     },
+    async appendAtomically(appends) {
+      const results = await inOneTransaction(pool, async (client) => {
+        const rows: AppendResult[] = [];
+        for (const { stream, events, expected } of appends) {
+          const result = await client.query<{ next_revision: number; last_position: string }>(appendSql, toAppendParams(stream, events, expected)).catch((error: unknown) => {
+            throw toAppendError(error, stream, expected, target);
+          });
+          rows.push({ nextRevision: result.rows[0]!.next_revision, position: result.rows[0]!.last_position });
+        }
+        return rows;
+      });
+      if (appends.some((a) => a.events.length > 0)) appended.emit('append');
+      return results;
+    },
     async readStream(stream) {
       const rows = await query<EventRow>(`SELECT ${columns} FROM ${qualified('events')} WHERE stream = $1 ORDER BY revision`, [stream]);
       return rows.map(toRecordedEvent);
@@ -159,20 +174,29 @@ async function migrate(pool: Pool, schema: string): Promise<void> {
   }
 }
 
-async function appendThenDelayCommit(pool: Pool, sql: string, params: unknown[], delayMs: number) {
+function appendThenDelayCommit(pool: Pool, sql: string, params: unknown[], delayMs: number) {
+  return inOneTransaction(pool, async (client) => {
+    const result = await client.query<{ next_revision: number; last_position: string }>(sql, params);
+    await client.query('SELECT pg_sleep($1)', [delayMs / 1000]);
+    return result.rows;
+  });
+}
+
+/** Runs `work` between BEGIN and COMMIT on one pooled connection; any failure rolls it all back. */
+async function inOneTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client: PoolClient = await pool.connect();
   let failure: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await client.query<{ next_revision: number; last_position: string }>(sql, params);
-    await client.query('SELECT pg_sleep($1)', [delayMs / 1000]);
+    const result = await work(client);
     await client.query('COMMIT');
-    return result.rows;
+    return result;
   } catch (error) {
     failure = error as Error;
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    // A connection that failed mid-transaction is discarded, not handed to the next caller.
     client.release(failure);
   }
 }

@@ -12,6 +12,7 @@ import {
   type ReadAllOptions,
   type RecordedEvent,
   type StoredLink,
+  type StreamAppend,
 } from './port.ts';
 
 const schema = `
@@ -84,9 +85,15 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
   });
 
   const commitGroup = createGroupCommit(db, appendTransaction, () => appended.emit('append'));
+  const appendAll = db.transaction((appends: readonly StreamAppend[]) => appends.map((a) => appendTransaction(a.stream, a.events, a.expected)));
 
   return {
     append: (stream, events, { expected }) => commitGroup({ stream, events, expected }),
+    async appendAtomically(appends) {
+      const results = appendAll.immediate(appends);
+      if (appends.some((a) => a.events.length > 0)) appended.emit('append');
+      return results;
+    },
     async readStream(stream) {
       return (statements.readStream.all(stream) as EventTuple[]).map(tupleToRecordedEvent);
     },
@@ -110,12 +117,6 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
   };
 }
 
-interface PendingAppend {
-  readonly stream: string;
-  readonly events: readonly NewEvent[];
-  readonly expected: ExpectedRevision;
-}
-
 /**
  * Group commit: appends that arrive in the same turn of the event loop share one durable
  * transaction (one fsync), each inside its own savepoint, so one append's conflict rolls back
@@ -126,7 +127,7 @@ function createGroupCommit(
   appendOne: Database.Transaction<(stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult>,
   onCommitted: () => void,
 ) {
-  let queue: { append: PendingAppend; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }[] = [];
+  let queue: { append: StreamAppend; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }[] = [];
   const commitAll = db.transaction((batch: typeof queue) =>
     batch.map(({ append }) => {
       try {
@@ -149,7 +150,7 @@ function createGroupCommit(
     outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.result) : batch[i]!.reject(outcome.error)));
     if (outcomes.some((o) => o.ok)) onCommitted();
   }
-  return (append: PendingAppend): Promise<AppendResult> =>
+  return (append: StreamAppend): Promise<AppendResult> =>
     new Promise((resolve, reject) => {
       if (queue.length === 0) setImmediate(flush);
       queue.push({ append, resolve, reject });

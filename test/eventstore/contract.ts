@@ -17,8 +17,10 @@ export interface EventStoreHarness {
 }
 
 export interface EventStoreCapabilities {
-  /** Positions are consecutive integers (sqlite, postgres); KurrentDB positions are not. */
+  /** Positions are consecutive integers. */
   readonly gapFreeIntegerPositions: boolean;
+  /** The store offers appendAtomically (sqlite, postgres). */
+  readonly atomicMultiStreamAppend?: boolean;
 }
 
 function event(type = 'Something', data: unknown = { n: 1 }): NewEvent {
@@ -98,6 +100,35 @@ export function testEventStore(name: string, makeHarness: () => Promise<EventSto
       for (const s of streams) expect(await store.readStream(s)).toHaveLength(2);
       expect(await store.readStream(taken)).toHaveLength(1);
       expect(await verifyChain(store)).toMatchObject({ ok: true });
+    });
+
+    // Only stores that offer appendAtomically have these tests at all; the others use plain appends.
+    if (capabilities.atomicMultiStreamAppend) describe('appending to several streams at once', () => {
+      it('writes every stream, in order, in one go', async () => {
+        const [a, b] = [stream(), stream()];
+        const results = await store.appendAtomically!([
+          { stream: a, events: [event('A1'), event('A2')], expected: 'no_stream' },
+          { stream: b, events: [event('B1')], expected: 'no_stream' },
+          { stream: a, events: [event('A3')], expected: 1 },
+        ]);
+        expect(results.map((r) => r.nextRevision)).toEqual([1, 0, 2]);
+        expect((await store.readStream(a)).map((e) => e.type)).toEqual(['A1', 'A2', 'A3']);
+        expect(store.comparePositions(results[0]!.position, results[2]!.position)).toBeLessThan(0);
+        expect(await verifyChain(store)).toMatchObject({ ok: true });
+      });
+
+      it('writes none of them when any one fails its expected revision', async () => {
+        const [a, b] = [stream(), stream()];
+        await store.append(b, [event()], { expected: 'no_stream' });
+        await expect(
+          store.appendAtomically!([
+            { stream: a, events: [event()], expected: 'no_stream' },
+            { stream: b, events: [event()], expected: 'no_stream' },
+          ]),
+        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(a)).toEqual([]);
+        expect(await store.readStream(b)).toHaveLength(1);
+      });
     });
 
     describe('idempotence', () => {

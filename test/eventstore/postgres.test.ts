@@ -36,7 +36,7 @@ testEventStore(
       },
     };
   },
-  { gapFreeIntegerPositions: true },
+  { gapFreeIntegerPositions: true, atomicMultiStreamAppend: true },
 );
 
 describe('postgres: opening', () => {

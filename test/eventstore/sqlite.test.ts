@@ -19,5 +19,5 @@ testEventStore(
       },
     };
   },
-  { gapFreeIntegerPositions: true },
+  { gapFreeIntegerPositions: true, atomicMultiStreamAppend: true },
 );
