@@ -62,6 +62,7 @@ const envSchema = z.object({
   TEMP_PASSWORD_TTL_DAYS: positiveInt.max(90, 'use at most 90 days').default(7),
   TEMP_PASSWORD_MAX_FAILURES: positiveInt.max(10, 'use at most 10').default(1),
   PERMANENT_PASSWORD_WORKS_WHILE_TEMP_PENDING: boolean.default(true),
+  RECOVERY_EMAIL_COOLDOWN_SECONDS: z.coerce.number({ error: 'use a whole number' }).int().min(0).max(24 * 3600, 'use at most 86400 seconds').default(120),
   RESET_LINK_TTL_MINUTES: positiveInt.max(24 * 60, 'use at most 1440 minutes').default(60),
   PASSWORD_MIN_LENGTH: z.coerce.number({ error: 'use a whole number' }).int().min(8, 'use 8 to 64').max(64, 'use 8 to 64').default(15),
   LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
@@ -106,6 +107,7 @@ export interface Config {
   readonly tempPasswordMaxFailures: number;
   readonly permanentWorksWhileTempPending: boolean;
   readonly resetLinkTtlSeconds: number;
+  readonly recoveryEmailCooldownSeconds: number;
   readonly passwordMinLength: number;
   readonly loginFreeFailures: number;
   /** The first per-account wait after the free failures; it doubles per failure, up to 15 minutes. */
@@ -180,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tempPasswordMaxFailures: e.TEMP_PASSWORD_MAX_FAILURES,
     permanentWorksWhileTempPending: e.PERMANENT_PASSWORD_WORKS_WHILE_TEMP_PENDING,
     resetLinkTtlSeconds: e.RESET_LINK_TTL_MINUTES * 60,
+    recoveryEmailCooldownSeconds: e.RECOVERY_EMAIL_COOLDOWN_SECONDS,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     loginFreeFailures: e.LOGIN_FREE_FAILURES,
     loginBackoffBaseSeconds: e.LOGIN_BACKOFF_BASE_SECONDS,

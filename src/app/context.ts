@@ -33,6 +33,7 @@ export function credentialSettings(config: Config): CredentialSettings {
     businessName: config.businessName,
     tempPasswordTtlSeconds: config.tempPasswordTtlSeconds,
     resetLinkTtlSeconds: config.resetLinkTtlSeconds,
+    recoveryEmailCooldownSeconds: config.recoveryEmailCooldownSeconds,
     loginRules: {
       tempPasswordMaxFailures: config.tempPasswordMaxFailures,
       permanentWorksWhileTempPending: config.permanentWorksWhileTempPending,

@@ -12,6 +12,8 @@ export interface CredentialSettings {
   readonly businessName: string;
   readonly tempPasswordTtlSeconds: number;
   readonly resetLinkTtlSeconds: number;
+  /** At most one reset link and one user-name reminder per client in this time. */
+  readonly recoveryEmailCooldownSeconds: number;
   readonly loginRules: LoginRules;
   readonly passwordPolicy: PasswordPolicy;
   readonly passwordBlocklist: PasswordBlocklist;

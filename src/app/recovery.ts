@@ -9,6 +9,8 @@ import { recordUnmatched } from './sign-in.ts';
 
 const anonymous = { kind: 'client', id: 'unknown' } as const;
 
+const cooldown = (deps: AppDeps) => ({ now: deps.clock.now().toISOString(), cooldownSeconds: deps.settings.recoveryEmailCooldownSeconds });
+
 /**
  * Forgotten password: user name and the email on file. The caller shows the same answer
  * whatever matched; when both match, the mail relay mints the link where it sends it.
@@ -21,7 +23,7 @@ export async function requestPasswordReset(deps: AppDeps, input: { userName: str
   if (clientId && client?.email === email) {
     const requestId = requester.commandId ?? newId();
     const actor = { kind: 'client', id: clientId } as const;
-    const handled = await runCredentialCommand(deps, clientId, { type: 'RequestPasswordReset', requestId }, { ...requester, actor, commandId: requestId });
+    const handled = await runCredentialCommand(deps, clientId, { type: 'RequestPasswordReset', requestId, ...cooldown(deps) }, { ...requester, actor, commandId: requestId });
     if (handled.ok) return waitUntilReadable(deps, handled.value.position);
   }
   await recordUnmatched(
@@ -40,7 +42,7 @@ export async function requestUserNameReminder(deps: AppDeps, input: { email: str
   for (const client of withLogin) {
     const requestId = newId();
     const actor = { kind: 'client', id: client.clientId } as const;
-    const handled = await runCredentialCommand(deps, client.clientId, { type: 'RequestUserNameReminder', requestId }, { ...requester, actor, commandId: requestId });
+    const handled = await runCredentialCommand(deps, client.clientId, { type: 'RequestUserNameReminder', requestId, ...cooldown(deps) }, { ...requester, actor, commandId: requestId });
     if (handled.ok) await waitUntilReadable(deps, handled.value.position);
   }
   if (withLogin.length === 0) {

@@ -146,6 +146,16 @@ describe('credentials on a real SQLite store', () => {
     expect(await allEventsJson(app)).not.toContain(link.value.token.split('.')[1]);
   });
 
+  it('asking again and again for a reset link sends one per cooldown, with the same answer each time', async () => {
+    await assignLogin(app.deps, { clientId: 'C1', userName: 'olivia@example.com' }, { actor: staff });
+    const ask = () => requestPasswordReset(app.deps, { userName: 'olivia@example.com', email: 'olivia@example.com' });
+    for (let i = 0; i < 5; i++) await ask();
+    app.clock.advance(120_000);
+    await ask();
+    const requests = (await app.deps.store.readAll({ after: null, limit: 10_000 })).filter((e) => e.type === 'PasswordResetRequested');
+    expect(requests).toHaveLength(2);
+  });
+
   it('a reset link expires after an hour', async () => {
     await assignLogin(app.deps, { clientId: 'C1', userName: 'olivia@example.com' }, { actor: staff });
     const link = await issueResetLink(app.deps, { clientId: 'C1', requestId: 'r' }, { actor: { kind: 'system', id: 'relay' } });

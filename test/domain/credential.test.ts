@@ -181,6 +181,19 @@ describe('password reset', () => {
     given(assigned, link, { type: 'LoginDisabled', data: { clientId, reason: null } }).when(complete()).thenRejects('invalid_reset_link'));
 });
 
+describe('mail a client may ask for', () => {
+  const resetRequested: CredentialEvent = { type: 'PasswordResetRequested', data: { clientId, requestId: 'R1' } };
+  const ask = (now: string): CredentialCommand => ({ type: 'RequestPasswordReset', requestId: 'R2', now, cooldownSeconds: 120 });
+  it('a second reset request within the cooldown sends nothing more', () => given(assigned, resetRequested).when(ask('2026-03-03T14:01:59.000Z')).then([]));
+  it('a reset request after the cooldown is recorded', () =>
+    given(assigned, resetRequested).when(ask('2026-03-03T14:02:00.000Z')).then([{ type: 'PasswordResetRequested', data: { clientId, requestId: 'R2' } }]));
+  it('user-name reminders have their own cooldown', () => {
+    const remind: CredentialCommand = { type: 'RequestUserNameReminder', requestId: 'U1', now: '2026-03-03T14:00:30.000Z', cooldownSeconds: 120 };
+    given(assigned, resetRequested).when(remind).then([{ type: 'UserNameReminderRequested', data: { clientId, requestId: 'U1' } }]);
+    given(assigned, { type: 'UserNameReminderRequested', data: { clientId, requestId: 'U0' } }).when(remind).then([]);
+  });
+});
+
 describe('a disabled login', () => {
   const disabled: CredentialEvent = { type: 'LoginDisabled', data: { clientId, reason: 'moved away' } };
   it('disabling burns the pending temporary password', () =>

@@ -42,6 +42,7 @@ export function decideCredential(command: CredentialCommand, state: CredentialSt
       return ok([...burnTemp(login, 'password_set'), { type: 'PasswordChanged', data: { clientId, passwordHash: command.passwordHash } }]);
     case 'RequestPasswordReset':
       if (state.status === 'disabled') return loginDisabled();
+      if (coolingDown(login.lastResetRequestAt, command)) return ok([]);
       return ok([{ type: 'PasswordResetRequested', data: { clientId, requestId: command.requestId } }]);
     case 'IssueResetLink': {
       if (state.status === 'disabled') return loginDisabled();
@@ -65,6 +66,7 @@ export function decideCredential(command: CredentialCommand, state: CredentialSt
     }
     case 'RequestUserNameReminder':
       if (state.status === 'disabled') return loginDisabled();
+      if (coolingDown(login.lastReminderRequestAt, command)) return ok([]);
       return ok([{ type: 'UserNameReminderRequested', data: { clientId, requestId: command.requestId } }]);
     default: {
       const _exhaustive: never = command;
@@ -150,6 +152,14 @@ function decideCompleteReset(
     ...burnTemp(login, 'password_set'),
     { type: 'PasswordResetCompleted', data: { clientId: login.clientId, tokenId: command.tokenId, passwordHash: command.passwordHash } },
   ]);
+}
+
+/**
+ * Anyone who knows a client's user name and email can ask for mail to be sent to them: one email
+ * per cooldown keeps that from becoming a way to flood their inbox. The asker sees the same answer.
+ */
+function coolingDown(lastRequestAt: string | null, command: { now: string; cooldownSeconds: number }): boolean {
+  return lastRequestAt !== null && Date.parse(command.now) - Date.parse(lastRequestAt) < command.cooldownSeconds * 1000;
 }
 
 function supersedeTemp(login: Login): CredentialEvent[] {

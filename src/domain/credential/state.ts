@@ -26,6 +26,9 @@ export interface Login {
   readonly consecutiveFailures: number;
   readonly lastFailureAt: string | null;
   readonly lastLoginAt: string | null;
+  /** When the client last asked for a reset link or a user-name reminder (one cooldown each). */
+  readonly lastResetRequestAt: string | null;
+  readonly lastReminderRequestAt: string | null;
 }
 
 export type CredentialState =
@@ -64,6 +67,8 @@ function newLogin(clientId: string, userName: string): Login {
     consecutiveFailures: 0,
     lastFailureAt: null,
     lastLoginAt: null,
+    lastResetRequestAt: null,
+    lastReminderRequestAt: null,
   };
 }
 
@@ -96,10 +101,12 @@ function evolveLogin(login: Login, event: CredentialEvent, at: string): Login {
     case 'LoginDisabled':
     case 'SessionsRevoked':
       return { ...login, ...nextSessions, mustChoose: null };
-    case 'LoginEnabled':
     case 'PasswordResetRequested':
-    case 'CredentialsEmailRequested':
+      return { ...login, lastResetRequestAt: at };
     case 'UserNameReminderRequested':
+      return { ...login, lastReminderRequestAt: at };
+    case 'LoginEnabled':
+    case 'CredentialsEmailRequested':
       return login;
   }
 }
