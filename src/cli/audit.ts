@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
 import { credentialStateAsOf, rebuildAndCompare, resolveClient } from '../app/audit.ts';
 import type { Actor } from '../eventstore/port.ts';
-import { verifyChain } from '../eventstore/verify.ts';
+import { verifyChain, type ChainAnchor } from '../eventstore/verify.ts';
 import { fail, withApp } from './shared.ts';
 
 const who = (actor: Actor) => `${actor.kind} ${actor.name && actor.name !== actor.id ? `${actor.name} (${actor.id})` : actor.id}`;
+
+function collectAnchor(value: string, previous: ChainAnchor[] = []): ChainAnchor[] {
+  const match = /^(\d+):([0-9a-f]{64})$/.exec(value.trim());
+  if (!match) fail(`--anchor takes <position>:<sha-256 hex> as printed by audit verify, not ${value}`);
+  return [...previous, { position: match[1]!, hash: match[2]! }];
+}
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('read-only: print, replay and verify the log');
@@ -68,19 +74,28 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('verify')
     .description('recompute every link of the hash chain; exits non-zero naming the first bad event')
-    .action(async () => {
+    .option('--anchor <position:hash>', 'a head printed by an earlier verify, which the log must still hold (repeatable)', collectAnchor)
+    .action(async (options: { anchor?: ChainAnchor[] }) => {
       await withApp(async ({ deps: { store } }) => {
-        const verdict = await verifyChain(store, { onProgress: (n) => process.stderr.isTTY && process.stderr.write(`\rchecked ${n} events`) });
+        const verdict = await verifyChain(store, {
+          anchors: options.anchor ?? [],
+          onProgress: (n) => process.stderr.isTTY && process.stderr.write(`\rchecked ${n} events`),
+        });
         if (process.stderr.isTTY) process.stderr.write('\n');
         if (verdict.ok) {
-          process.stdout.write(`The log is intact: ${verdict.eventsChecked} events, every link verified. Head ${verdict.headHash || '(empty)'}\n`);
+          process.stdout.write(`The log is intact: ${verdict.eventsChecked} events, every link verified.\n`);
+          if (verdict.headPosition !== null) {
+            process.stdout.write(
+              `Head: position ${verdict.headPosition}, hash ${verdict.headHash}\n` +
+                `Keep this line somewhere outside the database; later, \`latchkey audit verify --anchor ${verdict.headPosition}:${verdict.headHash}\` ` +
+                'also shows that nothing was cut from the end or rewritten.\n',
+            );
+          }
           return;
         }
         const bad = verdict.firstBad;
-        process.stdout.write(
-          `TAMPERED: event at position ${bad.position} (id ${bad.id}, stream ${bad.stream}, revision ${bad.revision}, ${bad.type}): ${verdict.problem}. ` +
-            `${verdict.eventsChecked} events before it verified.\n`,
-        );
+        const where = bad ? `event at position ${bad.position} (id ${bad.id}, stream ${bad.stream}, revision ${bad.revision}, ${bad.type})` : 'the log';
+        process.stdout.write(`TAMPERED: ${where}: ${verdict.problem}. ${verdict.eventsChecked} events before it verified.\n`);
         process.exitCode = 2;
       });
     });

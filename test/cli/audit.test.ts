@@ -104,6 +104,20 @@ describe('latchkey demo and audit', () => {
       expect(result.stdout).toMatch(/TAMPERED: event at position 31 .*an event was removed, inserted or moved/);
     });
 
+    it('an anchor kept from an earlier verify catches events cut from the end, which the chain alone cannot', async () => {
+      const before = await runCli(['audit', 'verify'], env);
+      const [, position, hash] = /Head: position (\d+), hash ([0-9a-f]{64})/.exec(before.stdout) ?? [];
+      expect(position).toBeDefined();
+      tamper(`DELETE FROM events WHERE position >= ${Number(position) - 1}`);
+      expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
+      const anchored = await runCli(['audit', 'verify', '--anchor', `${position}:${hash}`], env);
+      expect(anchored.code).toBe(2);
+      expect(anchored.stdout).toContain(`TAMPERED: the log: the log ends before anchored position ${position}`);
+      const malformed = await runCli(['audit', 'verify', '--anchor', 'yesterday'], env);
+      expect(malformed.code).toBe(1);
+      expect(malformed.stderr).toContain('--anchor takes <position>:<sha-256 hex>');
+    });
+
     it('catches two swapped events', async () => {
       tamper(`UPDATE events SET position = -1 WHERE position = 40;
               UPDATE events SET position = 40 WHERE position = 41;
