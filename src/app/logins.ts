@@ -101,6 +101,24 @@ export async function changeLoginAccess(
   return ok({ changed: handled.value.events.length > 0 });
 }
 
+/**
+ * "Log out" in one browser: that session's id is recorded (only as a keyed fingerprint) until the
+ * token would have expired, so a copy of the token stops working too, on every instance.
+ */
+export async function endSession(
+  deps: AppDeps,
+  input: { clientId: string; sessionId: string; expiresAt: string },
+  requester: Requester,
+): Promise<void> {
+  const sessionFingerprint = deps.secrets.fingerprint(`session:${input.sessionId}`);
+  const handled = await runCredentialCommand(deps, input.clientId, { type: 'EndSession', sessionFingerprint, expiresAt: input.expiresAt }, requester);
+  if (handled.ok) await waitUntilReadable(deps, handled.value.position);
+}
+
+export function isSessionEnded(deps: Pick<AppDeps, 'secrets' | 'readModels'>, sessionId: string): boolean {
+  return deps.readModels.endedSessions.isSessionEnded(deps.secrets.fingerprint(`session:${sessionId}`));
+}
+
 /** Records the request; the mail relay mints the temporary password where it sends it. */
 export async function requestCredentialsEmail(
   deps: AppDeps,

@@ -14,6 +14,7 @@ import { loginRoutes, logoutRoutes } from './routes/login.tsx';
 import { forgotPasswordRoutes, forgotUserNameRoutes, resetRoutes } from './routes/recovery.tsx';
 import { createSessions } from './session.ts';
 import { sendProblem, type Site } from './site.tsx';
+import { isSessionEnded } from '../app/logins.ts';
 
 export interface ClientSiteOptions {
   readonly logger?: Logger;
@@ -36,6 +37,7 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
       const credential = deps.readModels.credentials.getCredential(clientId);
       return credential && !credential.disabled ? credential.sessionVersion : null;
     },
+    isSessionEnded: (sessionId) => isSessionEnded(deps, sessionId),
   });
   const buckets = createTokenBuckets({ perMinute: config.ipRateLimitPerMinute, clock: deps.clock });
   const clientIp = createClientIpResolver(config.trustedProxies);

@@ -19,6 +19,12 @@ export interface Session {
   readonly mustChoosePassword: boolean;
 }
 
+/** A session as a request presents it: which token it is, and until when it is good. */
+export interface PresentedSession extends Session {
+  readonly id: string;
+  readonly expiresAt: string;
+}
+
 export interface SessionOptions {
   readonly secret: Uint8Array;
   /** The site's public origin: tokens from another deployment are refused. */
@@ -27,11 +33,13 @@ export interface SessionOptions {
   readonly clock: Clock;
   /** The client's session version now, or null when the login is gone or disabled. */
   readonly currentSessionVersion: (clientId: string) => number | null;
+  /** Whether this one session was ended by "log out". */
+  readonly isSessionEnded: (sessionId: string) => boolean;
 }
 
 export interface Sessions {
   /** The valid session on this request, or null: bad, expired and revoked tokens all read as none. */
-  current(c: Context): Promise<Session | null>;
+  current(c: Context): Promise<PresentedSession | null>;
   /** Sets a fresh token; called at every login and after every password change. */
   start(c: Context, session: Session): Promise<void>;
   end(c: Context): void;
@@ -42,6 +50,7 @@ const claimsSchema = z.object({
   sv: z.number().int().nonnegative(),
   mc: z.boolean(),
   jti: z.string().min(1),
+  exp: z.number().int(),
 });
 
 const audience = 'latchkey-client-site';
@@ -62,7 +71,7 @@ export function createSessions(options: SessionOptions): Sessions {
       .sign(options.secret);
   }
 
-  async function verifyToken(token: string): Promise<Session | null> {
+  async function verifyToken(token: string): Promise<PresentedSession | null> {
     try {
       // The algorithm list is explicit so a token cannot choose its own (alg=none, key confusion).
       const { payload } = await jwtVerify(token, options.secret, {
@@ -74,7 +83,9 @@ export function createSessions(options: SessionOptions): Sessions {
         requiredClaims: ['exp', 'iat'],
       });
       const claims = claimsSchema.safeParse(payload);
-      return claims.success ? { clientId: claims.data.sub, sessionVersion: claims.data.sv, mustChoosePassword: claims.data.mc } : null;
+      if (!claims.success) return null;
+      const { sub, sv, mc, jti, exp } = claims.data;
+      return { clientId: sub, sessionVersion: sv, mustChoosePassword: mc, id: jti, expiresAt: new Date(exp * 1000).toISOString() };
     } catch {
       return null;
     }
@@ -86,7 +97,9 @@ export function createSessions(options: SessionOptions): Sessions {
       const session = token ? await verifyToken(token) : null;
       // A password change, reset, disable or "log out everywhere" moves the version on, and
       // every token issued before it stops here.
-      return session && options.currentSessionVersion(session.clientId) === session.sessionVersion ? session : null;
+      // "Log out" in one browser ends that token alone, copies of it included.
+      if (!session || options.currentSessionVersion(session.clientId) !== session.sessionVersion) return null;
+      return options.isSessionEnded(session.id) ? null : session;
     },
     async start(c, session) {
       setCookie(c, sessionCookieName, await issueToken(session), { ...cookieOptions, maxAge: options.maxAgeSeconds });

@@ -5,11 +5,12 @@ import { subscribe, type Subscription } from '../eventstore/subscription.ts';
 import { batchesProjection, createBatchQueries } from './batches.ts';
 import { clientsProjection, createClientQueries } from './clients.ts';
 import { createCredentialQueries, credentialsProjection } from './credentials.ts';
+import { createEndedSessionQueries, endedSessionsProjection } from './ended-sessions.ts';
 import { createMailQueries, mailStatusProjection } from './mail-status.ts';
 import type { Projection } from './projection.ts';
 import { createTimelineQueries, timelineProjection } from './timeline.ts';
 
-export const coreProjections: readonly Projection[] = [clientsProjection, credentialsProjection, mailStatusProjection, timelineProjection, batchesProjection];
+export const coreProjections: readonly Projection[] = [clientsProjection, credentialsProjection, mailStatusProjection, timelineProjection, batchesProjection, endedSessionsProjection];
 
 export interface ReadModels {
   readonly db: Database.Database;
@@ -19,6 +20,7 @@ export interface ReadModels {
   readonly timeline: ReturnType<typeof createTimelineQueries>;
   readonly batches: ReturnType<typeof createBatchQueries>;
   readonly mail: ReturnType<typeof createMailQueries>;
+  readonly endedSessions: ReturnType<typeof createEndedSessionQueries>;
   checkpoint(): string | null;
   /**
    * Applies a batch and moves the checkpoint in one transaction: a crash keeps both or neither.
@@ -79,6 +81,7 @@ export function openReadModels(file: string, projections: readonly Projection[] 
     timeline: createTimelineQueries(db),
     batches: createBatchQueries(db),
     mail: createMailQueries(db),
+    endedSessions: createEndedSessionQueries(db),
     checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
     apply(events, comparePositions) {
       if (events.length > 0) applyBatch.immediate(events, comparePositions);

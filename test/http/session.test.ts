@@ -165,12 +165,21 @@ describe('account page', () => {
     expect(events.find((e) => e.type === 'SessionsRevoked')?.metadata.actor).toEqual({ kind: 'client', id: 'C1' });
   });
 
-  it('log out clears the cookie', async () => {
+  it('log out clears the cookie, and a copy of the token taken before stops working; other sessions go on', async () => {
     await withAccount();
     const client = await loggedIn();
+    const other = await loggedIn();
+    const copy = site.client();
+    copy.cookie = client.cookie;
+    expect(await sendsToLogin(copy)).toBe(false);
     const response = await client.post('/logout');
     expect(response.headers.getSetCookie()[0]).toMatch(/^__Host-latchkey=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Lax/);
     expect(await sendsToLogin(client)).toBe(true);
+    expect(await sendsToLogin(copy)).toBe(true);
+    expect(await sendsToLogin(other)).toBe(false);
+    const ended = (await site.app.deps.store.readAll({ after: null, limit: 10_000 })).find((e) => e.type === 'SessionEnded');
+    expect(ended?.metadata.actor).toEqual({ kind: 'client', id: 'C1' });
+    expect(JSON.stringify(ended)).not.toContain(copy.cookie?.split('.')[2] ?? 'no-token');
   });
 
   it('staff disabling the login or signing the client out ends the session', async () => {

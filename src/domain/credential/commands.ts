@@ -35,5 +35,6 @@ export type CredentialCommand =
   | { readonly type: 'DisableLogin'; readonly reason: string | null }
   | { readonly type: 'EnableLogin' }
   | { readonly type: 'RevokeSessions'; readonly by: 'staff' | 'client' }
+  | { readonly type: 'EndSession'; readonly sessionFingerprint: string; readonly expiresAt: string }
   | { readonly type: 'RequestCredentialsEmail'; readonly requestId: string; readonly batchId?: string }
   | { readonly type: 'RequestUserNameReminder'; readonly requestId: string; readonly now: string; readonly cooldownSeconds: number };

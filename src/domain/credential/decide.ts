@@ -59,6 +59,8 @@ export function decideCredential(command: CredentialCommand, state: CredentialSt
       return ok([{ type: 'LoginEnabled', data: { clientId } }]);
     case 'RevokeSessions':
       return ok([{ type: 'SessionsRevoked', data: { clientId, reason: command.by } }]);
+    case 'EndSession':
+      return ok([{ type: 'SessionEnded', data: { clientId, sessionFingerprint: command.sessionFingerprint, expiresAt: command.expiresAt } }]);
     case 'RequestCredentialsEmail': {
       if (state.status === 'disabled') return loginDisabled();
       const batch = command.batchId ? { batchId: command.batchId } : {};

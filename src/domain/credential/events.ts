@@ -54,6 +54,11 @@ export type CredentialEvent =
   | { readonly type: 'LoginDisabled'; readonly data: { readonly clientId: string; readonly reason: string | null } }
   | { readonly type: 'LoginEnabled'; readonly data: { readonly clientId: string } }
   | { readonly type: 'SessionsRevoked'; readonly data: { readonly clientId: string; readonly reason: 'staff' | 'client' } }
+  | {
+      readonly type: 'SessionEnded';
+      /** One browser logged out: a keyed fingerprint of the session's id, never the token. */
+      readonly data: { readonly clientId: string; readonly sessionFingerprint: string; readonly expiresAt: string };
+    }
   | { readonly type: 'CredentialsEmailRequested'; readonly data: { readonly clientId: string; readonly requestId: string; readonly batchId?: string } }
   | { readonly type: 'UserNameReminderRequested'; readonly data: { readonly clientId: string; readonly requestId: string } };
 

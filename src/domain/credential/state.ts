@@ -107,6 +107,7 @@ function evolveLogin(login: Login, event: CredentialEvent, at: string): Login {
       return { ...login, lastReminderRequestAt: at };
     case 'LoginEnabled':
     case 'CredentialsEmailRequested':
+    case 'SessionEnded':
       return login;
   }
 }

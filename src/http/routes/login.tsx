@@ -4,6 +4,7 @@ import { readForm } from '../form-input.ts';
 import { LoginForm, LoginPage, loginNotices, type LoginNotice } from '../pages/login.tsx';
 import { newClientRoutes, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/render.tsx';
+import { endSession } from '../../app/logins.ts';
 
 const loginSchema = z.object({
   username: z.string({ error: 'Enter your user name' }).trim().min(1, 'Enter your user name').max(254, 'A user name has at most 254 characters'),
@@ -36,10 +37,15 @@ export function loginRoutes(site: Site) {
   return routes;
 }
 
-/** Mounted at /logout. Ends this browser's session; "log out everywhere" is on the account page. */
+/** Mounted at /logout. Ends this browser's session, copies of its token included; "log out everywhere" is on the account page. */
 export function logoutRoutes(site: Site) {
   const routes = newClientRoutes(site);
-  routes.post('/', (c) => {
+  routes.post('/', async (c) => {
+    const session = await site.sessions.current(c);
+    if (session) {
+      const { clientId, id: sessionId, expiresAt } = session;
+      await endSession(site.app.deps, { clientId, sessionId, expiresAt }, { actor: { kind: 'client', id: clientId } });
+    }
     site.sessions.end(c);
     return redirectAfterPost(c, '/login?notice=logged-out');
   });
