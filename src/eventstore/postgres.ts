@@ -141,15 +141,12 @@ export async function openPostgresEventStore(connectionString: string, options: 
 }
 
 /** Creates the schema and applies the migrations it lacks, one process at a time. */
-async function migrate(pool: Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  let failure: Error | undefined;
-  try {
+function migrate(pool: Pool, schema: string): Promise<void> {
+  return inOneTransaction(pool, async (client) => {
     const { rows } = await client.query<{ server_encoding: string }>('SHOW server_encoding');
     if (rows[0]?.server_encoding !== 'UTF8') {
       throw new Error(`the database's encoding is ${rows[0]?.server_encoding}; the event store needs a UTF8 database`);
     }
-    await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`latchkey:migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)}`);
     await client.query(`SET LOCAL search_path TO ${escapeIdentifier(schema)}`);
@@ -163,15 +160,7 @@ async function migrate(pool: Pool, schema: string): Promise<void> {
       await client.query(postgresMigrations[version - 1]!);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    failure = error as Error;
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    // A connection that failed mid-transaction is discarded, not handed to the next caller.
-    client.release(failure);
-  }
+  });
 }
 
 function appendThenDelayCommit(pool: Pool, sql: string, params: unknown[], delayMs: number) {
