@@ -8,8 +8,9 @@ import { importClients } from '../src/app/directory.ts';
 import { provisionAll } from '../src/app/provision.ts';
 import { loadConfig } from '../src/config.ts';
 import { openSqliteEventStore } from '../src/eventstore/sqlite.ts';
+import { benchActor, syntheticClientRows } from './support.ts';
 
-const actor = { kind: 'system', id: 'bench' } as const;
+const actor = benchActor;
 const metadata = () => ({ actor, at: new Date().toISOString() });
 
 function scratch(): { dir: string; done: () => void } {
@@ -110,13 +111,7 @@ async function benchReplay(count: number) {
 async function benchProvision(count: number) {
   const s = scratch();
   const app = await openApp(loadConfig({ LATCHKEY_DATA_DIR: s.dir, LOG_LEVEL: 'silent' }));
-  const rows = Array.from({ length: count }, (_, i) => ({
-    line: i + 2,
-    clientId: `B${100000 + i}`,
-    details: { firstName: `First${i}`, lastName: `Last${i}`, email: `client${i}@example.com`, altEmail: null, active: true },
-    errors: [],
-    warnings: [],
-  }));
+  const rows = syntheticClientRows(count);
   let started = performance.now();
   await importClients(app.deps, { rows, fileError: null }, { dryRun: false }, { actor });
   const importMs = performance.now() - started;

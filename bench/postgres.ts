@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { Client, escapeIdentifier, Pool } from 'pg';
+import { escapeIdentifier, Pool } from 'pg';
 import { openPostgresEventStore } from '../src/eventstore/postgres.ts';
 import type { EventStore, NewEvent } from '../src/eventstore/port.ts';
+import { dropSchema, newBenchSchema, twoDecimals } from './support.ts';
 
 const defaultConnectionString = 'postgres://postgres@127.0.0.1:5432/test';
 const writers = 8;
@@ -22,7 +23,7 @@ const newEvent = (n: number): NewEvent => ({ id: randomUUID(), type: 'UsernameRe
  * a full replay. Ratios are adapter / raw throughput (targets: appends ≥ 0.7, replay ≥ 0.5).
  */
 export async function benchPostgres(connectionString = defaultConnectionString): Promise<Record<string, unknown>> {
-  const schema = `latchkey_bench_${randomBytes(6).toString('hex')}`;
+  const schema = newBenchSchema();
   const store = await openPostgresEventStore(connectionString, { schema, poolSize: writers });
   const pool = new Pool({ connectionString, max: writers });
   try {
@@ -135,15 +136,6 @@ async function replayRaw(pool: Pool, schema: string): Promise<void> {
   }
   if (rows.length !== replayCount + appendCount) throw new Error(`raw replay saw ${rows.length} events`);
 }
-
-async function dropSchema(connectionString: string, schema: string): Promise<void> {
-  const client = new Client({ connectionString });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`);
-  await client.end();
-}
-
-const twoDecimals = (value: number) => Math.round(value * 100) / 100;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(JSON.stringify(await benchPostgres(process.argv[2]), null, 2));

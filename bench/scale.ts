@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Client, escapeIdentifier, Pool } from 'pg';
+import { escapeIdentifier, Pool } from 'pg';
 import { openApp, type App } from '../src/app/context.ts';
 import { importClients } from '../src/app/directory.ts';
 import { changeLoginAccess } from '../src/app/logins.ts';
@@ -14,6 +13,7 @@ import { openPostgresEventStore } from '../src/eventstore/postgres.ts';
 import type { EventStore } from '../src/eventstore/port.ts';
 import { openSqliteEventStore } from '../src/eventstore/sqlite.ts';
 import { verifyChain } from '../src/eventstore/verify.ts';
+import { benchActor, dropSchema, newBenchSchema, syntheticClientRows, twoDecimals } from './support.ts';
 
 const defaultConnectionString = 'postgres://postgres@127.0.0.1:5432/test';
 const clients = 10_000;
@@ -21,7 +21,7 @@ const copiedClients = 1_000;
 const propagationSamples = 20;
 /** openApp's default: how long a caught-up subscriber sleeps when no NOTIFY wakes it. */
 const pollIntervalMs = 250;
-const actor = { kind: 'system', id: 'bench' } as const;
+const actor = benchActor;
 
 /**
  * What per-instance local read models cost on PostgreSQL: how fast a fresh instance catches up
@@ -31,7 +31,7 @@ const actor = { kind: 'system', id: 'bench' } as const;
  */
 export async function benchScale(connectionString = defaultConnectionString): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-scale-'));
-  const schemas = [newSchema(), newSchema()];
+  const schemas = [newBenchSchema(), newBenchSchema()];
   const pool = new Pool({ connectionString, max: 2 });
   const opened: { close(): Promise<void> }[] = [];
   try {
@@ -77,13 +77,7 @@ export async function benchScale(connectionString = defaultConnectionString): Pr
 /** The log a business of `count` clients has after import and "provision everyone" with emails. */
 async function provisionedLog(dataDir: string, count: number): Promise<string> {
   const app = await openApp(loadConfig({ LATCHKEY_DATA_DIR: dataDir, LATCHKEY_READ_MODELS: ':memory:', LOG_LEVEL: 'silent' }));
-  const rows = Array.from({ length: count }, (_, i) => ({
-    line: i + 2,
-    clientId: `B${100000 + i}`,
-    details: { firstName: `First${i}`, lastName: `Last${i}`, email: `client${i}@example.com`, altEmail: null, active: true },
-    errors: [],
-    warnings: [],
-  }));
+  const rows = syntheticClientRows(count);
   await importClients(app.deps, { rows, fileError: null }, { dryRun: false }, { actor });
   const { tally } = await provisionAll(app.deps, { sendEmail: true }, { actor });
   await app.close();
@@ -223,17 +217,6 @@ function summary(samples: number[]) {
   const at = (q: number) => twoDecimals(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
   return { median: at(0.5), p90: at(0.9), max: at(1) };
 }
-
-const newSchema = () => `latchkey_bench_${randomBytes(6).toString('hex')}`;
-
-async function dropSchema(connectionString: string, schema: string): Promise<void> {
-  const client = new Client({ connectionString });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`);
-  await client.end();
-}
-
-const twoDecimals = (value: number) => Math.round(value * 100) / 100;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(JSON.stringify(await benchScale(process.argv[2]), null, 2));

@@ -94,15 +94,7 @@ export async function collectEvents<T>(events: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** One event as the log stream holds it: every stored byte the chain hash covers. */
-export interface LogEntry {
-  readonly id: string;
-  readonly stream: string;
-  readonly revision: number;
-  readonly type: string;
-  readonly dataJson: string;
-  readonly metadataJson: string;
-  readonly prevHash: string;
-  readonly hash: string;
+export interface LogEntry extends Omit<StoredLink, 'position'> {
   /** This event's index in its append, so a half-finished append can be found and completed. */
   readonly batchIndex: number;
 }
