@@ -31,6 +31,7 @@ export function userNameStream(userName: string): string {
 function findUserNameProblem(userName: string): string | null {
   // Foreign characters first: they are the surprising problem, and the length of a name that
   // has to be retyped anyway is beside the point.
+  // eslint-disable-next-line no-control-regex -- the range is "everything outside ASCII", control characters included
   const foreign = /[^\x00-\x7f]/u.exec(userName);
   // Everything before the first foreign character is ASCII, so its index is also its position.
   if (foreign !== null) return describeForeignCharacter(foreign[0], foreign.index + 1);
@@ -80,6 +81,7 @@ function describeCharacterKind(character: string): string {
 
 function describeDisallowedCharacter(character: string): string {
   if (character === ' ') return "User names can't contain spaces. Use a dot, dash or underscore instead.";
+  // eslint-disable-next-line no-control-regex -- naming control characters is the point
   if (/[\x00-\x1f\x7f]/.test(character)) {
     return `User names can't contain control characters (${codePointLabel(character)}). Retype the name.`;
   }
@@ -93,7 +95,15 @@ function codePointLabel(character: string): string {
 
 // Letters NFKD cannot take apart; without these, "Øyvind Straße" would lose letters instead of folding.
 const unfoldableLetters: Readonly<Record<string, string>> = {
-  ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
 };
 
 function foldToAscii(text: string): string {

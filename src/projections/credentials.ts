@@ -67,13 +67,16 @@ export const credentialsProjection: Projection = {
   tables: [{ name: 'credentials', orderBy: 'client_id' }],
   bind(db) {
     const insert = db.prepare('INSERT INTO credentials (client_id, user_name) VALUES (?, ?)');
-    const set = (assignments: string) => db.prepare(`UPDATE credentials SET ${assignments} WHERE client_id = @clientId`);
+    const set = (assignments: string) =>
+      db.prepare(`UPDATE credentials SET ${assignments} WHERE client_id = @clientId`);
     const updates = {
       rename: set('user_name = @to'),
       tempIssued: set('temp_expires_at = @expiresAt, temp_outcome = NULL, temp_outcome_at = NULL'),
       tempEnded: set('temp_expires_at = NULL, temp_outcome = @outcome, temp_outcome_at = @at'),
       mustChoose: set('must_choose = 1'),
-      passwordSet: set('has_password = 1, must_choose = 0, reset_token_id = NULL, reset_expires_at = NULL, session_version = session_version + 1'),
+      passwordSet: set(
+        'has_password = 1, must_choose = 0, reset_token_id = NULL, reset_expires_at = NULL, session_version = session_version + 1',
+      ),
       resetCompleted: set(`has_password = 1, must_choose = 0, reset_token_id = NULL, reset_expires_at = NULL,
         session_version = session_version + 1, consecutive_failures = 0`),
       succeeded: set('last_login_at = @at, consecutive_failures = 0, last_failure_at = NULL'),
@@ -119,6 +122,11 @@ export const credentialsProjection: Projection = {
           return void updates.revoked.run({ clientId });
         case 'CredentialsEmailRequested':
           return void updates.emailRequested.run({ clientId, at });
+        case 'PasswordRehashed':
+        case 'PasswordResetRequested':
+        case 'SessionEnded':
+        case 'UserNameReminderRequested':
+          return undefined;
       }
     };
   },
@@ -148,7 +156,8 @@ export function createCredentialQueries(db: Database.Database) {
   const byClient = db.prepare('SELECT * FROM credentials WHERE client_id = ?');
   const byUserName = db.prepare('SELECT client_id FROM credentials WHERE user_name = ?');
   const byResetToken = db.prepare('SELECT client_id FROM credentials WHERE reset_token_id = ?');
-  const clientsWithoutLogin = db.prepare(`SELECT c.client_id, c.email FROM clients c LEFT JOIN credentials k USING (client_id)
+  const clientsWithoutLogin =
+    db.prepare(`SELECT c.client_id, c.email FROM clients c LEFT JOIN credentials k USING (client_id)
     WHERE k.client_id IS NULL AND c.archived = 0 ORDER BY c.client_id`);
   const all = db.prepare('SELECT * FROM credentials ORDER BY client_id');
   return {
@@ -161,7 +170,10 @@ export function createCredentialQueries(db: Database.Database) {
     findClientIdByResetToken: (tokenId: string): string | null =>
       (byResetToken.get(tokenId) as { client_id: string } | undefined)?.client_id ?? null,
     listClientsWithoutLogin: (): { clientId: string; email: string | null }[] =>
-      (clientsWithoutLogin.all() as { client_id: string; email: string | null }[]).map((r) => ({ clientId: r.client_id, email: r.email })),
+      (clientsWithoutLogin.all() as { client_id: string; email: string | null }[]).map((r) => ({
+        clientId: r.client_id,
+        email: r.email,
+      })),
     listCredentials: (): CredentialView[] => (all.all() as CredentialRow[]).map(toView),
   };
 }

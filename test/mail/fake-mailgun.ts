@@ -42,18 +42,22 @@ export async function startFakeMailgun(options: FakeMailgunOptions = {}): Promis
   const messages: ReceivedMessage[] = [];
   const queued: FakeAnswer[] = [];
   let requests = 0;
-  const server = createServer(async (req, res) => {
-    requests += 1;
-    const body = await readBody(req);
-    const answer = queued.shift();
-    if (answer) {
-      res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body));
-      return;
-    }
-    const message = await parseMessage(req, body);
-    if (options.keepMessages !== false) messages.push(message);
-    options.onMessage?.(message);
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: `<${message.messageId}>`, message: 'Queued. Thank you.' }));
+  const server = createServer((req, res) => {
+    void (async () => {
+      requests += 1;
+      const body = await readBody(req);
+      const answer = queued.shift();
+      if (answer) {
+        res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body));
+        return;
+      }
+      const message = await parseMessage(req, body);
+      if (options.keepMessages !== false) messages.push(message);
+      options.onMessage?.(message);
+      res
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ id: `<${message.messageId}>`, message: 'Queued. Thank you.' }));
+    })().catch((error: unknown) => res.destroy(error instanceof Error ? error : new Error(String(error))));
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -78,11 +82,17 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 async function parseMessage(req: IncomingMessage, body: Buffer): Promise<ReceivedMessage> {
-  const form = await new Request(`http://fake${req.url}`, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body }).formData();
+  const form = await new Request(`http://fake${req.url}`, {
+    method: 'POST',
+    headers: { 'content-type': req.headers['content-type'] ?? '' },
+    body,
+  }).formData();
   const fields = new Map<string, string[]>();
   for (const [name, value] of form.entries()) fields.set(name, [...(fields.get(name) ?? []), String(value)]);
   const one = (name: string) => fields.get(name)?.[0] ?? '';
-  const variables = Object.fromEntries([...fields].filter(([name]) => name.startsWith('v:')).map(([name, values]) => [name.slice(2), values[0] ?? '']));
+  const variables = Object.fromEntries(
+    [...fields].filter(([name]) => name.startsWith('v:')).map(([name, values]) => [name.slice(2), values[0] ?? '']),
+  );
   return {
     path: req.url ?? '',
     authorization: req.headers.authorization,
@@ -101,12 +111,18 @@ async function parseMessage(req: IncomingMessage, body: Buffer): Promise<Receive
 export function mailgunWebhookBody(
   signingKey: string,
   eventData: Record<string, unknown>,
-  signature: { timestamp: number; token?: string } ,
+  signature: { timestamp: number; token?: string },
 ): { signature: { timestamp: string; token: string; signature: string }; 'event-data': Record<string, unknown> } {
   const timestamp = String(signature.timestamp);
   const token = signature.token ?? randomBytes(25).toString('hex');
   return {
-    signature: { timestamp, token, signature: createHmac('sha256', signingKey).update(timestamp + token).digest('hex') },
+    signature: {
+      timestamp,
+      token,
+      signature: createHmac('sha256', signingKey)
+        .update(timestamp + token)
+        .digest('hex'),
+    },
     'event-data': eventData,
   };
 }

@@ -30,15 +30,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const channelMembers = new Map<string, string[]>();
   const failures = new Map<string, string>();
   let messageCounter = 0;
-  const server: Server = createServer(async (request, response) => {
-    const body = await readBody(request);
-    const path = new URL(request.url ?? '/', 'http://fake').pathname;
-    const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
-    calls.push({ method, body });
-    const failure = failures.get(method);
-    failures.delete(method);
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify(failure ? { ok: false, error: failure } : answer(method, body)));
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const body = await readBody(request);
+      const path = new URL(request.url ?? '/', 'http://fake').pathname;
+      const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
+      calls.push({ method, body });
+      const failure = failures.get(method);
+      failures.delete(method);
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify(failure ? { ok: false, error: failure } : answer(method, body)));
+    })().catch((error: unknown) => response.destroy(error instanceof Error ? error : new Error(String(error))));
   });
 
   function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
@@ -46,10 +48,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case 'auth.test':
         return { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0TEAM', user: 'latchkey' };
       case 'conversations.members':
-        return { ok: true, members: channelMembers.get(String(body.channel)) ?? [], response_metadata: { next_cursor: '' } };
+        return {
+          ok: true,
+          members: channelMembers.get(String(body.channel)) ?? [],
+          response_metadata: { next_cursor: '' },
+        };
       case 'chat.postMessage':
         messageCounter += 1;
-        return { ok: true, channel: body.channel, ts: `1700000000.${String(messageCounter).padStart(6, '0')}`, message: {} };
+        return {
+          ok: true,
+          channel: body.channel,
+          ts: `1700000000.${String(messageCounter).padStart(6, '0')}`,
+          message: {},
+        };
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts };
       case 'chat.postEphemeral':
