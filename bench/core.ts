@@ -28,7 +28,9 @@ async function benchAppend(count: number) {
   const db = new Database(join(raw.dir, 'raw.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE events (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, data TEXT NOT NULL)');
+  db.exec(
+    'CREATE TABLE events (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, data TEXT NOT NULL)',
+  );
   const insert = db.prepare('INSERT INTO events (id, stream, data) VALUES (?, ?, ?)');
   let started = performance.now();
   for (let i = 0; i < count; i++) insert.run(randomUUID(), `s-${i % 100}`, JSON.stringify({ i, ...metadata() }));
@@ -43,7 +45,11 @@ async function benchAppend(count: number) {
   for (let i = 0; i < count; i++) {
     const stream = `s-${i % 100}`;
     const expected = revisions.get(stream) ?? 'no_stream';
-    const result = await store.append(stream, [{ id: randomUUID(), type: 'Benchmarked', data: { i }, metadata: metadata() }], { expected });
+    const result = await store.append(
+      stream,
+      [{ id: randomUUID(), type: 'Benchmarked', data: { i }, metadata: metadata() }],
+      { expected },
+    );
     revisions.set(stream, result.nextRevision);
   }
   const oursMs = performance.now() - started;
@@ -86,7 +92,7 @@ async function benchReplay(count: number) {
     rawMs = Math.min(rawMs, performance.now() - started);
     started = performance.now();
     replayed = 0;
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const events = await store.readAll({ after, limit: 5_000 });
       if (events.length === 0) break;
       replayed += events.length;
@@ -97,7 +103,8 @@ async function benchReplay(count: number) {
   db.close();
   await store.close();
   s.done();
-  if (rows !== count || replayed !== count) throw new Error(`replay read ${replayed} and the scan ${rows} of ${count} events`);
+  if (rows !== count || replayed !== count)
+    throw new Error(`replay read ${replayed} and the scan ${rows} of ${count} events`);
   return {
     events: count,
     rawRowsPerSecond: perSecond(count, rawMs),

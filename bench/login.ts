@@ -66,7 +66,13 @@ async function createAccounts(app: App, count: number): Promise<void> {
   const rows = Array.from({ length: count }, (_, i) => ({
     line: i + 2,
     clientId: `bench-${i}`,
-    details: { firstName: 'Bench', lastName: `Client${i}`, email: `bench${i}@example.com`, altEmail: null, active: true },
+    details: {
+      firstName: 'Bench',
+      lastName: `Client${i}`,
+      email: `bench${i}@example.com`,
+      altEmail: null,
+      active: true,
+    },
     errors: [],
     warnings: [],
   }));
@@ -77,7 +83,11 @@ async function createAccounts(app: App, count: number): Promise<void> {
     const temp = await issueTempPassword(app.deps, { clientId, delivery: 'shown_to_staff' }, { actor: staff });
     if (!temp.ok) throw new Error(temp.error.message);
     await signIn(app.deps, { userName: `bench.client${i}`, password: temp.value.password }, {});
-    const chosen = await choosePermanentPassword(app.deps, { clientId, newPassword: passwordOf(i) }, { actor: { kind: 'client', id: clientId } });
+    const chosen = await choosePermanentPassword(
+      app.deps,
+      { clientId, newPassword: passwordOf(i) },
+      { actor: { kind: 'client', id: clientId } },
+    );
     if (!chosen.ok) throw new Error(chosen.error.message);
   }
 }
@@ -87,11 +97,20 @@ async function createAccounts(app: App, count: number): Promise<void> {
  * around it. The event loop's delay meanwhile is the floor this machine sets (other processes,
  * the thread pool), against which the login figure is read.
  */
-async function rawScryptCapacity(count: number, parallel: number): Promise<{ hashesPerSecond: number; eventLoopDelayP99Ms: number }> {
+async function rawScryptCapacity(
+  count: number,
+  parallel: number,
+): Promise<{ hashesPerSecond: number; eventLoopDelayP99Ms: number }> {
   const { N, r, p } = defaultScryptParams;
   const one = () =>
     new Promise<void>((resolve, reject) =>
-      scrypt('a password of ordinary length', 'sixteen byte salt', 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 }, (error) => (error ? reject(error) : resolve())),
+      scrypt(
+        'a password of ordinary length',
+        'sixteen byte salt',
+        32,
+        { N, r, p, maxmem: 256 * N * r + 1024 * 1024 },
+        (error) => (error ? reject(error) : resolve()),
+      ),
     );
   const delay = monitorEventLoopDelay({ resolution: 5 });
   let next = 0;
@@ -118,7 +137,10 @@ async function loginLoad(app: App, count: number, concurrency: number) {
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async (_, worker) => {
-        const body = new URLSearchParams({ username: `bench.client${worker}`, password: passwordOf(worker) }).toString();
+        const body = new URLSearchParams({
+          username: `bench.client${worker}`,
+          password: passwordOf(worker),
+        }).toString();
         while (next++ < count) {
           const sent = performance.now();
           const response = await fetch(`${server.url}/login`, {
@@ -146,7 +168,8 @@ async function loginLoad(app: App, count: number, concurrency: number) {
   }
 }
 
-const percentile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const percentile = (sorted: readonly number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -15,7 +15,12 @@ const replayCount = 20_000;
 const replayPageSize = 5_000;
 
 const metadata = { actor: { kind: 'system', id: 'bench' }, at: '2026-01-01T00:00:00.000Z' } as const;
-const newEvent = (n: number): NewEvent => ({ id: randomUUID(), type: 'UsernameReserved', data: { clientId: `client-${n}`, n }, metadata });
+const newEvent = (n: number): NewEvent => ({
+  id: randomUUID(),
+  type: 'UsernameReserved',
+  data: { clientId: `client-${n}`, n },
+  metadata,
+});
 
 /**
  * The PostgreSQL adapter against plain `pg` doing the least the same guarantees need, measured in
@@ -27,7 +32,9 @@ export async function benchPostgres(connectionString = defaultConnectionString):
   const store = await openPostgresEventStore(connectionString, { schema, poolSize: writers });
   const pool = new Pool({ connectionString, max: writers });
   try {
-    await pool.query(`CREATE TABLE ${escapeIdentifier(schema)}.raw_events (LIKE ${escapeIdentifier(schema)}.events INCLUDING ALL)`);
+    await pool.query(
+      `CREATE TABLE ${escapeIdentifier(schema)}.raw_events (LIKE ${escapeIdentifier(schema)}.events INCLUDING ALL)`,
+    );
     const perRound = appendCount / appendRounds;
     const [adapterAppends, rawAppends] = await alternate(
       appendRounds,
@@ -45,9 +52,26 @@ export async function benchPostgres(connectionString = defaultConnectionString):
       () => replayRaw(pool, schema),
     );
     return {
-      postgresAppendsPerSecond: { adapter: adapterAppends, raw: rawAppends, ratio: twoDecimals(adapterAppends / rawAppends), target: 0.7 },
-      postgresReplayEventsPerSecond: { adapter: adapterReplay, raw: rawReplay, ratio: twoDecimals(adapterReplay / rawReplay), target: 0.5 },
-      postgresBenchShape: { writers, appends: appendCount, replayedEvents: replayCount + appendCount, replayPageSize, appendRounds, replayRounds },
+      postgresAppendsPerSecond: {
+        adapter: adapterAppends,
+        raw: rawAppends,
+        ratio: twoDecimals(adapterAppends / rawAppends),
+        target: 0.7,
+      },
+      postgresReplayEventsPerSecond: {
+        adapter: adapterReplay,
+        raw: rawReplay,
+        ratio: twoDecimals(adapterReplay / rawReplay),
+        target: 0.5,
+      },
+      postgresBenchShape: {
+        writers,
+        appends: appendCount,
+        replayedEvents: replayCount + appendCount,
+        replayPageSize,
+        appendRounds,
+        replayRounds,
+      },
     };
   } finally {
     await store.close();
@@ -83,7 +107,9 @@ function inWriters(first: number, count: number, work: (n: number) => Promise<un
 }
 
 function appendThroughAdapter(store: EventStore, first: number, count: number): Promise<void> {
-  return inWriters(first, count, (n) => store.append(`username-adapter-${n}`, [newEvent(n)], { expected: 'no_stream' }));
+  return inWriters(first, count, (n) =>
+    store.append(`username-adapter-${n}`, [newEvent(n)], { expected: 'no_stream' }),
+  );
 }
 
 /** Plain pg: one transaction per event, the same lock, positions drawn under it, no checks, no chain. */
@@ -97,7 +123,13 @@ function appendRaw(pool: Pool, schema: string, first: number, count: number): Pr
       const event = newEvent(n);
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`bench:${schema}`]);
-      await client.query(insert, [event.id, `username-raw-${n}`, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)]);
+      await client.query(insert, [
+        event.id,
+        `username-raw-${n}`,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+      ]);
       await client.query('COMMIT');
     } finally {
       client.release();

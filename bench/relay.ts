@@ -34,7 +34,8 @@ export async function benchRelay(options: RelayBenchOptions = {}): Promise<Recor
     keepMessages: false,
     onMessage: () => {
       received += 1;
-      if (received % Math.ceil(emails / 4) === 0 || received === emails) heapUsedByQuarter.push(mib(process.memoryUsage().heapUsed));
+      if (received % Math.ceil(emails / 4) === 0 || received === emails)
+        heapUsedByQuarter.push(mib(process.memoryUsage().heapUsed));
     },
   });
   try {
@@ -50,16 +51,29 @@ export async function benchRelay(options: RelayBenchOptions = {}): Promise<Recor
       peakRss = Math.max(peakRss, now.rss);
       peakHeapUsed = Math.max(peakHeapUsed, now.heapUsed);
     }, 25);
-    const transport = createMailgunTransport({ apiKey: 'key-bench-0123456789', domain: 'mg.bench.example', url: fake.url, from: config.mail.from, replyTo: null });
+    const transport = createMailgunTransport({
+      apiKey: 'key-bench-0123456789',
+      domain: 'mg.bench.example',
+      url: fake.url,
+      from: config.mail.from,
+      replyTo: null,
+    });
     const started = performance.now();
-    const relay = startMailRelay(app, transport, { pollIntervalMs: 50, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
+    const relay = startMailRelay(app, transport, {
+      pollIntervalMs: 50,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    });
     await relay.drain();
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     await relay.stop();
     const after = process.memoryUsage();
     await app.deps.projections.catchUp();
-    const recorded = (app.deps.readModels.db.prepare("SELECT count(*) AS n FROM mail_history WHERE state = 'sent'").get() as { n: number }).n;
+    const recorded = (
+      app.deps.readModels.db.prepare("SELECT count(*) AS n FROM mail_history WHERE state = 'sent'").get() as {
+        n: number;
+      }
+    ).n;
     return {
       emails,
       sentToMailgun: received,
@@ -89,7 +103,13 @@ async function requestCredentialsEmails(app: App, count: number): Promise<void> 
   const rows = Array.from({ length: count }, (_, i) => ({
     line: i + 2,
     clientId: `B${String(i).padStart(6, '0')}`,
-    details: { firstName: `First${i}`, lastName: `Last${i}`, email: `client${i}@bench.example`, altEmail: null, active: true },
+    details: {
+      firstName: `First${i}`,
+      lastName: `Last${i}`,
+      email: `client${i}@bench.example`,
+      altEmail: null,
+      active: true,
+    },
     errors: [],
     warnings: [],
   }));

@@ -34,7 +34,9 @@ const sections: Record<string, () => Promise<Record<string, unknown>>> = {
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(name in sections));
 if (unknown.length > 0) {
-  process.stderr.write(`unknown bench section(s): ${unknown.join(', ')}; choose from ${Object.keys(sections).join(', ')}\n`);
+  process.stderr.write(
+    `unknown bench section(s): ${unknown.join(', ')}; choose from ${Object.keys(sections).join(', ')}\n`,
+  );
   process.exit(1);
 }
 const results: Record<string, unknown> = {

@@ -44,7 +44,9 @@ export async function benchScale(connectionString = defaultConnectionString): Pr
     const verified = await verifyChain(store);
     if (!verified.ok || verified.eventsChecked !== bulk.events) throw new Error('the bulk-loaded log does not verify');
 
-    const catchUp = await measureCatchUp(pool, store, schemas[0]!, bulk.events, (name) => openInstance(connectionString, schemas[0]!, mkdtempSync(join(dir, `${name}-`))));
+    const catchUp = await measureCatchUp(pool, store, schemas[0]!, bulk.events, (name) =>
+      openInstance(connectionString, schemas[0]!, mkdtempSync(join(dir, `${name}-`))),
+    );
     opened.push(...catchUp.instances);
     const propagation = await measurePropagation(catchUp.instances[0]!, catchUp.instances[1]!);
     const copy = await measureCopy(connectionString, schemas[1]!, mkdtempSync(join(dir, 'copy-seed-')));
@@ -76,7 +78,9 @@ export async function benchScale(connectionString = defaultConnectionString): Pr
 
 /** The log a business of `count` clients has after import and "provision everyone" with emails. */
 async function provisionedLog(dataDir: string, count: number): Promise<string> {
-  const app = await openApp(loadConfig({ LATCHKEY_DATA_DIR: dataDir, LATCHKEY_READ_MODELS: ':memory:', LOG_LEVEL: 'silent' }));
+  const app = await openApp(
+    loadConfig({ LATCHKEY_DATA_DIR: dataDir, LATCHKEY_READ_MODELS: ':memory:', LOG_LEVEL: 'silent' }),
+  );
   const rows = syntheticClientRows(count);
   await importClients(app.deps, { rows, fileError: null }, { dryRun: false }, { actor });
   const { tally } = await provisionAll(app.deps, { sendEmail: true }, { actor });
@@ -95,11 +99,21 @@ async function bulkInsert(source: EventStore, pool: Pool, schema: string) {
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`;
   const started = performance.now();
   let events = 0;
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const links = await source.readLinks({ after, limit: 5_000 });
     if (links.length === 0) break;
     const column = <K extends keyof (typeof links)[number]>(key: K) => links.map((link) => link[key]);
-    await pool.query(insert, [column('position'), column('id'), column('stream'), column('revision'), column('type'), column('dataJson'), column('metadataJson'), column('prevHash'), column('hash')]);
+    await pool.query(insert, [
+      column('position'),
+      column('id'),
+      column('stream'),
+      column('revision'),
+      column('type'),
+      column('dataJson'),
+      column('metadataJson'),
+      column('prevHash'),
+      column('hash'),
+    ]);
     events += links.length;
     after = links[links.length - 1]!.position;
   }
@@ -113,14 +127,21 @@ async function bulkInsert(source: EventStore, pool: Pool, schema: string) {
  * new read-model file up before serving), so a shared machine's changing load falls on all three;
  * the best round of each counts. The two instances started stay open for the propagation test.
  */
-async function measureCatchUp(pool: Pool, store: EventStore, schema: string, events: number, startInstance: (name: string) => Promise<App>) {
+async function measureCatchUp(
+  pool: Pool,
+  store: EventStore,
+  schema: string,
+  events: number,
+  startInstance: (name: string) => Promise<App>,
+) {
   const best = { raw: Infinity, read: Infinity, instance: Infinity };
   const instances: App[] = [];
   for (const name of ['a', 'b']) {
     best.raw = Math.min(best.raw, await timed(() => rawScan(pool, schema, events)));
     best.read = Math.min(best.read, await timed(() => adapterRead(store, events)));
     best.instance = Math.min(best.instance, await timed(async () => instances.push(await startInstance(name))));
-    if (instances.at(-1)!.deps.readModels.checkpoint() !== String(events)) throw new Error(`instance ${name} did not catch up`);
+    if (instances.at(-1)!.deps.readModels.checkpoint() !== String(events))
+      throw new Error(`instance ${name} did not catch up`);
   }
   const perSecond = (seconds: number) => Math.round(events / seconds);
   return {
@@ -147,7 +168,7 @@ async function rawScan(pool: Pool, schema: string, events: number): Promise<void
 /** readAll in the subscription's page size, applying nothing. */
 async function adapterRead(store: EventStore, events: number): Promise<void> {
   let seen = 0;
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await store.readAll({ after, limit: 2_000 });
     if (page.length === 0) break;
     seen += page.length;
@@ -159,7 +180,9 @@ async function adapterRead(store: EventStore, events: number): Promise<void> {
 /** An app instance as `latchkey serve` builds it: its own read-model file, fed from the shared log. */
 async function openInstance(connectionString: string, schema: string, dataDir: string): Promise<App> {
   const store = `${connectionString}${connectionString.includes('?') ? '&' : '?'}schema=${schema}`;
-  return openApp(loadConfig({ LATCHKEY_DATA_DIR: dataDir, LATCHKEY_STORE: store, LOG_LEVEL: 'silent' }), { pollIntervalMs });
+  return openApp(loadConfig({ LATCHKEY_DATA_DIR: dataDir, LATCHKEY_STORE: store, LOG_LEVEL: 'silent' }), {
+    pollIntervalMs,
+  });
 }
 
 /**
@@ -181,7 +204,10 @@ async function measurePropagation(a: App, b: App) {
     const acknowledged = performance.now();
     await b.deps.projections.waitFor(a.deps.projections.checkpoint()!);
     const seenOnB = performance.now();
-    if (b.deps.readModels.credentials.getCredential(clientId)?.sessionVersion !== a.deps.readModels.credentials.getCredential(clientId)?.sessionVersion) {
+    if (
+      b.deps.readModels.credentials.getCredential(clientId)?.sessionVersion !==
+      a.deps.readModels.credentials.getCredential(clientId)?.sessionVersion
+    ) {
       throw new Error(`B's read model disagrees with A's about ${clientId}`);
     }
     ack.push(acknowledged - started);

@@ -10,7 +10,13 @@ export function syntheticClientRows(count: number): ImportRow[] {
   return Array.from({ length: count }, (_, i) => ({
     line: i + 2,
     clientId: `B${100000 + i}`,
-    details: { firstName: `First${i}`, lastName: `Last${i}`, email: `client${i}@example.com`, altEmail: null, active: true },
+    details: {
+      firstName: `First${i}`,
+      lastName: `Last${i}`,
+      email: `client${i}@example.com`,
+      altEmail: null,
+      active: true,
+    },
     errors: [],
     warnings: [],
   }));

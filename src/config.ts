@@ -17,7 +17,10 @@ const isAddressOrSubnet = (entry: string): boolean => {
   if (family === 0 || rest.length > 0) return false;
   return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
 };
-const positiveInt = z.coerce.number({ error: 'use a whole number' }).int('use a whole number').positive('use a number above 0');
+const positiveInt = z.coerce
+  .number({ error: 'use a whole number' })
+  .int('use a whole number')
+  .positive('use a number above 0');
 
 const envSchema = z.object({
   LATCHKEY_DATA_DIR: z.string().min(1).optional(),
@@ -28,7 +31,10 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'use at least 32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
   BUSINESS_NAME: z.string().min(1).max(100).default('Happy Paws Pet Sitting'),
-  BUSINESS_LOGO_URL: z.string().regex(/^(https:\/\/[^\s"']+|\/[^\s"']*)$/, 'use an https:// address or a path on this site starting with /').optional(),
+  BUSINESS_LOGO_URL: z
+    .string()
+    .regex(/^(https:\/\/[^\s"']+|\/[^\s"']*)$/, 'use an https:// address or a path on this site starting with /')
+    .optional(),
   BUSINESS_CONTACT: z.string().min(1).max(200).optional(),
   PORT: z.coerce.number({ error: 'use a port number' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -40,43 +46,109 @@ const envSchema = z.object({
   SESSION_MAX_AGE_HOURS: positiveInt.max(24 * 30, 'use at most 720 hours').default(12),
   TRUSTED_PROXY: z
     .string()
-    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
-    .refine((entries) => entries.every(isAddressOrSubnet), 'use proxy addresses or subnets separated by commas, like 10.0.0.5,10.1.0.0/16')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (entries) => entries.every(isAddressOrSubnet),
+      'use proxy addresses or subnets separated by commas, like 10.0.0.5,10.1.0.0/16',
+    )
     .optional(),
   IP_RATE_LIMIT_PER_MINUTE: positiveInt.max(100_000).default(30),
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'use the Bot User OAuth Token from OAuth & Permissions (it starts with xoxb-)').optional(),
-  SLACK_SIGNING_SECRET: z.string().min(20, 'copy the Signing Secret from Basic Information → App Credentials').optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'use an app-level token with connections:write (it starts with xapp-)').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'use the Bot User OAuth Token from OAuth & Permissions (it starts with xoxb-)')
+    .optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .min(20, 'copy the Signing Secret from Basic Information → App Credentials')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'use an app-level token with connections:write (it starts with xapp-)')
+    .optional(),
   SLACK_SOCKET_MODE: boolean.optional(),
-  SLACK_TEAM_ID: z.string().regex(/^T[A-Z0-9]+$/, 'use the workspace id, like T0123ABCD').optional(),
+  SLACK_TEAM_ID: z
+    .string()
+    .regex(/^T[A-Z0-9]+$/, 'use the workspace id, like T0123ABCD')
+    .optional(),
   SLACK_STAFF_USER_IDS: z
     .string()
-    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
-    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)), 'use Slack member ids separated by commas, like U0123ABCD,U0456EFGH')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)),
+      'use Slack member ids separated by commas, like U0123ABCD,U0456EFGH',
+    )
     .optional(),
-  SLACK_STAFF_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]+$/, 'use a channel id, like C0123ABCD (channel details → About)').optional(),
-  SLACK_ALERTS_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]+$/, 'use a channel id, like C0123ABCD (channel details → About)').optional(),
-  SLACK_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'use a slash command name, like /clients').optional(),
+  SLACK_STAFF_CHANNEL_ID: z
+    .string()
+    .regex(/^[CG][A-Z0-9]+$/, 'use a channel id, like C0123ABCD (channel details → About)')
+    .optional(),
+  SLACK_ALERTS_CHANNEL_ID: z
+    .string()
+    .regex(/^[CG][A-Z0-9]+$/, 'use a channel id, like C0123ABCD (channel details → About)')
+    .optional(),
+  SLACK_COMMAND: z
+    .string()
+    .regex(/^\/[a-z0-9_-]{1,31}$/, 'use a slash command name, like /clients')
+    .optional(),
   SLACK_API_URL: z.url({ error: 'use the Web API base address, like https://slack.com/api/' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TEMP_PASSWORD_TTL_DAYS: positiveInt.max(90, 'use at most 90 days').default(7),
   TEMP_PASSWORD_MAX_FAILURES: positiveInt.max(10, 'use at most 10').default(1),
   PERMANENT_PASSWORD_WORKS_WHILE_TEMP_PENDING: boolean.default(true),
-  RECOVERY_EMAIL_COOLDOWN_SECONDS: z.coerce.number({ error: 'use a whole number' }).int().min(0).max(24 * 3600, 'use at most 86400 seconds').default(120),
+  RECOVERY_EMAIL_COOLDOWN_SECONDS: z.coerce
+    .number({ error: 'use a whole number' })
+    .int()
+    .min(0)
+    .max(24 * 3600, 'use at most 86400 seconds')
+    .default(120),
   RESET_LINK_TTL_MINUTES: positiveInt.max(24 * 60, 'use at most 1440 minutes').default(60),
-  PASSWORD_MIN_LENGTH: z.coerce.number({ error: 'use a whole number' }).int().min(8, 'use 8 to 64').max(64, 'use 8 to 64').default(15),
+  PASSWORD_MIN_LENGTH: z.coerce
+    .number({ error: 'use a whole number' })
+    .int()
+    .min(8, 'use 8 to 64')
+    .max(64, 'use 8 to 64')
+    .default(15),
   LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  LOGIN_BACKOFF_BASE_SECONDS: positiveInt.max(900, 'use at most 900 seconds (the longest wait is 15 minutes)').default(2),
+  LOGIN_BACKOFF_BASE_SECONDS: positiveInt
+    .max(900, 'use at most 900 seconds (the longest wait is 15 minutes)')
+    .default(2),
   HASHING_MAX_CONCURRENT: positiveInt.max(64).default(2),
   HASHING_MAX_QUEUED: positiveInt.max(10_000).default(64),
-  BUSINESS_TIME_ZONE: z.string().refine(isTimeZone, 'use a time zone name, like Europe/London or America/New_York').default('UTC'),
-  MAIL_TRANSPORT: z.enum(['outbox', 'mailgun'], { error: 'use outbox (files under the data folder) or mailgun' }).default('outbox'),
+  BUSINESS_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'use a time zone name, like Europe/London or America/New_York')
+    .default('UTC'),
+  MAIL_TRANSPORT: z
+    .enum(['outbox', 'mailgun'], { error: 'use outbox (files under the data folder) or mailgun' })
+    .default('outbox'),
   MAILGUN_API_KEY: z.string().min(10, 'copy a sending API key from Mailgun → Sending → Domain settings').optional(),
-  MAILGUN_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'use the sending domain, like mg.example.com').optional(),
+  MAILGUN_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'use the sending domain, like mg.example.com')
+    .optional(),
   MAILGUN_REGION: z.enum(['us', 'eu'], { error: 'use us or eu (where the Mailgun domain was created)' }).default('us'),
   MAILGUN_URL: z.url({ error: 'use the API base address, like https://api.mailgun.net' }).optional(),
-  MAILGUN_WEBHOOK_SIGNING_KEY: z.string().min(10, 'copy the HTTP webhook signing key from Mailgun → Sending → Webhooks').optional(),
-  MAIL_FROM: z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'use an address, like "Happy Paws <hello@example.com>"').optional(),
+  MAILGUN_WEBHOOK_SIGNING_KEY: z
+    .string()
+    .min(10, 'copy the HTTP webhook signing key from Mailgun → Sending → Webhooks')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(
+      /^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+      'use an address, like "Happy Paws <hello@example.com>"',
+    )
+    .optional(),
   MAIL_REPLY_TO: z.email({ error: 'use one email address, like office@example.com' }).optional(),
   MAIL_TEMPLATES_DIR: z.string().min(1).optional(),
   MAIL_RELAY: boolean.default(true),
@@ -196,8 +268,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 type Env = z.infer<typeof envSchema>;
 const slackVariables = [
-  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_SOCKET_MODE', 'SLACK_TEAM_ID', 'SLACK_STAFF_USER_IDS',
-  'SLACK_STAFF_CHANNEL_ID', 'SLACK_ALERTS_CHANNEL_ID', 'SLACK_COMMAND', 'SLACK_API_URL',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'SLACK_SOCKET_MODE',
+  'SLACK_TEAM_ID',
+  'SLACK_STAFF_USER_IDS',
+  'SLACK_STAFF_CHANNEL_ID',
+  'SLACK_ALERTS_CHANNEL_ID',
+  'SLACK_COMMAND',
+  'SLACK_API_URL',
 ] as const satisfies readonly (keyof Env)[];
 
 /** Slack is all or nothing: with none of its settings it is off; with some, every required one must be there. */
@@ -205,9 +285,14 @@ function slackSettings(e: Env): SlackConfig | null {
   const given = slackVariables.filter((name) => e[name] !== undefined);
   if (given.length === 0) return null;
   const socketMode = e.SLACK_SOCKET_MODE ?? false;
-  const required = ['SLACK_BOT_TOKEN', 'SLACK_TEAM_ID', socketMode ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'] as const;
+  const required = [
+    'SLACK_BOT_TOKEN',
+    'SLACK_TEAM_ID',
+    socketMode ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET',
+  ] as const;
   const missing: string[] = required.filter((name) => e[name] === undefined);
-  if (!e.SLACK_STAFF_USER_IDS?.length && !e.SLACK_STAFF_CHANNEL_ID) missing.push('SLACK_STAFF_USER_IDS or SLACK_STAFF_CHANNEL_ID');
+  if (!e.SLACK_STAFF_USER_IDS?.length && !e.SLACK_STAFF_CHANNEL_ID)
+    missing.push('SLACK_STAFF_USER_IDS or SLACK_STAFF_CHANNEL_ID');
   if (missing.length > 0 || !e.SLACK_BOT_TOKEN || !e.SLACK_TEAM_ID) {
     throw new ConfigError(
       `Slack is half configured: ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. ` +
@@ -235,9 +320,15 @@ function mailSettings(e: Env, dataDir: string): MailConfig {
   if (e.MAIL_TRANSPORT === 'mailgun') {
     const missing = (['MAILGUN_API_KEY', 'MAILGUN_DOMAIN'] as const).filter((name) => e[name] === undefined);
     if (missing.length > 0 || !e.MAILGUN_API_KEY || !e.MAILGUN_DOMAIN) {
-      throw new ConfigError(`MAIL_TRANSPORT=mailgun needs ${missing.join(' and ')}. Set ${missing.length === 1 ? 'it' : 'them'} (see docs/mail.md), or use MAIL_TRANSPORT=outbox.`);
+      throw new ConfigError(
+        `MAIL_TRANSPORT=mailgun needs ${missing.join(' and ')}. Set ${missing.length === 1 ? 'it' : 'them'} (see docs/mail.md), or use MAIL_TRANSPORT=outbox.`,
+      );
     }
-    mailgun = { apiKey: e.MAILGUN_API_KEY, domain: e.MAILGUN_DOMAIN, url: (e.MAILGUN_URL ?? mailgunRegionUrls[e.MAILGUN_REGION]).replace(/\/+$/, '') };
+    mailgun = {
+      apiKey: e.MAILGUN_API_KEY,
+      domain: e.MAILGUN_DOMAIN,
+      url: (e.MAILGUN_URL ?? mailgunRegionUrls[e.MAILGUN_REGION]).replace(/\/+$/, ''),
+    };
   }
   const senderName = e.BUSINESS_NAME.replace(/["\\]/g, '');
   return {
@@ -269,7 +360,9 @@ function isTimeZone(zone: string): boolean {
  */
 function devMode(e: Env): boolean {
   const local =
-    isLoopbackHost(e.HOST) && (e.PUBLIC_ORIGIN === undefined || isLoopbackHost(new URL(e.PUBLIC_ORIGIN).hostname.replace(/^\[|\]$/g, ''))) && !e.TRUSTED_PROXY;
+    isLoopbackHost(e.HOST) &&
+    (e.PUBLIC_ORIGIN === undefined || isLoopbackHost(new URL(e.PUBLIC_ORIGIN).hostname.replace(/^\[|\]$/g, ''))) &&
+    !e.TRUSTED_PROXY;
   if (e.DEV_MODE && !local) {
     throw new ConfigError(
       'DEV_MODE: the dev outbox shows temporary passwords to anyone who can open it; it is allowed only when HOST and PUBLIC_ORIGIN are loopback addresses and no TRUSTED_PROXY is set.',
@@ -289,13 +382,16 @@ function isLoopbackHost(host: string): boolean {
 function prepareDataDir(configured: string | undefined): string {
   const dir = resolve(configured ?? 'data');
   if (!existsSync(dir)) {
-    if (configured) throw new ConfigError(`LATCHKEY_DATA_DIR: the folder ${dir} does not exist. Create it or fix the path.`);
+    if (configured)
+      throw new ConfigError(`LATCHKEY_DATA_DIR: the folder ${dir} does not exist. Create it or fix the path.`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
   try {
     accessSync(dir, constants.W_OK | constants.R_OK);
   } catch {
-    throw new ConfigError(`LATCHKEY_DATA_DIR: the folder ${dir} is not writable by this user. Fix its permissions or choose another.`);
+    throw new ConfigError(
+      `LATCHKEY_DATA_DIR: the folder ${dir} is not writable by this user. Fix its permissions or choose another.`,
+    );
   }
   return dir;
 }

@@ -25,7 +25,11 @@ export interface StateAsOf {
   readonly client: ClientState;
   readonly credential: CredentialState;
   /** What could open the login at that instant, each with who set it and when. */
-  readonly couldSignInWith: readonly { readonly what: 'permanent_password' | 'temporary_password'; readonly setBy: Setter; readonly expiresAt?: string }[];
+  readonly couldSignInWith: readonly {
+    readonly what: 'permanent_password' | 'temporary_password';
+    readonly setBy: Setter;
+    readonly expiresAt?: string;
+  }[];
   readonly lastChange: Setter | null;
 }
 
@@ -44,7 +48,8 @@ export async function credentialStateAsOf(store: EventStore, clientId: string, i
   for (const event of credentialEvents) {
     credential = credentialDecider.evolve(credential, event as never, event);
     const setter = { at: event.metadata.at, actor: event.metadata.actor, event: event.type };
-    if (['PermanentPasswordChosen', 'PasswordChanged', 'PasswordResetCompleted'].includes(event.type)) passwordSetBy = setter;
+    if (['PermanentPasswordChosen', 'PasswordChanged', 'PasswordResetCompleted'].includes(event.type))
+      passwordSetBy = setter;
     if (event.type === 'TempPasswordIssued') tempSetBy = setter;
   }
   const couldSignInWith: StateAsOf['couldSignInWith'][number][] = [];
@@ -55,7 +60,9 @@ export async function credentialStateAsOf(store: EventStore, clientId: string, i
       couldSignInWith.push({ what: 'temporary_password', setBy: tempSetBy, expiresAt: login.temp.expiresAt });
     }
   }
-  const last = [...clientEvents, ...credentialEvents].sort((a, b) => store.comparePositions(a.position, b.position)).at(-1);
+  const last = [...clientEvents, ...credentialEvents]
+    .sort((a, b) => store.comparePositions(a.position, b.position))
+    .at(-1);
   return {
     clientId,
     instant: instant.toISOString(),
@@ -69,21 +76,31 @@ export async function credentialStateAsOf(store: EventStore, clientId: string, i
 export interface RebuildReport {
   readonly equal: boolean;
   readonly eventsReplayed: number;
-  readonly differences: readonly { readonly table: string; readonly live: string | null; readonly rebuilt: string | null }[];
+  readonly differences: readonly {
+    readonly table: string;
+    readonly live: string | null;
+    readonly rebuilt: string | null;
+  }[];
 }
 
 /**
  * Replays the whole log into fresh read models and compares them row by row with the live
  * ones, up to the same checkpoint.
  */
-export async function rebuildAndCompare(store: EventStore, live: ReadModels, maxDifferences = 20): Promise<RebuildReport> {
+export async function rebuildAndCompare(
+  store: EventStore,
+  live: ReadModels,
+  maxDifferences = 20,
+): Promise<RebuildReport> {
   const fresh = openReadModels(':memory:', live.projections);
   try {
     const target = live.checkpoint();
     let after: string | null = null;
     let eventsReplayed = 0;
     while (target !== null && (after === null || store.comparePositions(after, target) < 0)) {
-      const events: RecordedEvent[] = (await store.readAll({ after, limit: 5_000 })).filter((e) => store.comparePositions(e.position, target) <= 0);
+      const events: RecordedEvent[] = (await store.readAll({ after, limit: 5_000 })).filter(
+        (e) => store.comparePositions(e.position, target) <= 0,
+      );
       if (events.length === 0) break;
       fresh.apply(events, store.comparePositions);
       eventsReplayed += events.length;
@@ -91,11 +108,16 @@ export async function rebuildAndCompare(store: EventStore, live: ReadModels, max
     }
     const differences: RebuildReport['differences'][number][] = [];
     for (const { name, orderBy } of live.projections.flatMap((p) => p.tables)) {
-      const rows = (models: ReadModels) => models.db.prepare(`SELECT * FROM ${name} ORDER BY ${orderBy}`).all().map((row) => JSON.stringify(row));
+      const rows = (models: ReadModels) =>
+        models.db
+          .prepare(`SELECT * FROM ${name} ORDER BY ${orderBy}`)
+          .all()
+          .map((row) => JSON.stringify(row));
       const liveRows = rows(live);
       const freshRows = rows(fresh);
       for (let i = 0; i < Math.max(liveRows.length, freshRows.length) && differences.length < maxDifferences; i++) {
-        if (liveRows[i] !== freshRows[i]) differences.push({ table: name, live: liveRows[i] ?? null, rebuilt: freshRows[i] ?? null });
+        if (liveRows[i] !== freshRows[i])
+          differences.push({ table: name, live: liveRows[i] ?? null, rebuilt: freshRows[i] ?? null });
       }
     }
     return { equal: differences.length === 0, eventsReplayed, differences };

@@ -1,4 +1,14 @@
-import { batchStream, decideBatch, evolveBatch, initialBatchState, type BatchCommand, type BatchEvent, type BatchKind, type BatchState, type BatchTally } from '../domain/batch.ts';
+import {
+  batchStream,
+  decideBatch,
+  evolveBatch,
+  initialBatchState,
+  type BatchCommand,
+  type BatchEvent,
+  type BatchKind,
+  type BatchState,
+  type BatchTally,
+} from '../domain/batch.ts';
 import { forEachConcurrently } from './concurrently.ts';
 import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
 import { handleCommand, type Decider } from './handle-command.ts';
@@ -34,7 +44,13 @@ export async function runBatch(
   concurrency = 1,
 ): Promise<BatchTally> {
   const batch = (command: BatchCommand, suffix: string) =>
-    handleCommand(deps.store, batchDecider, batchStream(run.batchId), command, commandContext(deps, { actor: requester.actor, commandId: `${run.batchId}:${suffix}` }));
+    handleCommand(
+      deps.store,
+      batchDecider,
+      batchStream(run.batchId),
+      command,
+      commandContext(deps, { actor: requester.actor, commandId: `${run.batchId}:${suffix}` }),
+    );
   const started = await batch({ type: 'StartBatch', ...run }, 'start');
   if (!started.ok || started.value.state.status === 'none') throw new Error(`batch ${run.batchId} could not start`);
   const { clientIds } = started.value.state;

@@ -3,7 +3,11 @@
  * their appends together (one fsync for several). The first failure stops taking new items and
  * is rethrown once the ones in flight have settled.
  */
-export async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const worker = async () => {

@@ -37,7 +37,11 @@ export function credentialSettings(config: Config): CredentialSettings {
     loginRules: {
       tempPasswordMaxFailures: config.tempPasswordMaxFailures,
       permanentWorksWhileTempPending: config.permanentWorksWhileTempPending,
-      throttle: { ...defaultThrottlePolicy, freeFailures: config.loginFreeFailures, baseDelaySeconds: config.loginBackoffBaseSeconds },
+      throttle: {
+        ...defaultThrottlePolicy,
+        freeFailures: config.loginFreeFailures,
+        baseDelaySeconds: config.loginBackoffBaseSeconds,
+      },
     },
     passwordPolicy: makePasswordPolicy(config.passwordMinLength),
     passwordBlocklist: loadCommonPasswordBlocklist(),

@@ -18,7 +18,13 @@ export function runCredentialCommand(
   command: CredentialCommand | ((state: CredentialState) => CredentialCommand),
   requester: Requester,
 ): Promise<Result<Handled<CredentialEvent, CredentialState>, Rejection>> {
-  return handleCommand(deps.store, credentialDecider, credentialStream(clientId), command, commandContext(deps, requester));
+  return handleCommand(
+    deps.store,
+    credentialDecider,
+    credentialStream(clientId),
+    command,
+    commandContext(deps, requester),
+  );
 }
 
 export async function loadCredentialState(deps: Pick<AppDeps, 'store'>, clientId: string): Promise<CredentialState> {

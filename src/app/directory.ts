@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { clientStream, decideClient, evolveClient, initialClientState, type ClientCommand, type ClientEvent, type ClientState } from '../domain/client.ts';
+import {
+  clientStream,
+  decideClient,
+  evolveClient,
+  initialClientState,
+  type ClientCommand,
+  type ClientEvent,
+  type ClientState,
+} from '../domain/client.ts';
 import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
 import { forEachConcurrently } from './concurrently.ts';
 import { foldStream, handleCommand, type Decider } from './handle-command.ts';
@@ -47,10 +55,17 @@ export async function importClients(
           clientDecider,
           clientStream(row.clientId!),
           { type: 'RegisterClient', clientId: row.clientId!, details: row.details! },
-          commandContext(deps, { ...requester, commandId: `import:${row.clientId}:${row.revision}:${fingerprintDetails(row)}` }),
+          commandContext(deps, {
+            ...requester,
+            commandId: `import:${row.clientId}:${row.revision}:${fingerprintDetails(row)}`,
+          }),
         );
-        if (!handled.ok) throw new Error(`client ${row.clientId} was refused after validation: ${handled.error.message}`);
-        if (handled.value.position && (lastPosition === null || deps.store.comparePositions(handled.value.position, lastPosition) > 0)) {
+        if (!handled.ok)
+          throw new Error(`client ${row.clientId} was refused after validation: ${handled.error.message}`);
+        if (
+          handled.value.position &&
+          (lastPosition === null || deps.store.comparePositions(handled.value.position, lastPosition) > 0)
+        ) {
           lastPosition = handled.value.position;
         }
       }

@@ -38,7 +38,8 @@ export async function sendEmailAlert(
   requester: Requester,
 ): Promise<Result<{ batchId: string; total: number; tally: BatchTally }, EmailAlertRejection>> {
   const existing = input.batchId ? deps.readModels.batches.getBatch(input.batchId) : null;
-  if (input.batchId && existing?.kind !== 'email_alert') return reject('unknown_batch', `There is no Email Alert ${input.batchId} to resume.`);
+  if (input.batchId && existing?.kind !== 'email_alert')
+    return reject('unknown_batch', `There is no Email Alert ${input.batchId} to resume.`);
   const selected = existing ? ok([]) : selectRecipients(deps, input);
   if (!selected.ok) return selected;
   const batchId = input.batchId ?? newId();
@@ -62,15 +63,22 @@ function selectRecipients(deps: AppDeps, input: EmailAlertInput): Result<string[
   let clientIds: string[];
   switch (input.group) {
     case 'never-logged-in':
-      clientIds = credentials.listCredentials().filter((login) => !login.disabled && login.lastLoginAt === null && hasEmail(login.clientId)).map((login) => login.clientId);
+      clientIds = credentials
+        .listCredentials()
+        .filter((login) => !login.disabled && login.lastLoginAt === null && hasEmail(login.clientId))
+        .map((login) => login.clientId);
       break;
     case 'no-login':
-      clientIds = credentials.listClientsWithoutLogin().filter((client) => client.email !== null).map((client) => client.clientId);
+      clientIds = credentials
+        .listClientsWithoutLogin()
+        .filter((client) => client.email !== null)
+        .map((client) => client.clientId);
       break;
     case 'ids': {
       clientIds = [...new Set(input.clientIds ?? [])];
       const unknown = clientIds.filter((clientId) => !clients.getClient(clientId));
-      if (unknown.length > 0) return reject('unknown_client', `There is no client ${unknown.join(', ')}. Nothing was sent.`);
+      if (unknown.length > 0)
+        return reject('unknown_client', `There is no client ${unknown.join(', ')}. Nothing was sent.`);
       break;
     }
   }
@@ -78,15 +86,31 @@ function selectRecipients(deps: AppDeps, input: EmailAlertInput): Result<string[
   return ok(clientIds);
 }
 
-async function alertClient(deps: AppDeps, batchId: string, clientId: string, emailOwners: Map<string, string>, requester: Requester): Promise<ItemOutcome> {
+async function alertClient(
+  deps: AppDeps,
+  batchId: string,
+  clientId: string,
+  emailOwners: Map<string, string>,
+  requester: Requester,
+): Promise<ItemOutcome> {
   const client = deps.readModels.clients.getClient(clientId);
   if (!client?.email) return 'skipped';
   if (!emailOwners.has(client.email)) emailOwners.set(client.email, clientId);
   if (!deps.readModels.credentials.getCredential(clientId)) {
-    const assigned = await assignFirstFreeUserName(deps, batchId, client, emailOwners.get(client.email) === clientId, requester);
+    const assigned = await assignFirstFreeUserName(
+      deps,
+      batchId,
+      client,
+      emailOwners.get(client.email) === clientId,
+      requester,
+    );
     if (!assigned) return 'failed';
   }
   if (deps.readModels.credentials.getCredential(clientId)?.disabled !== false) return 'skipped';
-  const requested = await requestCredentialsEmail(deps, { clientId, batchId }, { ...requester, commandId: `${batchId}:email:${clientId}` });
+  const requested = await requestCredentialsEmail(
+    deps,
+    { clientId, batchId },
+    { ...requester, commandId: `${batchId}:email:${clientId}` },
+  );
   return requested.ok ? 'succeeded' : 'failed';
 }

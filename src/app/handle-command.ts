@@ -29,7 +29,10 @@ export interface Handled<E, S> {
   readonly duplicate: boolean;
 }
 
-export function foldStream<E extends DomainEvent, S>(decider: Decider<unknown, E, S>, recorded: readonly RecordedEvent[]): S {
+export function foldStream<E extends DomainEvent, S>(
+  decider: Decider<unknown, E, S>,
+  recorded: readonly RecordedEvent[],
+): S {
   return recorded.reduce((state, event) => decider.evolve(state, event as unknown as E, event), decider.initialState);
 }
 
@@ -52,7 +55,10 @@ export async function handleCommand<C, E extends DomainEvent, S>(
     if (recorded.some((event) => event.metadata.commandId === context.commandId)) {
       return { ok: true, value: { events: [], state, position: null, duplicate: true } };
     }
-    const decision = decider.decide(typeof command === 'function' ? (command as (state: S) => C)(state) : command, state);
+    const decision = decider.decide(
+      typeof command === 'function' ? (command as (state: S) => C)(state) : command,
+      state,
+    );
     if (!decision.ok || decision.value.length === 0) {
       return decision.ok ? { ok: true, value: { events: [], state, position: null, duplicate: false } } : decision;
     }
@@ -68,10 +74,18 @@ export async function handleCommand<C, E extends DomainEvent, S>(
       const revision = typeof expected === 'number' ? expected : -1;
       const appended = await store.append(
         stream,
-        events.map((event, index) => ({ id: deriveEventId(context.commandId, stream, index), type: event.type, data: event.data, metadata })),
+        events.map((event, index) => ({
+          id: deriveEventId(context.commandId, stream, index),
+          type: event.type,
+          data: event.data,
+          metadata,
+        })),
         { expected },
       );
-      const next = events.reduce((s, event, index) => decider.evolve(s, event, syntheticRecord(stream, revision + 1 + index, event, metadata)), state);
+      const next = events.reduce(
+        (s, event, index) => decider.evolve(s, event, syntheticRecord(stream, revision + 1 + index, event, metadata)),
+        state,
+      );
       return { ok: true, value: { events, state: next, position: appended.position, duplicate: false } };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
@@ -81,6 +95,21 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   }
 }
 
-function syntheticRecord(stream: string, revision: number, event: DomainEvent, metadata: RecordedEvent['metadata']): RecordedEvent {
-  return { id: '', stream, revision, position: '', type: event.type, data: event.data, metadata, prevHash: '', hash: '' };
+function syntheticRecord(
+  stream: string,
+  revision: number,
+  event: DomainEvent,
+  metadata: RecordedEvent['metadata'],
+): RecordedEvent {
+  return {
+    id: '',
+    stream,
+    revision,
+    position: '',
+    type: event.type,
+    data: event.data,
+    metadata,
+    prevHash: '',
+    hash: '',
+  };
 }

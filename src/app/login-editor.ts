@@ -31,10 +31,16 @@ export async function saveLogin(
   const client = deps.readModels.clients.getClient(input.clientId);
   if (!client) return reject('unknown_client', `There is no client ${input.clientId}.`);
   if (input.emailCredentials && !input.active) {
-    return reject('email_needs_active', 'Credentials can only be emailed to an active login. Turn the login on, or untick the email.');
+    return reject(
+      'email_needs_active',
+      'Credentials can only be emailed to an active login. Turn the login on, or untick the email.',
+    );
   }
   if (input.emailCredentials && !client.email) {
-    return reject('no_email', `${client.firstName} ${client.lastName} has no email on file. Add one first, or untick the email.`);
+    return reject(
+      'no_email',
+      `${client.firstName} ${client.lastName} has no email on file. Add one first, or untick the email.`,
+    );
   }
   const step = (name: string): Requester => ({ ...requester, commandId: `${requester.commandId}:${name}` });
   const assigned = await assignLogin(deps, { clientId: input.clientId, userName: input.userName }, step('assign'));
@@ -43,7 +49,11 @@ export async function saveLogin(
   const disabled = deps.readModels.credentials.getCredential(input.clientId)?.disabled ?? false;
   let accessChanged = false;
   if (disabled === input.active) {
-    const changed = await changeLoginAccess(deps, { clientId: input.clientId, action: input.active ? 'enable' : 'disable' }, step('access'));
+    const changed = await changeLoginAccess(
+      deps,
+      { clientId: input.clientId, action: input.active ? 'enable' : 'disable' },
+      step('access'),
+    );
     if (!changed.ok) return changed;
     accessChanged = changed.value.changed;
   }

@@ -1,6 +1,13 @@
 import { credentialStream } from '../domain/credential/events.ts';
 import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
-import { decideReleaseUserName, decideReserveUserName, evolveUserName, initialUserNameState, type UserNameEvent, type UserNameState } from '../domain/username-reservation.ts';
+import {
+  decideReleaseUserName,
+  decideReserveUserName,
+  evolveUserName,
+  initialUserNameState,
+  type UserNameEvent,
+  type UserNameState,
+} from '../domain/username-reservation.ts';
 import { userNameStream, validateUserName } from '../domain/username.ts';
 import { loadCredentialState, runCredentialCommand } from './credential-decider.ts';
 import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
@@ -8,11 +15,16 @@ import { handleCommand, type Decider } from './handle-command.ts';
 import { newId } from './ids.ts';
 import { mintTempPassword } from './secrets.ts';
 
-const reservationDecider = (userName: string, clientId: string): Decider<'reserve' | 'release', UserNameEvent, UserNameState> => ({
+const reservationDecider = (
+  userName: string,
+  clientId: string,
+): Decider<'reserve' | 'release', UserNameEvent, UserNameState> => ({
   initialState: initialUserNameState,
   evolve: evolveUserName,
   decide: (command, state) =>
-    command === 'reserve' ? decideReserveUserName(userName, clientId, state) : ok(decideReleaseUserName(userName, clientId, state)),
+    command === 'reserve'
+      ? decideReserveUserName(userName, clientId, state)
+      : ok(decideReleaseUserName(userName, clientId, state)),
 });
 
 /**
@@ -28,16 +40,28 @@ export async function assignLogin(
   const validation = validateUserName(input.userName);
   if (!validation.ok) return reject('invalid_user_name', validation.error);
   const userName = validation.userName;
-  if (!deps.readModels.clients.getClient(input.clientId)) return reject('unknown_client', `There is no client ${input.clientId}.`);
+  if (!deps.readModels.clients.getClient(input.clientId))
+    return reject('unknown_client', `There is no client ${input.clientId}.`);
 
   const context = commandContext(deps, requester);
   const before = await loadCredentialState(deps, input.clientId);
   const previous = before.status === 'none' ? null : before.login.userName;
   if (previous === userName) return ok({ userName, changed: false });
 
-  const reserved = await handleCommand(deps.store, reservationDecider(userName, input.clientId), userNameStream(userName), 'reserve', context);
+  const reserved = await handleCommand(
+    deps.store,
+    reservationDecider(userName, input.clientId),
+    userNameStream(userName),
+    'reserve',
+    context,
+  );
   if (!reserved.ok) return reserved;
-  const assigned = await runCredentialCommand(deps, input.clientId, { type: 'AssignLogin', clientId: input.clientId, userName }, context);
+  const assigned = await runCredentialCommand(
+    deps,
+    input.clientId,
+    { type: 'AssignLogin', clientId: input.clientId, userName },
+    context,
+  );
   if (!assigned.ok) return assigned;
   // Release the name this append actually renamed from: a concurrent rename may have moved it on.
   const renamed = assigned.value.events.find((event) => event.type === 'LoginRenamed');
@@ -75,9 +99,13 @@ export async function issueTempPassword(
   );
   if (!handled.ok) return handled;
   if (handled.value.duplicate) {
-    return reject('already_issued', 'That temporary password was already issued and cannot be shown again. Issue a new one.');
+    return reject(
+      'already_issued',
+      'That temporary password was already issued and cannot be shown again. Issue a new one.',
+    );
   }
-  if (handled.value.state.status === 'none') throw new Error(`credential stream ${credentialStream(input.clientId)} has no login after an issue`);
+  if (handled.value.state.status === 'none')
+    throw new Error(`credential stream ${credentialStream(input.clientId)} has no login after an issue`);
   await waitUntilReadable(deps, handled.value.position);
   return ok({ password: minted.password, expiresAt, userName: handled.value.state.login.userName });
 }
@@ -111,7 +139,12 @@ export async function endSession(
   requester: Requester,
 ): Promise<void> {
   const sessionFingerprint = deps.secrets.fingerprint(`session:${input.sessionId}`);
-  const handled = await runCredentialCommand(deps, input.clientId, { type: 'EndSession', sessionFingerprint, expiresAt: input.expiresAt }, requester);
+  const handled = await runCredentialCommand(
+    deps,
+    input.clientId,
+    { type: 'EndSession', sessionFingerprint, expiresAt: input.expiresAt },
+    requester,
+  );
   if (handled.ok) await waitUntilReadable(deps, handled.value.position);
 }
 
@@ -127,7 +160,8 @@ export async function requestCredentialsEmail(
 ): Promise<Result<{ requestId: string; email: string }, Rejection>> {
   const client = deps.readModels.clients.getClient(input.clientId);
   if (!client) return reject('unknown_client', `There is no client ${input.clientId}.`);
-  if (!client.email) return reject('no_email', `${client.firstName} ${client.lastName} has no email on file. Add one first.`);
+  if (!client.email)
+    return reject('no_email', `${client.firstName} ${client.lastName} has no email on file. Add one first.`);
   const requestId = requester.commandId ?? newId();
   const handled = await runCredentialCommand(
     deps,

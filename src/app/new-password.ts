@@ -7,7 +7,13 @@ export function checkNewPassword(
   input: { clientId: string; userName: string; password: string; sameAsTemporary?: boolean },
 ): PasswordCheck {
   const client = deps.readModels.clients.getClient(input.clientId);
-  const contextWords = [deps.settings.businessName, input.userName, client?.firstName, client?.lastName, client?.email?.split('@')[0]];
+  const contextWords = [
+    deps.settings.businessName,
+    input.userName,
+    client?.firstName,
+    client?.lastName,
+    client?.email?.split('@')[0],
+  ];
   return checkPassword(input.password, {
     policy: deps.settings.passwordPolicy,
     blocklist: deps.settings.passwordBlocklist,

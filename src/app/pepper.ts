@@ -18,8 +18,14 @@ export function loadPepper(configured: string | null, dataDir: string): Buffer {
  */
 export function loadServerSecret(configured: string | null, dataDir: string, fileName: string): Buffer {
   if (configured) {
-    const secret = Buffer.from(configured, configured.includes('-') || configured.includes('_') ? 'base64url' : 'base64');
-    if (secret.length < 32) throw new ConfigError(`the configured ${fileName.replace('-', ' ')} decodes to ${secret.length} bytes; use at least 32 random bytes in base64 (openssl rand -base64 32)`);
+    const secret = Buffer.from(
+      configured,
+      configured.includes('-') || configured.includes('_') ? 'base64url' : 'base64',
+    );
+    if (secret.length < 32)
+      throw new ConfigError(
+        `the configured ${fileName.replace('-', ' ')} decodes to ${secret.length} bytes; use at least 32 random bytes in base64 (openssl rand -base64 32)`,
+      );
     return secret;
   }
   const file = join(dataDir, fileName);

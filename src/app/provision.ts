@@ -18,7 +18,11 @@ export interface ProvisionOptions {
  * a couple shares one inbox, the first free suggestion such as first.last), and, when asked,
  * the credentials email, which carries a fresh temporary password minted by the mail relay.
  */
-export async function provisionAll(deps: AppDeps, options: ProvisionOptions, requester: Requester): Promise<{ batchId: string; tally: BatchTally }> {
+export async function provisionAll(
+  deps: AppDeps,
+  options: ProvisionOptions,
+  requester: Requester,
+): Promise<{ batchId: string; tally: BatchTally }> {
   const unfinished = deps.readModels.batches.unfinishedBatches('provision');
   const resumeId = options.batchId ?? unfinished[0]?.batchId;
   const batchId = resumeId ?? newId();
@@ -67,7 +71,11 @@ async function provisionClient(
     if (!assigned) return 'failed';
   }
   if (sendEmail && deps.readModels.credentials.getCredential(clientId)?.disabled === false) {
-    const requested = await requestCredentialsEmail(deps, { clientId, batchId }, { ...requester, commandId: `${batchId}:email:${clientId}` });
+    const requested = await requestCredentialsEmail(
+      deps,
+      { clientId, batchId },
+      { ...requester, commandId: `${batchId}:email:${clientId}` },
+    );
     if (!requested.ok) return 'failed';
   }
   return 'succeeded';
@@ -85,7 +93,11 @@ export async function assignFirstFreeUserName(
     if (!mayUseEmail && userName === client.email) continue;
     const holder = deps.readModels.credentials.findClientIdByUserName(userName);
     if (holder && holder !== client.clientId) continue;
-    const assigned = await assignLogin(deps, { clientId: client.clientId, userName }, { ...requester, commandId: `${batchId}:assign:${client.clientId}:${userName}` });
+    const assigned = await assignLogin(
+      deps,
+      { clientId: client.clientId, userName },
+      { ...requester, commandId: `${batchId}:assign:${client.clientId}:${userName}` },
+    );
     if (assigned.ok) return true;
   }
   return false;

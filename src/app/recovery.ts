@@ -9,13 +9,20 @@ import { recordUnmatched } from './sign-in.ts';
 
 const anonymous = { kind: 'client', id: 'unknown' } as const;
 
-const cooldown = (deps: AppDeps) => ({ now: deps.clock.now().toISOString(), cooldownSeconds: deps.settings.recoveryEmailCooldownSeconds });
+const cooldown = (deps: AppDeps) => ({
+  now: deps.clock.now().toISOString(),
+  cooldownSeconds: deps.settings.recoveryEmailCooldownSeconds,
+});
 
 /**
  * Forgotten password: user name and the email on file. The caller shows the same answer
  * whatever matched; when both match, the mail relay mints the link where it sends it.
  */
-export async function requestPasswordReset(deps: AppDeps, input: { userName: string; email: string }, requester: Omit<Requester, 'actor'> = {}): Promise<void> {
+export async function requestPasswordReset(
+  deps: AppDeps,
+  input: { userName: string; email: string },
+  requester: Omit<Requester, 'actor'> = {},
+): Promise<void> {
   const userName = normaliseUserName(input.userName);
   const email = input.email.trim().toLowerCase();
   const clientId = deps.readModels.credentials.findClientIdByUserName(userName);
@@ -23,18 +30,33 @@ export async function requestPasswordReset(deps: AppDeps, input: { userName: str
   if (clientId && client?.email === email) {
     const requestId = requester.commandId ?? newId();
     const actor = { kind: 'client', id: clientId } as const;
-    const handled = await runCredentialCommand(deps, clientId, { type: 'RequestPasswordReset', requestId, ...cooldown(deps) }, { ...requester, actor, commandId: requestId });
+    const handled = await runCredentialCommand(
+      deps,
+      clientId,
+      { type: 'RequestPasswordReset', requestId, ...cooldown(deps) },
+      { ...requester, actor, commandId: requestId },
+    );
     if (handled.ok) return waitUntilReadable(deps, handled.value.position);
   }
   await recordUnmatched(
     deps,
-    { type: 'PasswordResetRequestUnmatched', data: { userNameFingerprint: deps.secrets.fingerprint(userName), emailFingerprint: deps.secrets.fingerprint(email) } },
+    {
+      type: 'PasswordResetRequestUnmatched',
+      data: {
+        userNameFingerprint: deps.secrets.fingerprint(userName),
+        emailFingerprint: deps.secrets.fingerprint(email),
+      },
+    },
     anonymous,
   );
 }
 
 /** Forgotten user name: every login on that email gets a reminder; the answer is the same either way. */
-export async function requestUserNameReminder(deps: AppDeps, input: { email: string }, requester: Omit<Requester, 'actor'> = {}): Promise<void> {
+export async function requestUserNameReminder(
+  deps: AppDeps,
+  input: { email: string },
+  requester: Omit<Requester, 'actor'> = {},
+): Promise<void> {
   const email = input.email.trim().toLowerCase();
   const withLogin = deps.readModels.clients
     .findClientsByEmail(email)
@@ -42,11 +64,20 @@ export async function requestUserNameReminder(deps: AppDeps, input: { email: str
   for (const client of withLogin) {
     const requestId = newId();
     const actor = { kind: 'client', id: client.clientId } as const;
-    const handled = await runCredentialCommand(deps, client.clientId, { type: 'RequestUserNameReminder', requestId, ...cooldown(deps) }, { ...requester, actor, commandId: requestId });
+    const handled = await runCredentialCommand(
+      deps,
+      client.clientId,
+      { type: 'RequestUserNameReminder', requestId, ...cooldown(deps) },
+      { ...requester, actor, commandId: requestId },
+    );
     if (handled.ok) await waitUntilReadable(deps, handled.value.position);
   }
   if (withLogin.length === 0) {
-    await recordUnmatched(deps, { type: 'UserNameReminderUnmatched', data: { emailFingerprint: deps.secrets.fingerprint(email) } }, anonymous);
+    await recordUnmatched(
+      deps,
+      { type: 'UserNameReminderUnmatched', data: { emailFingerprint: deps.secrets.fingerprint(email) } },
+      anonymous,
+    );
   }
 }
 
@@ -61,7 +92,13 @@ export async function issueResetLink(
   const handled = await runCredentialCommand(
     deps,
     input.clientId,
-    { type: 'IssueResetLink', tokenId: minted.tokenId, secretHash: minted.secretHash, expiresAt, requestId: input.requestId },
+    {
+      type: 'IssueResetLink',
+      tokenId: minted.tokenId,
+      secretHash: minted.secretHash,
+      expiresAt,
+      requestId: input.requestId,
+    },
     requester,
   );
   if (!handled.ok) return handled;
@@ -73,7 +110,10 @@ export async function issueResetLink(
 const invalidLink = () => reject('invalid_reset_link', 'This link has expired or was already used. Ask for a new one.');
 
 /** Opening the link (GET) only checks it; the link is used up by the form POST. */
-export async function checkResetToken(deps: AppDeps, token: string): Promise<Result<{ clientId: string; userName: string }, Rejection>> {
+export async function checkResetToken(
+  deps: AppDeps,
+  token: string,
+): Promise<Result<{ clientId: string; userName: string }, Rejection>> {
   const parsed = parseResetToken(token);
   const clientId = parsed ? deps.readModels.credentials.findClientIdByResetToken(parsed.tokenId) : null;
   if (!parsed || !clientId) return invalidLink();
@@ -105,7 +145,10 @@ export async function completePasswordReset(
     (state) => ({
       type: 'CompleteReset',
       tokenId: parsed.tokenId,
-      secretMatches: state.status !== 'none' && state.login.reset !== null && deps.secrets.verifySecret(parsed.secret, state.login.reset.secretHash),
+      secretMatches:
+        state.status !== 'none' &&
+        state.login.reset !== null &&
+        deps.secrets.verifySecret(parsed.secret, state.login.reset.secretHash),
       passwordHash,
       now: deps.clock.now().toISOString(),
     }),

@@ -14,7 +14,8 @@ export interface SecretHasher {
 }
 
 export function createSecretHasher(pepper: Buffer): SecretHasher {
-  const mac = (purpose: string, value: string) => createHmac('sha256', pepper).update(purpose).update('\u0000').update(value).digest('hex');
+  const mac = (purpose: string, value: string) =>
+    createHmac('sha256', pepper).update(purpose).update('\u0000').update(value).digest('hex');
   return {
     hashSecret: (secret) => mac('secret', secret),
     verifySecret(secret, expectedHash) {

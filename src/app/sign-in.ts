@@ -17,7 +17,8 @@ export interface SignedIn {
 }
 
 /** Every failure is one value, so no caller can tell the client which kind it was. */
-export type SignInFailure = { readonly code: 'invalid_credentials' } | { readonly code: 'throttled'; readonly retryAfterSeconds: number };
+export type SignInFailure =
+  { readonly code: 'invalid_credentials' } | { readonly code: 'throttled'; readonly retryAfterSeconds: number };
 
 export async function signIn(
   deps: AppDeps,
@@ -29,7 +30,11 @@ export async function signIn(
   const actor = { kind: 'client', id: clientId ?? 'unknown' } as const;
   if (!clientId) {
     await deps.passwords.verifyNothing(input.password);
-    await recordUnmatched(deps, { type: 'UnknownUserNameLoginFailed', data: { userNameFingerprint: deps.secrets.fingerprint(userName) } }, actor);
+    await recordUnmatched(
+      deps,
+      { type: 'UnknownUserNameLoginFailed', data: { userNameFingerprint: deps.secrets.fingerprint(userName) } },
+      actor,
+    );
     return { ok: false, error: { code: 'invalid_credentials' } };
   }
   const state = await loadCredentialState(deps, clientId);
@@ -38,7 +43,12 @@ export async function signIn(
   if (loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
     // No hashing while throttled: the correct password is refused like any other, in the time a
     // checked attempt takes, so a fast answer does not tell a throttled account from an unknown one.
-    const handled = await runCredentialCommand(deps, clientId, { type: 'RecordThrottledAttempt' }, { ...requester, actor });
+    const handled = await runCredentialCommand(
+      deps,
+      clientId,
+      { type: 'RecordThrottledAttempt' },
+      { ...requester, actor },
+    );
     await deps.passwords.waitAsLongAsAVerification();
     if (handled.ok) await waitUntilReadable(deps, handled.value.position);
     return throttled(state.login, deps, now);
@@ -51,7 +61,12 @@ export async function signIn(
       // Another attempt may have landed while we hashed; a match on a temporary password
       // that is gone by now must not count, so decide on the current state.
       const stillValid = current.status !== 'none' && sameSecrets(current.login, state.login);
-      return { type: 'RecordLoginAttempt', check: stillValid ? match : { kind: 'no_match' }, rules: deps.settings.loginRules, now: now.toISOString() };
+      return {
+        type: 'RecordLoginAttempt',
+        check: stillValid ? match : { kind: 'no_match' },
+        rules: deps.settings.loginRules,
+        now: now.toISOString(),
+      };
     },
     { ...requester, actor },
   );
@@ -60,10 +75,15 @@ export async function signIn(
   await waitUntilReadable(deps, handled.value.position);
   const wasThrottled = handled.value.events.some((e) => e.type === 'LoginFailed' && e.data.reason === 'throttled');
   if (wasThrottled && handled.value.state.status !== 'none') return throttled(handled.value.state.login, deps, now);
-  if (!succeeded || handled.value.state.status !== 'active') return { ok: false, error: { code: 'invalid_credentials' } };
+  if (!succeeded || handled.value.state.status !== 'active')
+    return { ok: false, error: { code: 'invalid_credentials' } };
   // Only a temporary-password login is confined to choosing a password: one with the permanent
   // password opens the account even while an earlier temporary login left a choice pending.
-  return ok({ clientId, sessionVersion: handled.value.state.login.sessionVersion, mustChoosePassword: succeeded.data.method === 'temporary' });
+  return ok({
+    clientId,
+    sessionVersion: handled.value.state.login.sessionVersion,
+    mustChoosePassword: succeeded.data.method === 'temporary',
+  });
 }
 
 function throttled(login: Login, deps: AppDeps, now: Date): { ok: false; error: SignInFailure } {
@@ -86,7 +106,8 @@ async function matchPassword(deps: AppDeps, login: Login, password: string): Pro
     : (await deps.passwords.verifyNothing(password), { matches: false, needsRehash: false });
   const temporary = login.temp !== null && deps.secrets.verifySecret(password, login.temp.secretHash);
   if (temporary) return { kind: 'temporary_matched' };
-  if (permanent.matches) return { kind: 'permanent_matched', rehash: permanent.needsRehash ? await deps.passwords.hash(password) : null };
+  if (permanent.matches)
+    return { kind: 'permanent_matched', rehash: permanent.needsRehash ? await deps.passwords.hash(password) : null };
   return { kind: 'no_match' };
 }
 
@@ -98,7 +119,14 @@ export async function recordUnmatched(deps: AppDeps, event: UnmatchedEvent, acto
   const context = commandContext(deps, { actor });
   const appended = await deps.store.append(
     unmatchedStream,
-    [{ id: deriveEventId(context.commandId, unmatchedStream, 0), type: event.type, data: event.data, metadata: { actor, commandId: context.commandId, at: context.at.toISOString() } }],
+    [
+      {
+        id: deriveEventId(context.commandId, unmatchedStream, 0),
+        type: event.type,
+        data: event.data,
+        metadata: { actor, commandId: context.commandId, at: context.at.toISOString() },
+      },
+    ],
     { expected: 'any' },
   );
   await waitUntilReadable(deps, appended.position);
@@ -113,12 +141,24 @@ export async function choosePermanentPassword(
   requester: Requester,
 ): Promise<Result<{ sessionVersion: number }, PasswordRejection>> {
   const state = await loadCredentialState(deps, input.clientId);
-  if (state.status !== 'active' || !state.login.mustChoose) return reject('no_password_to_choose', 'Your password is already set. Sign in again.');
+  if (state.status !== 'active' || !state.login.mustChoose)
+    return reject('no_password_to_choose', 'Your password is already set. Sign in again.');
   const sameAsTemporary = deps.secrets.verifySecret(input.newPassword, state.login.mustChoose.tempSecretHash);
-  const checked = checkNewPassword(deps, { clientId: input.clientId, userName: state.login.userName, password: input.newPassword, sameAsTemporary });
-  if (!checked.ok) return reject(checked.reason === 'temporary' ? 'same_as_temporary' : 'weak_password', checked.message);
+  const checked = checkNewPassword(deps, {
+    clientId: input.clientId,
+    userName: state.login.userName,
+    password: input.newPassword,
+    sameAsTemporary,
+  });
+  if (!checked.ok)
+    return reject(checked.reason === 'temporary' ? 'same_as_temporary' : 'weak_password', checked.message);
   const passwordHash = await deps.passwords.hash(checked.password);
-  const handled = await runCredentialCommand(deps, input.clientId, { type: 'ChoosePermanentPassword', passwordHash, sameAsTemporary }, requester);
+  const handled = await runCredentialCommand(
+    deps,
+    input.clientId,
+    { type: 'ChoosePermanentPassword', passwordHash, sameAsTemporary },
+    requester,
+  );
   if (!handled.ok) return handled;
   await waitUntilReadable(deps, handled.value.position);
   return ok({ sessionVersion: sessionVersionOf(handled.value.state) });
@@ -130,7 +170,8 @@ export async function changePassword(
   requester: Requester,
 ): Promise<Result<{ sessionVersion: number }, PasswordRejection>> {
   const state = await loadCredentialState(deps, input.clientId);
-  if (state.status !== 'active' || !state.login.passwordHash) return reject('no_login', 'Sign in again to change your password.');
+  if (state.status !== 'active' || !state.login.passwordHash)
+    return reject('no_login', 'Sign in again to change your password.');
   // The current password is a password check like a login: throttled and counted the same way,
   // so a stolen session cannot be used to guess it at leisure.
   const now = deps.clock.now();
@@ -140,10 +181,19 @@ export async function changePassword(
   const current = await deps.passwords.verify(input.currentPassword, state.login.passwordHash);
   if (!current.matches) {
     const rules = deps.settings.loginRules;
-    await runCredentialCommand(deps, input.clientId, { type: 'RecordLoginAttempt', check: { kind: 'no_match' }, rules, now: now.toISOString() }, requester);
+    await runCredentialCommand(
+      deps,
+      input.clientId,
+      { type: 'RecordLoginAttempt', check: { kind: 'no_match' }, rules, now: now.toISOString() },
+      requester,
+    );
     return reject('wrong_current_password', 'Your current password is not right. Try again.');
   }
-  const checked = checkNewPassword(deps, { clientId: input.clientId, userName: state.login.userName, password: input.newPassword });
+  const checked = checkNewPassword(deps, {
+    clientId: input.clientId,
+    userName: state.login.userName,
+    password: input.newPassword,
+  });
   if (!checked.ok) return reject('weak_password', checked.message);
   const passwordHash = await deps.passwords.hash(checked.password);
   const handled = await runCredentialCommand(deps, input.clientId, { type: 'ChangePassword', passwordHash }, requester);

@@ -4,7 +4,8 @@ import type { Actor } from '../eventstore/port.ts';
 import { verifyChain, type ChainAnchor } from '../eventstore/verify.ts';
 import { fail, withApp } from './shared.ts';
 
-const who = (actor: Actor) => `${actor.kind} ${actor.name && actor.name !== actor.id ? `${actor.name} (${actor.id})` : actor.id}`;
+const who = (actor: Actor) =>
+  `${actor.kind} ${actor.name && actor.name !== actor.id ? `${actor.name} (${actor.id})` : actor.id}`;
 
 function collectAnchor(value: string, previous: ChainAnchor[] = []): ChainAnchor[] {
   const match = /^(\d+):([0-9a-f]{64})$/.exec(value.trim());
@@ -20,7 +21,7 @@ export function registerAuditCommands(program: Command): void {
     .description('print every event as JSON lines, in log order')
     .action(async () => {
       await withApp(async ({ deps: { store } }) => {
-        for (let after: string | null = null; ; ) {
+        for (let after: string | null = null; ;) {
           const events = await store.readAll({ after, limit: 5_000 });
           if (events.length === 0) break;
           process.stdout.write(events.map((e) => JSON.stringify(e)).join('\n') + '\n');
@@ -39,8 +40,12 @@ export function registerAuditCommands(program: Command): void {
         const client = app.deps.readModels.clients.getClient(clientId);
         process.stdout.write(`Timeline of ${clientId}${client ? ` (${client.firstName} ${client.lastName})` : ''}\n`);
         for (const entry of app.deps.readModels.timeline.clientTimeline(clientId)) {
-          const details = Object.entries(entry.details).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
-          process.stdout.write(`${entry.at}  #${entry.position}  ${entry.type.padEnd(26)} by ${who(entry.actor)}${details.length ? `  ${details.join(' ')}` : ''}\n`);
+          const details = Object.entries(entry.details).map(
+            ([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`,
+          );
+          process.stdout.write(
+            `${entry.at}  #${entry.position}  ${entry.type.padEnd(26)} by ${who(entry.actor)}${details.length ? `  ${details.join(' ')}` : ''}\n`,
+          );
         }
       });
     });
@@ -52,7 +57,8 @@ export function registerAuditCommands(program: Command): void {
     .argument('<client>', 'client id or user name')
     .action(async (instantText: string, idOrUserName: string) => {
       const instant = new Date(instantText);
-      if (Number.isNaN(instant.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(instantText)) fail(`not an ISO 8601 instant: ${instantText}`);
+      if (Number.isNaN(instant.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(instantText))
+        fail(`not an ISO 8601 instant: ${instantText}`);
       await withApp(async (app) => {
         const clientId = resolveClient(app.deps, idOrUserName) ?? fail(`no client or user name ${idOrUserName}`);
         const state = await credentialStateAsOf(app.deps.store, clientId, instant);
@@ -63,10 +69,15 @@ export function registerAuditCommands(program: Command): void {
           if (state.couldSignInWith.length === 0) out.push('  could not sign in with anything');
           for (const way of state.couldSignInWith) {
             const expiry = way.expiresAt ? `, expiring ${way.expiresAt}` : '';
-            out.push(`  could sign in with a ${way.what.replace('_', ' ')}, set ${way.setBy.at} by ${who(way.setBy.actor)} (${way.setBy.event}${expiry})`);
+            out.push(
+              `  could sign in with a ${way.what.replace('_', ' ')}, set ${way.setBy.at} by ${who(way.setBy.actor)} (${way.setBy.event}${expiry})`,
+            );
           }
         }
-        if (state.lastChange) out.push(`  last change before then: ${state.lastChange.event} at ${state.lastChange.at} by ${who(state.lastChange.actor)}`);
+        if (state.lastChange)
+          out.push(
+            `  last change before then: ${state.lastChange.event} at ${state.lastChange.at} by ${who(state.lastChange.actor)}`,
+          );
         process.stdout.write(out.join('\n') + '\n');
       });
     });
@@ -74,7 +85,11 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('verify')
     .description('recompute every link of the hash chain; exits non-zero naming the first bad event')
-    .option('--anchor <position:hash>', 'a head printed by an earlier verify, which the log must still hold (repeatable)', collectAnchor)
+    .option(
+      '--anchor <position:hash>',
+      'a head printed by an earlier verify, which the log must still hold (repeatable)',
+      collectAnchor,
+    )
     .action(async (options: { anchor?: ChainAnchor[] }) => {
       await withApp(async ({ deps: { store } }) => {
         const verdict = await verifyChain(store, {
@@ -94,8 +109,12 @@ export function registerAuditCommands(program: Command): void {
           return;
         }
         const bad = verdict.firstBad;
-        const where = bad ? `event at position ${bad.position} (id ${bad.id}, stream ${bad.stream}, revision ${bad.revision}, ${bad.type})` : 'the log';
-        process.stdout.write(`TAMPERED: ${where}: ${verdict.problem}. ${verdict.eventsChecked} events before it verified.\n`);
+        const where = bad
+          ? `event at position ${bad.position} (id ${bad.id}, stream ${bad.stream}, revision ${bad.revision}, ${bad.type})`
+          : 'the log';
+        process.stdout.write(
+          `TAMPERED: ${where}: ${verdict.problem}. ${verdict.eventsChecked} events before it verified.\n`,
+        );
         process.exitCode = 2;
       });
     });
@@ -106,7 +125,9 @@ export function registerAuditCommands(program: Command): void {
     .option('--check', 'compare the rebuilt read models with the live ones')
     .action(async (options: { check?: boolean }) => {
       if (!options.check) {
-        fail('say --check to compare a fresh replay with the live read models. To replace them, stop Latchkey and delete the read-models file: it is rebuilt from the log at the next start.');
+        fail(
+          'say --check to compare a fresh replay with the live read models. To replace them, stop Latchkey and delete the read-models file: it is rebuilt from the log at the next start.',
+        );
       }
       await withApp(async (app) => {
         const report = await rebuildAndCompare(app.deps.store, app.deps.readModels);
@@ -115,7 +136,8 @@ export function registerAuditCommands(program: Command): void {
           return;
         }
         process.stdout.write(`Rebuilt from ${report.eventsReplayed} events: DIFFERENCES found:\n`);
-        for (const d of report.differences) process.stdout.write(`  ${d.table}\n    live:    ${d.live}\n    rebuilt: ${d.rebuilt}\n`);
+        for (const d of report.differences)
+          process.stdout.write(`  ${d.table}\n    live:    ${d.live}\n    rebuilt: ${d.rebuilt}\n`);
         process.exitCode = 2;
       });
     });

@@ -19,12 +19,19 @@ export function registerClientCommands(program: Command): void {
       try {
         text = readFileSync(file, 'utf8');
       } catch (error) {
-        fail(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+        fail(
+          `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+        );
       }
       const parsed = parseClientExport(text);
       await withApp(async (app) => {
         const progress = createProgress('importing', parsed.rows.length);
-        const report = await importClients(app.deps, parsed, { dryRun: options.dryRun ?? false, onProgress: progress.update }, { actor: cliActor() });
+        const report = await importClients(
+          app.deps,
+          parsed,
+          { dryRun: options.dryRun ?? false, onProgress: progress.update },
+          { actor: cliActor() },
+        );
         progress.stop();
         printImportReport(report, options.dryRun ?? false);
         if (!report.written && !options.dryRun) process.exitCode = 1;
@@ -43,7 +50,9 @@ export function registerClientCommands(program: Command): void {
           const credential = app.deps.readModels.credentials.getCredential(client.clientId);
           const status = formatLoginStatus(describeLoginStatus(credential, app.deps.clock.now()));
           const login = credential ? ` login ${credential.userName}` : '';
-          process.stdout.write(`${client.clientId}  ${client.firstName} ${client.lastName}  <${client.email ?? 'no email'}>${login}  ${status}\n`);
+          process.stdout.write(
+            `${client.clientId}  ${client.firstName} ${client.lastName}  <${client.email ?? 'no email'}>${login}  ${status}\n`,
+          );
         }
       });
     });
@@ -56,7 +65,8 @@ function printImportReport(report: ImportReport, dryRun: boolean): void {
     return;
   }
   for (const row of report.rows) {
-    for (const error of row.errors) out.write(`line ${row.line}${row.clientId ? ` (${row.clientId})` : ''}: error: ${error}\n`);
+    for (const error of row.errors)
+      out.write(`line ${row.line}${row.clientId ? ` (${row.clientId})` : ''}: error: ${error}\n`);
     for (const warning of row.warnings) out.write(`line ${row.line} (${row.clientId}): note: ${warning}\n`);
   }
   const { counts } = report;

@@ -20,7 +20,11 @@ export function registerLoginCommands(program: Command): void {
       await withApp(async (app) => {
         const result = await assignLogin(app.deps, { clientId, userName }, { actor: cliActor() });
         if (!result.ok) fail(result.error.message);
-        process.stdout.write(result.value.changed ? `${clientId} now signs in as ${result.value.userName}.\n` : `${clientId} already signs in as ${result.value.userName}.\n`);
+        process.stdout.write(
+          result.value.changed
+            ? `${clientId} now signs in as ${result.value.userName}.\n`
+            : `${clientId} already signs in as ${result.value.userName}.\n`,
+        );
       });
     });
 
@@ -31,10 +35,16 @@ export function registerLoginCommands(program: Command): void {
     .action(async (idOrUserName: string) => {
       await withApp(async (app) => {
         const clientId = clientIdOf(app, idOrUserName);
-        const result = await issueTempPassword(app.deps, { clientId, delivery: 'shown_to_staff' }, { actor: cliActor() });
+        const result = await issueTempPassword(
+          app.deps,
+          { clientId, delivery: 'shown_to_staff' },
+          { actor: cliActor() },
+        );
         if (!result.ok) fail(result.error.message);
         const { userName, password, expiresAt } = result.value;
-        process.stdout.write(`User name:          ${userName}\nTemporary password: ${password}\nExpires:            ${expiresAt}\n`);
+        process.stdout.write(
+          `User name:          ${userName}\nTemporary password: ${password}\nExpires:            ${expiresAt}\n`,
+        );
         process.stdout.write('It works once; it is not stored anywhere and cannot be shown again.\n');
       });
     });
@@ -52,9 +62,17 @@ export function registerLoginCommands(program: Command): void {
       .action(async (idOrUserName: string, options: { reason?: string }) => {
         await withApp(async (app) => {
           const clientId = clientIdOf(app, idOrUserName);
-          const result = await changeLoginAccess(app.deps, { clientId, action, ...(options.reason ? { reason: options.reason } : {}) }, { actor: cliActor() });
+          const result = await changeLoginAccess(
+            app.deps,
+            { clientId, action, ...(options.reason ? { reason: options.reason } : {}) },
+            { actor: cliActor() },
+          );
           if (!result.ok) fail(result.error.message);
-          process.stdout.write(result.value.changed ? `Done: ${action} ${clientId}.\n` : `Nothing to do: ${clientId} is already that way.\n`);
+          process.stdout.write(
+            result.value.changed
+              ? `Done: ${action} ${clientId}.\n`
+              : `Nothing to do: ${clientId} is already that way.\n`,
+          );
         });
       });
   }

@@ -11,9 +11,9 @@ export function registerMailCommands(program: Command): void {
 
   mail
     .command('preview')
-    .description('render an email template with sample data, or a real client\'s details (secrets stay placeholders)')
+    .description("render an email template with sample data, or a real client's details (secrets stay placeholders)")
     .addArgument(new Argument('<template>', 'which template').choices(mailTemplates))
-    .option('--client <id>', 'use this client\'s name, email and user name')
+    .option('--client <id>', "use this client's name, email and user name")
     .addOption(new Option('--part <part>', 'print only one part').choices(['subject', 'text', 'html']))
     .action(async (template: MailTemplate, options: { client?: string; part?: 'subject' | 'text' | 'html' }) => {
       await withApp(async (app) => {
@@ -24,7 +24,9 @@ export function registerMailCommands(program: Command): void {
           process.stdout.write(`${rendered[options.part].replace(/\n?$/, '\n')}`);
           return;
         }
-        process.stdout.write(`To:      ${to}\nSubject: ${rendered.subject}\n\n--- plain text ---\n${rendered.text}\n--- html ---\n${rendered.html}`);
+        process.stdout.write(
+          `To:      ${to}\nSubject: ${rendered.subject}\n\n--- plain text ---\n${rendered.text}\n--- html ---\n${rendered.html}`,
+        );
       });
     });
 
@@ -35,8 +37,12 @@ export function registerMailCommands(program: Command): void {
     .option('--ids <ids>', 'for --group ids: client ids separated by commas')
     .option('--resume <batchId>', 'finish an Email Alert that was interrupted')
     .action(async (options: { group?: EmailAlertGroup; ids?: string; resume?: string }) => {
-      if (!options.group && !options.resume) fail('say --group never-logged-in, --group no-login or --group ids --ids C1,C2 (or --resume <batchId>)');
-      const clientIds = (options.ids ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+      if (!options.group && !options.resume)
+        fail('say --group never-logged-in, --group no-login or --group ids --ids C1,C2 (or --resume <batchId>)');
+      const clientIds = (options.ids ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
       if (options.group === 'ids' && clientIds.length === 0) fail('--group ids needs --ids C1,C2');
       if (options.group !== 'ids' && clientIds.length > 0) fail('--ids goes with --group ids');
       await withApp(async (app) => {
@@ -58,8 +64,10 @@ export function registerMailCommands(program: Command): void {
         (progress as ReturnType<typeof createProgress> | null)?.stop();
         if (!result.ok) fail(result.error.message);
         const { batchId, tally } = result.value;
-        process.stdout.write(`Email Alert ${batchId}: ${tally.succeeded} emails requested, ${tally.skipped} skipped, ${tally.failed} failed.\n`);
-        process.stdout.write('The mail relay of `latchkey serve` sends them; watch each client\'s last email state.\n');
+        process.stdout.write(
+          `Email Alert ${batchId}: ${tally.succeeded} emails requested, ${tally.skipped} skipped, ${tally.failed} failed.\n`,
+        );
+        process.stdout.write("The mail relay of `latchkey serve` sends them; watch each client's last email state.\n");
         if (tally.failed > 0) process.exitCode = 1;
       });
     });

@@ -35,7 +35,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof ConfigError || error instanceof EventStoreUnavailableError || error instanceof CliError || error instanceof MailTemplateError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof EventStoreUnavailableError ||
+      error instanceof CliError ||
+      error instanceof MailTemplateError
+    ) {
       process.stderr.write(`latchkey: ${error.message}\n`);
       return 1;
     }

@@ -20,7 +20,9 @@ export function registerProvisionCommand(program: Command): void {
             sendEmail: options.email ?? false,
             ...(options.batch ? { batchId: options.batch } : {}),
             onStart: (id, resumed, total) => {
-              process.stderr.write(`${resumed ? 'Resuming' : 'Starting'} provisioning batch ${id} for ${total} clients.\n`);
+              process.stderr.write(
+                `${resumed ? 'Resuming' : 'Starting'} provisioning batch ${id} for ${total} clients.\n`,
+              );
               progress = createProgress('provisioning', total);
             },
             onProgress: (t) => progress?.update(t.done),
@@ -28,7 +30,9 @@ export function registerProvisionCommand(program: Command): void {
           { actor: cliActor() },
         );
         (progress as ReturnType<typeof createProgress> | null)?.stop();
-        process.stdout.write(`Batch ${batchId}: ${tally.succeeded} provisioned, ${tally.skipped} skipped, ${tally.failed} failed.\n`);
+        process.stdout.write(
+          `Batch ${batchId}: ${tally.succeeded} provisioned, ${tally.skipped} skipped, ${tally.failed} failed.\n`,
+        );
         if (tally.failed > 0) process.exitCode = 1;
       });
     });

@@ -17,11 +17,17 @@ export function registerServeCommand(program: Command): void {
       const logger = createLogger(config.logLevel);
       const app = await openApp(config, { logger });
       const relay = config.mail.relayEnabled ? startMailRelay(app, openMailTransport(config), { logger }) : null;
-      logger.info({ transport: config.mail.transport, relay: relay !== null, devOutbox: config.devMode ? '/dev/outbox' : null }, 'mail');
+      logger.info(
+        { transport: config.mail.transport, relay: relay !== null, devOutbox: config.devMode ? '/dev/outbox' : null },
+        'mail',
+      );
       const slack = config.slack ? await startSlackBot(app, config.slack, { logger }) : null;
       const http = createHttpApp(app, { logger, ...(slack?.routes ? { slack: slack.routes } : {}) });
       const server = await startHttpServer(http, { port: config.port, host: config.host });
-      logger.info({ url: server.url, publicOrigin: config.publicOrigin, store: config.store.split(':')[0] }, 'Latchkey is serving');
+      logger.info(
+        { url: server.url, publicOrigin: config.publicOrigin, store: config.store.split(':')[0] },
+        'Latchkey is serving',
+      );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { copyEventStore } from '../eventstore/copy.ts';
-import { openEventStore, parseEventStoreLocation, type EventStoreLocation, type OpenEventStoreOptions } from '../eventstore/open-store.ts';
+import {
+  openEventStore,
+  parseEventStoreLocation,
+  type EventStoreLocation,
+  type OpenEventStoreOptions,
+} from '../eventstore/open-store.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import { createProgress } from './progress.ts';
 import { fail } from './shared.ts';
@@ -13,19 +18,25 @@ export function registerStoreCommands(program: Command): void {
 
   store
     .command('copy')
-    .description('copy the whole log, in order and with its ids and hash chain, into a new empty store (stop every instance first)')
+    .description(
+      'copy the whole log, in order and with its ids and hash chain, into a new empty store (stop every instance first)',
+    )
     .requiredOption('--from <location>', `the store to copy: ${locationHelp}`)
     .requiredOption('--to <location>', `an empty store to copy into: ${locationHelp}`)
     .action(async (options: { from: string; to: string }) => {
       const from = parseSide('--from', options.from);
       const to = parseSide('--to', options.to);
-      if (from.kind === 'sqlite' && !existsSync(from.file)) fail(`--from: there is no event store at ${from.file}; check the path`);
+      if (from.kind === 'sqlite' && !existsSync(from.file))
+        fail(`--from: there is no event store at ${from.file}; check the path`);
       // A SQLite source opens read-only: a slip in the arguments can never change the log being copied.
       const source = await openSide('--from', options.from, { sqlite: { readonly: true } });
       try {
         const target = await openSide('--to', options.to);
         try {
-          await copyWithProgress(source, target, { from: describeLocation(from, options.from), to: describeLocation(to, options.to) });
+          await copyWithProgress(source, target, {
+            from: describeLocation(from, options.from),
+            to: describeLocation(to, options.to),
+          });
         } finally {
           await target.close();
         }
@@ -35,9 +46,15 @@ export function registerStoreCommands(program: Command): void {
     });
 }
 
-async function copyWithProgress(source: EventStore, target: EventStore, names: { from: string; to: string }): Promise<void> {
+async function copyWithProgress(
+  source: EventStore,
+  target: EventStore,
+  names: { from: string; to: string },
+): Promise<void> {
   if ((await target.readAll({ after: null, limit: 1 })).length > 0) {
-    fail(`--to: ${names.to} already holds events. Copy into a new, empty store: a new SQLite file, or a new PostgreSQL schema with ?schema=<name>.`);
+    fail(
+      `--to: ${names.to} already holds events. Copy into a new, empty store: a new SQLite file, or a new PostgreSQL schema with ?schema=<name>.`,
+    );
   }
   const total = await countEvents(source);
   const progress = createProgress('Copying events', total);
@@ -68,7 +85,7 @@ async function copyWithProgress(source: EventStore, target: EventStore, names: {
 /** The progress bar needs a total; reading the raw links is the cheapest pass every backend offers. */
 async function countEvents(store: EventStore): Promise<number> {
   let count = 0;
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const links = await store.readLinks({ after, limit: 10_000 });
     if (links.length === 0) return count;
     count += links.length;

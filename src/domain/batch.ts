@@ -17,7 +17,12 @@ export interface BatchTally {
 export type BatchEvent =
   | {
       readonly type: 'BatchStarted';
-      readonly data: { readonly batchId: string; readonly kind: BatchKind; readonly clientIds: readonly string[]; readonly options: Record<string, unknown> };
+      readonly data: {
+        readonly batchId: string;
+        readonly kind: BatchKind;
+        readonly clientIds: readonly string[];
+        readonly options: Record<string, unknown>;
+      };
     }
   | { readonly type: 'BatchProgressed'; readonly data: { readonly batchId: string } & BatchTally }
   | { readonly type: 'BatchCompleted'; readonly data: { readonly batchId: string } & BatchTally };
@@ -33,7 +38,13 @@ export type BatchState =
     };
 
 export type BatchCommand =
-  | { readonly type: 'StartBatch'; readonly batchId: string; readonly kind: BatchKind; readonly clientIds: readonly string[]; readonly options: Record<string, unknown> }
+  | {
+      readonly type: 'StartBatch';
+      readonly batchId: string;
+      readonly kind: BatchKind;
+      readonly clientIds: readonly string[];
+      readonly options: Record<string, unknown>;
+    }
   | { readonly type: 'RecordBatchProgress'; readonly batchId: string; readonly tally: BatchTally }
   | { readonly type: 'CompleteBatch'; readonly batchId: string; readonly tally: BatchTally };
 
@@ -44,7 +55,13 @@ const emptyTally: BatchTally = { done: 0, succeeded: 0, skipped: 0, failed: 0 };
 export function evolveBatch(state: BatchState, event: BatchEvent): BatchState {
   switch (event.type) {
     case 'BatchStarted':
-      return { status: 'running', kind: event.data.kind, clientIds: event.data.clientIds, options: event.data.options, tally: emptyTally };
+      return {
+        status: 'running',
+        kind: event.data.kind,
+        clientIds: event.data.clientIds,
+        options: event.data.options,
+        tally: emptyTally,
+      };
     case 'BatchProgressed':
     case 'BatchCompleted': {
       if (state.status === 'none') return state;
@@ -58,12 +75,27 @@ export function decideBatch(command: BatchCommand, state: BatchState): Result<Ba
   switch (command.type) {
     case 'StartBatch':
       if (state.status !== 'none') return ok([]);
-      return ok([{ type: 'BatchStarted', data: { batchId: command.batchId, kind: command.kind, clientIds: command.clientIds, options: command.options } }]);
+      return ok([
+        {
+          type: 'BatchStarted',
+          data: {
+            batchId: command.batchId,
+            kind: command.kind,
+            clientIds: command.clientIds,
+            options: command.options,
+          },
+        },
+      ]);
     case 'RecordBatchProgress':
     case 'CompleteBatch':
       if (state.status === 'none') return reject('unknown_batch', `There is no batch ${command.batchId}.`);
       if (state.status === 'completed') return ok([]);
-      return ok([{ type: command.type === 'CompleteBatch' ? 'BatchCompleted' : 'BatchProgressed', data: { batchId: command.batchId, ...command.tally } }]);
+      return ok([
+        {
+          type: command.type === 'CompleteBatch' ? 'BatchCompleted' : 'BatchProgressed',
+          data: { batchId: command.batchId, ...command.tally },
+        },
+      ]);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

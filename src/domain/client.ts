@@ -12,7 +12,10 @@ export interface ClientDetails {
 
 export type ClientEvent =
   | { readonly type: 'ClientRegistered'; readonly data: { readonly clientId: string } & ClientDetails }
-  | { readonly type: 'ClientDetailsChanged'; readonly data: { readonly clientId: string; readonly changes: Partial<ClientDetails> } }
+  | {
+      readonly type: 'ClientDetailsChanged';
+      readonly data: { readonly clientId: string; readonly changes: Partial<ClientDetails> };
+    }
   | { readonly type: 'ClientArchived'; readonly data: { readonly clientId: string } };
 
 export type ClientState =

@@ -28,14 +28,31 @@ export type MailEvent =
         readonly reason: string;
       };
     }
-  | { readonly type: 'EmailDelivered'; readonly data: { readonly clientId: string; readonly providerMessageId: string } }
+  | {
+      readonly type: 'EmailDelivered';
+      readonly data: { readonly clientId: string; readonly providerMessageId: string };
+    }
   | {
       readonly type: 'EmailDeliveryFailed';
-      readonly data: { readonly clientId: string; readonly providerMessageId: string; readonly severity: 'temporary' | 'permanent'; readonly reason: string };
+      readonly data: {
+        readonly clientId: string;
+        readonly providerMessageId: string;
+        readonly severity: 'temporary' | 'permanent';
+        readonly reason: string;
+      };
     }
-  | { readonly type: 'EmailBounced'; readonly data: { readonly clientId: string; readonly providerMessageId: string; readonly reason: string } }
-  | { readonly type: 'EmailComplained'; readonly data: { readonly clientId: string; readonly providerMessageId: string } }
-  | { readonly type: 'EmailUnsubscribed'; readonly data: { readonly clientId: string; readonly providerMessageId: string } };
+  | {
+      readonly type: 'EmailBounced';
+      readonly data: { readonly clientId: string; readonly providerMessageId: string; readonly reason: string };
+    }
+  | {
+      readonly type: 'EmailComplained';
+      readonly data: { readonly clientId: string; readonly providerMessageId: string };
+    }
+  | {
+      readonly type: 'EmailUnsubscribed';
+      readonly data: { readonly clientId: string; readonly providerMessageId: string };
+    };
 
 export const mailStream = (clientId: string): string => `mail-${clientId}`;
 

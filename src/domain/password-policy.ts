@@ -18,8 +18,7 @@ export interface PasswordBlocklist {
 export type PasswordRefusalReason = 'too_short' | 'too_long' | 'common' | 'context' | 'temporary';
 
 export type PasswordCheck =
-  | { ok: true; password: string }
-  | { ok: false; reason: PasswordRefusalReason; message: string };
+  { ok: true; password: string } | { ok: false; reason: PasswordRefusalReason; message: string };
 
 export interface PasswordCheckContext {
   policy: PasswordPolicy;

@@ -7,10 +7,12 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 // A temporary password arrives in an email from the business, so words that would read badly
 // there ("racism-scary-widow-…") are left out of the draw.
 const unpleasantWords = new Set(
-  ('afraid agony arrest ashamed backstab battle bully casket cheating curse decay defraud divorcee enslave evil ' +
+  (
+    'afraid agony arrest ashamed backstab battle bully casket cheating curse decay defraud divorcee enslave evil ' +
     'filth graves handgun hate hatred hurt imprison jailbird jailer maggot mocker opium overkill panic parasite ' +
     'prison racism robbing rotten ruined scabbed scabby scam scary shame sinner stinking stinky traitor undead ' +
-    'unholy virus widow wound').split(' '),
+    'unholy virus widow wound'
+  ).split(' '),
 );
 
 // The EFF large diceware list (7,776 words picked to be memorable), as shipped in
@@ -34,9 +36,7 @@ export function tempPasswordEntropyBits(): number {
 // randomInt must return a uniform integer in [0, maxExclusive) — e.g. node:crypto's randomInt.
 export function generateTempPassword(randomInt: (maxExclusive: number) => number): string {
   const words = Array.from({ length: tempPasswordWordCount }, () => pick(tempPasswordWords, randomInt));
-  const digits = Array.from({ length: tempPasswordDigitCount }, () =>
-    pick(tempPasswordDigits, randomInt),
-  );
+  const digits = Array.from({ length: tempPasswordDigitCount }, () => pick(tempPasswordDigits, randomInt));
   return `${words.join('-')}-${digits.join('')}`;
 }
 

@@ -5,7 +5,10 @@
  */
 export type UnmatchedEvent =
   | { readonly type: 'UnknownUserNameLoginFailed'; readonly data: { readonly userNameFingerprint: string } }
-  | { readonly type: 'PasswordResetRequestUnmatched'; readonly data: { readonly userNameFingerprint: string; readonly emailFingerprint: string } }
+  | {
+      readonly type: 'PasswordResetRequestUnmatched';
+      readonly data: { readonly userNameFingerprint: string; readonly emailFingerprint: string };
+    }
   | { readonly type: 'UserNameReminderUnmatched'; readonly data: { readonly emailFingerprint: string } };
 
 export const unmatchedStream = 'unmatched-requests';

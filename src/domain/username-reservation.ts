@@ -9,9 +9,7 @@ export type UserNameEvent =
   | { readonly type: 'UserNameReserved'; readonly data: { readonly userName: string; readonly clientId: string } }
   | { readonly type: 'UserNameReleased'; readonly data: { readonly userName: string; readonly clientId: string } };
 
-export type UserNameState =
-  | { readonly status: 'free' }
-  | { readonly status: 'held'; readonly clientId: string };
+export type UserNameState = { readonly status: 'free' } | { readonly status: 'held'; readonly clientId: string };
 
 export const initialUserNameState: UserNameState = { status: 'free' };
 

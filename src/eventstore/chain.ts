@@ -12,7 +12,15 @@ export type ChainFields = Omit<StoredLink, 'prevHash' | 'hash'>;
 export function computeChainHash(prevHash: string, event: ChainFields): string {
   const hash = createHash('sha256');
   hash.update(prevHash);
-  for (const part of [event.position, event.id, event.stream, String(event.revision), event.type, event.dataJson, event.metadataJson]) {
+  for (const part of [
+    event.position,
+    event.id,
+    event.stream,
+    String(event.revision),
+    event.type,
+    event.dataJson,
+    event.metadataJson,
+  ]) {
     // Length-prefixing makes the encoding unambiguous: no two field lists hash alike.
     hash.update(`\n${part.length}:`);
     hash.update(part);

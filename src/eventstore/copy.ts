@@ -11,7 +11,11 @@ export interface CopyEventStoreOptions {
  * a target that numbers positions 1..n (sqlite, postgres) recomputes the very same chain hashes
  * as the source, and `verifyChain` on the copy proves nothing was lost or changed on the way.
  */
-export async function copyEventStore(from: EventStore, to: EventStore, options: CopyEventStoreOptions = {}): Promise<{ eventsCopied: number }> {
+export async function copyEventStore(
+  from: EventStore,
+  to: EventStore,
+  options: CopyEventStoreOptions = {},
+): Promise<{ eventsCopied: number }> {
   const batchSize = options.batchSize ?? 1_000;
   if ((await to.readAll({ after: null, limit: 1 })).length > 0) {
     throw new Error('the target event store already holds events: copy into a new, empty store');

@@ -78,7 +78,10 @@ export function toUnavailableError(error: unknown): unknown {
     error instanceof DeadlineExceededError ||
     (error instanceof Error && (code === grpcUnavailable || code === grpcDeadlineExceeded));
   if (!unavailable) return error;
-  return new EventStoreUnavailableError(`the KurrentDB event store is unavailable: ${(error as Error).message || 'no connection'}`, { cause: error });
+  return new EventStoreUnavailableError(
+    `the KurrentDB event store is unavailable: ${(error as Error).message || 'no connection'}`,
+    { cause: error },
+  );
 }
 
 /** Reading a stream that does not exist is an empty read, not a failure. */
@@ -106,5 +109,15 @@ export function toStoredLink(entry: LogEntry, position: string): StoredLink {
 
 export function toRecordedEvent(entry: LogEntry, position: string): RecordedEvent {
   const { id, stream, revision, type, prevHash, hash } = entry;
-  return { id, stream, revision, position, type, data: JSON.parse(entry.dataJson), metadata: JSON.parse(entry.metadataJson), prevHash, hash };
+  return {
+    id,
+    stream,
+    revision,
+    position,
+    type,
+    data: JSON.parse(entry.dataJson),
+    metadata: JSON.parse(entry.metadataJson),
+    prevHash,
+    hash,
+  };
 }

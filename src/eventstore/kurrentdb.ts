@@ -76,12 +76,18 @@ const maxLogAttempts = 50;
  * completed streams under the log's compare-and-set, never by KurrentDB itself. Streams written
  * by this adapter must not be written to by anything else.
  */
-export function openKurrentDbEventStore(connectionString: string, options: KurrentDbEventStoreOptions = {}): EventStore {
+export function openKurrentDbEventStore(
+  connectionString: string,
+  options: KurrentDbEventStoreOptions = {},
+): EventStore {
   return createKurrentDbEventStore(KurrentDBClient.connectionString(connectionString), options);
 }
 
 /** The adapter over any client with KurrentDB's semantics (tests pass an in-memory stand-in). */
-export function createKurrentDbEventStore(client: KurrentDbClientPort, options: KurrentDbEventStoreOptions = {}): EventStore {
+export function createKurrentDbEventStore(
+  client: KurrentDbClientPort,
+  options: KurrentDbEventStoreOptions = {},
+): EventStore {
   const namespace = options.namespace ?? 'latchkey';
   const logStream = `${namespace}-log`;
   const reservationStream = (eventId: string) => `${namespace}-event-${eventId}`;
@@ -93,11 +99,17 @@ export function createKurrentDbEventStore(client: KurrentDbClientPort, options: 
   }
 
   async function readLogHead(): Promise<Logged | null> {
-    return toLogged(await collectEvents(client.readStream(logStream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })))[0] ?? null;
+    return (
+      toLogged(
+        await collectEvents(client.readStream(logStream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })),
+      )[0] ?? null
+    );
   }
 
   async function readLastRevision(stream: string): Promise<number | null> {
-    const [last] = await collectEvents(client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }));
+    const [last] = await collectEvents(
+      client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }),
+    );
     return last?.event ? Number(last.event.revision) : null;
   }
 
@@ -116,7 +128,11 @@ export function createKurrentDbEventStore(client: KurrentDbClientPort, options: 
 
   /** Writes a logged append to its stream; idempotent, as KurrentDB accepts the same ids at the same revisions again. */
   async function completeAppend(batch: readonly Logged[]): Promise<void> {
-    await Promise.all(batch.map(({ entry, logRevision }) => write(reservationStream(entry.id), [toReservationEvent(entry, logRevision)], NO_STREAM)));
+    await Promise.all(
+      batch.map(({ entry, logRevision }) =>
+        write(reservationStream(entry.id), [toReservationEvent(entry, logRevision)], NO_STREAM),
+      ),
+    );
     const first = batch[0]!.entry;
     await write(first.stream, batch.map(toStreamEvent), toStreamStateBefore(first.revision));
   }
@@ -133,17 +149,24 @@ export function createKurrentDbEventStore(client: KurrentDbClientPort, options: 
   }
 
   /** One attempt under the log's compare-and-set; null when another writer extended the log first. */
-  async function appendOnce(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult | null> {
+  async function appendOnce(
+    stream: string,
+    events: readonly NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult | null> {
     const head = await completeHead();
     const reservations = await Promise.all(events.map((event) => readReservation(event.id)));
     if (reservations[0]) return confirmIdempotentAppend(stream, events, reservations);
     refuseReusedIds(stream, events, reservations);
     const current = await readLastRevision(stream);
     checkExpectedRevision(stream, expected, current);
-    if (events.length === 0) return { nextRevision: current ?? -1, position: head ? toPosition(head.logRevision) : '0' };
+    if (events.length === 0)
+      return { nextRevision: current ?? -1, position: head ? toPosition(head.logRevision) : '0' };
     const batch = chainBatch(head, stream, current, events);
     try {
-      await client.appendToStream(logStream, batch.map(toLogEvent), { streamState: head ? head.logRevision : NO_STREAM });
+      await client.appendToStream(logStream, batch.map(toLogEvent), {
+        streamState: head ? head.logRevision : NO_STREAM,
+      });
     } catch (error) {
       if (isLogConflict(error, logStream)) return null;
       throw toUnavailableError(error);
@@ -169,10 +192,14 @@ export function createKurrentDbEventStore(client: KurrentDbClientPort, options: 
       return resolved.flatMap(({ event }) => (event ? [fromStreamEvent(event)] : []));
     },
     async readAll({ after, limit }) {
-      return (await readLog(toLogRevisionAfter(after), limit)).map(({ entry, logRevision }) => toRecordedEvent(entry, toPosition(logRevision)));
+      return (await readLog(toLogRevisionAfter(after), limit)).map(({ entry, logRevision }) =>
+        toRecordedEvent(entry, toPosition(logRevision)),
+      );
     },
     async readLinks({ after, limit }) {
-      return (await readLog(toLogRevisionAfter(after), limit)).map(({ entry, logRevision }) => toStoredLink(entry, toPosition(logRevision)));
+      return (await readLog(toLogRevisionAfter(after), limit)).map(({ entry, logRevision }) =>
+        toStoredLink(entry, toPosition(logRevision)),
+      );
     },
     comparePositions,
     // Only this process's appends are announced; subscribers' polling sees everyone else's.
@@ -188,15 +215,29 @@ export function createKurrentDbEventStore(client: KurrentDbClientPort, options: 
 }
 
 function toLogged(resolved: readonly { event?: KurrentRecordedEvent }[]): Logged[] {
-  return resolved.flatMap(({ event }) => (event ? [{ logRevision: event.revision, entry: event.data as unknown as LogEntry }] : []));
+  return resolved.flatMap(({ event }) =>
+    event ? [{ logRevision: event.revision, entry: event.data as unknown as LogEntry }] : [],
+  );
 }
 
-function chainBatch(head: Logged | null, stream: string, current: number | null, events: readonly NewEvent[]): Logged[] {
+function chainBatch(
+  head: Logged | null,
+  stream: string,
+  current: number | null,
+  events: readonly NewEvent[],
+): Logged[] {
   let prevHash = head?.entry.hash ?? '';
   return events.map((event, batchIndex) => {
     const logRevision = (head ? head.logRevision + 1n : 0n) + BigInt(batchIndex);
     const revision = (current ?? -1) + 1 + batchIndex;
-    const fields = { id: event.id, stream, revision, type: event.type, dataJson: JSON.stringify(event.data), metadataJson: JSON.stringify(event.metadata) };
+    const fields = {
+      id: event.id,
+      stream,
+      revision,
+      type: event.type,
+      dataJson: JSON.stringify(event.data),
+      metadataJson: JSON.stringify(event.metadata),
+    };
     const hash = computeChainHash(prevHash, { ...fields, position: toPosition(logRevision) });
     const entry: LogEntry = { ...fields, prevHash, hash, batchIndex };
     prevHash = hash;
@@ -204,7 +245,11 @@ function chainBatch(head: Logged | null, stream: string, current: number | null,
   });
 }
 
-function confirmIdempotentAppend(stream: string, events: readonly NewEvent[], reservations: readonly (Reservation | null)[]): AppendResult {
+function confirmIdempotentAppend(
+  stream: string,
+  events: readonly NewEvent[],
+  reservations: readonly (Reservation | null)[],
+): AppendResult {
   const first = reservations[0]!;
   for (const [index, event] of events.entries()) {
     const found = reservations[index];
@@ -216,7 +261,11 @@ function confirmIdempotentAppend(stream: string, events: readonly NewEvent[], re
   return { nextRevision: last.revision, position: last.position };
 }
 
-function refuseReusedIds(stream: string, events: readonly NewEvent[], reservations: readonly (Reservation | null)[]): void {
+function refuseReusedIds(
+  stream: string,
+  events: readonly NewEvent[],
+  reservations: readonly (Reservation | null)[],
+): void {
   const seen = new Set<string>();
   for (const [index, event] of events.entries()) {
     if (reservations[index] || seen.has(event.id)) throw new DuplicateEventIdError(event.id, stream);
@@ -229,7 +278,12 @@ function toLogEvent({ entry }: Logged): EventData {
 }
 
 function toReservationEvent(entry: LogEntry, logRevision: bigint): EventData {
-  const reservation: Reservation = { stream: entry.stream, revision: entry.revision, type: entry.type, position: toPosition(logRevision) };
+  const reservation: Reservation = {
+    stream: entry.stream,
+    revision: entry.revision,
+    type: entry.type,
+    position: toPosition(logRevision),
+  };
   return jsonEvent({ id: entry.id, type: 'LatchkeyEventIdReserved', data: reservation as unknown as JSONType });
 }
 
@@ -241,7 +295,18 @@ function toStreamEvent({ entry, logRevision }: Logged): EventData {
 
 function fromStreamEvent(event: KurrentRecordedEvent): RecordedEvent {
   const { latchkeyChain, ...metadata } = (event.metadata ?? {}) as unknown as EventMetadata & ChainFieldsInMetadata;
-  if (!latchkeyChain) throw new Error(`KurrentDB stream ${event.streamId} holds event ${event.id}, which Latchkey did not write`);
+  if (!latchkeyChain)
+    throw new Error(`KurrentDB stream ${event.streamId} holds event ${event.id}, which Latchkey did not write`);
   const { position, prevHash, hash } = latchkeyChain;
-  return { id: event.id, stream: event.streamId, revision: Number(event.revision), position, type: event.type, data: event.data, metadata, prevHash, hash };
+  return {
+    id: event.id,
+    stream: event.streamId,
+    revision: Number(event.revision),
+    position,
+    type: event.type,
+    data: event.data,
+    metadata,
+    prevHash,
+    hash,
+  };
 }

@@ -26,7 +26,10 @@ export async function openEventStore(url: string, options: OpenEventStoreOptions
       return openSqliteEventStore(location.file, options.sqlite);
     case 'postgres': {
       const { openPostgresEventStore } = await import('./postgres.ts');
-      return openPostgresEventStore(location.connectionString, { ...options.postgres, ...(location.schema ? { schema: location.schema } : {}) });
+      return openPostgresEventStore(location.connectionString, {
+        ...options.postgres,
+        ...(location.schema ? { schema: location.schema } : {}),
+      });
     }
     case 'kurrentdb': {
       const { openKurrentDbEventStore } = await import('./kurrentdb.ts');
@@ -54,7 +57,8 @@ export function parseEventStoreLocation(url: string): EventStoreLocation {
   if (scheme === 'postgres' || scheme === 'postgresql') return parsePostgresLocation(url);
   if (scheme === 'kurrentdb' || scheme === 'kurrentdb+discover') return { kind: 'kurrentdb', connectionString: url };
   // The client still reads esdb:// but warns that it is deprecated; say it the current way.
-  if (scheme === 'esdb' || scheme === 'esdb+discover') return { kind: 'kurrentdb', connectionString: `kurrentdb${url.slice('esdb'.length)}` };
+  if (scheme === 'esdb' || scheme === 'esdb+discover')
+    return { kind: 'kurrentdb', connectionString: `kurrentdb${url.slice('esdb'.length)}` };
   throw new Error(`unknown event store location scheme "${scheme}:"; use ${acceptedEventStoreForms}`);
 }
 
@@ -70,7 +74,9 @@ function parsePostgresLocation(url: string): EventStoreLocation {
   const schema = params.get('schema');
   if (schema === null) return { kind: 'postgres', connectionString: url };
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new Error(`the PostgreSQL schema "${schema}" is not a plain name: use lower-case letters, digits and _ (at most 63), not starting with a digit`);
+    throw new Error(
+      `the PostgreSQL schema "${schema}" is not a plain name: use lower-case letters, digits and _ (at most 63), not starting with a digit`,
+    );
   }
   params.delete('schema');
   const rest = params.toString();

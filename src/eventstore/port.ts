@@ -110,7 +110,10 @@ export class WrongExpectedRevisionError extends Error {
 /** An event id already exists with different content or in a different place. */
 export class DuplicateEventIdError extends Error {
   override readonly name = 'DuplicateEventIdError';
-  constructor(readonly eventId: string, readonly stream: string) {
+  constructor(
+    readonly eventId: string,
+    readonly stream: string,
+  ) {
     super(`event ${eventId} already exists and does not match the append to ${stream}`);
   }
 }

@@ -1,4 +1,9 @@
-import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedRevisionError, type ExpectedRevision } from './port.ts';
+import {
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+  type ExpectedRevision,
+} from './port.ts';
 
 /** PostgreSQL's answers, translated once so that no SQLSTATE leaks past the adapter. */
 
@@ -7,25 +12,43 @@ export function toAppendError(error: unknown, stream: string, expected: Expected
   if (code === 'LK001') return toConcurrencyError(stream, expected, detail);
   if (code === 'LK002') return new DuplicateEventIdError(detail ?? '', stream);
   // Two events of one batch sharing an id reach the unique index rather than the function's check.
-  if (code === '23505' && constraint === 'events_id_key') return new DuplicateEventIdError(/\(id\)=\((.*)\)/.exec(detail ?? '')?.[1] ?? '', stream);
+  if (code === '23505' && constraint === 'events_id_key')
+    return new DuplicateEventIdError(/\(id\)=\((.*)\)/.exec(detail ?? '')?.[1] ?? '', stream);
   return toUnavailableError(error, `the event store at ${target} is unavailable`);
 }
 
-export function toConcurrencyError(stream: string, expected: ExpectedRevision, actualDetail: string | undefined): WrongExpectedRevisionError {
+export function toConcurrencyError(
+  stream: string,
+  expected: ExpectedRevision,
+  actualDetail: string | undefined,
+): WrongExpectedRevisionError {
   const actual = actualDetail === undefined || actualDetail === 'no_stream' ? 'no_stream' : Number(actualDetail);
   return new WrongExpectedRevisionError(stream, expected, actual);
 }
 
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', 'EPIPE']);
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 // SQLSTATE classes 08 (connection), 28 (authorisation), 3D (no such database), 53300 and 57P0x (server going away).
 const unavailableSqlStates = /^(08...|28...|3D000|53300|57P0[1-3])$/;
-const connectionErrorMessages = /Connection terminated|timeout exceeded when trying to connect|not queryable|Cannot use a pool after calling end/;
+const connectionErrorMessages =
+  /Connection terminated|timeout exceeded when trying to connect|not queryable|Cannot use a pool after calling end/;
 
 /** Connection failures become EventStoreUnavailableError; anything else is a bug and passes through. */
 export function toUnavailableError(error: unknown, context: string): unknown {
   if (error instanceof EventStoreUnavailableError || !(error instanceof Error)) return error;
   const code = (error as { code?: string }).code ?? '';
-  if (connectionErrorCodes.has(code) || unavailableSqlStates.test(code) || connectionErrorMessages.test(error.message)) {
+  if (
+    connectionErrorCodes.has(code) ||
+    unavailableSqlStates.test(code) ||
+    connectionErrorMessages.test(error.message)
+  ) {
     return new EventStoreUnavailableError(`${context}: ${error.message}`, { cause: error });
   }
   return error;

@@ -44,7 +44,10 @@ const columns = 'position, id, stream, revision, type, data, metadata, prev_hash
  * drawn, checks the expected revision and computes the hash chain inside the database. Other
  * processes' appends wake this one's subscribers through LISTEN/NOTIFY.
  */
-export async function openPostgresEventStore(connectionString: string, options: PostgresEventStoreOptions = {}): Promise<EventStore> {
+export async function openPostgresEventStore(
+  connectionString: string,
+  options: PostgresEventStoreOptions = {},
+): Promise<EventStore> {
   const schema = options.schema ?? 'latchkey';
   const qualified = (name: string) => `${escapeIdentifier(schema)}.${name}`;
   const target = describeTarget(connectionString, schema);
@@ -73,7 +76,8 @@ export async function openPostgresEventStore(connectionString: string, options: 
   const appendSql = `SELECT next_revision, last_position::text FROM ${qualified('latchkey_append')}($1, $2, $3, $4, $5, $6)`;
   const runAppend = options.beforeCommitDelayMs
     ? (params: unknown[]) => appendThenDelayCommit(pool, appendSql, params, options.beforeCommitDelayMs!)
-    : (params: unknown[]) => pool.query<{ next_revision: number; last_position: string }>(appendSql, params).then((r) => r.rows);
+    : (params: unknown[]) =>
+        pool.query<{ next_revision: number; last_position: string }>(appendSql, params).then((r) => r.rows);
 
   return {
     async append(stream, events, { expected }) {
@@ -88,9 +92,14 @@ export async function openPostgresEventStore(connectionString: string, options: 
       const results = await inOneTransaction(pool, async (client) => {
         const rows: AppendResult[] = [];
         for (const { stream, events, expected } of appends) {
-          const result = await client.query<{ next_revision: number; last_position: string }>(appendSql, toAppendParams(stream, events, expected)).catch((error: unknown) => {
-            throw toAppendError(error, stream, expected, target);
-          });
+          const result = await client
+            .query<{ next_revision: number; last_position: string }>(
+              appendSql,
+              toAppendParams(stream, events, expected),
+            )
+            .catch((error: unknown) => {
+              throw toAppendError(error, stream, expected, target);
+            });
           rows.push({ nextRevision: result.rows[0]!.next_revision, position: result.rows[0]!.last_position });
         }
         return rows;
@@ -99,7 +108,10 @@ export async function openPostgresEventStore(connectionString: string, options: 
       return results;
     },
     async readStream(stream) {
-      const rows = await query<EventRow>(`SELECT ${columns} FROM ${qualified('events')} WHERE stream = $1 ORDER BY revision`, [stream]);
+      const rows = await query<EventRow>(
+        `SELECT ${columns} FROM ${qualified('events')} WHERE stream = $1 ORDER BY revision`,
+        [stream],
+      );
       return rows.map(toRecordedEvent);
     },
     async readAll({ after, limit }: ReadAllOptions) {
@@ -150,11 +162,17 @@ function migrate(pool: Pool, schema: string): Promise<void> {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`latchkey:migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)}`);
     await client.query(`SET LOCAL search_path TO ${escapeIdentifier(schema)}`);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const applied = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const applied = await client.query<{ version: number }>(
+      'SELECT coalesce(max(version), 0) AS version FROM schema_migrations',
+    );
     const current = applied.rows[0]!.version;
     if (current > postgresMigrations.length) {
-      throw new Error(`schema ${schema} is at migration ${current}, newer than this Latchkey knows (${postgresMigrations.length}): upgrade Latchkey`);
+      throw new Error(
+        `schema ${schema} is at migration ${current}, newer than this Latchkey knows (${postgresMigrations.length}): upgrade Latchkey`,
+      );
     }
     for (let version = current + 1; version <= postgresMigrations.length; version++) {
       await client.query(postgresMigrations[version - 1]!);

@@ -60,32 +60,44 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
   const appended = new EventEmitter();
   appended.setMaxListeners(0);
 
-  const appendTransaction = db.transaction((stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
-    const first = events[0];
-    if (first) {
-      const existing = statements.findById.get(first.id) as EventRow | undefined;
-      if (existing) return confirmIdempotentAppend(statements, stream, events, existing);
-    }
-    const current = (statements.streamRevision.get(stream) as { revision: number | null }).revision;
-    checkExpectedRevision(stream, expected, current);
-    const last = statements.lastLink.get() as { position: number; hash: string } | undefined;
-    let position = last?.position ?? 0;
-    let prevHash = last?.hash ?? '';
-    let revision = current ?? -1;
-    for (const event of events) {
-      position += 1;
-      revision += 1;
-      const dataJson = JSON.stringify(event.data);
-      const metadataJson = JSON.stringify(event.metadata);
-      const hash = computeChainHash(prevHash, { position: String(position), id: event.id, stream, revision, type: event.type, dataJson, metadataJson });
-      statements.insert.run(position, event.id, stream, revision, event.type, dataJson, metadataJson, prevHash, hash);
-      prevHash = hash;
-    }
-    return { nextRevision: revision, position: String(position) };
-  });
+  const appendTransaction = db.transaction(
+    (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
+      const first = events[0];
+      if (first) {
+        const existing = statements.findById.get(first.id) as EventRow | undefined;
+        if (existing) return confirmIdempotentAppend(statements, stream, events, existing);
+      }
+      const current = (statements.streamRevision.get(stream) as { revision: number | null }).revision;
+      checkExpectedRevision(stream, expected, current);
+      const last = statements.lastLink.get() as { position: number; hash: string } | undefined;
+      let position = last?.position ?? 0;
+      let prevHash = last?.hash ?? '';
+      let revision = current ?? -1;
+      for (const event of events) {
+        position += 1;
+        revision += 1;
+        const dataJson = JSON.stringify(event.data);
+        const metadataJson = JSON.stringify(event.metadata);
+        const hash = computeChainHash(prevHash, {
+          position: String(position),
+          id: event.id,
+          stream,
+          revision,
+          type: event.type,
+          dataJson,
+          metadataJson,
+        });
+        statements.insert.run(position, event.id, stream, revision, event.type, dataJson, metadataJson, prevHash, hash);
+        prevHash = hash;
+      }
+      return { nextRevision: revision, position: String(position) };
+    },
+  );
 
   const commitGroup = createGroupCommit(db, appendTransaction, () => appended.emit('append'));
-  const appendAll = db.transaction((appends: readonly StreamAppend[]) => appends.map((a) => appendTransaction(a.stream, a.events, a.expected)));
+  const appendAll = db.transaction((appends: readonly StreamAppend[]) =>
+    appends.map((a) => appendTransaction(a.stream, a.events, a.expected)),
+  );
 
   return {
     append: (stream, events, { expected }) => commitGroup({ stream, events, expected }),
@@ -124,7 +136,9 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
  */
 function createGroupCommit(
   db: Database.Database,
-  appendOne: Database.Transaction<(stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult>,
+  appendOne: Database.Transaction<
+    (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult
+  >,
   onCommitted: () => void,
 ) {
   let queue: { append: StreamAppend; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }[] = [];
@@ -147,7 +161,9 @@ function createGroupCommit(
       for (const item of batch) item.reject(error);
       return;
     }
-    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.result) : batch[i]!.reject(outcome.error)));
+    outcomes.forEach((outcome, i) =>
+      outcome.ok ? batch[i]!.resolve(outcome.result) : batch[i]!.reject(outcome.error),
+    );
     if (outcomes.some((o) => o.ok)) onCommitted();
   }
   return (append: StreamAppend): Promise<AppendResult> =>
@@ -172,14 +188,17 @@ function openDatabase(file: string, options: SqliteEventStoreOptions): Database.
     return db;
   } catch (error) {
     db?.close();
-    throw new EventStoreUnavailableError(`cannot open the event store at ${file}: ${describeSqliteError(error)}`, { cause: error });
+    throw new EventStoreUnavailableError(`cannot open the event store at ${file}: ${describeSqliteError(error)}`, {
+      cause: error,
+    });
   }
 }
 
 function describeSqliteError(error: unknown): string {
   const code = (error as { code?: string }).code;
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return 'the file is not a SQLite database or is corrupted';
-  if (code === 'SQLITE_CANTOPEN') return 'the file or its folder cannot be opened (does the folder exist and is it writable?)';
+  if (code === 'SQLITE_CANTOPEN')
+    return 'the file or its folder cannot be opened (does the folder exist and is it writable?)';
   if (code === 'SQLITE_READONLY') return 'the file is read-only';
   return error instanceof Error ? error.message : String(error);
 }
@@ -225,8 +244,28 @@ function toPositionNumber(position: string | null | undefined): number {
 
 type EventTuple = [number, string, string, number, string, string, string, string, string];
 
-function tupleToRecordedEvent([position, id, stream, revision, type, data, metadata, prevHash, hash]: EventTuple): RecordedEvent {
-  return { id, stream, revision, position: String(position), type, data: JSON.parse(data), metadata: JSON.parse(metadata), prevHash, hash };
+function tupleToRecordedEvent([
+  position,
+  id,
+  stream,
+  revision,
+  type,
+  data,
+  metadata,
+  prevHash,
+  hash,
+]: EventTuple): RecordedEvent {
+  return {
+    id,
+    stream,
+    revision,
+    position: String(position),
+    type,
+    data: JSON.parse(data),
+    metadata: JSON.parse(metadata),
+    prevHash,
+    hash,
+  };
 }
 
 function toStoredLink(row: EventRow): StoredLink {

@@ -8,7 +8,12 @@ export interface ChainAnchor {
 }
 
 export type ChainVerdict =
-  | { readonly ok: true; readonly eventsChecked: number; readonly headHash: string; readonly headPosition: string | null }
+  | {
+      readonly ok: true;
+      readonly eventsChecked: number;
+      readonly headHash: string;
+      readonly headPosition: string | null;
+    }
   | {
       readonly ok: false;
       readonly eventsChecked: number;
@@ -57,10 +62,20 @@ function checkAnchor(link: StoredLink, anchors: ReadonlyMap<string, string>): st
     : null;
 }
 
-function endOfLog(anchors: ReadonlyMap<string, string>, eventsChecked: number, headHash: string, headPosition: string | null): ChainVerdict {
+function endOfLog(
+  anchors: ReadonlyMap<string, string>,
+  eventsChecked: number,
+  headHash: string,
+  headPosition: string | null,
+): ChainVerdict {
   const [missing] = anchors.keys();
   if (missing !== undefined) {
-    return { ok: false, eventsChecked, firstBad: null, problem: `the log ends before anchored position ${missing} (events were removed from its end)` };
+    return {
+      ok: false,
+      eventsChecked,
+      firstBad: null,
+      problem: `the log ends before anchored position ${missing} (events were removed from its end)`,
+    };
   }
   return { ok: true, eventsChecked, headHash, headPosition };
 }

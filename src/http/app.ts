@@ -18,7 +18,14 @@ export function createHttpApp(app: App, options: HttpOptions = {}): Hono {
   // Before the client site, so its CSRF and session middleware never see Slack's signed requests.
   if (options.slack) http.route('/slack', options.slack);
   const { webhookSigningKey, outboxDir } = app.config.mail;
-  if (webhookSigningKey) http.route('/webhooks/mailgun', mailgunWebhookRoutes(app, { signingKey: webhookSigningKey, ...(options.logger ? { logger: options.logger } : {}) }));
+  if (webhookSigningKey)
+    http.route(
+      '/webhooks/mailgun',
+      mailgunWebhookRoutes(app, {
+        signingKey: webhookSigningKey,
+        ...(options.logger ? { logger: options.logger } : {}),
+      }),
+    );
   if (app.config.devMode) http.route('/dev/outbox', devOutboxRoutes(outboxDir));
   http.route('/', createClientSite(app, options.logger ? { logger: options.logger } : {}));
   return http;

@@ -29,8 +29,18 @@ export function createSiteAssets(): SiteAssets {
     files.set(name, { body, contentType });
     return `/assets/${name}`;
   };
-  const stylesheetUrl = add(fileURLToPath(new URL('./assets/site.css', import.meta.url)), 'site', 'css', 'text/css; charset=utf-8');
-  const scriptUrl = add(require.resolve('htmx.org/dist/htmx.min.js'), 'htmx', 'min.js', 'text/javascript; charset=utf-8');
+  const stylesheetUrl = add(
+    fileURLToPath(new URL('./assets/site.css', import.meta.url)),
+    'site',
+    'css',
+    'text/css; charset=utf-8',
+  );
+  const scriptUrl = add(
+    require.resolve('htmx.org/dist/htmx.min.js'),
+    'htmx',
+    'min.js',
+    'text/javascript; charset=utf-8',
+  );
 
   const routes = new Hono();
   routes.get('/:name', (c) => {

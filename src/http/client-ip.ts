@@ -24,7 +24,10 @@ export function createClientIpResolver(trustedProxies: readonly string[]): (c: C
   return function resolveClientIp(c) {
     const peer = socketAddress(c);
     if (trustedProxies.length === 0 || peer === null || !isTrusted(peer)) return peer ?? 'unknown';
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter((hop) => isIP(hop) !== 0);
+    const hops = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((hop) => hop.trim())
+      .filter((hop) => isIP(hop) !== 0);
     for (let i = hops.length - 1; i >= 0; i--) {
       if (!isTrusted(hops[i]!)) return hops[i]!;
     }

@@ -73,9 +73,16 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
         buckets,
         clientIp,
         onLimited: (c, retryAfterSeconds) =>
-          sendProblem(c, site, 429, 'Too many attempts', `Too many forms were sent from your network. Wait ${retryAfterSeconds} seconds, then try again.`, {
-            'Retry-After': String(retryAfterSeconds),
-          }),
+          sendProblem(
+            c,
+            site,
+            429,
+            'Too many attempts',
+            `Too many forms were sent from your network. Wait ${retryAfterSeconds} seconds, then try again.`,
+            {
+              'Retry-After': String(retryAfterSeconds),
+            },
+          ),
       }),
     ],
     ...(options.logger ? { logger: options.logger } : {}),

@@ -43,7 +43,12 @@ export interface IpRateLimitOptions {
   readonly methods?: readonly string[];
 }
 
-export function ipRateLimit({ buckets, clientIp, onLimited, methods = ['POST', 'PUT', 'PATCH', 'DELETE'] }: IpRateLimitOptions): MiddlewareHandler {
+export function ipRateLimit({
+  buckets,
+  clientIp,
+  onLimited,
+  methods = ['POST', 'PUT', 'PATCH', 'DELETE'],
+}: IpRateLimitOptions): MiddlewareHandler {
   return async function ipRateLimit(c, next) {
     if (!methods.includes(c.req.method)) return next();
     const retryAfterSeconds = buckets.take(clientIp(c));

@@ -85,7 +85,13 @@ export function createSessions(options: SessionOptions): Sessions {
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) return null;
       const { sub, sv, mc, jti, exp } = claims.data;
-      return { clientId: sub, sessionVersion: sv, mustChoosePassword: mc, id: jti, expiresAt: new Date(exp * 1000).toISOString() };
+      return {
+        clientId: sub,
+        sessionVersion: sv,
+        mustChoosePassword: mc,
+        id: jti,
+        expiresAt: new Date(exp * 1000).toISOString(),
+      };
     } catch {
       return null;
     }

@@ -31,30 +31,62 @@ export function newClientRoutes(site: Site): Hono<SiteEnv> {
   routes.use('*', ...site.guards);
   routes.onError((error, c) => {
     if (error instanceof HTTPException && error.status === 403) {
-      return sendProblem(c, site, 403, 'This form was sent from another site', 'For your safety we only accept forms sent from this site. Go back, reload the page and try again.');
+      return sendProblem(
+        c,
+        site,
+        403,
+        'This form was sent from another site',
+        'For your safety we only accept forms sent from this site. Go back, reload the page and try again.',
+      );
     }
     if (error instanceof HTTPException && error.status === 413) {
-      return sendProblem(c, site, 413, 'That was too much to send', 'What you sent is larger than any form here needs. Go back and try again.');
+      return sendProblem(
+        c,
+        site,
+        413,
+        'That was too much to send',
+        'What you sent is larger than any form here needs. Go back and try again.',
+      );
     }
     if (error instanceof HashingBusyError) return sendBusy(c, site);
     site.logger?.error({ err: error, path: routePath(c) }, 'client page failed');
-    return sendProblem(c, site, 500, 'Something went wrong', 'Try again in a minute; if it keeps happening, contact us.');
+    return sendProblem(
+      c,
+      site,
+      500,
+      'Something went wrong',
+      'Try again in a minute; if it keeps happening, contact us.',
+    );
   });
   return routes;
 }
 
 export function sendBusy(c: Context, site: Site) {
   site.logger?.warn({ path: routePath(c) }, 'password hashing queue full; answered 503');
-  return sendProblem(c, site, 503, 'We are busy right now', `Too many people are signing in at once. Wait ${busyRetryAfterSeconds} seconds and try again.`, {
-    'Retry-After': String(busyRetryAfterSeconds),
-  });
+  return sendProblem(
+    c,
+    site,
+    503,
+    'We are busy right now',
+    `Too many people are signing in at once. Wait ${busyRetryAfterSeconds} seconds and try again.`,
+    {
+      'Retry-After': String(busyRetryAfterSeconds),
+    },
+  );
 }
 
 /**
  * A problem that is not about one field. For htmx the message replaces the page's main content
  * (HX-Retarget), since the form it came from may not fit it.
  */
-export function sendProblem(c: Context, site: Site, status: 403 | 404 | 413 | 429 | 500 | 503, title: string, message: string, headers: Record<string, string> = {}) {
+export function sendProblem(
+  c: Context,
+  site: Site,
+  status: 403 | 404 | 413 | 429 | 500 | 503,
+  title: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
   const content = (
     <>
       <h1>{title}</h1>
@@ -67,7 +99,12 @@ export function sendProblem(c: Context, site: Site, status: 403 | 404 | 413 | 42
     </>
   );
   if (wantsFragment(c)) {
-    return c.html(content, status, { 'Cache-Control': 'no-store', 'HX-Retarget': '#main', 'HX-Reswap': 'innerHTML', ...headers });
+    return c.html(content, status, {
+      'Cache-Control': 'no-store',
+      'HX-Retarget': '#main',
+      'HX-Reswap': 'innerHTML',
+      ...headers,
+    });
   }
   return sendPage(c, site.chrome, { status, title, content, headers });
 }
@@ -75,7 +112,13 @@ export function sendProblem(c: Context, site: Site, status: 403 | 404 | 413 | 42
 /** Back to the page the form was on; the reset link's token is not repeated anywhere else. */
 function backLink(c: Context): string {
   const path = c.req.path;
-  return path.startsWith('/reset/') ? path : path.startsWith('/account') ? '/account' : path === '/logout' ? '/' : path.replace(/\/sent$/, '');
+  return path.startsWith('/reset/')
+    ? path
+    : path.startsWith('/account')
+      ? '/account'
+      : path === '/logout'
+        ? '/'
+        : path.replace(/\/sent$/, '');
 }
 
 /** Logged without the reset token, which sits in the path. */
@@ -97,6 +140,5 @@ export function requireSession(site: Site, kind: 'full' | 'must-choose'): Middle
     return next();
   };
 }
-
 
 export const clientActor = (session: Session) => ({ kind: 'client', id: session.clientId }) as const;

@@ -44,14 +44,27 @@ export async function composeMail(
   const requestId = requestIdOf(request);
   switch (request.template) {
     case 'client-login-credentials': {
-      const issued = await issueTempPassword(deps, { clientId: request.clientId, delivery: 'email', ...(requestId ? { requestId } : {}) }, requester);
+      const issued = await issueTempPassword(
+        deps,
+        { clientId: request.clientId, delivery: 'email', ...(requestId ? { requestId } : {}) },
+        requester,
+      );
       if (!issued.ok) return issued;
       const { userName, password, expiresAt } = issued.value;
-      const view = { ...common, userName, temporaryPassword: password, expiresAt: formatMailDateTime(expiresAt, settings.timeZone) };
+      const view = {
+        ...common,
+        userName,
+        temporaryPassword: password,
+        expiresAt: formatMailDateTime(expiresAt, settings.timeZone),
+      };
       return ok({ to: client.email, mail: { template: request.template, view } });
     }
     case 'password-reset': {
-      const issued = await issueResetLink(deps, { clientId: request.clientId, requestId: requestId ?? request.event.id }, requester);
+      const issued = await issueResetLink(
+        deps,
+        { clientId: request.clientId, requestId: requestId ?? request.event.id },
+        requester,
+      );
       if (!issued.ok) return issued;
       const view = {
         ...common,
@@ -62,17 +75,19 @@ export async function composeMail(
       return ok({ to: client.email, mail: { template: request.template, view } });
     }
     case 'forgotten-user-name': {
-      const userNames = deps.readModels.clients
-        .findClientsByEmail(client.email)
-        .flatMap((sibling) => {
-          const login = deps.readModels.credentials.getCredential(sibling.clientId);
-          return login && !login.disabled ? [login.userName] : [];
-        });
+      const userNames = deps.readModels.clients.findClientsByEmail(client.email).flatMap((sibling) => {
+        const login = deps.readModels.credentials.getCredential(sibling.clientId);
+        return login && !login.disabled ? [login.userName] : [];
+      });
       if (userNames.length === 0) return reject('no_login', 'no active login uses this email any more');
       return ok({ to: client.email, mail: { template: request.template, view: { ...common, userNames } } });
     }
     case 'password-changed': {
-      const view = { ...common, userName: credential.userName, changedAt: formatMailDateTime(request.event.metadata.at, settings.timeZone) };
+      const view = {
+        ...common,
+        userName: credential.userName,
+        changedAt: formatMailDateTime(request.event.metadata.at, settings.timeZone),
+      };
       return ok({ to: client.email, mail: { template: request.template, view } });
     }
   }

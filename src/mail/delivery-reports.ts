@@ -18,7 +18,10 @@ export const mailgunWebhookSchema = z.object({
     event: z.string(),
     severity: z.string().optional(),
     reason: z.string().optional(),
-    'delivery-status': z.object({ message: z.string().optional(), description: z.string().optional() }).partial().optional(),
+    'delivery-status': z
+      .object({ message: z.string().optional(), description: z.string().optional() })
+      .partial()
+      .optional(),
     message: z.object({ headers: z.object({ 'message-id': z.string().min(1).max(998) }) }),
     'user-variables': z.record(z.string(), z.unknown()).optional(),
   }),
@@ -31,7 +34,9 @@ const webhookWindowMs = 5 * 60 * 1000;
 
 /** HMAC-SHA256 of timestamp + token under the webhook signing key, compared in constant time. */
 export function verifyMailgunSignature(signingKey: string, signature: MailgunWebhook['signature']): boolean {
-  const expected = createHmac('sha256', signingKey).update(signature.timestamp + signature.token).digest();
+  const expected = createHmac('sha256', signingKey)
+    .update(signature.timestamp + signature.token)
+    .digest();
   const given = Buffer.from(signature.signature, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -51,7 +56,9 @@ export function classifyReport(eventData: MailgunWebhook['event-data']): ReportK
       return { type: 'EmailDelivered' };
     case 'failed':
       if (eventData.severity === 'temporary') return { type: 'EmailDeliveryFailed', severity: 'temporary' };
-      return eventData.reason === 'bounce' || eventData.reason === 'suppress-bounce' ? { type: 'EmailBounced' } : { type: 'EmailDeliveryFailed', severity: 'permanent' };
+      return eventData.reason === 'bounce' || eventData.reason === 'suppress-bounce'
+        ? { type: 'EmailBounced' }
+        : { type: 'EmailDeliveryFailed', severity: 'permanent' };
     case 'rejected':
       return { type: 'EmailDeliveryFailed', severity: 'permanent' };
     case 'complained':
@@ -72,19 +79,30 @@ export type ReportRejection = Rejection<'replayed_token' | 'unknown_message'>;
  * that variable, to some client). A signature block lifted onto a forged body can therefore, at
  * worst and once, mislabel one of our own emails; it cannot invent mail or move it to another client.
  */
-export async function recordDeliveryReport(deps: AppDeps, webhook: MailgunWebhook, kind: ReportKind): Promise<Result<{ clientId: string }, ReportRejection>> {
+export async function recordDeliveryReport(
+  deps: AppDeps,
+  webhook: MailgunWebhook,
+  kind: ReportKind,
+): Promise<Result<{ clientId: string }, ReportRejection>> {
   const { token, timestamp } = webhook.signature;
   const data = webhook['event-data'];
   const at = deps.clock.now().toISOString();
   const commandId = `mailgun:${token}`;
   const tokenStream = mailgunWebhookTokenStream(token);
   const providerMessageId = stripAngleBrackets(data.message.headers['message-id']);
-  const claim: MailWebhookTokenEvent = { type: 'MailgunWebhookTokenAccepted', data: { timestamp, event: data.event, providerMessageId } };
+  const claim: MailWebhookTokenEvent = {
+    type: 'MailgunWebhookTokenAccepted',
+    data: { timestamp, event: data.event, providerMessageId },
+  };
   let claimedBefore = false;
   try {
     // A fresh event id, not one derived from the token: the store would take a second append of a
     // derived id as an idempotent retry and skip the `no_stream` check that refuses the replay.
-    await deps.store.append(tokenStream, [{ id: newId(), ...claim, metadata: { actor: mailgunActor, commandId, at } }], { expected: 'no_stream' });
+    await deps.store.append(
+      tokenStream,
+      [{ id: newId(), ...claim, metadata: { actor: mailgunActor, commandId, at } }],
+      { expected: 'no_stream' },
+    );
   } catch (error) {
     if (!(error instanceof WrongExpectedRevisionError)) throw error;
     claimedBefore = true;
@@ -94,10 +112,18 @@ export async function recordDeliveryReport(deps: AppDeps, webhook: MailgunWebhoo
     return reject('replayed_token', 'this webhook token was already used');
   }
   if (!clientId) return reject('unknown_message', 'no email with this message id was sent to this client');
-  const reason = [data.reason, data['delivery-status']?.description || data['delivery-status']?.message].filter(Boolean).join(': ').slice(0, 300) || data.event;
+  const reason =
+    [data.reason, data['delivery-status']?.description || data['delivery-status']?.message]
+      .filter(Boolean)
+      .join(': ')
+      .slice(0, 300) || data.event;
   const event = toMailEvent(kind, clientId, providerMessageId, reason);
   const stream = mailStream(clientId);
-  await deps.store.append(stream, [{ id: deriveEventId(commandId, stream, 0), ...event, metadata: { actor: mailgunActor, commandId, at } }], { expected: 'any' });
+  await deps.store.append(
+    stream,
+    [{ id: deriveEventId(commandId, stream, 0), ...event, metadata: { actor: mailgunActor, commandId, at } }],
+    { expected: 'any' },
+  );
   return ok({ clientId });
 }
 
@@ -105,19 +131,36 @@ export async function recordDeliveryReport(deps: AppDeps, webhook: MailgunWebhoo
  * A used token is a replay, unless it is Mailgun retrying a report whose first delivery failed
  * between the claim and the record: same message as the claim names, and nothing recorded yet.
  */
-async function isRetryOfUnrecordedReport(deps: AppDeps, tokenStream: string, commandId: string, providerMessageId: string, clientId: string | null): Promise<boolean> {
+async function isRetryOfUnrecordedReport(
+  deps: AppDeps,
+  tokenStream: string,
+  commandId: string,
+  providerMessageId: string,
+  clientId: string | null,
+): Promise<boolean> {
   if (!clientId) return false;
   const [claimed] = await deps.store.readStream(tokenStream);
-  if ((claimed?.data as MailWebhookTokenEvent['data'] | undefined)?.providerMessageId !== providerMessageId) return false;
+  if ((claimed?.data as MailWebhookTokenEvent['data'] | undefined)?.providerMessageId !== providerMessageId)
+    return false;
   const recorded = await deps.store.readStream(mailStream(clientId));
   return !recorded.some((event) => event.metadata.commandId === commandId);
 }
 
 async function findSender(deps: AppDeps, providerMessageId: string, namedClientId: unknown): Promise<string | null> {
-  const candidates = typeof namedClientId === 'string' ? [namedClientId] : deps.readModels.mail.findClientIdsByMessageId(providerMessageId);
+  const candidates =
+    typeof namedClientId === 'string'
+      ? [namedClientId]
+      : deps.readModels.mail.findClientIdsByMessageId(providerMessageId);
   for (const clientId of candidates) {
     const recorded = await deps.store.readStream(mailStream(clientId));
-    if (recorded.some((event) => event.type === 'EmailSent' && (event.data as { providerMessageId?: string }).providerMessageId === providerMessageId)) return clientId;
+    if (
+      recorded.some(
+        (event) =>
+          event.type === 'EmailSent' &&
+          (event.data as { providerMessageId?: string }).providerMessageId === providerMessageId,
+      )
+    )
+      return clientId;
   }
   return null;
 }

@@ -13,11 +13,18 @@ export interface MailgunTransportOptions {
 }
 
 export function createMailgunTransport(options: MailgunTransportOptions): MailTransport {
-  const client = new Mailgun(FormData).client({ username: 'api', key: options.apiKey, url: options.url, timeout: options.timeoutMs ?? 30_000 });
+  const client = new Mailgun(FormData).client({
+    username: 'api',
+    key: options.apiKey,
+    url: options.url,
+    timeout: options.timeoutMs ?? 30_000,
+  });
   return {
     name: 'mailgun',
     async send(message: MailMessage) {
-      const variables = Object.fromEntries(Object.entries(message.variables).map(([name, value]) => [`v:${name}`, value]));
+      const variables = Object.fromEntries(
+        Object.entries(message.variables).map(([name, value]) => [`v:${name}`, value]),
+      );
       try {
         const sent = await client.messages.create(options.domain, {
           from: options.from,
@@ -29,7 +36,8 @@ export function createMailgunTransport(options: MailgunTransportOptions): MailTr
           ...(options.replyTo ? { 'h:Reply-To': options.replyTo } : {}),
           ...variables,
         });
-        if (!sent.id) throw new TransientMailError(`Mailgun accepted the message without an id (status ${sent.status})`);
+        if (!sent.id)
+          throw new TransientMailError(`Mailgun accepted the message without an id (status ${sent.status})`);
         return { providerMessageId: stripAngleBrackets(sent.id) };
       } catch (error) {
         throw toMailError(error);
@@ -51,11 +59,15 @@ export function stripAngleBrackets(messageId: string): string {
 function toMailError(error: unknown): Error {
   if (error instanceof TransientMailError || error instanceof PermanentMailError) return error;
   const { status, message, details } = error as { status?: unknown; message?: unknown; details?: unknown };
-  const summary = [message, details].filter((part) => typeof part === 'string' && part !== '').join(': ') || String(error);
+  const summary =
+    [message, details].filter((part) => typeof part === 'string' && part !== '').join(': ') || String(error);
   if (typeof status !== 'number') return new TransientMailError(`Mailgun request failed: ${summary}`, { cause: error });
-  if (isSocketErrorCode(message)) return new TransientMailError(`Mailgun could not be reached: ${summary}`, { cause: error });
-  if (status === 429 || status >= 500) return new TransientMailError(`Mailgun answered ${status}: ${summary}`, { cause: error });
-  if (status >= 400) return new PermanentMailError(`Mailgun refused the message (${status}): ${summary}`, { cause: error });
+  if (isSocketErrorCode(message))
+    return new TransientMailError(`Mailgun could not be reached: ${summary}`, { cause: error });
+  if (status === 429 || status >= 500)
+    return new TransientMailError(`Mailgun answered ${status}: ${summary}`, { cause: error });
+  if (status >= 400)
+    return new PermanentMailError(`Mailgun refused the message (${status}): ${summary}`, { cause: error });
   return new TransientMailError(`Mailgun answered ${status}: ${summary}`, { cause: error });
 }
 

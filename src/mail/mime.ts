@@ -28,7 +28,9 @@ export function buildMimeMessage(envelope: MimeEnvelope, text: string, html: str
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];
   const part = (type: string, body: string) =>
-    [`--${boundary}`, `Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: 8bit', '', toCrlf(body)].join('\r\n');
+    [`--${boundary}`, `Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: 8bit', '', toCrlf(body)].join(
+      '\r\n',
+    );
   return [...headers, '', part('text/plain', text), part('text/html', html), `--${boundary}--`, ''].join('\r\n');
 }
 
@@ -52,7 +54,10 @@ export function readMimeParts(eml: string): { text: string; html: string } | nul
     const split = part.indexOf('\r\n\r\n');
     if (split < 0) continue;
     const head = part.slice(0, split).toLowerCase();
-    const body = part.slice(split + 4).replace(/\r\n$/, '').replace(/\r\n/g, '\n');
+    const body = part
+      .slice(split + 4)
+      .replace(/\r\n$/, '')
+      .replace(/\r\n/g, '\n');
     if (head.includes('content-type: text/plain')) found.text = body;
     if (head.includes('content-type: text/html')) found.html = body;
   }

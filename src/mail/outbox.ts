@@ -88,7 +88,10 @@ export function listOutbox(dir: string, limit = 200): OutboxEntry[] {
     });
 }
 
-export function readOutboxMessage(dir: string, id: string): (OutboxEntry & { text: string; html: string; eml: string }) | null {
+export function readOutboxMessage(
+  dir: string,
+  id: string,
+): (OutboxEntry & { text: string; html: string; eml: string }) | null {
   if (!outboxIdPattern.test(id)) return null;
   try {
     const entry = outboxEntrySchema.parse(JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')));

@@ -7,7 +7,11 @@ import { formatMailDateTime, formatMailDuration, renderMail, type MailView, type
  * Renders a template as it would go out, with a real client's details when one is named, and
  * placeholders for the secrets: a preview never issues a password or a reset link.
  */
-export function previewMail(app: App, template: MailTemplate, clientId?: string): Result<{ to: string; rendered: RenderedMail }, Rejection> {
+export function previewMail(
+  app: App,
+  template: MailTemplate,
+  clientId?: string,
+): Result<{ to: string; rendered: RenderedMail }, Rejection> {
   const { config, deps } = app;
   const client = clientId ? deps.readModels.clients.getClient(clientId) : null;
   if (clientId && !client) return reject('unknown_client', `There is no client ${clientId}.`);
@@ -23,18 +27,35 @@ export function previewMail(app: App, template: MailTemplate, clientId?: string)
     forgotPasswordUrl: `${config.publicOrigin}/forgot-password`,
   };
   const userNames = client?.email
-    ? deps.readModels.clients.findClientsByEmail(client.email).flatMap((sibling) => deps.readModels.credentials.getCredential(sibling.clientId)?.userName ?? [])
+    ? deps.readModels.clients
+        .findClientsByEmail(client.email)
+        .flatMap((sibling) => deps.readModels.credentials.getCredential(sibling.clientId)?.userName ?? [])
     : [userName];
   const views: { [T in MailTemplate]: Extract<MailView, { template: T }>['view'] } = {
     'client-login-credentials': {
       ...common,
       userName,
       temporaryPassword: 'sample-only-never-issued-23456',
-      expiresAt: formatMailDateTime(new Date(now.getTime() + deps.settings.tempPasswordTtlSeconds * 1000).toISOString(), config.businessTimeZone),
+      expiresAt: formatMailDateTime(
+        new Date(now.getTime() + deps.settings.tempPasswordTtlSeconds * 1000).toISOString(),
+        config.businessTimeZone,
+      ),
     },
-    'password-reset': { ...common, userName, resetUrl: `${config.publicOrigin}/reset/SAMPLE-LINK-NOT-VALID`, validFor: formatMailDuration(deps.settings.resetLinkTtlSeconds) },
+    'password-reset': {
+      ...common,
+      userName,
+      resetUrl: `${config.publicOrigin}/reset/SAMPLE-LINK-NOT-VALID`,
+      validFor: formatMailDuration(deps.settings.resetLinkTtlSeconds),
+    },
     'forgotten-user-name': { ...common, userNames: userNames.length > 0 ? userNames : [userName] },
-    'password-changed': { ...common, userName, changedAt: formatMailDateTime(now.toISOString(), config.businessTimeZone) },
+    'password-changed': {
+      ...common,
+      userName,
+      changedAt: formatMailDateTime(now.toISOString(), config.businessTimeZone),
+    },
   };
-  return ok({ to: email, rendered: renderMail(config.mail.templatesDir, { template, view: views[template] } as MailView) });
+  return ok({
+    to: email,
+    rendered: renderMail(config.mail.templatesDir, { template, view: views[template] } as MailView),
+  });
 }

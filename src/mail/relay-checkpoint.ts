@@ -24,7 +24,8 @@ export function openRelayCheckpoint(file: string): RelayCheckpoint {
         throw error;
       }
       const position = (JSON.parse(text) as { position?: unknown }).position;
-      if (typeof position !== 'string') throw new Error(`the mail relay checkpoint ${file} is damaged; delete it and the relay rescans the log safely`);
+      if (typeof position !== 'string')
+        throw new Error(`the mail relay checkpoint ${file} is damaged; delete it and the relay rescans the log safely`);
       return position;
     },
     write(position) {

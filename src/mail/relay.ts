@@ -94,14 +94,19 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
     const now = deps.clock.now().getTime();
     const [fresh, stale] = partition(pending, (request) => now - Date.parse(request.event.metadata.at) <= maxAgeMs);
     for (const request of stale) {
-      await recordOutcome(request, { sent: false, permanent: true, reason: `not sent: requested more than ${config.mail.requestMaxAgeSeconds / 3600} hours before the relay saw it` });
+      await recordOutcome(request, {
+        sent: false,
+        permanent: true,
+        reason: `not sent: requested more than ${config.mail.requestMaxAgeSeconds / 3600} hours before the relay saw it`,
+      });
     }
     const primary = fresh[0];
     if (!primary) return;
     if (stopping.signal.aborted) throw new RelayStopped('the mail relay is stopping');
     const composed = await composeMail(deps, settings, primary);
     if (!composed.ok) {
-      for (const request of fresh) await recordOutcome(request, { sent: false, permanent: true, reason: `not sent: ${composed.error.message}` });
+      for (const request of fresh)
+        await recordOutcome(request, { sent: false, permanent: true, reason: `not sent: ${composed.error.message}` });
       return;
     }
     await options.beforeStep?.('minted', primary.event.id);
@@ -113,7 +118,8 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
       variables: { 'client-id': primary.clientId, 'request-event-id': primary.event.id, template: primary.template },
     });
     if (outcome.sent) await options.beforeStep?.('sent', primary.event.id);
-    for (const request of fresh) await recordOutcome(request, outcome.sent ? { ...outcome, to: composed.value.to } : outcome);
+    for (const request of fresh)
+      await recordOutcome(request, outcome.sent ? { ...outcome, to: composed.value.to } : outcome);
     if (outcome.sent) await options.beforeStep?.('recorded', primary.event.id);
   }
 
@@ -126,8 +132,12 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
         const reason = error instanceof Error ? error.message : String(error);
         if (error instanceof PermanentMailError) return { sent: false, permanent: true, reason };
         const delay = retryDelaysMs[attempt];
-        if (delay === undefined) return { sent: false, permanent: false, reason: `gave up after ${attempt + 1} attempts: ${reason}` };
-        log?.warn({ transport: transport.name, attempt: attempt + 1, retryInMs: delay, reason }, 'mail send failed; retrying');
+        if (delay === undefined)
+          return { sent: false, permanent: false, reason: `gave up after ${attempt + 1} attempts: ${reason}` };
+        log?.warn(
+          { transport: transport.name, attempt: attempt + 1, retryInMs: delay, reason },
+          'mail send failed; retrying',
+        );
         await sleep(delay);
       }
     }
@@ -136,7 +146,9 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
   async function hasOutcome(request: MailRequest): Promise<boolean> {
     const recorded = await deps.store.readStream(mailStream(request.clientId));
     return recorded.some(
-      (event) => (event.type === 'EmailSent' || event.type === 'EmailSendFailed') && (event.data as { requestEventId?: string }).requestEventId === request.event.id,
+      (event) =>
+        (event.type === 'EmailSent' || event.type === 'EmailSendFailed') &&
+        (event.data as { requestEventId?: string }).requestEventId === request.event.id,
     );
   }
 
@@ -144,22 +156,45 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
     const { clientId, template } = request;
     const requestEventId = request.event.id;
     const event: MailEvent = outcome.sent
-      ? { type: 'EmailSent', data: { clientId, requestEventId, template, to: outcome.to, providerMessageId: outcome.providerMessageId } }
-      : { type: 'EmailSendFailed', data: { clientId, requestEventId, template, permanent: outcome.permanent, reason: outcome.reason } };
+      ? {
+          type: 'EmailSent',
+          data: { clientId, requestEventId, template, to: outcome.to, providerMessageId: outcome.providerMessageId },
+        }
+      : {
+          type: 'EmailSendFailed',
+          data: { clientId, requestEventId, template, permanent: outcome.permanent, reason: outcome.reason },
+        };
     // The id follows from the request, so the store itself refuses a second, different outcome.
     const commandId = `mail-outcome:${requestEventId}`;
     const stream = mailStream(clientId);
     try {
       await deps.store.append(
         stream,
-        [{ id: deriveEventId(commandId, stream, 0), type: event.type, data: event.data, metadata: { actor: mailRelayActor, commandId, causationId: requestEventId, at: deps.clock.now().toISOString() } }],
+        [
+          {
+            id: deriveEventId(commandId, stream, 0),
+            type: event.type,
+            data: event.data,
+            metadata: {
+              actor: mailRelayActor,
+              commandId,
+              causationId: requestEventId,
+              at: deps.clock.now().toISOString(),
+            },
+          },
+        ],
         { expected: 'any' },
       );
     } catch (error) {
       if (!(error instanceof DuplicateEventIdError)) throw error;
     }
-    if (outcome.sent) log?.info({ clientId, template, requestEventId, providerMessageId: outcome.providerMessageId }, 'email sent');
-    else log?.warn({ clientId, template, requestEventId, permanent: outcome.permanent, reason: outcome.reason }, 'email not sent');
+    if (outcome.sent)
+      log?.info({ clientId, template, requestEventId, providerMessageId: outcome.providerMessageId }, 'email sent');
+    else
+      log?.warn(
+        { clientId, template, requestEventId, permanent: outcome.permanent, reason: outcome.reason },
+        'email not sent',
+      );
   }
 
   function sleep(ms: number): Promise<void> {
@@ -194,7 +229,10 @@ function planJobs(requests: readonly MailRequest[], app: App): MailJob[] {
   const jobs: MailJob[] = [];
   const reminders = new Map<string, MailJob>();
   for (const request of requests) {
-    const email = request.template === 'forgotten-user-name' ? app.deps.readModels.clients.getClient(request.clientId)?.email : null;
+    const email =
+      request.template === 'forgotten-user-name'
+        ? app.deps.readModels.clients.getClient(request.clientId)?.email
+        : null;
     const shared = email ? reminders.get(email) : undefined;
     if (shared) {
       shared.requests.push(request);

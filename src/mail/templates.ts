@@ -8,7 +8,12 @@ import type { MailTemplate } from '../domain/mail.ts';
  * reword them without touching code. They are read at each send, so an edit takes effect at
  * once; Mustache escapes every value in the HTML part, and nothing in the plain-text parts.
  */
-export const mailTemplates: readonly MailTemplate[] = ['client-login-credentials', 'password-reset', 'forgotten-user-name', 'password-changed'];
+export const mailTemplates: readonly MailTemplate[] = [
+  'client-login-credentials',
+  'password-reset',
+  'forgotten-user-name',
+  'password-changed',
+];
 
 interface CommonView {
   readonly businessName: string;
@@ -19,10 +24,23 @@ interface CommonView {
 }
 
 export type MailView =
-  | { readonly template: 'client-login-credentials'; readonly view: CommonView & { readonly userName: string; readonly temporaryPassword: string; readonly expiresAt: string } }
-  | { readonly template: 'password-reset'; readonly view: CommonView & { readonly userName: string; readonly resetUrl: string; readonly validFor: string } }
+  | {
+      readonly template: 'client-login-credentials';
+      readonly view: CommonView & {
+        readonly userName: string;
+        readonly temporaryPassword: string;
+        readonly expiresAt: string;
+      };
+    }
+  | {
+      readonly template: 'password-reset';
+      readonly view: CommonView & { readonly userName: string; readonly resetUrl: string; readonly validFor: string };
+    }
   | { readonly template: 'forgotten-user-name'; readonly view: CommonView & { readonly userNames: readonly string[] } }
-  | { readonly template: 'password-changed'; readonly view: CommonView & { readonly userName: string; readonly changedAt: string } };
+  | {
+      readonly template: 'password-changed';
+      readonly view: CommonView & { readonly userName: string; readonly changedAt: string };
+    };
 
 export interface RenderedMail {
   readonly subject: string;
@@ -38,7 +56,14 @@ const parts = { subject: 'subject.txt', text: 'txt', html: 'html' } as const;
 const noEscaping = { escape: (value: unknown) => String(value) };
 // The characters that matter in HTML text and quoted attributes; Mustache's default also rewrites
 // every '/' and '=', which is harmless but makes links unreadable in the message source.
-const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const htmlEntities: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
 const htmlEscaping = { escape: (value: unknown) => String(value).replace(/[&<>"'`]/g, (c) => htmlEntities[c]!) };
 
 export function renderMail(templatesDir: string, mail: MailView): RenderedMail {
@@ -62,7 +87,8 @@ export function checkMailTemplates(templatesDir: string): void {
       }
     }
   }
-  if (problems.length > 0) throw new MailTemplateError(`Email templates in ${templatesDir} have problems:\n${problems.join('\n')}`);
+  if (problems.length > 0)
+    throw new MailTemplateError(`Email templates in ${templatesDir} have problems:\n${problems.join('\n')}`);
 }
 
 function readTemplate(templatesDir: string, template: MailTemplate, part: keyof typeof parts): string {
@@ -70,7 +96,9 @@ function readTemplate(templatesDir: string, template: MailTemplate, part: keyof 
   try {
     return readFileSync(file, 'utf8');
   } catch {
-    throw new MailTemplateError(`the email template ${file} is missing or unreadable (MAIL_TEMPLATES_DIR is ${templatesDir})`);
+    throw new MailTemplateError(
+      `the email template ${file} is missing or unreadable (MAIL_TEMPLATES_DIR is ${templatesDir})`,
+    );
   }
 }
 

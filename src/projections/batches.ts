@@ -42,7 +42,10 @@ export const batchesProjection: Projection = {
         }
         case 'BatchProgressed':
         case 'BatchCompleted':
-          return void progress.run({ ...event.data, status: event.type === 'BatchCompleted' ? 'completed' : 'running' });
+          return void progress.run({
+            ...event.data,
+            status: event.type === 'BatchCompleted' ? 'completed' : 'running',
+          });
       }
     };
   },

@@ -38,13 +38,19 @@ export const clientsProjection: Projection = {
     CREATE INDEX IF NOT EXISTS clients_email ON clients (email);`,
   tables: [{ name: 'clients', orderBy: 'client_id' }],
   bind(db) {
-    const insert = db.prepare(`INSERT INTO clients (client_id, first_name, last_name, email, alt_email, active, search_text)
+    const insert =
+      db.prepare(`INSERT INTO clients (client_id, first_name, last_name, email, alt_email, active, search_text)
       VALUES (@clientId, @firstName, @lastName, @email, @altEmail, @active, @searchText)`);
     const select = db.prepare('SELECT * FROM clients WHERE client_id = ?');
     const update = db.prepare(`UPDATE clients SET first_name = @firstName, last_name = @lastName, email = @email,
       alt_email = @altEmail, active = @active, search_text = @searchText WHERE client_id = @clientId`);
     const archive = db.prepare('UPDATE clients SET archived = 1 WHERE client_id = ?');
-    const toParams = (clientId: string, d: ClientDetails) => ({ clientId, ...d, active: d.active ? 1 : 0, searchText: searchText(d) });
+    const toParams = (clientId: string, d: ClientDetails) => ({
+      clientId,
+      ...d,
+      active: d.active ? 1 : 0,
+      searchText: searchText(d),
+    });
     return (recorded) => {
       const event = recorded as unknown as ClientEvent;
       switch (event.type) {
@@ -89,7 +95,9 @@ export function createClientQueries(db: Database.Database) {
     let statement = searches.get(wordCount);
     if (!statement) {
       const clauses = Array.from({ length: wordCount }, () => `search_text LIKE ? ESCAPE '\\'`).join(' AND ');
-      statement = db.prepare(`SELECT * FROM clients WHERE archived = 0 AND ${clauses} ORDER BY last_name, first_name, client_id LIMIT ?`);
+      statement = db.prepare(
+        `SELECT * FROM clients WHERE archived = 0 AND ${clauses} ORDER BY last_name, first_name, client_id LIMIT ?`,
+      );
       searches.set(wordCount, statement);
     }
     return statement;
@@ -100,7 +108,8 @@ export function createClientQueries(db: Database.Database) {
       const row = byId.get(clientId) as ClientRow | undefined;
       return row ? toView(row) : null;
     },
-    findClientsByEmail: (email: string): ClientView[] => (byEmail.all(email.trim().toLowerCase()) as ClientRow[]).map(toView),
+    findClientsByEmail: (email: string): ClientView[] =>
+      (byEmail.all(email.trim().toLowerCase()) as ClientRow[]).map(toView),
     /** Like a search box: every word typed must appear somewhere in the name or email. */
     searchClients(text: string, limit = 20): ClientView[] {
       const words = [...new Set(foldForSearch(text).split(/\s+/).filter(Boolean))].slice(0, 8);

@@ -18,7 +18,9 @@ export const endedSessionsProjection: Projection = {
     CREATE INDEX IF NOT EXISTS ended_sessions_expiry ON ended_sessions (expires_at);`,
   tables: [{ name: 'ended_sessions', orderBy: 'session_fingerprint' }],
   bind(db) {
-    const insert = db.prepare('INSERT OR IGNORE INTO ended_sessions (session_fingerprint, client_id, expires_at) VALUES (?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT OR IGNORE INTO ended_sessions (session_fingerprint, client_id, expires_at) VALUES (?, ?, ?)',
+    );
     const prune = db.prepare('DELETE FROM ended_sessions WHERE expires_at < ?');
     return (recorded) => {
       const event = recorded as unknown as CredentialEvent;

@@ -55,14 +55,25 @@ export const mailStatusProjection: Projection = {
   tables: [{ name: 'mail_history', orderBy: 'seq' }],
   bind(db) {
     const nextSeq = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM mail_history');
-    const insert = db.prepare(`INSERT INTO mail_history (request_event_id, seq, client_id, template, recipient, provider_message_id, state, reason, recorded_at, updated_at)
+    const insert =
+      db.prepare(`INSERT INTO mail_history (request_event_id, seq, client_id, template, recipient, provider_message_id, state, reason, recorded_at, updated_at)
       VALUES (@requestEventId, @seq, @clientId, @template, @to, @providerMessageId, @state, @reason, @at, @at)`);
-    const cardAfterOutcome = db.prepare('UPDATE credentials SET last_email_at = @at, last_email_state = @state WHERE client_id = @clientId');
-    const historyAfterReport = db.prepare('UPDATE mail_history SET state = @state, reason = @reason, updated_at = @at WHERE provider_message_id = @providerMessageId');
+    const cardAfterOutcome = db.prepare(
+      'UPDATE credentials SET last_email_at = @at, last_email_state = @state WHERE client_id = @clientId',
+    );
+    const historyAfterReport = db.prepare(
+      'UPDATE mail_history SET state = @state, reason = @reason, updated_at = @at WHERE provider_message_id = @providerMessageId',
+    );
     const cardAfterReport = db.prepare(`UPDATE credentials SET last_email_state = @state WHERE client_id IN (
       SELECT h.client_id FROM mail_history h WHERE h.provider_message_id = @providerMessageId
         AND h.seq = (SELECT max(seq) FROM mail_history WHERE client_id = h.client_id))`);
-    const report = (at: string, providerMessageId: string, state: MailHistoryState, reason: string | null, movesCard: boolean) => {
+    const report = (
+      at: string,
+      providerMessageId: string,
+      state: MailHistoryState,
+      reason: string | null,
+      movesCard: boolean,
+    ) => {
       historyAfterReport.run({ at, providerMessageId, state, reason });
       if (movesCard) cardAfterReport.run({ providerMessageId, state });
     };
@@ -121,10 +132,13 @@ function toEntry(row: MailHistoryRow): MailHistoryEntry {
 
 export function createMailQueries(db: Database.Database) {
   const forClient = db.prepare('SELECT * FROM mail_history WHERE client_id = ? ORDER BY seq DESC LIMIT ?');
-  const byMessage = db.prepare('SELECT DISTINCT client_id FROM mail_history WHERE provider_message_id = ? ORDER BY client_id');
+  const byMessage = db.prepare(
+    'SELECT DISTINCT client_id FROM mail_history WHERE provider_message_id = ? ORDER BY client_id',
+  );
   return {
     /** Newest first. */
-    clientMailHistory: (clientId: string, limit = 20): MailHistoryEntry[] => (forClient.all(clientId, limit) as MailHistoryRow[]).map(toEntry),
+    clientMailHistory: (clientId: string, limit = 20): MailHistoryEntry[] =>
+      (forClient.all(clientId, limit) as MailHistoryRow[]).map(toEntry),
     findClientIdsByMessageId: (providerMessageId: string): string[] =>
       (byMessage.all(providerMessageId) as { client_id: string }[]).map((row) => row.client_id),
   };

@@ -10,7 +10,14 @@ import { createMailQueries, mailStatusProjection } from './mail-status.ts';
 import type { Projection } from './projection.ts';
 import { createTimelineQueries, timelineProjection } from './timeline.ts';
 
-export const coreProjections: readonly Projection[] = [clientsProjection, credentialsProjection, mailStatusProjection, timelineProjection, batchesProjection, endedSessionsProjection];
+export const coreProjections: readonly Projection[] = [
+  clientsProjection,
+  credentialsProjection,
+  mailStatusProjection,
+  timelineProjection,
+  batchesProjection,
+  endedSessionsProjection,
+];
 
 export interface ReadModels {
   readonly db: Database.Database;
@@ -31,7 +38,8 @@ export interface ReadModels {
   close(): void;
 }
 
-const checkpointSchema = 'CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL);';
+const checkpointSchema =
+  'CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL);';
 
 /**
  * A read-model file made by code with other projections (an upgrade added a table or a column)
@@ -42,14 +50,24 @@ function prepareSchema(db: Database.Database, projections: readonly Projection[]
     .update([checkpointSchema, ...projections.map((p) => `${p.name}\n${p.schema}`)].join('\n'))
     .digest('hex');
   db.transaction(() => {
-    db.exec('CREATE TABLE IF NOT EXISTS read_model_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL)');
-    const stored = (db.prepare('SELECT version FROM read_model_schema WHERE id = 1').get() as { version: string } | undefined)?.version;
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS read_model_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL)',
+    );
+    const stored = (
+      db.prepare('SELECT version FROM read_model_schema WHERE id = 1').get() as { version: string } | undefined
+    )?.version;
     if (stored === version) return;
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'read_model_schema'`).all() as { name: string }[];
+    const tables = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'read_model_schema'`,
+      )
+      .all() as { name: string }[];
     for (const { name } of tables) db.exec(`DROP TABLE "${name.replaceAll('"', '""')}"`);
     db.exec(checkpointSchema);
     for (const projection of projections) db.exec(projection.schema);
-    db.prepare('INSERT INTO read_model_schema (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version').run(version);
+    db.prepare(
+      'INSERT INTO read_model_schema (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version',
+    ).run(version);
   }).immediate();
 }
 
@@ -65,7 +83,9 @@ export function openReadModels(file: string, projections: readonly Projection[] 
   prepareSchema(db, projections);
   const appliers = projections.map((projection) => projection.bind(db));
   const readCheckpoint = db.prepare('SELECT position FROM checkpoint WHERE id = 1');
-  const writeCheckpoint = db.prepare('INSERT INTO checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position');
+  const writeCheckpoint = db.prepare(
+    'INSERT INTO checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position',
+  );
   const applyBatch = db.transaction((events: readonly RecordedEvent[], compare: (a: string, b: string) => number) => {
     const stored = (readCheckpoint.get() as { position: string } | undefined)?.position ?? null;
     const fresh = stored === null ? events : events.filter((event) => compare(event.position, stored) > 0);

@@ -33,20 +33,41 @@ export const timelineProjection: Projection = {
     CREATE INDEX IF NOT EXISTS timeline_client ON timeline (client_id, seq);`,
   tables: [{ name: 'timeline', orderBy: 'seq' }],
   bind(db) {
-    const insert = db.prepare('INSERT INTO timeline (position, client_id, at, type, actor, details) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO timeline (position, client_id, at, type, actor, details) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     return (event) => {
       const clientId = clientIdOfEvent(event);
       if (!clientId) return;
-      const details = Object.fromEntries(Object.entries(event.data as object).filter(([key]) => !hiddenFields.has(key)));
-      insert.run(event.position, clientId, event.metadata.at, event.type, JSON.stringify(event.metadata.actor), JSON.stringify(details));
+      const details = Object.fromEntries(
+        Object.entries(event.data as object).filter(([key]) => !hiddenFields.has(key)),
+      );
+      insert.run(
+        event.position,
+        clientId,
+        event.metadata.at,
+        event.type,
+        JSON.stringify(event.metadata.actor),
+        JSON.stringify(details),
+      );
     };
   },
 };
 
 export function createTimelineQueries(db: Database.Database) {
-  const forClient = db.prepare('SELECT position, at, type, actor, details FROM timeline WHERE client_id = ? ORDER BY seq');
-  const recent = db.prepare('SELECT position, client_id, at, type, actor, details FROM timeline ORDER BY seq DESC LIMIT ?');
-  const toEntry = (row: { position: string; at: string; type: string; actor: string; details: string }): TimelineEntry => ({
+  const forClient = db.prepare(
+    'SELECT position, at, type, actor, details FROM timeline WHERE client_id = ? ORDER BY seq',
+  );
+  const recent = db.prepare(
+    'SELECT position, client_id, at, type, actor, details FROM timeline ORDER BY seq DESC LIMIT ?',
+  );
+  const toEntry = (row: {
+    position: string;
+    at: string;
+    type: string;
+    actor: string;
+    details: string;
+  }): TimelineEntry => ({
     position: row.position,
     at: row.at,
     type: row.type,
@@ -54,8 +75,12 @@ export function createTimelineQueries(db: Database.Database) {
     details: JSON.parse(row.details),
   });
   return {
-    clientTimeline: (clientId: string): TimelineEntry[] => (forClient.all(clientId) as Parameters<typeof toEntry>[0][]).map(toEntry),
+    clientTimeline: (clientId: string): TimelineEntry[] =>
+      (forClient.all(clientId) as Parameters<typeof toEntry>[0][]).map(toEntry),
     recentActivity: (limit = 10): (TimelineEntry & { clientId: string })[] =>
-      (recent.all(limit) as (Parameters<typeof toEntry>[0] & { client_id: string })[]).map((row) => ({ ...toEntry(row), clientId: row.client_id })),
+      (recent.all(limit) as (Parameters<typeof toEntry>[0] & { client_id: string })[]).map((row) => ({
+        ...toEntry(row),
+        clientId: row.client_id,
+      })),
   };
 }

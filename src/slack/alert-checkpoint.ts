@@ -16,9 +16,13 @@ export function openAlertCheckpoint(file: string): AlertCheckpoint {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE IF NOT EXISTS alert_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS alert_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL)',
+  );
   const select = db.prepare('SELECT position FROM alert_checkpoint WHERE id = 1');
-  const upsert = db.prepare('INSERT INTO alert_checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position');
+  const upsert = db.prepare(
+    'INSERT INTO alert_checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position',
+  );
   return {
     read: () => (select.get() as { position: string } | undefined)?.position ?? null,
     write: (position) => void upsert.run(position),

@@ -25,7 +25,13 @@ export interface AuthorizeStaffOptions {
  * Channel membership is cached briefly so that a busy minute costs one Web API call; a failure
  * to read it refuses rather than lets through.
  */
-export function authorizeStaff({ settings, store, clock, logger, membershipTtlMs = 60_000 }: AuthorizeStaffOptions): Middleware<AnyMiddlewareArgs> {
+export function authorizeStaff({
+  settings,
+  store,
+  clock,
+  logger,
+  membershipTtlMs = 60_000,
+}: AuthorizeStaffOptions): Middleware<AnyMiddlewareArgs> {
   const allowed = new Set(settings.staffUserIds);
   let members: { readonly ids: ReadonlySet<string>; readonly expiresAt: number } | null = null;
 
@@ -57,7 +63,13 @@ export function authorizeStaff({ settings, store, clock, logger, membershipTtlMs
     // The id comes from Slack's id for the interaction, so a replay re-appends the same event: a no-op.
     await store.append(
       staffRefusalsStream,
-      [{ id: deriveEventId(commandId, staffRefusalsStream, 0), ...event, metadata: { actor: { kind: 'system', id: 'slack-bot' }, commandId, at: clock.now().toISOString() } }],
+      [
+        {
+          id: deriveEventId(commandId, staffRefusalsStream, 0),
+          ...event,
+          metadata: { actor: { kind: 'system', id: 'slack-bot' }, commandId, at: clock.now().toISOString() },
+        },
+      ],
       { expected: 'any' },
     );
   }
@@ -67,7 +79,10 @@ export function authorizeStaff({ settings, store, clock, logger, membershipTtlMs
     if (!requester) return;
     const reason = await verdict(args, requester);
     if (reason === null) return args.next();
-    logger.warn({ slackUserId: requester.userId, teamId: requester.teamId, action: requester.action, reason }, 'refused a Slack request from someone who is not staff');
+    logger.warn(
+      { slackUserId: requester.userId, teamId: requester.teamId, action: requester.action, reason },
+      'refused a Slack request from someone who is not staff',
+    );
     await recordRefusal(requester, reason);
     await refuse(args, requester, refusalText(reason));
   };
@@ -88,10 +103,15 @@ async function listMembers(client: webApi.WebClient, channel: string): Promise<S
 async function refuse(args: Args, requester: SlackRequester, text: string): Promise<void> {
   const body = args.body as Record<string, unknown>;
   if ('command' in args) return args.ack({ response_type: 'ephemeral', text });
-  if (body.type === 'view_submission') return (args as Args & { ack: (r: unknown) => Promise<void> }).ack({ response_action: 'update', view: refusalModal(text) });
+  if (body.type === 'view_submission')
+    return (args as Args & { ack: (r: unknown) => Promise<void> }).ack({
+      response_action: 'update',
+      view: refusalModal(text),
+    });
   if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
   if (body.type === 'event_callback') {
-    if (requester.action === 'app_home_opened') await args.client.views.publish({ user_id: requester.userId, view: refusalHome(text) });
+    if (requester.action === 'app_home_opened')
+      await args.client.views.publish({ user_id: requester.userId, view: refusalHome(text) });
     return;
   }
   if ('respond' in args && typeof args.respond === 'function') {

@@ -7,7 +7,8 @@ import type { Logger } from '../logger.ts';
  * shows a temporary password holds the password itself.
  */
 export function boltLogger(logger: Logger): BoltLogger {
-  const line = (parts: unknown[]) => parts.map((part) => (part instanceof Error ? part.message : String(part))).join(' ');
+  const line = (parts: unknown[]) =>
+    parts.map((part) => (part instanceof Error ? part.message : String(part))).join(' ');
   return {
     debug: () => undefined,
     info: (...parts: unknown[]) => logger.info(line(parts)),

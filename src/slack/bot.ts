@@ -30,9 +30,15 @@ export interface SlackBotOptions {
 }
 
 /** The Bolt app for staff, with its listeners, its staff check, and the alerts subscription. */
-export async function startSlackBot(app: LatchkeyApp, settings: SlackConfig, options: SlackBotOptions): Promise<SlackBot> {
+export async function startSlackBot(
+  app: LatchkeyApp,
+  settings: SlackConfig,
+  options: SlackBotOptions,
+): Promise<SlackBot> {
   const logger = options.logger.child({ component: 'slack' });
-  const receiver = settings.socketMode ? null : new HonoReceiver({ signingSecret: requireSetting(settings.signingSecret, 'SLACK_SIGNING_SECRET'), logger });
+  const receiver = settings.socketMode
+    ? null
+    : new HonoReceiver({ signingSecret: requireSetting(settings.signingSecret, 'SLACK_SIGNING_SECRET'), logger });
   const bolt = new App({
     token: settings.botToken,
     ...(receiver ? { receiver } : { socketMode: true, appToken: requireSetting(settings.appToken, 'SLACK_APP_TOKEN') }),

@@ -17,10 +17,15 @@ export function summariseClient(deps: Pick<AppDeps, 'readModels' | 'clock'>, cli
   return { client, credential, status: describeLoginStatus(credential, deps.clock.now()) };
 }
 
-export function searchClientSummaries(deps: Pick<AppDeps, 'readModels' | 'clock'>, text: string, limit: number): ClientSummary[] {
+export function searchClientSummaries(
+  deps: Pick<AppDeps, 'readModels' | 'clock'>,
+  text: string,
+  limit: number,
+): ClientSummary[] {
   return deps.readModels.clients
     .searchClients(text, limit)
     .flatMap((client) => summariseClient(deps, client.clientId) ?? []);
 }
 
-export const clientName = (client: Pick<ClientView, 'firstName' | 'lastName'>): string => `${client.firstName} ${client.lastName}`.trim();
+export const clientName = (client: Pick<ClientView, 'firstName' | 'lastName'>): string =>
+  `${client.firstName} ${client.lastName}`.trim();

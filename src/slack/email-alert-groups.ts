@@ -14,12 +14,15 @@ const choices = {
   'never-logged-in': {
     label: 'Never logged in',
     recipients: (deps: Deps) =>
-      deps.readModels.credentials.listCredentials().filter((login) => !login.disabled && login.lastLoginAt === null && hasEmail(deps, login.clientId)),
+      deps.readModels.credentials
+        .listCredentials()
+        .filter((login) => !login.disabled && login.lastLoginAt === null && hasEmail(deps, login.clientId)),
     input: (): Pick<EmailAlertInput, 'group' | 'clientIds'> => ({ group: 'never-logged-in' }),
   },
   'no-login': {
     label: 'No login yet',
-    recipients: (deps: Deps) => deps.readModels.credentials.listClientsWithoutLogin().filter((client) => client.email !== null),
+    recipients: (deps: Deps) =>
+      deps.readModels.credentials.listClientsWithoutLogin().filter((client) => client.email !== null),
     input: (): Pick<EmailAlertInput, 'group' | 'clientIds'> => ({ group: 'no-login' }),
   },
   'expired-or-burned': {
@@ -28,7 +31,11 @@ const choices = {
       const now = deps.clock.now();
       return deps.readModels.credentials
         .listCredentials()
-        .filter((login) => hasEmail(deps, login.clientId) && ['temp_expired', 'temp_burned'].includes(describeLoginStatus(login, now).kind));
+        .filter(
+          (login) =>
+            hasEmail(deps, login.clientId) &&
+            ['temp_expired', 'temp_burned'].includes(describeLoginStatus(login, now).kind),
+        );
     },
     input: (deps: Deps): Pick<EmailAlertInput, 'group' | 'clientIds'> => ({
       group: 'ids',
@@ -42,10 +49,12 @@ export type EmailAlertChoice = keyof typeof choices;
 const hasEmail = (deps: Deps, clientId: string): boolean => Boolean(deps.readModels.clients.getClient(clientId)?.email);
 
 /** The Email Alerts buttons carry a group, or `resume:<batch id>` for an unfinished batch. */
-export type EmailAlertButton = { readonly kind: 'group'; readonly choice: EmailAlertChoice } | { readonly kind: 'resume'; readonly batchId: string };
+export type EmailAlertButton =
+  { readonly kind: 'group'; readonly choice: EmailAlertChoice } | { readonly kind: 'resume'; readonly batchId: string };
 
 export function parseEmailAlertButton(value: string): EmailAlertButton | null {
-  if (value.startsWith(resumePrefix) && value.length > resumePrefix.length) return { kind: 'resume', batchId: value.slice(resumePrefix.length) };
+  if (value.startsWith(resumePrefix) && value.length > resumePrefix.length)
+    return { kind: 'resume', batchId: value.slice(resumePrefix.length) };
   return Object.hasOwn(choices, value) ? { kind: 'group', choice: value as EmailAlertChoice } : null;
 }
 
@@ -55,5 +64,9 @@ export const emailAlertChoiceLabel = (choice: EmailAlertChoice): string => choic
 export const emailAlertInputFor = (deps: Deps, choice: EmailAlertChoice) => choices[choice].input(deps);
 
 export function emailAlertGroupChoices(deps: Deps): EmailAlertGroupChoice[] {
-  return (Object.keys(choices) as EmailAlertChoice[]).map((id) => ({ id, label: choices[id].label, count: choices[id].recipients(deps).length }));
+  return (Object.keys(choices) as EmailAlertChoice[]).map((id) => ({
+    id,
+    label: choices[id].label,
+    count: choices[id].recipients(deps).length,
+  }));
 }

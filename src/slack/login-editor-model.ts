@@ -11,7 +11,11 @@ export function loginEditorModel(
 ): LoginEditorModel | null {
   const summary = summariseClient(deps, clientId);
   if (!summary) return null;
-  return { summary, suggestions: freeUserNameSuggestions(deps, summary.client), ...(availability ? { availability } : {}) };
+  return {
+    summary,
+    suggestions: freeUserNameSuggestions(deps, summary.client),
+    ...(availability ? { availability } : {}),
+  };
 }
 
 export function parseEditorMetadata(privateMetadata: string | undefined): string | null {

@@ -56,13 +56,21 @@ export async function startStaffAlerts(options: StaffAlertsOptions): Promise<Sub
   if (after !== null) checkpoint.write(after);
 
   const run = (eventId: string, command: StaffAlertCommand, commandId: string) =>
-    handleCommand(deps.store, staffAlertDecider, staffAlertStream(eventId), command, { actor: notifierActor, commandId, at: deps.clock.now() });
+    handleCommand(deps.store, staffAlertDecider, staffAlertStream(eventId), command, {
+      actor: notifierActor,
+      commandId,
+      at: deps.clock.now(),
+    });
 
   async function deliver(event: RecordedEvent): Promise<void> {
     const found = alertSubjectOf(event);
     if (!found) return;
     const now = deps.clock.now().toISOString();
-    const claimed = await run(event.id, { type: 'ClaimStaffAlert', eventId: event.id, claimant, now, staleAfterMs }, `${claimant}:claim:${event.id}`);
+    const claimed = await run(
+      event.id,
+      { type: 'ClaimStaffAlert', eventId: event.id, claimant, now, staleAfterMs },
+      `${claimant}:claim:${event.id}`,
+    );
     if (!claimed.ok) throw new Error(claimed.error.message);
     if (claimed.value.state.status === 'posted') return;
     const message = alertMessage(found.clientId, deps.readModels.clients.getClient(found.clientId), found.subject);
@@ -72,7 +80,11 @@ export async function startStaffAlerts(options: StaffAlertsOptions): Promise<Sub
       metadata: { event_type: 'latchkey_alert', event_payload: { event_id: event.id } },
     });
     if (!posted.ts) throw new Error(`Slack did not return a timestamp for the alert on event ${event.id}`);
-    await run(event.id, { type: 'RecordStaffAlertPosted', eventId: event.id, channel, messageTs: posted.ts }, `posted:${event.id}`);
+    await run(
+      event.id,
+      { type: 'RecordStaffAlertPosted', eventId: event.id, channel, messageTs: posted.ts },
+      `posted:${event.id}`,
+    );
   }
 
   const subscription = subscribe(deps.store, {

@@ -21,7 +21,12 @@ const noTally: BatchTally = { done: 0, succeeded: 0, skipped: 0, failed: 0 };
  * 250 items or 2 seconds (Slack rate-limits chat.update), and once more at the end. A failed edit
  * is logged and skipped: the batch matters more than its progress bar.
  */
-export async function postProgressMessage(client: webApi.WebClient, channel: string, title: string, logger: Logger): Promise<ProgressMessage> {
+export async function postProgressMessage(
+  client: webApi.WebClient,
+  channel: string,
+  title: string,
+  logger: Logger,
+): Promise<ProgressMessage> {
   let batchId = '…';
   const render = (tally: BatchTally, total: number, finished: boolean) => ({
     text: progressText(title, tally, total),
@@ -58,7 +63,12 @@ export async function postProgressMessage(client: webApi.WebClient, channel: str
     },
     async abandon(reason) {
       await editing;
-      await client.chat.update({ channel: posted.channel ?? channel, ts, text: `${title}: ${reason}`, blocks: [section(`*${escapeText(title)}* — ${escapeText(reason)}`)] });
+      await client.chat.update({
+        channel: posted.channel ?? channel,
+        ts,
+        text: `${title}: ${reason}`,
+        blocks: [section(`*${escapeText(title)}* — ${escapeText(reason)}`)],
+      });
     },
   };
 }

@@ -51,7 +51,9 @@ export class HonoReceiver implements Receiver {
 
   routes(): Hono {
     const routes = new Hono();
-    routes.post('/events', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.text('Too large', 413) }), (c) => this.handle(c.req.raw));
+    routes.post('/events', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.text('Too large', 413) }), (c) =>
+      this.handle(c.req.raw),
+    );
     return routes;
   }
 
@@ -136,7 +138,9 @@ function parseSlackBody(contentType: string, rawBody: string): Record<string, un
 }
 
 function asObject(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 function toResponse(body: AckBody): Response {

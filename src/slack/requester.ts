@@ -19,18 +19,37 @@ export function describeSlackRequester(rawBody: unknown): SlackRequester | null 
   const body = record(rawBody);
   if (typeof body.command === 'string') {
     const userId = text(body.user_id);
-    return userId === null ? null : { userId, userName: text(body.user_name), teamId: text(body.team_id), action: body.command, interactionId: text(body.trigger_id) };
+    return userId === null
+      ? null
+      : {
+          userId,
+          userName: text(body.user_name),
+          teamId: text(body.team_id),
+          action: body.command,
+          interactionId: text(body.trigger_id),
+        };
   }
   if (body.type === 'event_callback') {
     const event = record(body.event);
     const userId = text(event.user);
-    return userId === null ? null : { userId, userName: null, teamId: text(body.team_id), action: String(event.type), interactionId: text(body.event_id) };
+    return userId === null
+      ? null
+      : {
+          userId,
+          userName: null,
+          teamId: text(body.team_id),
+          action: String(event.type),
+          interactionId: text(body.event_id),
+        };
   }
   const user = record(body.user);
   const userId = text(user.id);
   if (!userId) return null;
   const view = record(body.view);
-  const action = body.type === 'block_actions' ? text(record((body.actions as unknown[] | undefined)?.[0]).action_id) : text(view.callback_id);
+  const action =
+    body.type === 'block_actions'
+      ? text(record((body.actions as unknown[] | undefined)?.[0]).action_id)
+      : text(view.callback_id);
   return {
     userId,
     userName: text(user.name) ?? text(user.username),

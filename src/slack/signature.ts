@@ -19,9 +19,11 @@ export function validateSlackRequest(input: {
   readonly nowMs: number;
 }): SlackRequestCheck {
   const { timestampHeader, signatureHeader } = input;
-  if (!timestampHeader || !signatureHeader || !/^\d{1,12}$/.test(timestampHeader)) return { ok: false, reason: 'missing_headers' };
+  if (!timestampHeader || !signatureHeader || !/^\d{1,12}$/.test(timestampHeader))
+    return { ok: false, reason: 'missing_headers' };
   const timestamp = Number(timestampHeader);
-  if (Math.abs(input.nowMs / 1000 - timestamp) > signatureWindowSeconds) return { ok: false, reason: 'stale_timestamp' };
+  if (Math.abs(input.nowMs / 1000 - timestamp) > signatureWindowSeconds)
+    return { ok: false, reason: 'stale_timestamp' };
   const expected = `v0=${createHmac('sha256', input.signingSecret).update(`v0:${timestampHeader}:${input.rawBody}`).digest('hex')}`;
   if (!constantTimeEqual(expected, signatureHeader)) return { ok: false, reason: 'bad_signature' };
   return { ok: true, timestamp, signature: signatureHeader };

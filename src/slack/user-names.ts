@@ -2,7 +2,9 @@ import type { AppDeps } from '../app/deps.ts';
 import { suggestUserNames, validateUserName } from '../domain/username.ts';
 import type { ClientView } from '../projections/clients.ts';
 
-export type UserNameCheck = { readonly ok: true; readonly userName: string; readonly note: string } | { readonly ok: false; readonly message: string };
+export type UserNameCheck =
+  | { readonly ok: true; readonly userName: string; readonly note: string }
+  | { readonly ok: false; readonly message: string };
 
 /**
  * The editor's availability check. It reads the projection, so it is advice: the store's
@@ -14,7 +16,8 @@ export function checkUserName(deps: Pick<AppDeps, 'readModels'>, clientId: strin
   if (!validation.ok) return { ok: false, message: validation.error };
   const holder = deps.readModels.credentials.findClientIdByUserName(validation.userName);
   if (holder === null) return { ok: true, userName: validation.userName, note: `${validation.userName} is free.` };
-  if (holder === clientId) return { ok: true, userName: validation.userName, note: `${validation.userName} is this client's user name now.` };
+  if (holder === clientId)
+    return { ok: true, userName: validation.userName, note: `${validation.userName} is this client's user name now.` };
   return { ok: false, message: `${validation.userName} is taken by another client. Choose another one.` };
 }
 

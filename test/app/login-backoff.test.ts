@@ -12,17 +12,29 @@ describe('LOGIN_BACKOFF_BASE_SECONDS', () => {
 
   it('sets the first wait after the free failures', async () => {
     app = await createTestApp({ LOGIN_FREE_FAILURES: '2', LOGIN_BACKOFF_BASE_SECONDS: '60' });
-    await registerClients(app, [{ clientId: 'C1', firstName: 'Olivia', lastName: 'Nguyen', email: 'olivia@example.com' }]);
+    await registerClients(app, [
+      { clientId: 'C1', firstName: 'Olivia', lastName: 'Nguyen', email: 'olivia@example.com' },
+    ]);
     await assignLogin(app.deps, { clientId: 'C1', userName: 'olivia@example.com' }, { actor: staff });
     const issued = await issueTempPassword(app.deps, { clientId: 'C1', delivery: 'shown_to_staff' }, { actor: staff });
     if (!issued.ok) throw new Error(issued.error.message);
     await signIn(app.deps, { userName: 'olivia@example.com', password: issued.value.password }, {});
-    await choosePermanentPassword(app.deps, { clientId: 'C1', newPassword: password }, { actor: { kind: 'client', id: 'C1' } });
+    await choosePermanentPassword(
+      app.deps,
+      { clientId: 'C1', newPassword: password },
+      { actor: { kind: 'client', id: 'C1' } },
+    );
     for (let i = 0; i < 2; i++) await signIn(app.deps, { userName: 'olivia@example.com', password: 'wrong' }, {});
 
-    expect(await signIn(app.deps, { userName: 'olivia@example.com', password }, {})).toMatchObject({ ok: false, error: { code: 'throttled', retryAfterSeconds: 60 } });
+    expect(await signIn(app.deps, { userName: 'olivia@example.com', password }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'throttled', retryAfterSeconds: 60 },
+    });
     app.clock.advance(59_000);
-    expect(await signIn(app.deps, { userName: 'olivia@example.com', password }, {})).toMatchObject({ ok: false, error: { code: 'throttled' } });
+    expect(await signIn(app.deps, { userName: 'olivia@example.com', password }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'throttled' },
+    });
     app.clock.advance(1_000);
     expect(await signIn(app.deps, { userName: 'olivia@example.com', password }, {})).toMatchObject({ ok: true });
   });
@@ -30,7 +42,9 @@ describe('LOGIN_BACKOFF_BASE_SECONDS', () => {
   it('is refused outside 1 to 900 seconds, by name', () => {
     for (const value of ['0', '901', 'soon']) {
       expect(() => loadConfig({ LATCHKEY_DATA_DIR: '/tmp', LOGIN_BACKOFF_BASE_SECONDS: value })).toThrow(ConfigError);
-      expect(() => loadConfig({ LATCHKEY_DATA_DIR: '/tmp', LOGIN_BACKOFF_BASE_SECONDS: value })).toThrow('LOGIN_BACKOFF_BASE_SECONDS');
+      expect(() => loadConfig({ LATCHKEY_DATA_DIR: '/tmp', LOGIN_BACKOFF_BASE_SECONDS: value })).toThrow(
+        'LOGIN_BACKOFF_BASE_SECONDS',
+      );
     }
   });
 });

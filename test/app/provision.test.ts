@@ -20,21 +20,38 @@ describe('provision everyone', () => {
   it('gives every client with an email and no login the email as user name, a shared inbox first.last, and skips the rest', async () => {
     await assignLogin(app.deps, { clientId: 'C5', userName: 'noah.j' }, { actor: staff });
     const progress: number[] = [];
-    const { tally } = await provisionAll(app.deps, { sendEmail: true, onProgress: (t) => void progress.push(t.done) }, { actor: staff });
+    const { tally } = await provisionAll(
+      app.deps,
+      { sendEmail: true, onProgress: (t) => void progress.push(t.done) },
+      { actor: staff },
+    );
     expect(tally).toEqual({ done: 3, succeeded: 3, skipped: 0, failed: 0 });
     expect(progress).toEqual([1, 2, 3]);
-    const names = Object.fromEntries(app.deps.readModels.credentials.listCredentials().map((c) => [c.clientId, c.userName]));
-    expect(names).toEqual({ C1: 'logan.thomas@example.com', C2: 'harper.taylor', C4: 'emma.smith@example.com', C5: 'noah.j' });
-    const requests = (await app.deps.store.readAll({ after: null, limit: 10_000 })).filter((e) => e.type === 'CredentialsEmailRequested');
+    const names = Object.fromEntries(
+      app.deps.readModels.credentials.listCredentials().map((c) => [c.clientId, c.userName]),
+    );
+    expect(names).toEqual({
+      C1: 'logan.thomas@example.com',
+      C2: 'harper.taylor',
+      C4: 'emma.smith@example.com',
+      C5: 'noah.j',
+    });
+    const requests = (await app.deps.store.readAll({ after: null, limit: 10_000 })).filter(
+      (e) => e.type === 'CredentialsEmailRequested',
+    );
     expect(requests.map((e) => (e.data as { clientId: string }).clientId).sort()).toEqual(['C1', 'C2', 'C4']);
   });
 
   it('running it again finds nothing to do and appends no credential events', async () => {
     await provisionAll(app.deps, { sendEmail: true }, { actor: staff });
-    const before = (await app.deps.store.readAll({ after: null, limit: 10_000 })).filter((e) => e.stream.startsWith('credential-')).length;
+    const before = (await app.deps.store.readAll({ after: null, limit: 10_000 })).filter((e) =>
+      e.stream.startsWith('credential-'),
+    ).length;
     const { tally } = await provisionAll(app.deps, { sendEmail: true }, { actor: staff });
     expect(tally.done).toBe(0);
-    const after = (await app.deps.store.readAll({ after: null, limit: 10_000 })).filter((e) => e.stream.startsWith('credential-')).length;
+    const after = (await app.deps.store.readAll({ after: null, limit: 10_000 })).filter((e) =>
+      e.stream.startsWith('credential-'),
+    ).length;
     expect(after).toBe(before);
   });
 
@@ -55,7 +72,11 @@ describe('provision everyone', () => {
     const [unfinished] = app.deps.readModels.batches.unfinishedBatches('provision');
     expect(unfinished).toMatchObject({ status: 'running', total: 4 });
     let resumed = false;
-    const { batchId, tally } = await provisionAll(app.deps, { sendEmail: true, onStart: (_id, r) => void (resumed = r) }, { actor: staff });
+    const { batchId, tally } = await provisionAll(
+      app.deps,
+      { sendEmail: true, onStart: (_id, r) => void (resumed = r) },
+      { actor: staff },
+    );
     expect(resumed).toBe(true);
     expect(batchId).toBe(unfinished!.batchId);
     expect(tally).toMatchObject({ done: 4, succeeded: 4 });

@@ -13,7 +13,10 @@ let clientCount = 0;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  server = await startSiteServer({ BUSINESS_NAME: 'Happy Paws Pet Sitting', BUSINESS_CONTACT: 'call 555-0100 or hello@happypaws.example' });
+  server = await startSiteServer({
+    BUSINESS_NAME: 'Happy Paws Pet Sitting',
+    BUSINESS_CONTACT: 'call 555-0100 or hello@happypaws.example',
+  });
 });
 
 afterAll(async () => {
@@ -26,7 +29,9 @@ async function newClientWithLogin(): Promise<{ clientId: string; userName: strin
   clientCount += 1;
   const clientId = `B${clientCount}`;
   const userName = `client.number${clientCount}`;
-  await registerClients(server.app, [{ clientId, firstName: 'Browser', lastName: `Tester${clientCount}`, email: `${userName}@example.com` }]);
+  await registerClients(server.app, [
+    { clientId, firstName: 'Browser', lastName: `Tester${clientCount}`, email: `${userName}@example.com` },
+  ]);
   await giveLogin(server.app, clientId, userName);
   return { clientId, userName };
 }
@@ -41,7 +46,11 @@ for (const javaScript of [true, false]) {
     const htmxPosts: string[] = [];
 
     beforeAll(async () => {
-      context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 390, height: 844 }, baseURL: server.url });
+      context = await browser.newContext({
+        javaScriptEnabled: javaScript,
+        viewport: { width: 390, height: 844 },
+        baseURL: server.url,
+      });
     });
     afterAll(async () => context?.close());
     afterEach(async () => {
@@ -54,7 +63,8 @@ for (const javaScript of [true, false]) {
       page = await context.newPage();
       problems = watchForProblems(page);
       page.on('request', (request) => {
-        if (request.method() === 'POST' && request.headers()['hx-request'] === 'true') htmxPosts.push(new URL(request.url()).pathname);
+        if (request.method() === 'POST' && request.headers()['hx-request'] === 'true')
+          htmxPosts.push(new URL(request.url()).pathname);
       });
       return page;
     };
@@ -66,7 +76,8 @@ for (const javaScript of [true, false]) {
     };
 
     /** Waits until something has the focus, then names it. */
-    const focusedId = async () => (await page.waitForFunction('document.activeElement && document.activeElement.id')).jsonValue();
+    const focusedId = async () =>
+      (await page.waitForFunction('document.activeElement && document.activeElement.id')).jsonValue();
 
     it('temporary password → choose a new one → account → log out → log in with the new password', async () => {
       const { clientId, userName } = await newClientWithLogin();

@@ -56,7 +56,9 @@ describe('latchkey demo and audit', () => {
     expect(before.stdout).toContain('no login');
     const now = await runCli(['audit', 'as-of', new Date(Date.now() + 60_000).toISOString(), 'D1001'], env);
     expect(now.stdout).toMatch(/login olivia.nguyen@example.com, active/);
-    expect(now.stdout).toMatch(/could sign in with a temporary password, set .* by cli \w+ \(TempPasswordIssued, expiring/);
+    expect(now.stdout).toMatch(
+      /could sign in with a temporary password, set .* by cli \w+ \(TempPasswordIssued, expiring/,
+    );
     const bad = await runCli(['audit', 'as-of', 'yesterday', 'D1001'], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('not an ISO 8601 instant');

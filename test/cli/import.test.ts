@@ -33,7 +33,7 @@ describe('latchkey clients import', () => {
     const again = await runCli(['clients', 'import', sample], env);
     expect(again.stdout).toContain('Imported: 0 new, 0 changed, 25 unchanged, 0 with errors.');
     const search = await runCli(['clients', 'search', 'zoe', 'oneil'], env);
-    expect(search.stdout).toContain('C1015  Zoë O\'Neil-Jackson  <zoe.oneil@example.com>  No login');
+    expect(search.stdout).toContain("C1015  Zoë O'Neil-Jackson  <zoe.oneil@example.com>  No login");
     const clark = await runCli(['clients', 'search', 'clark'], env);
     expect(clark.stdout).toContain('Ella Clark, Jr.');
     const ava = await runCli(['clients', 'search', 'ava'], env);
@@ -91,11 +91,18 @@ describe('latchkey settings and data folder', () => {
 
   it('a bad setting names the variable and what to use', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-cli-'));
-    const result = await runCli(['clients', 'search', 'x'], { LATCHKEY_DATA_DIR: dir, PASSWORD_MIN_LENGTH: '4', PORT: 'eighty' });
+    const result = await runCli(['clients', 'search', 'x'], {
+      LATCHKEY_DATA_DIR: dir,
+      PASSWORD_MIN_LENGTH: '4',
+      PORT: 'eighty',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('PASSWORD_MIN_LENGTH: use 8 to 64');
     expect(result.stderr).toContain('PORT: use a port number');
-    const weakPepper = await runCli(['clients', 'search', 'x'], { LATCHKEY_DATA_DIR: dir, LATCHKEY_PEPPER: '='.repeat(44) });
+    const weakPepper = await runCli(['clients', 'search', 'x'], {
+      LATCHKEY_DATA_DIR: dir,
+      LATCHKEY_PEPPER: '='.repeat(44),
+    });
     expect(weakPepper.code).toBe(1);
     expect(weakPepper.stderr).toContain('the configured pepper decodes to 0 bytes');
     rmSync(dir, { recursive: true, force: true });
@@ -108,7 +115,9 @@ describe('latchkey settings and data folder', () => {
     writeFileSync(file, bytes);
     const result = await runCli(['audit', 'verify'], { LATCHKEY_DATA_DIR: dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`cannot open the event store at ${file}: the file is not a SQLite database or is corrupted`);
+    expect(result.stderr).toContain(
+      `cannot open the event store at ${file}: the file is not a SQLite database or is corrupted`,
+    );
     expect(readFileSync(file, 'utf8')).toBe(bytes);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -9,7 +9,11 @@ const at = '2026-03-03T14:00:00.000Z';
 const later = '2026-03-03T15:00:00.000Z';
 const afterExpiry = '2026-03-11T14:00:00.000Z';
 const clientId = 'C1';
-const rules: LoginRules = { tempPasswordMaxFailures: 1, permanentWorksWhileTempPending: true, throttle: defaultThrottlePolicy };
+const rules: LoginRules = {
+  tempPasswordMaxFailures: 1,
+  permanentWorksWhileTempPending: true,
+  throttle: defaultThrottlePolicy,
+};
 
 /** given(events).when(command).then(events) — the decider's tests read as its rules. */
 function given(...events: CredentialEvent[]) {
@@ -33,7 +37,11 @@ const tempIssued = (id = 'T1', expiresAt = '2026-03-10T14:00:00.000Z'): Credenti
 });
 const consumed: CredentialEvent = { type: 'TempPasswordConsumed', data: { clientId, tempPasswordId: 'T1' } };
 const chosen: CredentialEvent = { type: 'PermanentPasswordChosen', data: { clientId, passwordHash: 'scrypt-1' } };
-const attempt = (check: Extract<CredentialCommand, { type: 'RecordLoginAttempt' }>['check'], now = later, r = rules): CredentialCommand => ({
+const attempt = (
+  check: Extract<CredentialCommand, { type: 'RecordLoginAttempt' }>['check'],
+  now = later,
+  r = rules,
+): CredentialCommand => ({
   type: 'RecordLoginAttempt',
   check,
   rules: r,
@@ -43,7 +51,10 @@ const failed = (reason: Extract<CredentialEvent, { type: 'LoginFailed' }>['data'
   type: 'LoginFailed',
   data: { clientId, reason },
 });
-const burned = (reason: Extract<CredentialEvent, { type: 'TempPasswordBurned' }>['data']['reason'], id = 'T1'): CredentialEvent => ({
+const burned = (
+  reason: Extract<CredentialEvent, { type: 'TempPasswordBurned' }>['data']['reason'],
+  id = 'T1',
+): CredentialEvent => ({
   type: 'TempPasswordBurned',
   data: { clientId, tempPasswordId: id, reason },
 });
@@ -52,7 +63,9 @@ describe('a client with no login', () => {
   it('gets one when a user name is assigned', () =>
     given().when({ type: 'AssignLogin', clientId, userName: 'olivia@example.com' }).then([assigned]));
   it('cannot be issued a temporary password', () =>
-    given().when({ type: 'IssueTempPassword', tempPasswordId: 'T1', secretHash: 'h', expiresAt: later, delivery: 'email' }).thenRejects('no_login'));
+    given()
+      .when({ type: 'IssueTempPassword', tempPasswordId: 'T1', secretHash: 'h', expiresAt: later, delivery: 'email' })
+      .thenRejects('no_login'));
   it('cannot be disabled', () => given().when({ type: 'DisableLogin', reason: null }).thenRejects('no_login'));
 });
 
@@ -65,12 +78,24 @@ describe('a login', () => {
     given(assigned).when({ type: 'AssignLogin', clientId, userName: 'olivia@example.com' }).then([]));
   it('issuing a temporary password supersedes the pending one', () =>
     given(assigned, tempIssued('T1'))
-      .when({ type: 'IssueTempPassword', tempPasswordId: 'T2', secretHash: 'hash-T2', expiresAt: later, delivery: 'shown_to_staff' })
+      .when({
+        type: 'IssueTempPassword',
+        tempPasswordId: 'T2',
+        secretHash: 'hash-T2',
+        expiresAt: later,
+        delivery: 'shown_to_staff',
+      })
       .then([
         burned('superseded'),
-        { type: 'TempPasswordIssued', data: { clientId, tempPasswordId: 'T2', secretHash: 'hash-T2', expiresAt: later, delivery: 'shown_to_staff' } },
+        {
+          type: 'TempPasswordIssued',
+          data: { clientId, tempPasswordId: 'T2', secretHash: 'hash-T2', expiresAt: later, delivery: 'shown_to_staff' },
+        },
       ]));
-  it('fails a login attempt with no password at all', () => given(assigned).when(attempt({ kind: 'no_match' })).then([failed('no_password')]));
+  it('fails a login attempt with no password at all', () =>
+    given(assigned)
+      .when(attempt({ kind: 'no_match' }))
+      .then([failed('no_password')]));
 });
 
 describe('a login with a temporary password pending', () => {
@@ -79,18 +104,26 @@ describe('a login with a temporary password pending', () => {
       .when(attempt({ kind: 'temporary_matched' }))
       .then([consumed, { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } }]));
   it('a mistyped temporary password burns it', () =>
-    given(assigned, tempIssued()).when(attempt({ kind: 'no_match' })).then([failed('wrong_password'), burned('failed_attempt')]));
+    given(assigned, tempIssued())
+      .when(attempt({ kind: 'no_match' }))
+      .then([failed('wrong_password'), burned('failed_attempt')]));
   it('with three failures allowed, the first mistake does not burn it but the third does', () => {
     const lenient = { ...rules, tempPasswordMaxFailures: 3 };
-    given(assigned, tempIssued()).when(attempt({ kind: 'no_match' }, later, lenient)).then([failed('wrong_password')]);
+    given(assigned, tempIssued())
+      .when(attempt({ kind: 'no_match' }, later, lenient))
+      .then([failed('wrong_password')]);
     given(assigned, tempIssued(), failed('wrong_password'), failed('wrong_password'))
       .when(attempt({ kind: 'no_match' }, later, lenient))
       .then([failed('wrong_password'), burned('failed_attempt')]);
   });
   it('an expired temporary password is burned when tried, even when typed correctly', () =>
-    given(assigned, tempIssued()).when(attempt({ kind: 'temporary_matched' }, afterExpiry)).then([burned('expired'), failed('temporary_expired')]));
+    given(assigned, tempIssued())
+      .when(attempt({ kind: 'temporary_matched' }, afterExpiry))
+      .then([burned('expired'), failed('temporary_expired')]));
   it('expires exactly at its expiry instant', () =>
-    given(assigned, tempIssued()).when(attempt({ kind: 'temporary_matched' }, '2026-03-10T14:00:00.000Z')).then([burned('expired'), failed('temporary_expired')]));
+    given(assigned, tempIssued())
+      .when(attempt({ kind: 'temporary_matched' }, '2026-03-10T14:00:00.000Z'))
+      .then([burned('expired'), failed('temporary_expired')]));
   it('still works one millisecond before expiry', () =>
     given(assigned, tempIssued())
       .when(attempt({ kind: 'temporary_matched' }, '2026-03-10T13:59:59.999Z'))
@@ -101,22 +134,38 @@ describe('a login with a temporary password pending', () => {
       .then([{ type: 'LoginSucceeded', data: { clientId, method: 'password' } }]));
   it('an existing permanent password is refused when configured so, and the attempt burns the temporary one', () =>
     given(assigned, tempIssued(), consumed, chosen, tempIssued('T2'))
-      .when(attempt({ kind: 'permanent_matched', rehash: null }, later, { ...rules, permanentWorksWhileTempPending: false }))
+      .when(
+        attempt({ kind: 'permanent_matched', rehash: null }, later, {
+          ...rules,
+          permanentWorksWhileTempPending: false,
+        }),
+      )
       .then([failed('wrong_password'), burned('failed_attempt', 'T2')]));
   it('a burned temporary password that is typed again fails as burned', () =>
-    given(assigned, tempIssued(), failed('wrong_password'), burned('failed_attempt')).when(attempt({ kind: 'temporary_matched' })).then([failed('temporary_burned')]));
+    given(assigned, tempIssued(), failed('wrong_password'), burned('failed_attempt'))
+      .when(attempt({ kind: 'temporary_matched' }))
+      .then([failed('temporary_burned')]));
 });
 
 describe('a client signed in with the temporary password', () => {
   const state = [assigned, tempIssued(), consumed] as const;
   it('chooses a permanent password', () =>
-    given(...state).when({ type: 'ChoosePermanentPassword', passwordHash: 'scrypt-1', sameAsTemporary: false }).then([chosen]));
+    given(...state)
+      .when({ type: 'ChoosePermanentPassword', passwordHash: 'scrypt-1', sameAsTemporary: false })
+      .then([chosen]));
   it('may not choose the temporary password again', () =>
-    given(...state).when({ type: 'ChoosePermanentPassword', passwordHash: 'x', sameAsTemporary: true }).thenRejects('same_as_temporary'));
+    given(...state)
+      .when({ type: 'ChoosePermanentPassword', passwordHash: 'x', sameAsTemporary: true })
+      .thenRejects('same_as_temporary'));
   it('cannot choose twice', () =>
-    given(...state, chosen).when({ type: 'ChoosePermanentPassword', passwordHash: 'x', sameAsTemporary: false }).thenRejects('no_password_to_choose'));
+    given(...state, chosen)
+      .when({ type: 'ChoosePermanentPassword', passwordHash: 'x', sameAsTemporary: false })
+      .thenRejects('no_password_to_choose'));
   it('choosing a password ends every earlier session', () => {
-    expect(given(...state, chosen).state).toMatchObject({ status: 'active', login: { sessionVersion: 1, mustChoose: null } });
+    expect(given(...state, chosen).state).toMatchObject({
+      status: 'active',
+      login: { sessionVersion: 1, mustChoose: null },
+    });
   });
 });
 
@@ -130,20 +179,28 @@ describe('an active login with a permanent password', () => {
         { type: 'LoginSucceeded', data: { clientId, method: 'password' } },
       ]));
   it('a wrong password is a failure that counts', () => {
-    given(...state).when(attempt({ kind: 'no_match' })).then([failed('wrong_password')]);
+    given(...state)
+      .when(attempt({ kind: 'no_match' }))
+      .then([failed('wrong_password')]);
     const after = given(...state, failed('wrong_password'), failed('wrong_password')).state;
     expect(after).toMatchObject({ login: { consecutiveFailures: 2 } });
   });
   it('an attempt decided inside the backoff is throttled, even with the right password', () => {
     const fiveFailures = Array.from({ length: 5 }, () => failed('wrong_password'));
-    given(...state, ...fiveFailures).when(attempt({ kind: 'permanent_matched', rehash: null }, '2026-03-03T14:00:01.000Z')).then([failed('throttled')]);
+    given(...state, ...fiveFailures)
+      .when(attempt({ kind: 'permanent_matched', rehash: null }, '2026-03-03T14:00:01.000Z'))
+      .then([failed('throttled')]);
     given(...state, ...fiveFailures)
       .when(attempt({ kind: 'permanent_matched', rehash: null }, '2026-03-03T14:00:02.000Z'))
       .then([{ type: 'LoginSucceeded', data: { clientId, method: 'password' } }]);
   });
   it('throttled attempts are recorded but do not count', () => {
-    given(...state).when({ type: 'RecordThrottledAttempt' }).then([failed('throttled')]);
-    expect(given(...state, failed('wrong_password'), failed('throttled')).state).toMatchObject({ login: { consecutiveFailures: 1 } });
+    given(...state)
+      .when({ type: 'RecordThrottledAttempt' })
+      .then([failed('throttled')]);
+    expect(given(...state, failed('wrong_password'), failed('throttled')).state).toMatchObject({
+      login: { consecutiveFailures: 1 },
+    });
   });
   it('changing the password burns a pending temporary password and ends sessions', () => {
     given(...state, tempIssued('T2'))
@@ -151,8 +208,12 @@ describe('an active login with a permanent password', () => {
       .then([burned('password_set', 'T2'), { type: 'PasswordChanged', data: { clientId, passwordHash: 'scrypt-3' } }]);
   });
   it('log out everywhere bumps the session version', () => {
-    given(...state).when({ type: 'RevokeSessions', by: 'client' }).then([{ type: 'SessionsRevoked', data: { clientId, reason: 'client' } }]);
-    expect(given(...state, { type: 'SessionsRevoked', data: { clientId, reason: 'client' } }).state).toMatchObject({ login: { sessionVersion: 2 } });
+    given(...state)
+      .when({ type: 'RevokeSessions', by: 'client' })
+      .then([{ type: 'SessionsRevoked', data: { clientId, reason: 'client' } }]);
+    expect(given(...state, { type: 'SessionsRevoked', data: { clientId, reason: 'client' } }).state).toMatchObject({
+      login: { sessionVersion: 2 },
+    });
   });
 });
 
@@ -170,42 +231,81 @@ describe('password reset', () => {
     ...over,
   });
   it('a valid link sets the password', () =>
-    given(assigned, link).when(complete()).then([{ type: 'PasswordResetCompleted', data: { clientId, tokenId: 'K1', passwordHash: 'scrypt-r' } }]));
+    given(assigned, link)
+      .when(complete())
+      .then([{ type: 'PasswordResetCompleted', data: { clientId, tokenId: 'K1', passwordHash: 'scrypt-r' } }]));
   it('a used link cannot be used again', () =>
-    given(assigned, link, { type: 'PasswordResetCompleted', data: { clientId, tokenId: 'K1', passwordHash: 'p' } }).when(complete()).thenRejects('invalid_reset_link'));
-  it('an expired link is refused', () => given(assigned, link).when(complete({ now: '2026-03-03T15:00:00.000Z' })).thenRejects('invalid_reset_link'));
-  it('a wrong secret is refused', () => given(assigned, link).when(complete({ secretMatches: false })).thenRejects('invalid_reset_link'));
+    given(assigned, link, { type: 'PasswordResetCompleted', data: { clientId, tokenId: 'K1', passwordHash: 'p' } })
+      .when(complete())
+      .thenRejects('invalid_reset_link'));
+  it('an expired link is refused', () =>
+    given(assigned, link)
+      .when(complete({ now: '2026-03-03T15:00:00.000Z' }))
+      .thenRejects('invalid_reset_link'));
+  it('a wrong secret is refused', () =>
+    given(assigned, link)
+      .when(complete({ secretMatches: false }))
+      .thenRejects('invalid_reset_link'));
   it('a superseded link is refused', () =>
-    given(assigned, link, { ...link, data: { ...link.data, tokenId: 'K2' } } as CredentialEvent).when(complete()).thenRejects('invalid_reset_link'));
+    given(assigned, link, { ...link, data: { ...link.data, tokenId: 'K2' } } as CredentialEvent)
+      .when(complete())
+      .thenRejects('invalid_reset_link'));
   it('a disabled login cannot be reset', () =>
-    given(assigned, link, { type: 'LoginDisabled', data: { clientId, reason: null } }).when(complete()).thenRejects('invalid_reset_link'));
+    given(assigned, link, { type: 'LoginDisabled', data: { clientId, reason: null } })
+      .when(complete())
+      .thenRejects('invalid_reset_link'));
 });
 
 describe('mail a client may ask for', () => {
   const resetRequested: CredentialEvent = { type: 'PasswordResetRequested', data: { clientId, requestId: 'R1' } };
-  const ask = (now: string): CredentialCommand => ({ type: 'RequestPasswordReset', requestId: 'R2', now, cooldownSeconds: 120 });
-  it('a second reset request within the cooldown sends nothing more', () => given(assigned, resetRequested).when(ask('2026-03-03T14:01:59.000Z')).then([]));
+  const ask = (now: string): CredentialCommand => ({
+    type: 'RequestPasswordReset',
+    requestId: 'R2',
+    now,
+    cooldownSeconds: 120,
+  });
+  it('a second reset request within the cooldown sends nothing more', () =>
+    given(assigned, resetRequested).when(ask('2026-03-03T14:01:59.000Z')).then([]));
   it('a reset request after the cooldown is recorded', () =>
-    given(assigned, resetRequested).when(ask('2026-03-03T14:02:00.000Z')).then([{ type: 'PasswordResetRequested', data: { clientId, requestId: 'R2' } }]));
+    given(assigned, resetRequested)
+      .when(ask('2026-03-03T14:02:00.000Z'))
+      .then([{ type: 'PasswordResetRequested', data: { clientId, requestId: 'R2' } }]));
   it('user-name reminders have their own cooldown', () => {
-    const remind: CredentialCommand = { type: 'RequestUserNameReminder', requestId: 'U1', now: '2026-03-03T14:00:30.000Z', cooldownSeconds: 120 };
-    given(assigned, resetRequested).when(remind).then([{ type: 'UserNameReminderRequested', data: { clientId, requestId: 'U1' } }]);
-    given(assigned, { type: 'UserNameReminderRequested', data: { clientId, requestId: 'U0' } }).when(remind).then([]);
+    const remind: CredentialCommand = {
+      type: 'RequestUserNameReminder',
+      requestId: 'U1',
+      now: '2026-03-03T14:00:30.000Z',
+      cooldownSeconds: 120,
+    };
+    given(assigned, resetRequested)
+      .when(remind)
+      .then([{ type: 'UserNameReminderRequested', data: { clientId, requestId: 'U1' } }]);
+    given(assigned, { type: 'UserNameReminderRequested', data: { clientId, requestId: 'U0' } })
+      .when(remind)
+      .then([]);
   });
 });
 
 describe('a disabled login', () => {
   const disabled: CredentialEvent = { type: 'LoginDisabled', data: { clientId, reason: 'moved away' } };
   it('disabling burns the pending temporary password', () =>
-    given(assigned, tempIssued()).when({ type: 'DisableLogin', reason: 'moved away' }).then([burned('disabled'), disabled]));
+    given(assigned, tempIssued())
+      .when({ type: 'DisableLogin', reason: 'moved away' })
+      .then([burned('disabled'), disabled]));
   it('refuses every login, even a correct password', () =>
-    given(assigned, tempIssued(), consumed, chosen, disabled).when(attempt({ kind: 'permanent_matched', rehash: null })).then([failed('disabled')]));
+    given(assigned, tempIssued(), consumed, chosen, disabled)
+      .when(attempt({ kind: 'permanent_matched', rehash: null }))
+      .then([failed('disabled')]));
   it('cannot be issued a temporary password or emailed credentials', () => {
-    given(assigned, disabled).when({ type: 'IssueTempPassword', tempPasswordId: 'T', secretHash: 'h', expiresAt: later, delivery: 'email' }).thenRejects('disabled');
+    given(assigned, disabled)
+      .when({ type: 'IssueTempPassword', tempPasswordId: 'T', secretHash: 'h', expiresAt: later, delivery: 'email' })
+      .thenRejects('disabled');
     given(assigned, disabled).when({ type: 'RequestCredentialsEmail', requestId: 'R' }).thenRejects('disabled');
   });
   it('is enabled again, and enabling twice appends nothing', () => {
-    given(assigned, disabled).when({ type: 'EnableLogin' }).then([{ type: 'LoginEnabled', data: { clientId } }]);
+    given(assigned, disabled)
+      .when({ type: 'EnableLogin' })
+      .then([{ type: 'LoginEnabled', data: { clientId } }]);
     given(assigned).when({ type: 'EnableLogin' }).then([]);
   });
 });
@@ -214,12 +314,19 @@ describe('throttling', () => {
   const login = (failures: number, lastFailureAt: string | null) =>
     ({ ...(given(assigned).state as { login: object }).login, consecutiveFailures: failures, lastFailureAt }) as never;
   const now = new Date('2026-03-03T14:00:10.000Z');
-  it('lets the first failures through without delay', () => expect(loginThrottledUntil(login(4, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toBeNull());
+  it('lets the first failures through without delay', () =>
+    expect(loginThrottledUntil(login(4, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toBeNull());
   it('backs off after the free failures, doubling', () => {
-    expect(loginThrottledUntil(login(5, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toEqual(new Date('2026-03-03T14:00:11.000Z'));
-    expect(loginThrottledUntil(login(7, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toEqual(new Date('2026-03-03T14:00:17.000Z'));
+    expect(loginThrottledUntil(login(5, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toEqual(
+      new Date('2026-03-03T14:00:11.000Z'),
+    );
+    expect(loginThrottledUntil(login(7, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toEqual(
+      new Date('2026-03-03T14:00:17.000Z'),
+    );
   });
   it('never locks for longer than the maximum delay', () => {
-    expect(loginThrottledUntil(login(60, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toEqual(new Date('2026-03-03T14:15:09.000Z'));
+    expect(loginThrottledUntil(login(60, '2026-03-03T14:00:09.000Z'), defaultThrottlePolicy, now)).toEqual(
+      new Date('2026-03-03T14:15:09.000Z'),
+    );
   });
 });

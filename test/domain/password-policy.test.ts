@@ -29,12 +29,9 @@ describe('password policies', () => {
     expect(makePasswordPolicy(64).minLength).toBe(64);
   });
 
-  it.each([7, 65, 0, -8, 12.5, Number.NaN])(
-    'a minimum length of %s is a configuration error',
-    (minLength) => {
-      expect(() => makePasswordPolicy(minLength)).toThrow(RangeError);
-    },
-  );
+  it.each([7, 65, 0, -8, 12.5, Number.NaN])('a minimum length of %s is a configuration error', (minLength) => {
+    expect(() => makePasswordPolicy(minLength)).toThrow(RangeError);
+  });
 
   it('the default policy cannot be changed by accident', () => {
     expect(Object.isFrozen(defaultPasswordPolicy)).toBe(true);
@@ -164,9 +161,9 @@ describe('checkPassword', () => {
   });
 
   it('accepts the same password when it is not the temporary one', () => {
-    expect(
-      reasonFor('lantern-pebble-oyster-mango-47293', { temporaryPasswordFingerprintMatches: false }),
-    ).toBe('accepted');
+    expect(reasonFor('lantern-pebble-oyster-mango-47293', { temporaryPasswordFingerprintMatches: false })).toBe(
+      'accepted',
+    );
   });
 
   it('checks length before the blocklist', () => {

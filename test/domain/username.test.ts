@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  normaliseUserName,
-  suggestUserNames,
-  userNameStream,
-  validateUserName,
-} from '../../src/domain/username.ts';
+import { normaliseUserName, suggestUserNames, userNameStream, validateUserName } from '../../src/domain/username.ts';
 
 function errorFor(raw: string): string {
   const result = validateUserName(raw);
@@ -68,9 +63,7 @@ describe('validateUserName', () => {
   });
 
   it('refuses 65 characters and asks for a shorter one', () => {
-    expect(errorFor('a'.repeat(65))).toBe(
-      'User names can have at most 64 characters. Choose a shorter one.',
-    );
+    expect(errorFor('a'.repeat(65))).toBe('User names can have at most 64 characters. Choose a shorter one.');
   });
 
   it('refuses a Cyrillic look-alike, naming the character, its position and the fix', () => {
@@ -124,15 +117,11 @@ describe('validateUserName', () => {
   });
 
   it('refuses an inner space and suggests a separator', () => {
-    expect(errorFor('jane doe')).toBe(
-      "User names can't contain spaces. Use a dot, dash or underscore instead.",
-    );
+    expect(errorFor('jane doe')).toBe("User names can't contain spaces. Use a dot, dash or underscore instead.");
   });
 
   it('refuses a disallowed ASCII symbol, quoting it and listing what is allowed', () => {
-    expect(errorFor('jane!doe')).toBe(
-      'User names can\'t contain "!". Use only a–z, 0–9 and . _ - + @.',
-    );
+    expect(errorFor('jane!doe')).toBe('User names can\'t contain "!". Use only a–z, 0–9 and . _ - + @.');
   });
 
   it('refuses an inner tab as a control character', () => {
@@ -154,9 +143,7 @@ describe('validateUserName', () => {
 
 describe('suggestUserNames', () => {
   it('puts the normalised email first, then the name patterns in order', () => {
-    expect(
-      suggestUserNames({ firstName: 'Grace', lastName: 'Hopper', email: ' Grace@Example.com ' }),
-    ).toEqual([
+    expect(suggestUserNames({ firstName: 'Grace', lastName: 'Hopper', email: ' Grace@Example.com ' })).toEqual([
       'grace@example.com',
       'grace.hopper',
       'gracehopper',
@@ -201,27 +188,23 @@ describe('suggestUserNames', () => {
   });
 
   it('treats typographic apostrophes like plain ones', () => {
-    expect(suggestUserNames({ firstName: 'Dáire', lastName: 'O’Brien', email: null })[0]).toBe(
-      'daire.obrien',
-    );
+    expect(suggestUserNames({ firstName: 'Dáire', lastName: 'O’Brien', email: null })[0]).toBe('daire.obrien');
   });
 
   it('folds letters that NFKD cannot decompose', () => {
-    expect(suggestUserNames({ firstName: 'Øyvind', lastName: 'Straße', email: null })[0]).toBe(
-      'oyvind.strasse',
-    );
+    expect(suggestUserNames({ firstName: 'Øyvind', lastName: 'Straße', email: null })[0]).toBe('oyvind.strasse');
   });
 
   it('collapses runs of spaces and stray hyphens', () => {
-    expect(
-      suggestUserNames({ firstName: '  Mary   Ann ', lastName: 'Smith - -Jones', email: null })[0],
-    ).toBe('mary.ann.smith.jones');
+    expect(suggestUserNames({ firstName: '  Mary   Ann ', lastName: 'Smith - -Jones', email: null })[0]).toBe(
+      'mary.ann.smith.jones',
+    );
   });
 
   it('uses the initial of the first word of a multi-word name', () => {
-    expect(
-      suggestUserNames({ firstName: 'Mary Ann', lastName: 'van der Berg', email: null }),
-    ).toContain('m.van.der.berg');
+    expect(suggestUserNames({ firstName: 'Mary Ann', lastName: 'van der Berg', email: null })).toContain(
+      'm.van.der.berg',
+    );
   });
 
   it('leaves out an email that is not a valid user name', () => {
@@ -250,9 +233,7 @@ describe('suggestUserNames', () => {
   });
 
   it('suggests the last name alone when there is no usable first name', () => {
-    expect(suggestUserNames({ firstName: 'Иван', lastName: 'Petrov-Vodkin', email: null })).toEqual([
-      'petrov-vodkin',
-    ]);
+    expect(suggestUserNames({ firstName: 'Иван', lastName: 'Petrov-Vodkin', email: null })).toEqual(['petrov-vodkin']);
   });
 
   it('returns nothing for names with no ASCII form and no email', () => {
@@ -260,9 +241,7 @@ describe('suggestUserNames', () => {
   });
 
   it('returns only the email when names are empty', () => {
-    expect(suggestUserNames({ firstName: '', lastName: '', email: 'pets@example.com' })).toEqual([
-      'pets@example.com',
-    ]);
+    expect(suggestUserNames({ firstName: '', lastName: '', email: 'pets@example.com' })).toEqual(['pets@example.com']);
   });
 });
 

@@ -24,11 +24,20 @@ export interface EventStoreCapabilities {
 }
 
 function event(type = 'Something', data: unknown = { n: 1 }): NewEvent {
-  return { id: randomUUID(), type, data, metadata: { actor: { kind: 'system', id: 'test' }, at: '2026-01-01T00:00:00.000Z' } };
+  return {
+    id: randomUUID(),
+    type,
+    data,
+    metadata: { actor: { kind: 'system', id: 'test' }, at: '2026-01-01T00:00:00.000Z' },
+  };
 }
 
 /** The one contract every EventStore adapter honours. Each adapter's test file only builds its harness. */
-export function testEventStore(name: string, makeHarness: () => Promise<EventStoreHarness>, capabilities: EventStoreCapabilities): void {
+export function testEventStore(
+  name: string,
+  makeHarness: () => Promise<EventStoreHarness>,
+  capabilities: EventStoreCapabilities,
+): void {
   describe(`EventStore contract: ${name}`, () => {
     let harness: EventStoreHarness;
     let store: EventStore;
@@ -44,7 +53,9 @@ export function testEventStore(name: string, makeHarness: () => Promise<EventSto
       it('no_stream succeeds on a new stream and conflicts once it exists', async () => {
         const s = stream();
         expect((await store.append(s, [event()], { expected: 'no_stream' })).nextRevision).toBe(0);
-        await expect(store.append(s, [event()], { expected: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(store.append(s, [event()], { expected: 'no_stream' })).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
         expect(await store.readStream(s)).toHaveLength(1);
       });
 
@@ -68,7 +79,9 @@ export function testEventStore(name: string, makeHarness: () => Promise<EventSto
       it('a conflicting multi-event append writes none of its events', async () => {
         const s = stream();
         await store.append(s, [event()], { expected: 'no_stream' });
-        await expect(store.append(s, [event(), event(), event()], { expected: 5 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(store.append(s, [event(), event(), event()], { expected: 5 })).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
         expect(await store.readStream(s)).toHaveLength(1);
       });
 
@@ -82,7 +95,8 @@ export function testEventStore(name: string, makeHarness: () => Promise<EventSto
         );
         await Promise.all(others.map((o) => o.close()));
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-        for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        for (const r of results)
+          if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(WrongExpectedRevisionError);
         expect(await store.readStream(s)).toHaveLength(2);
       });
     });
@@ -103,33 +117,34 @@ export function testEventStore(name: string, makeHarness: () => Promise<EventSto
     });
 
     // Only stores that offer appendAtomically have these tests at all; the others use plain appends.
-    if (capabilities.atomicMultiStreamAppend) describe('appending to several streams at once', () => {
-      it('writes every stream, in order, in one go', async () => {
-        const [a, b] = [stream(), stream()];
-        const results = await store.appendAtomically!([
-          { stream: a, events: [event('A1'), event('A2')], expected: 'no_stream' },
-          { stream: b, events: [event('B1')], expected: 'no_stream' },
-          { stream: a, events: [event('A3')], expected: 1 },
-        ]);
-        expect(results.map((r) => r.nextRevision)).toEqual([1, 0, 2]);
-        expect((await store.readStream(a)).map((e) => e.type)).toEqual(['A1', 'A2', 'A3']);
-        expect(store.comparePositions(results[0]!.position, results[2]!.position)).toBeLessThan(0);
-        expect(await verifyChain(store)).toMatchObject({ ok: true });
-      });
+    if (capabilities.atomicMultiStreamAppend)
+      describe('appending to several streams at once', () => {
+        it('writes every stream, in order, in one go', async () => {
+          const [a, b] = [stream(), stream()];
+          const results = await store.appendAtomically!([
+            { stream: a, events: [event('A1'), event('A2')], expected: 'no_stream' },
+            { stream: b, events: [event('B1')], expected: 'no_stream' },
+            { stream: a, events: [event('A3')], expected: 1 },
+          ]);
+          expect(results.map((r) => r.nextRevision)).toEqual([1, 0, 2]);
+          expect((await store.readStream(a)).map((e) => e.type)).toEqual(['A1', 'A2', 'A3']);
+          expect(store.comparePositions(results[0]!.position, results[2]!.position)).toBeLessThan(0);
+          expect(await verifyChain(store)).toMatchObject({ ok: true });
+        });
 
-      it('writes none of them when any one fails its expected revision', async () => {
-        const [a, b] = [stream(), stream()];
-        await store.append(b, [event()], { expected: 'no_stream' });
-        await expect(
-          store.appendAtomically!([
-            { stream: a, events: [event()], expected: 'no_stream' },
-            { stream: b, events: [event()], expected: 'no_stream' },
-          ]),
-        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-        expect(await store.readStream(a)).toEqual([]);
-        expect(await store.readStream(b)).toHaveLength(1);
+        it('writes none of them when any one fails its expected revision', async () => {
+          const [a, b] = [stream(), stream()];
+          await store.append(b, [event()], { expected: 'no_stream' });
+          await expect(
+            store.appendAtomically!([
+              { stream: a, events: [event()], expected: 'no_stream' },
+              { stream: b, events: [event()], expected: 'no_stream' },
+            ]),
+          ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+          expect(await store.readStream(a)).toEqual([]);
+          expect(await store.readStream(b)).toHaveLength(1);
+        });
       });
-    });
 
     describe('idempotence', () => {
       it('re-appending the same event ids appends nothing and returns the original result', async () => {
@@ -146,7 +161,9 @@ export function testEventStore(name: string, makeHarness: () => Promise<EventSto
         const e = event('A');
         await store.append(s, [e], { expected: 'no_stream' });
         await expect(store.append(stream(), [e], { expected: 'any' })).rejects.toBeInstanceOf(DuplicateEventIdError);
-        await expect(store.append(s, [{ ...e, type: 'B' }], { expected: 'any' })).rejects.toBeInstanceOf(DuplicateEventIdError);
+        await expect(store.append(s, [{ ...e, type: 'B' }], { expected: 'any' })).rejects.toBeInstanceOf(
+          DuplicateEventIdError,
+        );
       });
     });
 
@@ -173,11 +190,13 @@ export function testEventStore(name: string, makeHarness: () => Promise<EventSto
         for (;;) {
           const page = await store.readAll({ after, limit: 7 });
           if (page.length === 0) break;
-          for (const e of page) if (streams.includes(e.stream)) seen.push({ position: e.position, i: (e.data as { i: number }).i });
+          for (const e of page)
+            if (streams.includes(e.stream)) seen.push({ position: e.position, i: (e.data as { i: number }).i });
           after = page[page.length - 1]!.position;
         }
         expect(seen.map((s) => s.i)).toEqual(Array.from({ length: 30 }, (_, i) => i));
-        for (let k = 1; k < seen.length; k++) expect(store.comparePositions(seen[k - 1]!.position, seen[k]!.position)).toBeLessThan(0);
+        for (let k = 1; k < seen.length; k++)
+          expect(store.comparePositions(seen[k - 1]!.position, seen[k]!.position)).toBeLessThan(0);
       });
 
       it.runIf(capabilities.gapFreeIntegerPositions)('readAll positions are gap-free', async () => {
@@ -229,7 +248,8 @@ export function testEventStore(name: string, makeHarness: () => Promise<EventSto
 
     describe('hash chain', () => {
       it('links every event to the one before it and verifies end to end', async () => {
-        for (let i = 0; i < 5; i++) await store.append(stream(), [event('X', { i }), event('Y')], { expected: 'no_stream' });
+        for (let i = 0; i < 5; i++)
+          await store.append(stream(), [event('X', { i }), event('Y')], { expected: 'no_stream' });
         const links = await store.readLinks({ after: null, limit: 10_000 });
         links.forEach((link, k) => expect(link.prevHash).toBe(k === 0 ? '' : links[k - 1]!.hash));
         expect(links.every((l) => /^[0-9a-f]{64}$/.test(l.hash))).toBe(true);

@@ -16,10 +16,21 @@ const dir = mkdtempSync(join(tmpdir(), 'latchkey-copy-'));
 
 // Text the chain must hash byte for byte alike in JavaScript and in SQL: multi-byte, astral
 // (two UTF-16 code units each), a lone surrogate (escaped by JSON.stringify) and a newline.
-const awkwardData = [{ name: 'Zoë' }, { pet: '🐕‍🦺 Rex 🐈' }, { note: '猫と犬\nline two' }, { odd: '\ud800' }, { n: 1e21, list: [0.1, -0, null] }];
+const awkwardData = [
+  { name: 'Zoë' },
+  { pet: '🐕‍🦺 Rex 🐈' },
+  { note: '猫と犬\nline two' },
+  { odd: '\ud800' },
+  { n: 1e21, list: [0.1, -0, null] },
+];
 
 function event(type: string, data: unknown): NewEvent {
-  return { id: randomUUID(), type, data, metadata: { actor: { kind: 'staff', id: 'u1', name: 'Ana 🐾' }, at: '2026-01-01T00:00:00.000Z' } };
+  return {
+    id: randomUUID(),
+    type,
+    data,
+    metadata: { actor: { kind: 'staff', id: 'u1', name: 'Ana 🐾' }, at: '2026-01-01T00:00:00.000Z' },
+  };
 }
 
 let source: EventStore;
@@ -30,7 +41,8 @@ beforeAll(async () => {
   source = openSqliteEventStore(join(dir, 'source.sqlite'));
   for (let i = 0; i < 40; i++) {
     const stream = `client-${i % 7} 🐾`;
-    const events = i % 5 === 0 ? [event('A', awkwardData[(i / 5) % awkwardData.length]), event('B', { i })] : [event('C', { i })];
+    const events =
+      i % 5 === 0 ? [event('A', awkwardData[(i / 5) % awkwardData.length]), event('B', { i })] : [event('C', { i })];
     await source.append(stream, events, { expected: 'any' });
   }
   viaPostgres = await openPostgresEventStore(url, { schema });
@@ -49,7 +61,9 @@ afterAll(async () => {
 describe('copyEventStore', () => {
   it('copies sqlite to postgres and back with every link verifying and every hash unchanged', async () => {
     const progress: number[] = [];
-    expect(await copyEventStore(source, viaPostgres, { batchSize: 9, onProgress: (n) => progress.push(n) })).toEqual({ eventsCopied: 48 });
+    expect(await copyEventStore(source, viaPostgres, { batchSize: 9, onProgress: (n) => progress.push(n) })).toEqual({
+      eventsCopied: 48,
+    });
     await copyEventStore(viaPostgres, back, { batchSize: 1_000 });
     expect(progress.at(-1)).toBe(48);
 

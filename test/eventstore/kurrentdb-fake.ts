@@ -37,8 +37,11 @@ export class FakeKurrentDb {
 
   client(): KurrentDbClientPort {
     return {
-      appendToStream: (stream: string, events: EventData | EventData[], options?: { streamState?: AppendStreamState }) =>
-        this.append(stream, Array.isArray(events) ? events : [events], options?.streamState ?? ANY),
+      appendToStream: (
+        stream: string,
+        events: EventData | EventData[],
+        options?: { streamState?: AppendStreamState },
+      ) => this.append(stream, Array.isArray(events) ? events : [events], options?.streamState ?? ANY),
       readStream: (stream: string, options?: ReadStreamOptions) => this.read(stream, options ?? {}),
       dispose: async () => undefined,
     } as unknown as KurrentDbClientPort;
@@ -62,7 +65,11 @@ export class FakeKurrentDb {
       (expected === STREAM_EXISTS && records.length > 0) ||
       (typeof expected === 'bigint' && BigInt(last) === expected);
     if (!ok) {
-      throw new WrongExpectedVersionError(undefined, { streamName: stream, expected, current: last < 0 ? NO_STREAM : BigInt(last) });
+      throw new WrongExpectedVersionError(undefined, {
+        streamName: stream,
+        expected,
+        current: last < 0 ? NO_STREAM : BigInt(last),
+      });
     }
     for (const event of events) {
       const roundTrip = (value: unknown) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));

@@ -31,7 +31,12 @@ import { FakeKurrentDb } from './kurrentdb-fake.ts';
 const closedPort = 'kurrentdb://127.0.0.1:1?tls=false';
 
 function event(type = 'Something'): NewEvent {
-  return { id: randomUUID(), type, data: { n: 1 }, metadata: { actor: { kind: 'system', id: 'test' }, at: '2026-01-01T00:00:00.000Z' } };
+  return {
+    id: randomUUID(),
+    type,
+    data: { n: 1 },
+    metadata: { actor: { kind: 'system', id: 'test' }, at: '2026-01-01T00:00:00.000Z' },
+  };
 }
 
 describe('kurrentdb mapping', () => {
@@ -68,7 +73,9 @@ describe('kurrentdb mapping', () => {
     const onStream = new WrongExpectedVersionError(undefined, { streamName: 'client-1', expected: 1n, current: 3n });
     expect(isLogConflict(onLog, 'latchkey-log')).toBe(true);
     expect(isLogConflict(onStream, 'latchkey-log')).toBe(false);
-    expect(toDivergedStreamError(onStream).message).toMatch(/client-1 is at revision 3 where the Latchkey log expects 1: it was written to outside Latchkey/);
+    expect(toDivergedStreamError(onStream).message).toMatch(
+      /client-1 is at revision 3 where the Latchkey log expects 1: it was written to outside Latchkey/,
+    );
   });
 
   it('a missing stream reads as empty; an unreachable server as unavailable', async () => {
@@ -85,7 +92,9 @@ describe('kurrentdb client against a closed port', () => {
   it('append and reads reject with EventStoreUnavailableError within seconds', async () => {
     const store = openKurrentDbEventStore(closedPort);
     const started = Date.now();
-    await expect(store.append('s', [event()], { expected: 'no_stream' })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(store.append('s', [event()], { expected: 'no_stream' })).rejects.toBeInstanceOf(
+      EventStoreUnavailableError,
+    );
     await expect(store.readStream('s')).rejects.toBeInstanceOf(EventStoreUnavailableError);
     await expect(store.readAll({ after: null, limit: 10 })).rejects.toBeInstanceOf(EventStoreUnavailableError);
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -123,11 +132,16 @@ describe('kurrentdb adapter: a writer that dies between the log and the stream',
     const dying = createKurrentDbEventStore(server.client());
     const batch = [event('A'), event('B')];
     server.failNextAppend = (stream) => stream === 'client-1';
-    await expect(dying.append('client-1', batch, { expected: 'no_stream' })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(dying.append('client-1', batch, { expected: 'no_stream' })).rejects.toBeInstanceOf(
+      EventStoreUnavailableError,
+    );
 
     const other = createKurrentDbEventStore(server.client());
     expect((await other.readStream('client-1')).map((e) => e.type)).toEqual(['A', 'B']);
-    expect(await dying.append('client-1', batch, { expected: 'no_stream' })).toEqual({ nextRevision: 1, position: '2' });
+    expect(await dying.append('client-1', batch, { expected: 'no_stream' })).toEqual({
+      nextRevision: 1,
+      position: '2',
+    });
     await other.append('client-2', [event('C')], { expected: 'no_stream' });
     expect(await verifyChain(other)).toMatchObject({ ok: true, eventsChecked: 3 });
   });

@@ -14,8 +14,14 @@ describe('choosing the event store from one setting', () => {
     ['C:\\latchkey\\events.sqlite', { kind: 'sqlite', file: 'C:\\latchkey\\events.sqlite' }],
     ['postgres://app@db:5432/latchkey', { kind: 'postgres', connectionString: 'postgres://app@db:5432/latchkey' }],
     ['postgresql://app@db/latchkey', { kind: 'postgres', connectionString: 'postgresql://app@db/latchkey' }],
-    ['postgres://app@db/latchkey?schema=tenant_2', { kind: 'postgres', connectionString: 'postgres://app@db/latchkey', schema: 'tenant_2' }],
-    ['postgres://app@db/latchkey?sslmode=require&schema=copy', { kind: 'postgres', connectionString: 'postgres://app@db/latchkey?sslmode=require', schema: 'copy' }],
+    [
+      'postgres://app@db/latchkey?schema=tenant_2',
+      { kind: 'postgres', connectionString: 'postgres://app@db/latchkey', schema: 'tenant_2' },
+    ],
+    [
+      'postgres://app@db/latchkey?sslmode=require&schema=copy',
+      { kind: 'postgres', connectionString: 'postgres://app@db/latchkey?sslmode=require', schema: 'copy' },
+    ],
     ['kurrentdb://node:2113?tls=false', { kind: 'kurrentdb', connectionString: 'kurrentdb://node:2113?tls=false' }],
     ['esdb+discover://node:2113', { kind: 'kurrentdb', connectionString: 'kurrentdb+discover://node:2113' }],
   ])('%s opens %o', (url, location) => {
@@ -24,11 +30,15 @@ describe('choosing the event store from one setting', () => {
 
   it('an unknown scheme is refused with the accepted forms and without the rest of the setting', () => {
     const attempt = () => parseEventStoreLocation('mysql://app:s3cret@db/latchkey');
-    expect(attempt).toThrow(/unknown event store location scheme "mysql:".*sqlite:<path>.*postgres:\/\/.*kurrentdb:\/\//);
+    expect(attempt).toThrow(
+      /unknown event store location scheme "mysql:".*sqlite:<path>.*postgres:\/\/.*kurrentdb:\/\//,
+    );
     expect(attempt).not.toThrow(/s3cret/);
     expect(() => parseEventStoreLocation('')).toThrow(/empty/);
     expect(() => parseEventStoreLocation('sqlite:')).toThrow(/names no file/);
-    expect(() => parseEventStoreLocation('postgres://db/latchkey?schema=Bad-Name')).toThrow(/schema "Bad-Name" is not a plain name/);
+    expect(() => parseEventStoreLocation('postgres://db/latchkey?schema=Bad-Name')).toThrow(
+      /schema "Bad-Name" is not a plain name/,
+    );
   });
 
   it('a postgres location with ?schema= opens the log in that schema', async () => {

@@ -18,7 +18,9 @@ beforeAll(async () => {
   // Each writer is its own pool and holds its transaction open for a different while before
   // committing, so commits race: exactly the window in which a reader could skip an event.
   writers = await Promise.all(
-    Array.from({ length: writerCount }, (_, i) => openPostgresEventStore(url, { schema, poolSize: 2, beforeCommitDelayMs: 1 + ((i * 3) % 8) })),
+    Array.from({ length: writerCount }, (_, i) =>
+      openPostgresEventStore(url, { schema, poolSize: 2, beforeCommitDelayMs: 1 + ((i * 3) % 8) }),
+    ),
   );
 });
 
@@ -34,7 +36,9 @@ async function write(store: EventStore, writer: number): Promise<void> {
   for (let n = 0; n < appendsPerWriter; n++) {
     const stream = `writer-${writer}-${n % 3}`;
     const metadata = { actor: { kind: 'system' as const, id: `writer-${writer}` }, at: '2026-01-01T00:00:00.000Z' };
-    await store.append(stream, [{ id: randomUUID(), type: 'Written', data: { writer, n }, metadata }], { expected: 'any' });
+    await store.append(stream, [{ id: randomUUID(), type: 'Written', data: { writer, n }, metadata }], {
+      expected: 'any',
+    });
   }
 }
 

@@ -20,7 +20,8 @@ async function withAdmin<T>(work: (admin: Client) => Promise<T>): Promise<T> {
   }
 }
 
-const dropSchema = (schema: string) => withAdmin((admin) => admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`));
+const dropSchema = (schema: string) =>
+  withAdmin((admin) => admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`));
 
 testEventStore(
   'postgres',
@@ -52,7 +53,14 @@ describe('postgres: opening', () => {
     return store;
   };
   const appliedVersions = (schema: string) =>
-    withAdmin(async (admin) => (await admin.query(`SELECT version, applied_at FROM ${escapeIdentifier(schema)}.schema_migrations ORDER BY version`)).rows);
+    withAdmin(
+      async (admin) =>
+        (
+          await admin.query(
+            `SELECT version, applied_at FROM ${escapeIdentifier(schema)}.schema_migrations ORDER BY version`,
+          )
+        ).rows,
+    );
 
   it('processes opening a fresh schema at once migrate it exactly once', async () => {
     const schema = newSchema();
@@ -68,7 +76,11 @@ describe('postgres: opening', () => {
     const schema = newSchema();
     schemas.push(schema);
     await (await openPostgresEventStore(url, { schema })).close();
-    await withAdmin((admin) => admin.query(`INSERT INTO ${escapeIdentifier(schema)}.schema_migrations (version) VALUES ($1)`, [postgresMigrations.length + 1]));
+    await withAdmin((admin) =>
+      admin.query(`INSERT INTO ${escapeIdentifier(schema)}.schema_migrations (version) VALUES ($1)`, [
+        postgresMigrations.length + 1,
+      ]),
+    );
     await expect(openPostgresEventStore(url, { schema })).rejects.toThrow(/newer than this Latchkey knows/);
   });
 
@@ -84,10 +96,17 @@ describe('postgres: opening', () => {
     schemas.push(schema);
     const store = await open(schema);
     const metadata = { actor: { kind: 'system' as const, id: 'test' }, at: '2026-01-01T00:00:00.000Z' };
-    for (let i = 0; i < 12; i++) await store.append(`s-${i}`, [{ id: randomUUID(), type: 'A', data: { i }, metadata }], { expected: 'no_stream' });
-    await withAdmin((admin) => admin.query(`DELETE FROM ${escapeIdentifier(schema)}.events WHERE position BETWEEN 4 AND 9`));
+    for (let i = 0; i < 12; i++)
+      await store.append(`s-${i}`, [{ id: randomUUID(), type: 'A', data: { i }, metadata }], { expected: 'no_stream' });
+    await withAdmin((admin) =>
+      admin.query(`DELETE FROM ${escapeIdentifier(schema)}.events WHERE position BETWEEN 4 AND 9`),
+    );
     expect((await store.readAll({ after: '3', limit: 3 })).map((e) => e.position)).toEqual(['10', '11', '12']);
-    expect(await verifyChain(store, { batchSize: 3 })).toMatchObject({ ok: false, eventsChecked: 3, firstBad: { position: '10' } });
+    expect(await verifyChain(store, { batchSize: 3 })).toMatchObject({
+      ok: false,
+      eventsChecked: 3,
+      firstBad: { position: '10' },
+    });
   });
 
   it("another process's append wakes this process's subscribers", async () => {

@@ -1,11 +1,28 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { createSite, eventTypes, giveLogin, givePermanentPassword, origin, strongPassword, type Site } from './support.ts';
+import {
+  createSite,
+  eventTypes,
+  giveLogin,
+  givePermanentPassword,
+  origin,
+  strongPassword,
+  type Site,
+} from './support.ts';
 
 let site: Site;
 afterEach(async () => site?.dispose());
 
-const stateChanging = ['/login', '/logout', '/choose-password', '/account/password', '/account/logout-everywhere', '/forgot-password', '/forgot-username', '/reset/x'];
+const stateChanging = [
+  '/login',
+  '/logout',
+  '/choose-password',
+  '/account/password',
+  '/account/logout-everywhere',
+  '/forgot-password',
+  '/forgot-username',
+  '/reset/x',
+];
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 const withSocket = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
 
@@ -13,8 +30,17 @@ describe('CSRF', () => {
   it('refuses every state-changing route without a same-origin Origin or Sec-Fetch-Site', async () => {
     site = await createSite();
     for (const path of stateChanging) {
-      for (const headers of [{}, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }] as Record<string, string>[]) {
-        const response = await site.http.request(path, { method: 'POST', headers: { ...form, ...headers }, body: 'username=a&password=b' });
+      for (const headers of [
+        {},
+        { origin: 'https://evil.example' },
+        { 'sec-fetch-site': 'cross-site' },
+        { origin: 'null' },
+      ] as Record<string, string>[]) {
+        const response = await site.http.request(path, {
+          method: 'POST',
+          headers: { ...form, ...headers },
+          body: 'username=a&password=b',
+        });
         expect({ path, headers, status: response.status }).toEqual({ path, headers, status: 403 });
       }
     }
@@ -33,7 +59,11 @@ describe('CSRF', () => {
 
   it('accepts a browser that says Sec-Fetch-Site: same-origin', async () => {
     site = await createSite();
-    const response = await site.http.request('/login', { method: 'POST', headers: { ...form, 'sec-fetch-site': 'same-origin' }, body: 'username=nobody&password=x' });
+    const response = await site.http.request('/login', {
+      method: 'POST',
+      headers: { ...form, 'sec-fetch-site': 'same-origin' },
+      body: 'username=nobody&password=x',
+    });
     expect(response.status).toBe(422);
   });
 
@@ -42,7 +72,11 @@ describe('CSRF', () => {
     site.http.post('/slack/events', (c) => c.text('slack'));
     site.http.post('/webhooks/mailgun', (c) => c.text('mailgun'));
     for (const path of ['/slack/events', '/webhooks/mailgun']) {
-      const response = await site.http.request(path, { method: 'POST', headers: { ...form, origin: 'https://evil.example' }, body: 'x=1' });
+      const response = await site.http.request(path, {
+        method: 'POST',
+        headers: { ...form, origin: 'https://evil.example' },
+        body: 'x=1',
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-security-policy')).toBeNull();
     }
@@ -52,7 +86,14 @@ describe('CSRF', () => {
 describe('secure headers', () => {
   it('every page carries a CSP that allows only our own scripts and styles, and nothing inline', async () => {
     site = await createSite();
-    for (const path of ['/login', '/forgot-password', '/forgot-password/sent', '/forgot-username', '/forgot-username/sent', '/reset/nonsense']) {
+    for (const path of [
+      '/login',
+      '/forgot-password',
+      '/forgot-password/sent',
+      '/forgot-username',
+      '/forgot-username/sent',
+      '/reset/nonsense',
+    ]) {
       const response = await site.client().get(path);
       const csp = response.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("script-src 'self'");
@@ -98,12 +139,15 @@ describe('per-IP limit', () => {
   it('refuses the posts over IP_RATE_LIMIT_PER_MINUTE with 429 and Retry-After, and refills over the minute', async () => {
     site = await createSite({ IP_RATE_LIMIT_PER_MINUTE: '3' });
     const client = site.client(withSocket('203.0.113.9'));
-    for (let i = 0; i < 3; i++) expect((await client.post('/forgot-username', { email: 'a@example.com' })).status).toBe(303);
+    for (let i = 0; i < 3; i++)
+      expect((await client.post('/forgot-username', { email: 'a@example.com' })).status).toBe(303);
     const limited = await client.post('/login', { username: 'olivia', password: 'x' });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('20');
     expect((await client.get('/login')).status).toBe(200);
-    expect((await site.client(withSocket('203.0.113.10')).post('/forgot-username', { email: 'a@example.com' })).status).toBe(303);
+    expect(
+      (await site.client(withSocket('203.0.113.10')).post('/forgot-username', { email: 'a@example.com' })).status,
+    ).toBe(303);
     site.app.clock.advance(20_000);
     expect((await client.post('/forgot-username', { email: 'a@example.com' })).status).toBe(303);
   });
@@ -111,14 +155,21 @@ describe('per-IP limit', () => {
   it('ignores X-Forwarded-For unless the peer is a TRUSTED_PROXY', async () => {
     site = await createSite({ IP_RATE_LIMIT_PER_MINUTE: '1' });
     const spoofer = site.client(withSocket('203.0.113.9'));
-    expect((await spoofer.post('/forgot-username', { email: 'a@example.com' }, { 'x-forwarded-for': '198.51.100.1' })).status).toBe(303);
-    expect((await spoofer.post('/forgot-username', { email: 'a@example.com' }, { 'x-forwarded-for': '198.51.100.2' })).status).toBe(429);
+    expect(
+      (await spoofer.post('/forgot-username', { email: 'a@example.com' }, { 'x-forwarded-for': '198.51.100.1' }))
+        .status,
+    ).toBe(303);
+    expect(
+      (await spoofer.post('/forgot-username', { email: 'a@example.com' }, { 'x-forwarded-for': '198.51.100.2' }))
+        .status,
+    ).toBe(429);
   });
 
   it('behind a TRUSTED_PROXY, limits each forwarded client on its own and cannot be fooled by a forged left-hand entry', async () => {
     site = await createSite({ IP_RATE_LIMIT_PER_MINUTE: '1', TRUSTED_PROXY: '10.0.0.0/8' });
     const proxy = site.client(withSocket('::ffff:10.0.0.2'));
-    const post = (forwardedFor: string) => proxy.post('/forgot-username', { email: 'a@example.com' }, { 'x-forwarded-for': forwardedFor });
+    const post = (forwardedFor: string) =>
+      proxy.post('/forgot-username', { email: 'a@example.com' }, { 'x-forwarded-for': forwardedFor });
     expect((await post('198.51.100.1')).status).toBe(303);
     expect((await post('198.51.100.2')).status).toBe(303);
     expect((await post('198.51.100.1')).status).toBe(429);
@@ -128,7 +179,10 @@ describe('per-IP limit', () => {
 
 describe('hashing overload', () => {
   it('answers 503 with Retry-After when the hashing queue is full, and records nothing', async () => {
-    site = await createSite({ HASHING_MAX_CONCURRENT: '1', HASHING_MAX_QUEUED: '1' }, { scryptParams: { N: 2 ** 16, r: 8, p: 1 } });
+    site = await createSite(
+      { HASHING_MAX_CONCURRENT: '1', HASHING_MAX_QUEUED: '1' },
+      { scryptParams: { N: 2 ** 16, r: 8, p: 1 } },
+    );
     await giveLogin(site.app, 'C1', 'olivia');
     await givePermanentPassword(site.app, 'C1', 'olivia', strongPassword);
     const before = (await eventTypes(site.app)).length;
@@ -178,7 +232,10 @@ describe('settings', () => {
       expect(() => loadConfig({ LATCHKEY_DATA_DIR: '/tmp', [name]: value })).toThrow(ConfigError);
       expect(() => loadConfig({ LATCHKEY_DATA_DIR: '/tmp', [name]: value })).toThrow(name);
     }
-    expect(loadConfig({ LATCHKEY_DATA_DIR: '/tmp', TRUSTED_PROXY: '10.0.0.1, fd00::/8' }).trustedProxies).toEqual(['10.0.0.1', 'fd00::/8']);
+    expect(loadConfig({ LATCHKEY_DATA_DIR: '/tmp', TRUSTED_PROXY: '10.0.0.1, fd00::/8' }).trustedProxies).toEqual([
+      '10.0.0.1',
+      'fd00::/8',
+    ]);
     expect(loadConfig({ LATCHKEY_DATA_DIR: '/tmp', PUBLIC_ORIGIN: origin }).publicOrigin).toBe(origin);
   });
 });

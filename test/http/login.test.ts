@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeLoginAccess } from '../../src/app/logins.ts';
 import { staff } from '../support/app.ts';
-import { createSite, dayMs, eventTypes, giveLogin, givePermanentPassword, giveTempPassword, strongPassword, tokenClaims, type Site } from './support.ts';
+import {
+  createSite,
+  dayMs,
+  eventTypes,
+  giveLogin,
+  givePermanentPassword,
+  giveTempPassword,
+  strongPassword,
+  tokenClaims,
+  type Site,
+} from './support.ts';
 
 let site: Site;
 afterEach(async () => site.dispose());
@@ -12,7 +22,11 @@ async function fullResponse(response: Response) {
 
 describe('GET /login', () => {
   it('shows a labelled form with autocomplete hints, the business name, and no inline script or style', async () => {
-    site = await createSite({ BUSINESS_NAME: 'Waggy Walks', BUSINESS_CONTACT: 'call 555-0100', BUSINESS_LOGO_URL: 'https://cdn.example.com/logo.png' });
+    site = await createSite({
+      BUSINESS_NAME: 'Waggy Walks',
+      BUSINESS_CONTACT: 'call 555-0100',
+      BUSINESS_LOGO_URL: 'https://cdn.example.com/logo.png',
+    });
     const response = await site.client().get('/login');
     const html = await response.text();
     expect(response.status).toBe(200);
@@ -88,7 +102,9 @@ describe('POST /login', () => {
     await giveLogin(site.app, 'C1', 'olivia');
     await givePermanentPassword(site.app, 'C1', 'olivia', strongPassword);
     const temp = await giveTempPassword(site.app, 'C1');
-    expect((await site.client().post('/login', { username: 'olivia', password: temp })).headers.get('location')).toBe('/choose-password');
+    expect((await site.client().post('/login', { username: 'olivia', password: temp })).headers.get('location')).toBe(
+      '/choose-password',
+    );
     const response = await site.client().post('/login', { username: 'olivia', password: strongPassword });
     expect(response.headers.get('location')).toBe('/account');
   });
@@ -97,7 +113,9 @@ describe('POST /login', () => {
     site = await createSite();
     await giveLogin(site.app, 'C1', 'olivia');
     await givePermanentPassword(site.app, 'C1', 'olivia', strongPassword);
-    const response = await site.client().post('/login', { username: 'olivia', password: strongPassword }, { 'hx-request': 'true' });
+    const response = await site
+      .client()
+      .post('/login', { username: 'olivia', password: strongPassword }, { 'hx-request': 'true' });
     expect(response.status).toBe(204);
     expect(response.headers.get('hx-redirect')).toBe('/account');
     expect(response.headers.get('location')).toBeNull();
@@ -110,7 +128,9 @@ describe('POST /login', () => {
     expect(response.status).toBe(422);
     expect(html).toContain('<title>Error: Log in');
     expect(html).toMatch(/<p class="field-error" id="username-error">.*Enter your user name<\/p>/);
-    expect(html).toMatch(/<input id="username"[^>]*aria-invalid="true"[^>]*aria-describedby="username-error"[^>]*autofocus=""/);
+    expect(html).toMatch(
+      /<input id="username"[^>]*aria-invalid="true"[^>]*aria-describedby="username-error"[^>]*autofocus=""/,
+    );
     expect(html).toMatch(/<input id="password"[^>]*aria-invalid="true"/);
     expect(html).not.toMatch(/<input id="password"[^>]*autofocus/);
     expect(html).toContain('role="alert"');
@@ -119,7 +139,9 @@ describe('POST /login', () => {
 
   it('with htmx, a failure answers 422 with the form alone, to swap in place', async () => {
     site = await createSite();
-    const response = await site.client().post('/login', { username: 'nobody', password: 'wrong password' }, { 'hx-request': 'true' });
+    const response = await site
+      .client()
+      .post('/login', { username: 'nobody', password: 'wrong password' }, { 'hx-request': 'true' });
     const html = await response.text();
     expect(response.status).toBe(422);
     expect(html.startsWith('<form id="login-form"')).toBe(true);
@@ -131,7 +153,8 @@ describe('POST /login', () => {
 describe('every kind of login failure looks the same', () => {
   it('unknown user, wrong password, burned, expired, disabled and throttled get identical status, headers and body', async () => {
     site = await createSite({ LOGIN_FREE_FAILURES: '10' });
-    const attempt = async (password: string) => fullResponse(await site.client().post('/login', { username: 'olivia', password }));
+    const attempt = async (password: string) =>
+      fullResponse(await site.client().post('/login', { username: 'olivia', password }));
 
     const unknownUser = await attempt('anything at all');
     await giveLogin(site.app, 'C1', 'olivia');
@@ -155,7 +178,9 @@ describe('every kind of login failure looks the same', () => {
 
     expect(unknownUser.status).toBe(422);
     for (const other of [wrongPassword, burned, expired, disabled, throttled]) expect(other).toEqual(unknownUser);
-    const failures = (await site.app.deps.store.readAll({ after: null, limit: 10_000 })).filter((e) => e.type === 'LoginFailed').map((e) => (e.data as { reason: string }).reason);
+    const failures = (await site.app.deps.store.readAll({ after: null, limit: 10_000 }))
+      .filter((e) => e.type === 'LoginFailed')
+      .map((e) => (e.data as { reason: string }).reason);
     expect(new Set(failures)).toEqual(new Set(['wrong_password', 'temporary_expired', 'disabled', 'throttled']));
     expect(await eventTypes(site.app)).toContain('UnknownUserNameLoginFailed');
   });
@@ -211,7 +236,9 @@ describe('temporary passwords', () => {
     await giveLogin(site.app, 'C1', 'olivia');
     await givePermanentPassword(site.app, 'C1', 'olivia', strongPassword);
     await giveTempPassword(site.app, 'C1');
-    expect((await site.client().post('/login', { username: 'olivia', password: strongPassword })).headers.get('location')).toBe('/account');
+    expect(
+      (await site.client().post('/login', { username: 'olivia', password: strongPassword })).headers.get('location'),
+    ).toBe('/account');
   });
 
   it('with PERMANENT_PASSWORD_WORKS_WHILE_TEMP_PENDING=false the permanent password is refused until the temporary one is used', async () => {
@@ -228,7 +255,9 @@ describe('temporary passwords', () => {
     await givePermanentPassword(site.app, 'C1', 'olivia', strongPassword);
     await giveTempPassword(site.app, 'C1');
     site.app.clock.advance(7 * dayMs);
-    expect((await site.client().post('/login', { username: 'olivia', password: strongPassword })).headers.get('location')).toBe('/account');
+    expect(
+      (await site.client().post('/login', { username: 'olivia', password: strongPassword })).headers.get('location'),
+    ).toBe('/account');
     expect(site.app.deps.readModels.credentials.getCredential('C1')?.tempOutcome).toBe('burned_expired');
   });
 });
@@ -259,7 +288,9 @@ describe('per-account throttling', () => {
     expect((await site.client().post('/login', { username: 'olivia', password: strongPassword })).status).toBe(422);
     site.app.clock.advance(1000);
     expect((await site.client().post('/login', { username: 'olivia', password: strongPassword })).status).toBe(303);
-    const failures = (await site.app.deps.store.readAll({ after: null, limit: 10_000 })).filter((e) => e.type === 'LoginFailed');
+    const failures = (await site.app.deps.store.readAll({ after: null, limit: 10_000 })).filter(
+      (e) => e.type === 'LoginFailed',
+    );
     expect(failures.filter((e) => (e.data as { reason: string }).reason === 'throttled')).toHaveLength(4);
   });
 });

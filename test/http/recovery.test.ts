@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeLoginAccess } from '../../src/app/logins.ts';
 import { staff } from '../support/app.ts';
-import { createSite, eventTypes, giveLogin, givePermanentPassword, hourMs, mintResetToken, otherStrongPassword, strongPassword, type Site } from './support.ts';
+import {
+  createSite,
+  eventTypes,
+  giveLogin,
+  givePermanentPassword,
+  hourMs,
+  mintResetToken,
+  otherStrongPassword,
+  strongPassword,
+  type Site,
+} from './support.ts';
 
 let site: Site;
 afterEach(async () => site.dispose());
@@ -106,7 +116,9 @@ describe('forgotten password', () => {
     await site.client().post(link, choose(otherStrongPassword));
     expect((await before.get('/account')).headers.get('location')).toBe('/login');
     expect((await site.client().post('/login', { username: 'olivia', password: strongPassword })).status).toBe(422);
-    expect((await site.client().post('/login', { username: 'olivia', password: otherStrongPassword })).status).toBe(303);
+    expect((await site.client().post('/login', { username: 'olivia', password: otherStrongPassword })).status).toBe(
+      303,
+    );
   });
 
   it('a malformed or unknown token is refused like a spent one', async () => {

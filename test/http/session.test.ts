@@ -54,8 +54,13 @@ describe('pages behind a login', () => {
     const client = site.client();
     await client.post('/login', { username: 'olivia', password: temp });
     expect((await client.get('/choose-password')).status).toBe(200);
-    for (const path of ['/account', '/login', '/']) expect((await client.get(path)).headers.get('location')).toBe('/choose-password');
-    const change = await client.post('/account/password', { currentPassword: temp, newPassword: strongPassword, confirmPassword: strongPassword });
+    for (const path of ['/account', '/login', '/'])
+      expect((await client.get(path)).headers.get('location')).toBe('/choose-password');
+    const change = await client.post('/account/password', {
+      currentPassword: temp,
+      newPassword: strongPassword,
+      confirmPassword: strongPassword,
+    });
     expect(change.headers.get('location')).toBe('/choose-password');
     const everywhere = await client.post('/account/logout-everywhere');
     expect(everywhere.headers.get('location')).toBe('/choose-password');
@@ -91,7 +96,10 @@ describe('choosing the first password', () => {
     const weak = await client.post('/choose-password', { newPassword: 'short', confirmPassword: 'short' });
     expect(weak.status).toBe(422);
     expect(await weak.text()).toMatch(/<input id="newPassword"[^>]*aria-invalid="true"[^>]*autofocus=""/);
-    const differ = await client.post('/choose-password', { newPassword: strongPassword, confirmPassword: otherStrongPassword });
+    const differ = await client.post('/choose-password', {
+      newPassword: strongPassword,
+      confirmPassword: otherStrongPassword,
+    });
     expect(differ.status).toBe(422);
     expect(await differ.text()).toMatch(/<input id="confirmPassword"[^>]*aria-invalid="true"[^>]*autofocus=""/);
     expect(site.app.deps.readModels.credentials.getCredential('C1')?.hasPassword).toBe(false);
@@ -100,7 +108,10 @@ describe('choosing the first password', () => {
   it('a good password opens the account under a new session and ends the temporary one', async () => {
     const { client } = await tempSession();
     const tempCookie = client.cookie;
-    const chosen = await client.post('/choose-password', { newPassword: strongPassword, confirmPassword: strongPassword });
+    const chosen = await client.post('/choose-password', {
+      newPassword: strongPassword,
+      confirmPassword: strongPassword,
+    });
     expect(chosen.status).toBe(303);
     expect(chosen.headers.get('location')).toBe('/account?notice=password-set');
     expect(tokenClaims(client.cookie!)).toMatchObject({ sv: 1, mc: false });
@@ -113,7 +124,9 @@ describe('choosing the first password', () => {
   it('offers autocomplete="new-password" with the user name for password managers', async () => {
     const { client } = await tempSession();
     const html = await (await client.get('/choose-password')).text();
-    expect(html).toContain('<input type="text" name="username" autocomplete="username" value="olivia" hidden="" readonly=""/>');
+    expect(html).toContain(
+      '<input type="text" name="username" autocomplete="username" value="olivia" hidden="" readonly=""/>',
+    );
     expect(html.match(/autocomplete="new-password"/g)).toHaveLength(2);
   });
 });
@@ -134,20 +147,34 @@ describe('account page', () => {
     await withAccount();
     const here = await loggedIn();
     const elsewhere = await loggedIn();
-    const changed = await here.post('/account/password', { currentPassword: strongPassword, newPassword: otherStrongPassword, confirmPassword: otherStrongPassword });
+    const changed = await here.post('/account/password', {
+      currentPassword: strongPassword,
+      newPassword: otherStrongPassword,
+      confirmPassword: otherStrongPassword,
+    });
     expect(changed.headers.get('location')).toBe('/account?notice=password-changed');
     expect((await here.get('/account')).status).toBe(200);
     expect(await sendsToLogin(elsewhere)).toBe(true);
-    expect((await site.client().post('/login', { username: 'olivia', password: otherStrongPassword })).status).toBe(303);
+    expect((await site.client().post('/login', { username: 'olivia', password: otherStrongPassword })).status).toBe(
+      303,
+    );
   });
 
   it('a wrong current password or a weak new one is refused with 422 and nothing changes', async () => {
     await withAccount();
     const client = await loggedIn();
-    const wrong = await client.post('/account/password', { currentPassword: 'not it', newPassword: otherStrongPassword, confirmPassword: otherStrongPassword });
+    const wrong = await client.post('/account/password', {
+      currentPassword: 'not it',
+      newPassword: otherStrongPassword,
+      confirmPassword: otherStrongPassword,
+    });
     expect(wrong.status).toBe(422);
     expect(await wrong.text()).toMatch(/<input id="currentPassword"[^>]*aria-invalid="true"[^>]*autofocus=""/);
-    const weak = await client.post('/account/password', { currentPassword: strongPassword, newPassword: 'password', confirmPassword: 'password' });
+    const weak = await client.post('/account/password', {
+      currentPassword: strongPassword,
+      newPassword: 'password',
+      confirmPassword: 'password',
+    });
     expect(weak.status).toBe(422);
     expect(site.app.deps.readModels.credentials.getCredential('C1')?.sessionVersion).toBe(1);
     expect((await client.get('/account')).status).toBe(200);
@@ -173,11 +200,15 @@ describe('account page', () => {
     copy.cookie = client.cookie;
     expect(await sendsToLogin(copy)).toBe(false);
     const response = await client.post('/logout');
-    expect(response.headers.getSetCookie()[0]).toMatch(/^__Host-latchkey=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Lax/);
+    expect(response.headers.getSetCookie()[0]).toMatch(
+      /^__Host-latchkey=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Lax/,
+    );
     expect(await sendsToLogin(client)).toBe(true);
     expect(await sendsToLogin(copy)).toBe(true);
     expect(await sendsToLogin(other)).toBe(false);
-    const ended = (await site.app.deps.store.readAll({ after: null, limit: 10_000 })).find((e) => e.type === 'SessionEnded');
+    const ended = (await site.app.deps.store.readAll({ after: null, limit: 10_000 })).find(
+      (e) => e.type === 'SessionEnded',
+    );
     expect(ended?.metadata.actor).toEqual({ kind: 'client', id: 'C1' });
     expect(JSON.stringify(ended)).not.toContain(copy.cookie?.split('.')[2] ?? 'no-token');
   });
@@ -211,10 +242,23 @@ describe('session tokens', () => {
     const raised = Buffer.from(JSON.stringify({ ...claims, sub: 'C2' })).toString('base64url');
     const now = Math.floor(site.app.clock.now().getTime() / 1000);
     const sign = (key: Uint8Array, issuer: string) =>
-      new SignJWT({ sv: claims.sv, mc: false }).setProtectedHeader({ alg: 'HS256' }).setSubject('C1').setIssuer(issuer).setAudience(String(claims.aud)).setIssuedAt(now).setExpirationTime(now + 60).setJti('x').sign(key);
+      new SignJWT({ sv: claims.sv, mc: false })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('C1')
+        .setIssuer(issuer)
+        .setAudience(String(claims.aud))
+        .setIssuedAt(now)
+        .setExpirationTime(now + 60)
+        .setJti('x')
+        .sign(key);
     const forged = [
       `${header}.${raised}.${signature}`,
-      new UnsecuredJWT({ sv: claims.sv, mc: false }).setSubject('C1').setIssuer(String(claims.iss)).setAudience(String(claims.aud)).setIssuedAt(now).encode(),
+      new UnsecuredJWT({ sv: claims.sv, mc: false })
+        .setSubject('C1')
+        .setIssuer(String(claims.iss))
+        .setAudience(String(claims.aud))
+        .setIssuedAt(now)
+        .encode(),
       await sign(new Uint8Array(32), String(claims.iss)),
     ];
     for (const token of forged) {

@@ -58,7 +58,10 @@ export interface Site {
   dispose(): Promise<void>;
 }
 
-export async function createSite(env: Record<string, string> = {}, options: Parameters<typeof createTestApp>[1] = {}): Promise<Site> {
+export async function createSite(
+  env: Record<string, string> = {},
+  options: Parameters<typeof createTestApp>[1] = {},
+): Promise<Site> {
   const app = await createTestApp({ PUBLIC_ORIGIN: origin, ...env }, options);
   await registerClients(app, [
     { clientId: 'C1', firstName: 'Olivia', lastName: 'Nguyen', email: 'olivia@example.com' },
@@ -80,11 +83,20 @@ export async function giveTempPassword(app: TestApp, clientId: string): Promise<
 }
 
 /** Through the core, as a client who already went through the first login. */
-export async function givePermanentPassword(app: TestApp, clientId: string, userName: string, password: string): Promise<void> {
+export async function givePermanentPassword(
+  app: TestApp,
+  clientId: string,
+  userName: string,
+  password: string,
+): Promise<void> {
   const temp = await giveTempPassword(app, clientId);
   const signedIn = await signIn(app.deps, { userName, password: temp }, {});
   if (!signedIn.ok) throw new Error('temporary login failed');
-  const chosen = await choosePermanentPassword(app.deps, { clientId, newPassword: password }, { actor: { kind: 'client', id: clientId } });
+  const chosen = await choosePermanentPassword(
+    app.deps,
+    { clientId, newPassword: password },
+    { actor: { kind: 'client', id: clientId } },
+  );
   if (!chosen.ok) throw new Error(chosen.error.message);
 }
 
@@ -94,7 +106,11 @@ export async function mintResetToken(app: TestApp, clientId: string): Promise<st
   const request = events.filter((event) => event.type === 'PasswordResetRequested').at(-1);
   if (!request) throw new Error(`no reset was requested for ${clientId}`);
   const { requestId } = request.data as { requestId: string };
-  const issued = await issueResetLink(app.deps, { clientId, requestId }, { actor: { kind: 'system', id: 'mail-relay' }, causationId: request.id });
+  const issued = await issueResetLink(
+    app.deps,
+    { clientId, requestId },
+    { actor: { kind: 'system', id: 'mail-relay' }, causationId: request.id },
+  );
   if (!issued.ok) throw new Error(issued.error.message);
   return issued.value.token;
 }

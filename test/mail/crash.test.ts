@@ -5,7 +5,15 @@ import { requestCredentialsEmail } from '../../src/app/logins.ts';
 import { signIn } from '../../src/app/sign-in.ts';
 import { staff, type TestApp } from '../support/app.ts';
 import { startFakeMailgun, type FakeMailgun } from './fake-mailgun.ts';
-import { clients, createMailTestApp, everyEventAsJson, filesHolding, mailEnv, mailEvents, tempPasswordIn } from './support.ts';
+import {
+  clients,
+  createMailTestApp,
+  everyEventAsJson,
+  filesHolding,
+  mailEnv,
+  mailEvents,
+  tempPasswordIn,
+} from './support.ts';
 
 const childScript = fileURLToPath(new URL('./fixtures/relay-child.ts', import.meta.url));
 
@@ -15,10 +23,20 @@ const childScript = fileURLToPath(new URL('./fixtures/relay-child.ts', import.me
  */
 function runRelayProcess(app: TestApp, fake: FakeMailgun, pauseAt: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', childScript, fake.url, pauseAt, app.clock.now().toISOString()], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...mailEnv, LATCHKEY_DATA_DIR: app.dir, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', childScript, fake.url, pauseAt, app.clock.now().toISOString()],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...mailEnv,
+          LATCHKEY_DATA_DIR: app.dir,
+          LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     let report = '';
@@ -34,7 +52,8 @@ function runRelayProcess(app: TestApp, fake: FakeMailgun, pauseAt: string): Prom
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (!report) reject(new Error(`relay process ended (${code ?? signal}) without reporting:\n${stdout}${stderr}`));
-      else if (report === 'drained' && code !== 0) reject(new Error(`relay process failed after draining (${code}):\n${stderr}`));
+      else if (report === 'drained' && code !== 0)
+        reject(new Error(`relay process failed after draining (${code}):\n${stderr}`));
       else resolve(report);
     });
   });
@@ -49,8 +68,10 @@ describe('the mail relay killed between its side effects', () => {
   beforeAll(async () => {
     app = await createMailTestApp();
     fake = await startFakeMailgun();
-    for (const client of clients) await requestCredentialsEmail(app.deps, { clientId: client.clientId }, { actor: staff });
-    for (const pauseAt of ['minted', 'sent', 'recorded', 'none']) reports.push(await runRelayProcess(app, fake, pauseAt));
+    for (const client of clients)
+      await requestCredentialsEmail(app.deps, { clientId: client.clientId }, { actor: staff });
+    for (const pauseAt of ['minted', 'sent', 'recorded', 'none'])
+      reports.push(await runRelayProcess(app, fake, pauseAt));
     await app.deps.projections.catchUp();
   }, 120_000);
   afterAll(async () => {
@@ -59,7 +80,12 @@ describe('the mail relay killed between its side effects', () => {
   });
 
   it('was killed where asked: after minting, after sending, after recording, then ran to the end', () => {
-    expect(reports.map((report) => report.split(' ')[0] === 'paused' ? report.split(' ')[1] : report)).toEqual(['minted', 'sent', 'recorded', 'drained']);
+    expect(reports.map((report) => (report.split(' ')[0] === 'paused' ? report.split(' ')[1] : report))).toEqual([
+      'minted',
+      'sent',
+      'recorded',
+      'drained',
+    ]);
   });
 
   it('every requested email went out at least once', () => {
@@ -86,15 +112,21 @@ describe('the mail relay killed between its side effects', () => {
     }
     const [superseded, newest] = emailsTo('olivia.nguyen@example.com').map((message) => tempPasswordIn(message.text));
     expect((await signIn(app.deps, { userName: 'olivia.nguyen@example.com', password: newest! }, {})).ok).toBe(true);
-    expect((await signIn(app.deps, { userName: 'olivia.nguyen@example.com', password: superseded! }, {})).ok).toBe(false);
+    expect((await signIn(app.deps, { userName: 'olivia.nguyen@example.com', password: superseded! }, {})).ok).toBe(
+      false,
+    );
     const marcus = tempPasswordIn(emailsTo('marcus.bell@example.com')[0]!.text);
     expect((await signIn(app.deps, { userName: 'marcus.bell@example.com', password: marcus }, {})).ok).toBe(true);
   });
 
   it('the temporary password minted by the run killed before sending was superseded, never delivered', async () => {
-    const issued = (await app.deps.store.readStream('credential-C-1')).filter((event) => event.type === 'TempPasswordIssued');
+    const issued = (await app.deps.store.readStream('credential-C-1')).filter(
+      (event) => event.type === 'TempPasswordIssued',
+    );
     expect(issued).toHaveLength(3);
-    const burned = (await app.deps.store.readStream('credential-C-1')).filter((event) => event.type === 'TempPasswordBurned').map((event) => event.data);
+    const burned = (await app.deps.store.readStream('credential-C-1'))
+      .filter((event) => event.type === 'TempPasswordBurned')
+      .map((event) => event.data);
     expect(burned.slice(0, 2)).toMatchObject([{ reason: 'superseded' }, { reason: 'superseded' }]);
   });
 });

@@ -20,25 +20,41 @@ describe('Email Alerts', () => {
     ]);
     const issued = await issueTempPassword(app.deps, { clientId: 'C-2', delivery: 'shown_to_staff' }, { actor: staff });
     if (!issued.ok) throw new Error(issued.error.message);
-    expect((await signIn(app.deps, { userName: 'marcus.bell@example.com', password: issued.value.password }, {})).ok).toBe(true);
+    expect(
+      (await signIn(app.deps, { userName: 'marcus.bell@example.com', password: issued.value.password }, {})).ok,
+    ).toBe(true);
     await changeLoginAccess(app.deps, { clientId: 'C-3', action: 'disable' }, { actor: staff });
   });
   afterEach(() => app.dispose());
 
   const requestsFor = async (clientId: string) =>
-    (await app.deps.store.readStream(`credential-${clientId}`)).filter((event) => event.type === 'CredentialsEmailRequested').map((event) => event.data);
+    (await app.deps.store.readStream(`credential-${clientId}`))
+      .filter((event) => event.type === 'CredentialsEmailRequested')
+      .map((event) => event.data);
 
   it('"never logged in" requests the credentials email for enabled logins that never signed in, as a tracked batch', async () => {
     const progress: number[] = [];
-    const result = await sendEmailAlert(app.deps, { group: 'never-logged-in', onProgress: (tally, total) => void progress.push(tally.done, total) }, { actor: staff });
+    const result = await sendEmailAlert(
+      app.deps,
+      { group: 'never-logged-in', onProgress: (tally, total) => void progress.push(tally.done, total) },
+      { actor: staff },
+    );
 
-    expect(result).toMatchObject({ ok: true, value: { total: 1, tally: { done: 1, succeeded: 1, skipped: 0, failed: 0 } } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { total: 1, tally: { done: 1, succeeded: 1, skipped: 0, failed: 0 } },
+    });
     const { batchId } = (result as { value: { batchId: string } }).value;
     expect(await requestsFor('C-1')).toEqual([{ clientId: 'C-1', requestId: `${batchId}:email:C-1`, batchId }]);
     expect(await requestsFor('C-2')).toEqual([]);
     expect(await requestsFor('C-3')).toEqual([]);
     expect(progress).toEqual([1, 1]);
-    expect(app.deps.readModels.batches.getBatch(batchId)).toMatchObject({ kind: 'email_alert', status: 'completed', total: 1, succeeded: 1 });
+    expect(app.deps.readModels.batches.getBatch(batchId)).toMatchObject({
+      kind: 'email_alert',
+      status: 'completed',
+      total: 1,
+      succeeded: 1,
+    });
   });
 
   it('"no login" gives each client with an email a login (user name = email) first', async () => {
@@ -51,7 +67,11 @@ describe('Email Alerts', () => {
   });
 
   it('a list of ids skips clients with no email or a disabled login', async () => {
-    const result = await sendEmailAlert(app.deps, { group: 'ids', clientIds: ['C-1', 'C-5', 'C-3', 'C-1'] }, { actor: staff });
+    const result = await sendEmailAlert(
+      app.deps,
+      { group: 'ids', clientIds: ['C-1', 'C-5', 'C-3', 'C-1'] },
+      { actor: staff },
+    );
     expect(result).toMatchObject({ ok: true, value: { total: 3, tally: { succeeded: 1, skipped: 2, failed: 0 } } });
     expect(await requestsFor('C-1')).toHaveLength(1);
   });
@@ -59,7 +79,10 @@ describe('Email Alerts', () => {
   it('an unknown id refuses the whole alert and changes nothing', async () => {
     const before = await everyEventAsJson(app.deps.store);
     const result = await sendEmailAlert(app.deps, { group: 'ids', clientIds: ['C-1', 'C-404'] }, { actor: staff });
-    expect(result).toEqual({ ok: false, error: { code: 'unknown_client', message: 'There is no client C-404. Nothing was sent.' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'unknown_client', message: 'There is no client C-404. Nothing was sent.' },
+    });
     expect(await everyEventAsJson(app.deps.store)).toBe(before);
   });
 
@@ -73,13 +96,21 @@ describe('Email Alerts', () => {
 
   it('the relay mails each client of the alert a temporary password that signs in', async () => {
     await sendEmailAlert(app.deps, { group: 'no-login' }, { actor: staff });
-    const relay = startMailRelay(app, createOutboxTransport({ dir: app.config.mail.outboxDir, from: app.config.mail.from, replyTo: null }), { pollIntervalMs: 20 });
+    const relay = startMailRelay(
+      app,
+      createOutboxTransport({ dir: app.config.mail.outboxDir, from: app.config.mail.from, replyTo: null }),
+      { pollIntervalMs: 20 },
+    );
     await relay.drain();
     await relay.stop();
 
     const [message] = outboxMessages(app);
     expect(message?.to).toBe('ava.brooks@example.com');
-    const signedIn = await signIn(app.deps, { userName: 'ava.brooks@example.com', password: tempPasswordIn(message!.text) }, {});
+    const signedIn = await signIn(
+      app.deps,
+      { userName: 'ava.brooks@example.com', password: tempPasswordIn(message!.text) },
+      {},
+    );
     expect(signedIn.ok).toBe(true);
   });
 
@@ -95,7 +126,9 @@ describe('Email Alerts', () => {
 
     const preview = await runCli(['mail', 'preview', 'password-reset', '--client', 'C-2'], env);
     expect(preview.code).toBe(0);
-    expect(preview.stdout).toContain('To:      marcus.bell@example.com\nSubject: Reset your Happy Paws Pet Sitting password');
+    expect(preview.stdout).toContain(
+      'To:      marcus.bell@example.com\nSubject: Reset your Happy Paws Pet Sitting password',
+    );
     expect(preview.stdout).toContain('Hello Marcus,');
     expect(preview.stdout).toContain('https://portal.happypaws.example/reset/SAMPLE-LINK-NOT-VALID');
   });

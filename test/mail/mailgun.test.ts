@@ -15,7 +15,13 @@ const message: MailMessage = {
 describe('the Mailgun transport, through the real mailgun.js to a local fake Mailgun', () => {
   let fake: FakeMailgun;
   const transport = () =>
-    createMailgunTransport({ apiKey: 'key-test-123456', domain: 'mg.example.com', url: fake.url, from: '"Happy Paws" <hello@mg.example.com>', replyTo: 'office@example.com' });
+    createMailgunTransport({
+      apiKey: 'key-test-123456',
+      domain: 'mg.example.com',
+      url: fake.url,
+      from: '"Happy Paws" <hello@mg.example.com>',
+      replyTo: 'office@example.com',
+    });
 
   beforeAll(async () => {
     fake = await startFakeMailgun();
@@ -55,12 +61,24 @@ describe('the Mailgun transport, through the real mailgun.js to a local fake Mai
     const closed = await startFakeMailgun();
     const url = closed.url;
     await closed.close();
-    const unreachable = createMailgunTransport({ apiKey: 'key-test-123456', domain: 'mg.example.com', url, from: 'a@mg.example.com', replyTo: null });
+    const unreachable = createMailgunTransport({
+      apiKey: 'key-test-123456',
+      domain: 'mg.example.com',
+      url,
+      from: 'a@mg.example.com',
+      replyTo: null,
+    });
     await expect(unreachable.send(message)).rejects.toBeInstanceOf(TransientMailError);
   });
 
   it('leaves out Reply-To when none is configured', async () => {
-    const noReplyTo = createMailgunTransport({ apiKey: 'key-test-123456', domain: 'mg.example.com', url: fake.url, from: 'a@mg.example.com', replyTo: null });
+    const noReplyTo = createMailgunTransport({
+      apiKey: 'key-test-123456',
+      domain: 'mg.example.com',
+      url: fake.url,
+      from: 'a@mg.example.com',
+      replyTo: null,
+    });
     await noReplyTo.send(message);
     expect(fake.messages.at(-1)!.fields.has('h:Reply-To')).toBe(false);
   });

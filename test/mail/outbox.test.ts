@@ -21,7 +21,12 @@ describe('the dev outbox', () => {
     app = await createTestApp({ MAIL_REPLY_TO: 'office@example.com' });
   });
   afterEach(() => app.dispose());
-  const transport = () => createOutboxTransport({ dir: app.config.mail.outboxDir, from: app.config.mail.from, replyTo: app.config.mail.replyTo });
+  const transport = () =>
+    createOutboxTransport({
+      dir: app.config.mail.outboxDir,
+      from: app.config.mail.from,
+      replyTo: app.config.mail.replyTo,
+    });
 
   it('writes each message as an .eml any mail client opens, and a .json of who and what without the body', async () => {
     const sent = await transport().send(message);
@@ -33,7 +38,13 @@ describe('the dev outbox', () => {
     expect(eml).toContain(`Subject: =?UTF-8?B?${Buffer.from(message.subject).toString('base64')}?=\r\n`);
     expect(eml).toContain(`Message-ID: <${sent.providerMessageId}>\r\n`);
     expect(eml).toContain('Content-Type: multipart/alternative;');
-    expect(JSON.parse(json!)).toMatchObject({ to: 'zoe@example.com', subject: message.subject, tags: message.tags, variables: message.variables, providerMessageId: sent.providerMessageId });
+    expect(JSON.parse(json!)).toMatchObject({
+      to: 'zoe@example.com',
+      subject: message.subject,
+      tags: message.tags,
+      variables: message.variables,
+      providerMessageId: sent.providerMessageId,
+    });
     expect(json).not.toContain('lantern-pebble');
   });
 

@@ -9,7 +9,15 @@ import { startMailRelay, type MailRelay, type MailRelayOptions } from '../../src
 import type { MailTransport } from '../../src/mail/transport.ts';
 import { registerClients, staff, type TestApp } from '../support/app.ts';
 import { startFakeMailgun, type FakeMailgun } from './fake-mailgun.ts';
-import { createMailTestApp, everyEventAsJson, filesHolding, mailEvents, outboxMessages, publicOrigin, tempPasswordIn } from './support.ts';
+import {
+  createMailTestApp,
+  everyEventAsJson,
+  filesHolding,
+  mailEvents,
+  outboxMessages,
+  publicOrigin,
+  tempPasswordIn,
+} from './support.ts';
 
 describe('the mail relay', () => {
   let app: TestApp;
@@ -24,7 +32,8 @@ describe('the mail relay', () => {
     await app.dispose();
   });
 
-  const outbox = (): MailTransport => createOutboxTransport({ dir: app.config.mail.outboxDir, from: app.config.mail.from, replyTo: null });
+  const outbox = (): MailTransport =>
+    createOutboxTransport({ dir: app.config.mail.outboxDir, from: app.config.mail.from, replyTo: null });
   function startRelay(transport: MailTransport = outbox(), options: MailRelayOptions = {}): MailRelay {
     const relay = startMailRelay(app, transport, { pollIntervalMs: 20, retryDelaysMs: [1, 1], ...options });
     relays.push(relay);
@@ -36,7 +45,8 @@ describe('the mail relay', () => {
     await relay.stop();
     await app.deps.projections.catchUp();
   }
-  const credentialEventTypes = async (clientId: string) => (await app.deps.store.readStream(`credential-${clientId}`)).map((event) => event.type);
+  const credentialEventTypes = async (clientId: string) =>
+    (await app.deps.store.readStream(`credential-${clientId}`)).map((event) => event.type);
 
   it('emails the user name and a temporary password that signs in, and keeps the password nowhere else', async () => {
     await requestCredentialsEmail(app.deps, { clientId: 'C-1' }, { actor: staff });
@@ -65,16 +75,33 @@ describe('the mail relay', () => {
     await requestCredentialsEmail(app.deps, { clientId: 'C-1' }, { actor: staff });
     await runRelayOnce();
     const [message] = outboxMessages(app);
-    const [request] = (await app.deps.store.readStream('credential-C-1')).filter((event) => event.type === 'CredentialsEmailRequested');
+    const [request] = (await app.deps.store.readStream('credential-C-1')).filter(
+      (event) => event.type === 'CredentialsEmailRequested',
+    );
     expect(await mailEvents(app.deps.store, 'C-1')).toEqual([
       {
         type: 'EmailSent',
-        data: { clientId: 'C-1', requestEventId: request!.id, template: 'client-login-credentials', to: 'olivia.nguyen@example.com', providerMessageId: message!.providerMessageId },
+        data: {
+          clientId: 'C-1',
+          requestEventId: request!.id,
+          template: 'client-login-credentials',
+          to: 'olivia.nguyen@example.com',
+          providerMessageId: message!.providerMessageId,
+        },
       },
     ]);
-    expect(message!.variables).toEqual({ 'client-id': 'C-1', 'request-event-id': request!.id, template: 'client-login-credentials' });
-    expect(app.deps.readModels.credentials.getCredential('C-1')).toMatchObject({ lastEmailState: 'sent', lastEmailAt: app.clock.now().toISOString() });
-    expect(app.deps.readModels.mail.clientMailHistory('C-1')).toMatchObject([{ requestEventId: request!.id, state: 'sent', providerMessageId: message!.providerMessageId }]);
+    expect(message!.variables).toEqual({
+      'client-id': 'C-1',
+      'request-event-id': request!.id,
+      template: 'client-login-credentials',
+    });
+    expect(app.deps.readModels.credentials.getCredential('C-1')).toMatchObject({
+      lastEmailState: 'sent',
+      lastEmailAt: app.clock.now().toISOString(),
+    });
+    expect(app.deps.readModels.mail.clientMailHistory('C-1')).toMatchObject([
+      { requestEventId: request!.id, state: 'sent', providerMessageId: message!.providerMessageId },
+    ]);
   });
 
   it('a fresh relay with no checkpoint on a log it already handled sends nothing', async () => {
@@ -97,7 +124,12 @@ describe('the mail relay', () => {
     await runRelayOnce(outbox(), { checkpointFile: join(app.dir, 'brand-new-checkpoint.json') });
 
     expect(outboxMessages(app)).toEqual([]);
-    expect(await mailEvents(app.deps.store, 'C-1')).toMatchObject([{ type: 'EmailSendFailed', data: { permanent: true, reason: expect.stringMatching(/^not sent: requested more than 24 hours/) } }]);
+    expect(await mailEvents(app.deps.store, 'C-1')).toMatchObject([
+      {
+        type: 'EmailSendFailed',
+        data: { permanent: true, reason: expect.stringMatching(/^not sent: requested more than 24 hours/) },
+      },
+    ]);
     expect(await credentialEventTypes('C-1')).not.toContain('TempPasswordIssued');
     expect(app.deps.readModels.credentials.getCredential('C-1')?.lastEmailState).toBe('failed');
   });
@@ -108,7 +140,9 @@ describe('the mail relay', () => {
     await runRelayOnce();
 
     expect(outboxMessages(app)).toEqual([]);
-    expect(await mailEvents(app.deps.store, 'C-3')).toMatchObject([{ type: 'EmailSendFailed', data: { permanent: true, reason: expect.stringContaining('disabled') } }]);
+    expect(await mailEvents(app.deps.store, 'C-3')).toMatchObject([
+      { type: 'EmailSendFailed', data: { permanent: true, reason: expect.stringContaining('disabled') } },
+    ]);
     expect(await credentialEventTypes('C-3')).not.toContain('TempPasswordIssued');
   });
 
@@ -131,13 +165,18 @@ describe('the mail relay', () => {
     expect(message!.subject).toBe('Reset your Happy Paws Pet Sitting password');
     expect(message!.text).toContain('for 1 hour');
     const token = new RegExp(`${publicOrigin}/reset/(\\S+)`).exec(message!.text)?.[1];
-    expect(await checkResetToken(app.deps, token!)).toEqual({ ok: true, value: { clientId: 'C-2', userName: 'marcus.bell@example.com' } });
+    expect(await checkResetToken(app.deps, token!)).toEqual({
+      ok: true,
+      value: { clientId: 'C-2', userName: 'marcus.bell@example.com' },
+    });
     expect(await everyEventAsJson(app.deps.store)).not.toContain(token!.split('.')[1]);
     expect(filesHolding(app.dir, token!.split('.')[1]!)).toEqual([]);
   });
 
   it('a forgotten user name reaches a shared inbox once, listing every user name on it', async () => {
-    await registerClients(app, [{ clientId: 'C-4', firstName: 'Sam', lastName: 'Nguyen', email: 'olivia.nguyen@example.com' }]);
+    await registerClients(app, [
+      { clientId: 'C-4', firstName: 'Sam', lastName: 'Nguyen', email: 'olivia.nguyen@example.com' },
+    ]);
     await assignLogin(app.deps, { clientId: 'C-4', userName: 'sam.nguyen' }, { actor: staff });
     await requestUserNameReminder(app.deps, { email: 'Olivia.Nguyen@example.com' });
     await runRelayOnce();
@@ -146,7 +185,8 @@ describe('the mail relay', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]!.to).toBe('olivia.nguyen@example.com');
     expect(messages[0]!.text).toContain('    olivia.nguyen@example.com\n    sam.nguyen\n');
-    const sentTo = async (clientId: string) => (await mailEvents(app.deps.store, clientId)).map((event) => event.data.providerMessageId);
+    const sentTo = async (clientId: string) =>
+      (await mailEvents(app.deps.store, clientId)).map((event) => event.data.providerMessageId);
     expect(await sentTo('C-1')).toEqual([messages[0]!.providerMessageId]);
     expect(await sentTo('C-4')).toEqual([messages[0]!.providerMessageId]);
   });
@@ -156,7 +196,11 @@ describe('the mail relay', () => {
     await runRelayOnce();
     const password = tempPasswordIn(outboxMessages(app)[0]!.text);
     expect((await signIn(app.deps, { userName: 'marcus.bell@example.com', password }, {})).ok).toBe(true);
-    const chosen = await choosePermanentPassword(app.deps, { clientId: 'C-2', newPassword: 'copper kettle whistles at dawn' }, { actor: { kind: 'client', id: 'C-2' } });
+    const chosen = await choosePermanentPassword(
+      app.deps,
+      { clientId: 'C-2', newPassword: 'copper kettle whistles at dawn' },
+      { actor: { kind: 'client', id: 'C-2' } },
+    );
     expect(chosen.ok).toBe(true);
     await runRelayOnce();
 
@@ -172,7 +216,14 @@ describe('the mail relay', () => {
       fake = await startFakeMailgun();
     });
     afterEach(() => fake.close());
-    const mailgun = () => createMailgunTransport({ apiKey: 'key-test-123456', domain: 'mg.example.com', url: fake.url, from: app.config.mail.from, replyTo: null });
+    const mailgun = () =>
+      createMailgunTransport({
+        apiKey: 'key-test-123456',
+        domain: 'mg.example.com',
+        url: fake.url,
+        from: app.config.mail.from,
+        replyTo: null,
+      });
 
     it('retries a transient failure and records the email once it goes through', async () => {
       fake.failNext({ status: 503, body: { message: 'busy' } }, { status: 503, body: { message: 'busy' } });
@@ -182,7 +233,9 @@ describe('the mail relay', () => {
       expect(fake.requestCount()).toBe(3);
       expect(fake.messages).toHaveLength(1);
       expect(fake.messages[0]!.tags).toEqual(['latchkey', 'client-login-credentials']);
-      expect(await mailEvents(app.deps.store, 'C-1')).toMatchObject([{ type: 'EmailSent', data: { providerMessageId: fake.messages[0]!.messageId } }]);
+      expect(await mailEvents(app.deps.store, 'C-1')).toMatchObject([
+        { type: 'EmailSent', data: { providerMessageId: fake.messages[0]!.messageId } },
+      ]);
       const password = tempPasswordIn(fake.messages[0]!.text);
       expect((await signIn(app.deps, { userName: 'olivia.nguyen@example.com', password }, {})).ok).toBe(true);
     });
@@ -219,7 +272,12 @@ describe('the mail relay', () => {
       await runRelayOnce(mailgun(), { retryDelaysMs: [1, 1] });
 
       expect(fake.requestCount()).toBe(3);
-      expect(await mailEvents(app.deps.store, 'C-1')).toMatchObject([{ type: 'EmailSendFailed', data: { permanent: false, reason: expect.stringContaining('gave up after 3 attempts') } }]);
+      expect(await mailEvents(app.deps.store, 'C-1')).toMatchObject([
+        {
+          type: 'EmailSendFailed',
+          data: { permanent: false, reason: expect.stringContaining('gave up after 3 attempts') },
+        },
+      ]);
     });
   });
 });

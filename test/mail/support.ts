@@ -25,7 +25,11 @@ export async function createMailTestApp(env: Record<string, string> = {}): Promi
   const app = await createTestApp({ ...mailEnv, ...env });
   await registerClients(app, clients);
   for (const client of clients) {
-    const assigned = await assignLogin(app.deps, { clientId: client.clientId, userName: client.email }, { actor: staff });
+    const assigned = await assignLogin(
+      app.deps,
+      { clientId: client.clientId, userName: client.email },
+      { actor: staff },
+    );
     if (!assigned.ok) throw new Error(assigned.error.message);
   }
   return app;
@@ -61,5 +65,8 @@ export async function everyEventAsJson(store: EventStore): Promise<string> {
 }
 
 export async function mailEvents(store: EventStore, clientId: string) {
-  return (await store.readStream(`mail-${clientId}`)).map((event) => ({ type: event.type, data: event.data as Record<string, unknown> }));
+  return (await store.readStream(`mail-${clientId}`)).map((event) => ({
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+  }));
 }

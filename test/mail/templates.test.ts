@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { checkMailTemplates, formatMailDateTime, formatMailDuration, MailTemplateError, renderMail, type MailView } from '../../src/mail/templates.ts';
+import {
+  checkMailTemplates,
+  formatMailDateTime,
+  formatMailDuration,
+  MailTemplateError,
+  renderMail,
+  type MailView,
+} from '../../src/mail/templates.ts';
 
 const shippedTemplates = loadConfig({ LATCHKEY_DATA_DIR: tmpdir() }).mail.templatesDir;
 
@@ -38,7 +45,9 @@ describe('email templates', () => {
 
   it('shows the business contact only when one is configured', () => {
     expect(renderMail(shippedTemplates, credentials('Zoë')).text).not.toContain('Questions?');
-    expect(renderMail(shippedTemplates, credentials('Zoë', '555-0100')).text).toContain('Questions? Contact us: 555-0100');
+    expect(renderMail(shippedTemplates, credentials('Zoë', '555-0100')).text).toContain(
+      'Questions? Contact us: 555-0100',
+    );
   });
 
   describe('edited by the business', () => {
@@ -58,13 +67,23 @@ describe('email templates', () => {
       writeFileSync(join(dir, 'password-reset.html'), '<p>{{#resetUrl}}unclosed</p>');
       rmSync(join(dir, 'password-changed.txt'));
       expect(() => checkMailTemplates(dir)).toThrow(MailTemplateError);
-      expect(() => checkMailTemplates(dir)).toThrow(/password-reset\.html: Unclosed section "resetUrl"[\s\S]*password-changed\.txt: the email template .* is missing/);
+      expect(() => checkMailTemplates(dir)).toThrow(
+        /password-reset\.html: Unclosed section "resetUrl"[\s\S]*password-changed\.txt: the email template .* is missing/,
+      );
     });
   });
 
   it('formats times in the business time zone and durations in words', () => {
     expect(formatMailDateTime('2026-03-10T14:00:00.000Z', 'UTC')).toBe('Tuesday, March 10, 2026 at 2:00 PM UTC');
-    expect(formatMailDateTime('2026-03-10T14:00:00.000Z', 'America/New_York')).toBe('Tuesday, March 10, 2026 at 10:00 AM EDT');
-    expect([3600, 5400, 60, 86_400, 7 * 86_400].map(formatMailDuration)).toEqual(['1 hour', '90 minutes', '1 minute', '24 hours', '7 days']);
+    expect(formatMailDateTime('2026-03-10T14:00:00.000Z', 'America/New_York')).toBe(
+      'Tuesday, March 10, 2026 at 10:00 AM EDT',
+    );
+    expect([3600, 5400, 60, 86_400, 7 * 86_400].map(formatMailDuration)).toEqual([
+      '1 hour',
+      '90 minutes',
+      '1 minute',
+      '24 hours',
+      '7 days',
+    ]);
   });
 });

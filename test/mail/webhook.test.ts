@@ -23,7 +23,11 @@ describe('POST /webhooks/mailgun', () => {
     app = await createMailTestApp();
     http = createHttpApp(app);
     await requestCredentialsEmail(app.deps, { clientId: 'C-1' }, { actor: staff });
-    const relay = startMailRelay(app, createOutboxTransport({ dir: app.config.mail.outboxDir, from: app.config.mail.from, replyTo: null }), { pollIntervalMs: 20 });
+    const relay = startMailRelay(
+      app,
+      createOutboxTransport({ dir: app.config.mail.outboxDir, from: app.config.mail.from, replyTo: null }),
+      { pollIntervalMs: 20 },
+    );
     await relay.drain();
     await relay.stop();
     const [sent] = await mailEvents(app.deps.store, 'C-1');
@@ -33,7 +37,11 @@ describe('POST /webhooks/mailgun', () => {
   afterEach(() => app.dispose());
 
   const nowSeconds = () => Math.floor(app.clock.now().getTime() / 1000);
-  function report(eventData: Record<string, unknown> = {}, signature: { timestamp?: number; token?: string } = {}, key = signingKey) {
+  function report(
+    eventData: Record<string, unknown> = {},
+    signature: { timestamp?: number; token?: string } = {},
+    key = signingKey,
+  ) {
     return mailgunWebhookBody(
       key,
       {
@@ -46,7 +54,11 @@ describe('POST /webhooks/mailgun', () => {
     );
   }
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    http.request('/webhooks/mailgun', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    http.request('/webhooks/mailgun', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const card = async () => {
     await app.deps.projections.catchUp();
     return app.deps.readModels.credentials.getCredential('C-1')?.lastEmailState;
@@ -55,25 +67,58 @@ describe('POST /webhooks/mailgun', () => {
   it('a signed delivery report marks the email delivered on the credential card', async () => {
     const response = await post(report());
     expect(response.status).toBe(200);
-    expect((await mailEvents(app.deps.store, 'C-1')).at(-1)).toEqual({ type: 'EmailDelivered', data: { clientId: 'C-1', providerMessageId: messageId } });
+    expect((await mailEvents(app.deps.store, 'C-1')).at(-1)).toEqual({
+      type: 'EmailDelivered',
+      data: { clientId: 'C-1', providerMessageId: messageId },
+    });
     expect(await card()).toBe('delivered');
     expect(app.deps.readModels.mail.clientMailHistory('C-1')[0]?.state).toBe('delivered');
   });
 
   it('finds the client by message id when the report carries no user variables', async () => {
-    const response = await post(report({ 'user-variables': {}, message: { headers: { 'message-id': `<${messageId}>` } } }));
+    const response = await post(
+      report({ 'user-variables': {}, message: { headers: { 'message-id': `<${messageId}>` } } }),
+    );
     expect(response.status).toBe(200);
     expect(await card()).toBe('delivered');
   });
 
   it('a permanent bounce, a temporary failure and a complaint each show as Mailgun reported them', async () => {
-    expect((await post(report({ event: 'failed', severity: 'temporary', reason: 'generic', 'delivery-status': { message: 'mailbox busy' } }))).status).toBe(200);
+    expect(
+      (
+        await post(
+          report({
+            event: 'failed',
+            severity: 'temporary',
+            reason: 'generic',
+            'delivery-status': { message: 'mailbox busy' },
+          }),
+        )
+      ).status,
+    ).toBe(200);
     expect(await card()).toBe('sent');
-    expect(app.deps.readModels.mail.clientMailHistory('C-1')[0]).toMatchObject({ state: 'deferred', reason: 'generic: mailbox busy' });
+    expect(app.deps.readModels.mail.clientMailHistory('C-1')[0]).toMatchObject({
+      state: 'deferred',
+      reason: 'generic: mailbox busy',
+    });
 
-    expect((await post(report({ event: 'failed', severity: 'permanent', reason: 'bounce', 'delivery-status': { description: 'No such user' } }))).status).toBe(200);
+    expect(
+      (
+        await post(
+          report({
+            event: 'failed',
+            severity: 'permanent',
+            reason: 'bounce',
+            'delivery-status': { description: 'No such user' },
+          }),
+        )
+      ).status,
+    ).toBe(200);
     expect(await card()).toBe('bounced');
-    expect((await mailEvents(app.deps.store, 'C-1')).at(-1)).toEqual({ type: 'EmailBounced', data: { clientId: 'C-1', providerMessageId: messageId, reason: 'bounce: No such user' } });
+    expect((await mailEvents(app.deps.store, 'C-1')).at(-1)).toEqual({
+      type: 'EmailBounced',
+      data: { clientId: 'C-1', providerMessageId: messageId, reason: 'bounce: No such user' },
+    });
 
     expect((await post(report({ event: 'complained' }))).status).toBe(200);
     expect(await card()).toBe('complained');
@@ -103,26 +148,56 @@ describe('POST /webhooks/mailgun', () => {
     expect(replay.status).toBe(406);
     expect(await replay.json()).toMatchObject({ error: 'replayed_token' });
     expect((await post(report({ event: 'complained' }, { token: first.signature.token }))).status).toBe(406);
-    expect((await mailEvents(app.deps.store, 'C-1')).map((event) => event.type)).toEqual(['EmailSent', 'EmailDelivered']);
+    expect((await mailEvents(app.deps.store, 'C-1')).map((event) => event.type)).toEqual([
+      'EmailSent',
+      'EmailDelivered',
+    ]);
   });
 
   it("Mailgun's retry of a report whose first delivery died between claim and record is recorded, once", async () => {
     const first = report();
     const tokenStream = `mailgun-webhook-token-${first.signature.token}`;
     const claim = { timestamp: String(first.signature.timestamp), event: 'delivered', providerMessageId: messageId };
-    await app.deps.store.append(tokenStream, [{ id: crypto.randomUUID(), type: 'MailgunWebhookTokenAccepted', data: claim, metadata: { actor: { kind: 'system', id: 'mailgun' }, at: app.clock.now().toISOString() } }], { expected: 'no_stream' });
+    await app.deps.store.append(
+      tokenStream,
+      [
+        {
+          id: crypto.randomUUID(),
+          type: 'MailgunWebhookTokenAccepted',
+          data: claim,
+          metadata: { actor: { kind: 'system', id: 'mailgun' }, at: app.clock.now().toISOString() },
+        },
+      ],
+      { expected: 'no_stream' },
+    );
     expect((await post(first)).status).toBe(200);
     expect((await post(first)).status).toBe(406);
-    expect((await mailEvents(app.deps.store, 'C-1')).map((event) => event.type)).toEqual(['EmailSent', 'EmailDelivered']);
+    expect((await mailEvents(app.deps.store, 'C-1')).map((event) => event.type)).toEqual([
+      'EmailSent',
+      'EmailDelivered',
+    ]);
   });
 
   it('a used token is still refused after a restart', async () => {
     const first = report();
     expect((await post(first)).status).toBe(200);
-    const config = loadConfig({ ...mailEnv, LATCHKEY_DATA_DIR: app.dir, LATCHKEY_READ_MODELS: join(app.dir, 'after-restart.sqlite'), LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      ...mailEnv,
+      LATCHKEY_DATA_DIR: app.dir,
+      LATCHKEY_READ_MODELS: join(app.dir, 'after-restart.sqlite'),
+      LOG_LEVEL: 'silent',
+    });
     const restarted = await openApp(config, { clock: app.clock, scryptParams: fastScrypt, pollIntervalMs: 20 });
     try {
-      expect((await createHttpApp(restarted).request('/webhooks/mailgun', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(first) })).status).toBe(406);
+      expect(
+        (
+          await createHttpApp(restarted).request('/webhooks/mailgun', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(first),
+          })
+        ).status,
+      ).toBe(406);
     } finally {
       await restarted.close();
     }
@@ -140,7 +215,7 @@ describe('POST /webhooks/mailgun', () => {
       expect(appended.map((event) => event.type)).toEqual(['MailgunWebhookTokenAccepted']);
     });
 
-    it('cannot pin one client\'s email on another client', async () => {
+    it("cannot pin one client's email on another client", async () => {
       const response = await post(report({ event: 'complained', 'user-variables': { 'client-id': 'C-2' } }));
       expect(response.status).toBe(406);
       expect(await mailEvents(app.deps.store, 'C-2')).toEqual([]);
@@ -162,7 +237,7 @@ describe('POST /webhooks/mailgun', () => {
     expect((await post({ 'event-data': report()['event-data'] })).status).toBe(400);
   });
 
-  it('is not behind the client site\'s CSRF check: a cross-site POST with a good signature is recorded', async () => {
+  it("is not behind the client site's CSRF check: a cross-site POST with a good signature is recorded", async () => {
     const response = await post(report(), { Origin: 'https://mailgun.example', 'Sec-Fetch-Site': 'cross-site' });
     expect(response.status).toBe(200);
   });
@@ -170,7 +245,11 @@ describe('POST /webhooks/mailgun', () => {
   it('is not mounted at all without MAILGUN_WEBHOOK_SIGNING_KEY', async () => {
     const unsigned = await createMailTestApp({ MAILGUN_WEBHOOK_SIGNING_KEY: '' });
     try {
-      const response = await createHttpApp(unsigned).request('/webhooks/mailgun', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(report()) });
+      const response = await createHttpApp(unsigned).request('/webhooks/mailgun', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(report()),
+      });
       expect(response.status).toBe(404);
     } finally {
       await unsigned.dispose();

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { escapeIdentifier } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
-import { dropSchema, eventually, newSchema, newServerSecret, startInstance, storeUrl, Visitor, withPostgres, type Instance } from './support.ts';
+import {
+  dropSchema,
+  eventually,
+  newSchema,
+  newServerSecret,
+  startInstance,
+  storeUrl,
+  Visitor,
+  withPostgres,
+  type Instance,
+} from './support.ts';
 
 /**
  * Two `latchkey serve` processes on one PostgreSQL log, each with its own read-model file, as
@@ -54,10 +64,17 @@ const credentialEvents = (clientId: string) =>
     return rows.map((row) => ({ type: row.type, data: JSON.parse(row.data) as Record<string, unknown> }));
   });
 
-const login = (visitor: Visitor, instance: Instance, userName: string, secret: string) => visitor.post(instance, '/login', { username: userName, password: secret });
+const login = (visitor: Visitor, instance: Instance, userName: string, secret: string) =>
+  visitor.post(instance, '/login', { username: userName, password: secret });
 
 /** Signs in with a temporary password on `instance` and chooses `chosen`; the visitor ends with a full session. */
-async function firstLogin(visitor: Visitor, instance: Instance, userName: string, temp: string, chosen: string): Promise<void> {
+async function firstLogin(
+  visitor: Visitor,
+  instance: Instance,
+  userName: string,
+  temp: string,
+  chosen: string,
+): Promise<void> {
   expect((await login(visitor, instance, userName, temp)).headers.get('location')).toBe('/choose-password');
   const response = await visitor.post(instance, '/choose-password', { newPassword: chosen, confirmPassword: chosen });
   expect(response.headers.get('location')).toMatch(/^\/account/);
@@ -86,14 +103,25 @@ describe('several app instances on one PostgreSQL log', () => {
     ];
     const temps = await Promise.all(clients.map((client) => issueTemp(client.id)));
     const outcomes = await Promise.all(
-      clients.flatMap((client, i) => [a, b].map((instance) => login(new Visitor(publicOrigin), instance, client.userName, temps[i]!))),
+      clients.flatMap((client, i) =>
+        [a, b].map((instance) => login(new Visitor(publicOrigin), instance, client.userName, temps[i]!)),
+      ),
     );
     for (const [i, client] of clients.entries()) {
-      const pair = outcomes.slice(2 * i, 2 * i + 2).map((response) => response.status).sort();
+      const pair = outcomes
+        .slice(2 * i, 2 * i + 2)
+        .map((response) => response.status)
+        .sort();
       expect(pair, client.id).toEqual([303, 422]);
       const types = (await credentialEvents(client.id)).map((event) => event.type);
-      expect(types.filter((type) => type === 'TempPasswordConsumed'), client.id).toHaveLength(1);
-      expect(types.filter((type) => type === 'LoginSucceeded'), client.id).toHaveLength(1);
+      expect(
+        types.filter((type) => type === 'TempPasswordConsumed'),
+        client.id,
+      ).toHaveLength(1);
+      expect(
+        types.filter((type) => type === 'LoginSucceeded'),
+        client.id,
+      ).toHaveLength(1);
     }
   });
 
@@ -106,13 +134,27 @@ describe('several app instances on one PostgreSQL log', () => {
 
     const onA = new Visitor(publicOrigin);
     expect((await login(onA, a, 'ava.brown@example.com', password)).headers.get('location')).toBe('/account');
-    const changed = await onA.post(a, '/account/password', { currentPassword: password, newPassword: otherPassword, confirmPassword: otherPassword });
+    const changed = await onA.post(a, '/account/password', {
+      currentPassword: password,
+      newPassword: otherPassword,
+      confirmPassword: otherPassword,
+    });
     expect(changed.headers.get('location')).toBe('/account?notice=password-changed');
 
-    const ended = await eventually(() => onB.get(b, '/account'), (response) => response.status !== 200);
+    const ended = await eventually(
+      () => onB.get(b, '/account'),
+      (response) => response.status !== 200,
+    );
     expect(ended.headers.get('location')).toBe('/login');
     // …while the session A started at the new version is honoured by B once B has read the change.
-    expect((await eventually(() => onA.get(b, '/account'), (response) => response.status === 200)).status).toBe(200);
+    expect(
+      (
+        await eventually(
+          () => onA.get(b, '/account'),
+          (response) => response.status === 200,
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('a login renamed by a staff command elsewhere is found by a login on an instance', async () => {
@@ -132,10 +174,14 @@ describe('several app instances on one PostgreSQL log', () => {
     expect((await login(visitor, b, 'lucas.martinez@example.com', password)).headers.get('location')).toBe('/account');
 
     // LOGIN_FREE_FAILURES is 3: neither instance alone sees three failures.
-    for (const instance of [a, b, a]) expect((await login(visitor, instance, 'lucas.martinez@example.com', 'not the password')).status).toBe(422);
-    for (const instance of [b, a]) expect((await login(visitor, instance, 'lucas.martinez@example.com', password)).status).toBe(422);
+    for (const instance of [a, b, a])
+      expect((await login(visitor, instance, 'lucas.martinez@example.com', 'not the password')).status).toBe(422);
+    for (const instance of [b, a])
+      expect((await login(visitor, instance, 'lucas.martinez@example.com', password)).status).toBe(422);
 
-    const failures = (await credentialEvents('D1008')).filter((event) => event.type === 'LoginFailed').map((event) => event.data.reason);
+    const failures = (await credentialEvents('D1008'))
+      .filter((event) => event.type === 'LoginFailed')
+      .map((event) => event.data.reason);
     expect(failures).toEqual(['wrong_password', 'wrong_password', 'wrong_password', 'throttled', 'throttled']);
   });
 });

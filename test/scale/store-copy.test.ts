@@ -15,12 +15,17 @@ const back = `sqlite:${join(root, 'back.sqlite')}`;
 const freshDir = (name: string) => mkdtempSync(join(root, `${name}-`));
 
 /** An audit command run the way an operator checks a copy: pointed at it, with nothing else of the old instance. */
-const audit = (store: string, ...args: string[]) => runCli(['audit', ...args], { LATCHKEY_STORE: store, LATCHKEY_DATA_DIR: freshDir('audit') });
+const audit = (store: string, ...args: string[]) =>
+  runCli(['audit', ...args], { LATCHKEY_STORE: store, LATCHKEY_DATA_DIR: freshDir('audit') });
 
 const headOf = (verified: string) => /Head ([0-9a-f]{64})/.exec(verified)?.[1];
 
 const postgresEventCount = () =>
-  withPostgres(async (db) => Number((await db.query<{ count: string }>(`SELECT count(*) FROM ${escapeIdentifier(schema)}.events`)).rows[0]!.count));
+  withPostgres(async (db) =>
+    Number(
+      (await db.query<{ count: string }>(`SELECT count(*) FROM ${escapeIdentifier(schema)}.events`)).rows[0]!.count,
+    ),
+  );
 
 beforeAll(async () => {
   const seedDir = join(root, 'seed');

@@ -19,7 +19,8 @@ export async function withPostgres<T>(work: (client: Client) => Promise<T>): Pro
   }
 }
 
-export const dropSchema = (schema: string) => withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`));
+export const dropSchema = (schema: string) =>
+  withPostgres((client) => client.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`));
 
 /** A server secret in the form the settings expect (32 random bytes, base64). */
 export const newServerSecret = () => randomBytes(32).toString('base64');
@@ -64,7 +65,11 @@ function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /** Polls until `check` holds, failing with the last value seen once the deadline passes. */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, deadlineMs = 5_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  deadlineMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     const value = await read();

@@ -25,7 +25,12 @@ describe('issuing a temporary password from a card', () => {
     await slack.send(buttonClick(slack.fake, 'temp_password_issue', 'c-ada'));
     const replies = slack.fake.callsTo('response_url');
     expect(replies).toHaveLength(1);
-    const reply = replies[0]!.body as { response_type: string; replace_original: boolean; blocks: unknown[]; text: string };
+    const reply = replies[0]!.body as {
+      response_type: string;
+      replace_original: boolean;
+      blocks: unknown[];
+      text: string;
+    };
     expect(reply.response_type).toBe('ephemeral');
     expect(reply.replace_original).toBe(false);
     const password = /\*`([a-z]+(?:-[a-z]+){3}-[2-9]{5})`\*/.exec(JSON.stringify(reply.blocks))?.[1];
@@ -42,12 +47,19 @@ describe('issuing a temporary password from a card', () => {
 
   it('keeps the password out of the log, even at debug level', async () => {
     const lines: string[] = [];
-    const logged = await createSlackHarness({}, { logger: createLogger('trace', { write: (line: string) => void lines.push(line) }) });
+    const logged = await createSlackHarness(
+      {},
+      { logger: createLogger('trace', { write: (line: string) => void lines.push(line) }) },
+    );
     try {
-      await registerClients(logged.app, [{ clientId: 'c-ada', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' }]);
+      await registerClients(logged.app, [
+        { clientId: 'c-ada', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+      ]);
       await assignLogin(logged.app.deps, { clientId: 'c-ada', userName: 'ada@example.com' }, { actor: staff });
       await logged.send(buttonClick(logged.fake, 'temp_password_issue', 'c-ada'));
-      const password = /[a-z]+(?:-[a-z]+){3}-[2-9]{5}/.exec(JSON.stringify(logged.fake.callsTo('response_url')[0]?.body))?.[0];
+      const password = /[a-z]+(?:-[a-z]+){3}-[2-9]{5}/.exec(
+        JSON.stringify(logged.fake.callsTo('response_url')[0]?.body),
+      )?.[0];
       expect(password).toBeDefined();
       expect(lines.length).toBeGreaterThan(0);
       expect(lines.join('\n')).not.toContain(password!);
@@ -94,7 +106,9 @@ describe('the other card buttons', () => {
     expect(lastResponse()).toContain('login_enable');
     await slack.send(buttonClick(slack.fake, 'login_enable', 'c-ada'));
     await slack.send(buttonClick(slack.fake, 'sessions_revoke', 'c-ada'));
-    const events = (await slack.allEvents()).filter((event) => ['LoginDisabled', 'LoginEnabled', 'SessionsRevoked'].includes(event.type));
+    const events = (await slack.allEvents()).filter((event) =>
+      ['LoginDisabled', 'LoginEnabled', 'SessionsRevoked'].includes(event.type),
+    );
     expect(events.map((event) => event.type)).toEqual(['LoginDisabled', 'LoginEnabled', 'SessionsRevoked']);
     for (const event of events) expect(event.metadata.actor).toEqual(slackActor);
   });
@@ -119,7 +133,11 @@ describe('the System Login Editor button', () => {
   it('opens the modal with the user name, free suggestions and the three settings', async () => {
     await slack.send(buttonClick(slack.fake, 'login_editor_open', 'c-alan'));
     const [opened] = slack.fake.callsTo('views.open');
-    const view = opened?.body.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string }[] };
+    const view = opened?.body.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string }[];
+    };
     expect(opened?.body.trigger_id).toMatch(/^trigger-/);
     expect(view.callback_id).toBe('login_editor');
     expect(JSON.parse(view.private_metadata)).toEqual({ clientId: 'c-alan' });
@@ -136,10 +154,28 @@ describe('the System Login Editor button', () => {
       team: { id: 'T0TEAM' },
       user: { id: staffUser.id, username: staffUser.name, name: staffUser.name, team_id: 'T0TEAM' },
       trigger_id: 'trigger-check',
-      view: { id: 'V0EDIT', hash: 'h1', private_metadata: JSON.stringify({ clientId: 'c-alan' }), type: 'modal', callback_id: 'login_editor', state: { values: {} } },
-      actions: [{ type: 'plain_text_input', action_id: 'login_editor_user_name', block_id: 'user_name', value: 'ada@example.com', action_ts: '1.1' }],
+      view: {
+        id: 'V0EDIT',
+        hash: 'h1',
+        private_metadata: JSON.stringify({ clientId: 'c-alan' }),
+        type: 'modal',
+        callback_id: 'login_editor',
+        state: { values: {} },
+      },
+      actions: [
+        {
+          type: 'plain_text_input',
+          action_id: 'login_editor_user_name',
+          block_id: 'user_name',
+          value: 'ada@example.com',
+          action_ts: '1.1',
+        },
+      ],
     };
-    await slack.send({ contentType: 'application/x-www-form-urlencoded', body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString() });
+    await slack.send({
+      contentType: 'application/x-www-form-urlencoded',
+      body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    });
     const [updated] = slack.fake.callsTo('views.update');
     expect(updated?.body).toMatchObject({ view_id: 'V0EDIT', hash: 'h1' });
     expect(JSON.stringify(updated?.body.view)).toContain('ada@example.com is taken by another client');

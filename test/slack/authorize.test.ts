@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assignLogin } from '../../src/app/logins.ts';
 import { registerClients, staff } from '../support/app.ts';
-import { appHomeOpened, buttonClick, createSlackHarness, slashCommand, staffChannel, viewSubmission, type SlackHarness } from './harness.ts';
+import {
+  appHomeOpened,
+  buttonClick,
+  createSlackHarness,
+  slashCommand,
+  staffChannel,
+  viewSubmission,
+  type SlackHarness,
+} from './harness.ts';
 
 let slack: SlackHarness;
 const outsider = { id: 'U0OUTSIDER', name: 'olly.outsider' };
@@ -10,7 +18,9 @@ const member = { id: 'U0MEMBER', name: 'mia.member' };
 beforeEach(async () => {
   slack = await createSlackHarness();
   slack.fake.channelMembers.set(staffChannel, ['U0OTHER', member.id]);
-  await registerClients(slack.app, [{ clientId: 'c-ada', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' }]);
+  await registerClients(slack.app, [
+    { clientId: 'c-ada', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+  ]);
   await assignLogin(slack.app.deps, { clientId: 'c-ada', userName: 'ada@example.com' }, { actor: staff });
 });
 afterEach(() => slack.dispose());
@@ -26,7 +36,12 @@ describe('only staff may act', () => {
     expect(JSON.stringify(body)).not.toContain('Lovelace');
     const [refused] = await refusals();
     expect(refused?.stream).toBe('staff-refusals');
-    expect(refused?.data).toEqual({ slackUserId: outsider.id, teamId: 'T0TEAM', action: '/clients', reason: 'not_staff' });
+    expect(refused?.data).toEqual({
+      slackUserId: outsider.id,
+      teamId: 'T0TEAM',
+      action: '/clients',
+      reason: 'not_staff',
+    });
   });
 
   it('lets a member of the staff channel act, with them as the actor', async () => {
@@ -39,7 +54,11 @@ describe('only staff may act', () => {
   it('refuses a button click by an outsider through the response URL, changing nothing', async () => {
     await slack.send(buttonClick(slack.fake, 'login_disable', 'c-ada', { user: outsider }));
     expect(slack.fake.callsTo('response_url').map((call) => call.body)).toEqual([
-      expect.objectContaining({ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining('only staff') }),
+      expect.objectContaining({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: expect.stringContaining('only staff'),
+      }),
     ]);
     expect((await slack.allEvents()).some((event) => event.type === 'LoginDisabled')).toBe(false);
     expect((await refusals())[0]?.data).toMatchObject({ action: 'block_actions:login_disable' });
@@ -52,7 +71,9 @@ describe('only staff may act', () => {
   });
 
   it('refuses a modal submission by an outsider by replacing the modal', async () => {
-    const response = await slack.send(viewSubmission({ id: 'V9', clientId: 'c-ada', userName: 'ada.new', active: true, emailNow: false }, outsider));
+    const response = await slack.send(
+      viewSubmission({ id: 'V9', clientId: 'c-ada', userName: 'ada.new', active: true, emailNow: false }, outsider),
+    );
     const body = (await response.json()) as { response_action: string; view: unknown };
     expect(body.response_action).toBe('update');
     expect(JSON.stringify(body.view)).toContain('only staff');

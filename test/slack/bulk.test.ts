@@ -2,12 +2,25 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/app/batch.ts';
 import { assignLogin, issueTempPassword, requestCredentialsEmail } from '../../src/app/logins.ts';
 import { registerClients, staff } from '../support/app.ts';
-import { buttonClick, createSlackHarness, nonEphemeralBodies, slashCommand, staffChannel, staffUser, type SlackHarness } from './harness.ts';
+import {
+  buttonClick,
+  createSlackHarness,
+  nonEphemeralBodies,
+  slashCommand,
+  staffChannel,
+  staffUser,
+  type SlackHarness,
+} from './harness.ts';
 
 let slack: SlackHarness;
 
 const clients = (count: number, prefix: string) =>
-  Array.from({ length: count }, (_, i) => ({ clientId: `${prefix}-${String(i).padStart(4, '0')}`, firstName: `First${i}`, lastName: `${prefix}Last`, email: `${prefix}${i}@example.com` }));
+  Array.from({ length: count }, (_, i) => ({
+    clientId: `${prefix}-${String(i).padStart(4, '0')}`,
+    firstName: `First${i}`,
+    lastName: `${prefix}Last`,
+    email: `${prefix}${i}@example.com`,
+  }));
 
 beforeEach(async () => {
   slack = await createSlackHarness();
@@ -18,7 +31,10 @@ const eventsOfType = async (type: string) => (await slack.allEvents()).filter((e
 
 describe('provisioning everyone from Slack', () => {
   it('gives each client with an email a login and shows progress in one updated message', async () => {
-    await registerClients(slack.app, [...clients(300, 'p'), { clientId: 'no-mail', firstName: 'No', lastName: 'Mail', email: null }]);
+    await registerClients(slack.app, [
+      ...clients(300, 'p'),
+      { clientId: 'no-mail', firstName: 'No', lastName: 'Mail', email: null },
+    ]);
     await slack.send(buttonClick(slack.fake, 'provision_start', 'no_email'));
 
     const assigned = await eventsOfType('LoginAssigned');
@@ -43,18 +59,31 @@ describe('provisioning everyone from Slack', () => {
     await registerClients(slack.app, clients(3, 'e'));
     await slack.send(buttonClick(slack.fake, 'provision_start', 'email'));
     const requested = await eventsOfType('CredentialsEmailRequested');
-    expect(requested.map((event) => (event.data as { clientId: string }).clientId).sort()).toEqual(['e-0000', 'e-0001', 'e-0002']);
+    expect(requested.map((event) => (event.data as { clientId: string }).clientId).sort()).toEqual([
+      'e-0000',
+      'e-0001',
+      'e-0002',
+    ]);
   });
 
   it('resumes an unfinished batch, and the menu says it will', async () => {
     await registerClients(slack.app, clients(4, 'r'));
     const ids = ['r-0000', 'r-0001', 'r-0002', 'r-0003'];
     // A batch that stopped after its first client, as a crash would leave it.
-    await runBatch(slack.app.deps, { batchId: 'b-stopped', kind: 'provision', clientIds: ids, options: {} }, async (clientId) => {
-      if (clientId !== 'r-0000') throw new Error('crash');
-      await assignLogin(slack.app.deps, { clientId, userName: 'r0@example.com' }, { actor: staff, commandId: 'b-stopped:assign:r-0000:r0@example.com' });
-      return 'succeeded';
-    }, { actor: staff }).catch(() => undefined);
+    await runBatch(
+      slack.app.deps,
+      { batchId: 'b-stopped', kind: 'provision', clientIds: ids, options: {} },
+      async (clientId) => {
+        if (clientId !== 'r-0000') throw new Error('crash');
+        await assignLogin(
+          slack.app.deps,
+          { clientId, userName: 'r0@example.com' },
+          { actor: staff, commandId: 'b-stopped:assign:r-0000:r0@example.com' },
+        );
+        return 'succeeded';
+      },
+      { actor: staff },
+    ).catch(() => undefined);
 
     const menu = (await (await slack.send(slashCommand('provision-all'))).json()) as { blocks: unknown[] };
     expect(JSON.stringify(menu.blocks)).toContain('Resume');
@@ -84,7 +113,11 @@ describe('Email Alerts from Slack', () => {
     expect(started?.data).toMatchObject({ kind: 'email_alert', clientIds: ['g-0000', 'g-0001', 'g-0002'] });
     const requested = await eventsOfType('CredentialsEmailRequested');
     expect(requested).toHaveLength(3);
-    expect(requested.every((event) => (event.data as { batchId?: string }).batchId === (started?.data as { batchId: string }).batchId)).toBe(true);
+    expect(
+      requested.every(
+        (event) => (event.data as { batchId?: string }).batchId === (started?.data as { batchId: string }).batchId,
+      ),
+    ).toBe(true);
     expect(slack.fake.callsTo('chat.postMessage')).toHaveLength(1);
     expect(JSON.stringify(slack.fake.callsTo('chat.update').at(-1)?.body.blocks)).toContain('3 of 3 done');
     expect(nonEphemeralBodies(slack.fake).join('')).not.toMatch(/[a-z]+-[a-z]+-[a-z]+-[a-z]+-[2-9]{5}/);
@@ -113,11 +146,20 @@ describe('Email Alerts from Slack', () => {
     for (const [i, clientId] of ['u-0000', 'u-0001', 'u-0002'].entries()) {
       await assignLogin(slack.app.deps, { clientId, userName: `u${i}@example.com` }, { actor: staff });
     }
-    await runBatch(slack.app.deps, { batchId: 'a-stopped', kind: 'email_alert', clientIds: ['u-0000', 'u-0001', 'u-0002'], options: {} }, async (clientId) => {
-      if (clientId !== 'u-0000') throw new Error('crash');
-      await requestCredentialsEmail(slack.app.deps, { clientId, batchId: 'a-stopped' }, { actor: staff, commandId: `a-stopped:email:${clientId}` });
-      return 'succeeded';
-    }, { actor: staff }).catch(() => undefined);
+    await runBatch(
+      slack.app.deps,
+      { batchId: 'a-stopped', kind: 'email_alert', clientIds: ['u-0000', 'u-0001', 'u-0002'], options: {} },
+      async (clientId) => {
+        if (clientId !== 'u-0000') throw new Error('crash');
+        await requestCredentialsEmail(
+          slack.app.deps,
+          { clientId, batchId: 'a-stopped' },
+          { actor: staff, commandId: `a-stopped:email:${clientId}` },
+        );
+        return 'succeeded';
+      },
+      { actor: staff },
+    ).catch(() => undefined);
 
     const menu = (await (await slack.send(slashCommand('alerts'))).json()) as { blocks: unknown[] };
     expect(JSON.stringify(menu.blocks)).toContain('"value":"resume:a-stopped"');

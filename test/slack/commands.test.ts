@@ -31,7 +31,14 @@ describe('the slash command', () => {
     expect(text).toContain('No password yet');
     expect(text).toContain('Last login: never');
     expect(text).not.toContain('Grace');
-    for (const actionId of ['login_editor_open', 'temp_password_issue', 'credentials_email', 'login_disable', 'sessions_revoke', 'client_history']) {
+    for (const actionId of [
+      'login_editor_open',
+      'temp_password_issue',
+      'credentials_email',
+      'login_disable',
+      'sessions_revoke',
+      'client_history',
+    ]) {
       expect(text).toContain(actionId);
     }
   });
@@ -53,7 +60,9 @@ describe('the slash command', () => {
       .flatMap((block) => block.elements ?? [])
       .filter((element) => 'action_id' in element);
     const confirmed = buttons.filter((element) => element.confirm).map((element) => element.action_id);
-    expect(confirmed).toEqual(expect.arrayContaining(['temp_password_issue', 'credentials_email', 'login_disable', 'sessions_revoke']));
+    expect(confirmed).toEqual(
+      expect.arrayContaining(['temp_password_issue', 'credentials_email', 'login_disable', 'sessions_revoke']),
+    );
   });
 
   it('says so when nothing matches', async () => {

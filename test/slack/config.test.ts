@@ -38,18 +38,28 @@ describe('Slack settings', () => {
 
   it('refuse to start half configured, naming what is missing', () => {
     expect(() => load({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(ConfigError);
-    expect(() => load({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_TEAM_ID, SLACK_SIGNING_SECRET, SLACK_STAFF_USER_IDS or SLACK_STAFF_CHANNEL_ID are missing/);
+    expect(() => load({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(
+      /SLACK_TEAM_ID, SLACK_SIGNING_SECRET, SLACK_STAFF_USER_IDS or SLACK_STAFF_CHANNEL_ID are missing/,
+    );
   });
 
   it('need an app token instead of a signing secret in Socket Mode', () => {
     const { SLACK_SIGNING_SECRET: _, ...withoutSecret } = complete;
     expect(() => load({ ...withoutSecret, SLACK_SOCKET_MODE: 'true' })).toThrow(/SLACK_APP_TOKEN is missing/);
-    expect(load({ ...withoutSecret, SLACK_SOCKET_MODE: 'true', SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({ socketMode: true, appToken: 'xapp-1', signingSecret: null });
+    expect(load({ ...withoutSecret, SLACK_SOCKET_MODE: 'true', SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({
+      socketMode: true,
+      appToken: 'xapp-1',
+      signingSecret: null,
+    });
   });
 
   it('say what is wrong with a malformed value', () => {
-    expect(() => load({ ...complete, SLACK_BOT_TOKEN: 'xoxp-user-token' })).toThrow(/SLACK_BOT_TOKEN: use the Bot User OAuth Token/);
-    expect(() => load({ ...complete, SLACK_STAFF_CHANNEL_ID: '#staff' })).toThrow(/SLACK_STAFF_CHANNEL_ID: use a channel id/);
+    expect(() => load({ ...complete, SLACK_BOT_TOKEN: 'xoxp-user-token' })).toThrow(
+      /SLACK_BOT_TOKEN: use the Bot User OAuth Token/,
+    );
+    expect(() => load({ ...complete, SLACK_STAFF_CHANNEL_ID: '#staff' })).toThrow(
+      /SLACK_STAFF_CHANNEL_ID: use a channel id/,
+    );
     expect(() => load({ ...complete, SLACK_COMMAND: 'clients' })).toThrow(/SLACK_COMMAND/);
   });
 });
@@ -62,6 +72,7 @@ describe('the Slack app manifest', () => {
     expect(manifest).toContain('command: /clients');
     expect(manifest).toContain('home_tab_enabled: true');
     expect(manifest).toContain('- app_home_opened');
-    for (const scope of ['commands', 'chat:write', 'channels:read', 'groups:read']) expect(manifest).toContain(`- ${scope}\n`);
+    for (const scope of ['commands', 'chat:write', 'channels:read', 'groups:read'])
+      expect(manifest).toContain(`- ${scope}\n`);
   });
 });

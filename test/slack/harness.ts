@@ -35,7 +35,10 @@ export interface SignOptions {
   readonly headers?: Record<string, string>;
 }
 
-export async function createSlackHarness(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<SlackHarness> {
+export async function createSlackHarness(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<SlackHarness> {
   const fake = await startFakeSlack();
   const app = await createTestApp({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
@@ -46,7 +49,10 @@ export async function createSlackHarness(env: Record<string, string> = {}, optio
     SLACK_API_URL: fake.apiUrl,
     ...env,
   });
-  const bot = await startSlackBot(app, app.config.slack!, { logger: options.logger ?? createLogger('silent'), alertsPollIntervalMs: 20 });
+  const bot = await startSlackBot(app, app.config.slack!, {
+    logger: options.logger ?? createLogger('silent'),
+    alertsPollIntervalMs: 20,
+  });
   const http = createHttpApp(app, { slack: bot.routes! });
   return {
     app,
@@ -54,7 +60,11 @@ export async function createSlackHarness(env: Record<string, string> = {}, optio
     bot,
     http,
     async send(request, options = {}) {
-      const response = await http.request('/slack/events', { method: 'POST', headers: signedHeaders(request, options), body: request.body });
+      const response = await http.request('/slack/events', {
+        method: 'POST',
+        headers: signedHeaders(request, options),
+        body: request.body,
+      });
       await bot.settled();
       return response;
     },
@@ -69,7 +79,9 @@ export async function createSlackHarness(env: Record<string, string> = {}, optio
 
 export function signedHeaders(request: SignedRequest, options: SignOptions = {}): Record<string, string> {
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-  const signature = options.signature ?? `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${request.body}`).digest('hex')}`;
+  const signature =
+    options.signature ??
+    `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${request.body}`).digest('hex')}`;
   return {
     'content-type': request.contentType,
     'x-slack-request-timestamp': timestamp,
@@ -112,9 +124,23 @@ export function buttonClick(
     user: { id: user.id, username: user.name, name: user.name, team_id: team },
     api_app_id: 'A0APP',
     trigger_id: options.triggerId ?? `trigger-${randomUUID()}`,
-    ...(channel ? { channel: { id: channel, name: 'staff' }, container: { type: 'message', message_ts: '1.2', channel_id: channel, is_ephemeral: true } } : { container: { type: 'view', view_id: 'V0HOME' } }),
+    ...(channel
+      ? {
+          channel: { id: channel, name: 'staff' },
+          container: { type: 'message', message_ts: '1.2', channel_id: channel, is_ephemeral: true },
+        }
+      : { container: { type: 'view', view_id: 'V0HOME' } }),
     ...(channel ? { response_url: fake.responseUrl(randomUUID()) } : {}),
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1700000000.1', text: { type: 'plain_text', text: 'x' } }],
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'b',
+        value,
+        action_ts: '1700000000.1',
+        text: { type: 'plain_text', text: 'x' },
+      },
+    ],
   };
   return form({ payload: JSON.stringify(payload) });
 }
@@ -125,10 +151,20 @@ export function viewSubmission(
 ): SignedRequest {
   const values: Record<string, unknown> = {
     user_name: { login_editor_user_name: { type: 'plain_text_input', value: view.userName } },
-    active: { value: { type: 'checkboxes', selected_options: view.active ? [{ value: 'active', text: { type: 'plain_text', text: 'Login active' } }] : [] } },
+    active: {
+      value: {
+        type: 'checkboxes',
+        selected_options: view.active ? [{ value: 'active', text: { type: 'plain_text', text: 'Login active' } }] : [],
+      },
+    },
   };
   if (view.hasEmailBlock !== false) {
-    values.email_now = { value: { type: 'checkboxes', selected_options: view.emailNow ? [{ value: 'email', text: { type: 'plain_text', text: 'Email' } }] : [] } };
+    values.email_now = {
+      value: {
+        type: 'checkboxes',
+        selected_options: view.emailNow ? [{ value: 'email', text: { type: 'plain_text', text: 'Email' } }] : [],
+      },
+    };
   }
   const payload = {
     type: 'view_submission',
@@ -159,7 +195,10 @@ export function viewSubmission(
   return form({ payload: JSON.stringify(payload) });
 }
 
-export function eventCallback(event: Record<string, unknown>, options: { eventId?: string; team?: string } = {}): SignedRequest {
+export function eventCallback(
+  event: Record<string, unknown>,
+  options: { eventId?: string; team?: string } = {},
+): SignedRequest {
   return {
     contentType: 'application/json',
     body: JSON.stringify({
@@ -181,6 +220,8 @@ export const appHomeOpened = (user = staffUser.id, options: { eventId?: string; 
 /** Every text Slack would show in a channel or the Home tab: what must never hold a secret. */
 export function nonEphemeralBodies(fake: FakeSlack): string[] {
   return fake.calls
-    .filter((call) => ['chat.postMessage', 'chat.update', 'views.publish', 'views.open', 'views.update'].includes(call.method))
+    .filter((call) =>
+      ['chat.postMessage', 'chat.update', 'views.publish', 'views.open', 'views.update'].includes(call.method),
+    )
     .map((call) => JSON.stringify(call.body));
 }

@@ -48,8 +48,24 @@ describe('the App Home tab', () => {
     const appended = await slack.app.deps.store.append(
       mailStream('c-ada'),
       [
-        { id: newId(), type: 'EmailSent', data: { clientId: 'c-ada', requestEventId: 'r1', template: 'client-login-credentials', to: 'ada@example.com', providerMessageId: 'm1' }, metadata },
-        { id: newId(), type: 'EmailBounced', data: { clientId: 'c-ada', providerMessageId: 'm1', reason: 'no such mailbox' }, metadata },
+        {
+          id: newId(),
+          type: 'EmailSent',
+          data: {
+            clientId: 'c-ada',
+            requestEventId: 'r1',
+            template: 'client-login-credentials',
+            to: 'ada@example.com',
+            providerMessageId: 'm1',
+          },
+          metadata,
+        },
+        {
+          id: newId(),
+          type: 'EmailBounced',
+          data: { clientId: 'c-ada', providerMessageId: 'm1', reason: 'no such mailbox' },
+          metadata,
+        },
       ],
       { expected: 'any' },
     );

@@ -14,7 +14,9 @@ let slack: SlackHarness;
 
 beforeEach(async () => {
   slack = await createSlackHarness({ SLACK_ALERTS_CHANNEL_ID: alertsChannel });
-  await registerClients(slack.app, [{ clientId: 'c-ada', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' }]);
+  await registerClients(slack.app, [
+    { clientId: 'c-ada', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+  ]);
   await assignLogin(slack.app.deps, { clientId: 'c-ada', userName: 'ada@example.com' }, { actor: staff });
 });
 afterEach(() => slack.dispose());
@@ -25,14 +27,24 @@ const catchUp = () => slack.bot.alerts!.catchUp();
 async function appendMailEvent(event: MailEvent): Promise<void> {
   await slack.app.deps.store.append(
     mailStream('c-ada'),
-    [{ id: newId(), ...event, metadata: { actor: { kind: 'system', id: 'mail-relay' }, at: slack.app.clock.now().toISOString() } }],
+    [
+      {
+        id: newId(),
+        ...event,
+        metadata: { actor: { kind: 'system', id: 'mail-relay' }, at: slack.app.clock.now().toISOString() },
+      },
+    ],
     { expected: 'any' },
   );
 }
 
 describe('staff alerts', () => {
   it('reports a temporary password burned by a failed attempt, with a button to email a new one, and no secret', async () => {
-    const issued = await issueTempPassword(slack.app.deps, { clientId: 'c-ada', delivery: 'shown_to_staff' }, { actor: staff });
+    const issued = await issueTempPassword(
+      slack.app.deps,
+      { clientId: 'c-ada', delivery: 'shown_to_staff' },
+      { actor: staff },
+    );
     if (!issued.ok) throw new Error('not issued');
     await signIn(slack.app.deps, { userName: 'ada@example.com', password: 'wrong-guess' }, {});
     await catchUp();
@@ -42,7 +54,10 @@ describe('staff alerts', () => {
     expect(text).toContain('burned by a failed login attempt');
     expect(text).toContain('Ada Lovelace');
     expect(text).not.toContain(issued.value.password);
-    expect(alert?.body.metadata).toEqual({ event_type: 'latchkey_alert', event_payload: { event_id: expect.any(String) } });
+    expect(alert?.body.metadata).toEqual({
+      event_type: 'latchkey_alert',
+      event_payload: { event_id: expect.any(String) },
+    });
     const buttons = JSON.stringify((alert?.body.blocks as unknown[]).at(-1));
     expect(buttons).toContain('"action_id":"credentials_email"');
     expect(buttons).toContain('"confirm"');
@@ -52,30 +67,60 @@ describe('staff alerts', () => {
   });
 
   it('reports bounced and permanently failed email, and not temporary failures', async () => {
-    await appendMailEvent({ type: 'EmailBounced', data: { clientId: 'c-ada', providerMessageId: 'm1', reason: 'mailbox does not exist' } });
-    await appendMailEvent({ type: 'EmailDeliveryFailed', data: { clientId: 'c-ada', providerMessageId: 'm2', severity: 'temporary', reason: 'greylisted' } });
-    await appendMailEvent({ type: 'EmailDeliveryFailed', data: { clientId: 'c-ada', providerMessageId: 'm3', severity: 'permanent', reason: 'rejected' } });
+    await appendMailEvent({
+      type: 'EmailBounced',
+      data: { clientId: 'c-ada', providerMessageId: 'm1', reason: 'mailbox does not exist' },
+    });
+    await appendMailEvent({
+      type: 'EmailDeliveryFailed',
+      data: { clientId: 'c-ada', providerMessageId: 'm2', severity: 'temporary', reason: 'greylisted' },
+    });
+    await appendMailEvent({
+      type: 'EmailDeliveryFailed',
+      data: { clientId: 'c-ada', providerMessageId: 'm3', severity: 'permanent', reason: 'rejected' },
+    });
     await appendMailEvent({
       type: 'EmailSendFailed',
-      data: { clientId: 'c-ada', requestEventId: 'r1', template: 'client-login-credentials', permanent: true, reason: 'invalid address' },
+      data: {
+        clientId: 'c-ada',
+        requestEventId: 'r1',
+        template: 'client-login-credentials',
+        permanent: true,
+        reason: 'invalid address',
+      },
     });
     await catchUp();
     const texts = alerts().map((call) => String(call.body.text));
-    expect(texts).toEqual(['An email to Ada Lovelace bounced', 'An email to Ada Lovelace could not be delivered', 'An email to Ada Lovelace could not be sent']);
+    expect(texts).toEqual([
+      'An email to Ada Lovelace bounced',
+      'An email to Ada Lovelace could not be delivered',
+      'An email to Ada Lovelace could not be sent',
+    ]);
   });
 
   it('reports a completed first login', async () => {
-    const issued = await issueTempPassword(slack.app.deps, { clientId: 'c-ada', delivery: 'shown_to_staff' }, { actor: staff });
+    const issued = await issueTempPassword(
+      slack.app.deps,
+      { clientId: 'c-ada', delivery: 'shown_to_staff' },
+      { actor: staff },
+    );
     if (!issued.ok) throw new Error('not issued');
     await signIn(slack.app.deps, { userName: 'ada@example.com', password: issued.value.password }, {});
-    const chosen = await choosePermanentPassword(slack.app.deps, { clientId: 'c-ada', newPassword: 'correct horse battery staple 42' }, { actor: { kind: 'client', id: 'c-ada' } });
+    const chosen = await choosePermanentPassword(
+      slack.app.deps,
+      { clientId: 'c-ada', newPassword: 'correct horse battery staple 42' },
+      { actor: { kind: 'client', id: 'c-ada' } },
+    );
     expect(chosen.ok).toBe(true);
     await catchUp();
     expect(alerts().map((call) => String(call.body.text))).toEqual(['Ada Lovelace completed their first login']);
   });
 
   it('does not post an alert twice across a restart, and records each one in the log', async () => {
-    await appendMailEvent({ type: 'EmailBounced', data: { clientId: 'c-ada', providerMessageId: 'm1', reason: 'gone' } });
+    await appendMailEvent({
+      type: 'EmailBounced',
+      data: { clientId: 'c-ada', providerMessageId: 'm1', reason: 'gone' },
+    });
     await catchUp();
     await slack.bot.stop();
     // As if the process died after posting but before its checkpoint moved: the restart re-reads the bounce.
@@ -86,16 +131,24 @@ describe('staff alerts', () => {
     await restarted.alerts!.catchUp();
     await restarted.stop();
     expect(alerts()).toHaveLength(1);
-    const records = (await slack.allEvents()).filter((event) => event.stream.startsWith('staff-alert-')).map((event) => event.type);
+    const records = (await slack.allEvents())
+      .filter((event) => event.stream.startsWith('staff-alert-'))
+      .map((event) => event.type);
     expect(records).toEqual(['StaffAlertClaimed', 'StaffAlertPosted']);
   });
 
   it('retries an alert Slack refused, and records it posted once', async () => {
     slack.fake.failNext('chat.postMessage', 'ratelimited');
-    await appendMailEvent({ type: 'EmailBounced', data: { clientId: 'c-ada', providerMessageId: 'm1', reason: 'gone' } });
+    await appendMailEvent({
+      type: 'EmailBounced',
+      data: { clientId: 'c-ada', providerMessageId: 'm1', reason: 'gone' },
+    });
     // Whichever drain meets the refusal fails; the next one starts again from the checkpoint.
     await catchUp().catch(() => catchUp());
-    expect(alerts().map((call) => call.body.text)).toEqual(['An email to Ada Lovelace bounced', 'An email to Ada Lovelace bounced']);
+    expect(alerts().map((call) => call.body.text)).toEqual([
+      'An email to Ada Lovelace bounced',
+      'An email to Ada Lovelace bounced',
+    ]);
     expect((await slack.allEvents()).filter((event) => event.type === 'StaffAlertPosted')).toHaveLength(1);
   });
 });

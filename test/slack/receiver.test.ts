@@ -4,13 +4,23 @@ import { assignLogin } from '../../src/app/logins.ts';
 import { createReplayGuard } from '../../src/slack/replay-guard.ts';
 import { validateSlackRequest } from '../../src/slack/signature.ts';
 import { registerClients, staff } from '../support/app.ts';
-import { appHomeOpened, buttonClick, createSlackHarness, signedHeaders, signingSecret, slashCommand, type SlackHarness } from './harness.ts';
+import {
+  appHomeOpened,
+  buttonClick,
+  createSlackHarness,
+  signedHeaders,
+  signingSecret,
+  slashCommand,
+  type SlackHarness,
+} from './harness.ts';
 
 let slack: SlackHarness;
 
 beforeEach(async () => {
   slack = await createSlackHarness();
-  await registerClients(slack.app, [{ clientId: 'c-ada', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' }]);
+  await registerClients(slack.app, [
+    { clientId: 'c-ada', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+  ]);
   await assignLogin(slack.app.deps, { clientId: 'c-ada', userName: 'ada@example.com' }, { actor: staff });
 });
 afterEach(() => slack.dispose());
@@ -36,7 +46,11 @@ describe('requests to /slack/events', () => {
   it('are refused when the body was changed after signing', async () => {
     const signed = slashCommand('ada');
     const headers = signedHeaders(signed);
-    const response = await slack.http.request('/slack/events', { method: 'POST', headers, body: signed.body.replace('ada', 'zed') });
+    const response = await slack.http.request('/slack/events', {
+      method: 'POST',
+      headers,
+      body: signed.body.replace('ada', 'zed'),
+    });
     expect(response.status).toBe(401);
   });
 
@@ -48,7 +62,11 @@ describe('requests to /slack/events', () => {
 
   it('are refused without the signing headers', async () => {
     const request = slashCommand('ada');
-    const response = await slack.http.request('/slack/events', { method: 'POST', headers: { 'content-type': request.contentType }, body: request.body });
+    const response = await slack.http.request('/slack/events', {
+      method: 'POST',
+      headers: { 'content-type': request.contentType },
+      body: request.body,
+    });
     expect(response.status).toBe(401);
   });
 
@@ -79,12 +97,17 @@ describe('requests to /slack/events', () => {
 
   it("handle Slack's retry of an event once", async () => {
     await slack.send(appHomeOpened(undefined, { eventId: 'Ev0SAME' }));
-    await slack.send(appHomeOpened(undefined, { eventId: 'Ev0SAME' }), { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    await slack.send(appHomeOpened(undefined, { eventId: 'Ev0SAME' }), {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
     expect(slack.fake.callsTo('views.publish')).toHaveLength(1);
   });
 
   it('answer the url_verification challenge only when signed', async () => {
-    const request = { contentType: 'application/json', body: JSON.stringify({ type: 'url_verification', token: 't', challenge: 'c-123' }) };
+    const request = {
+      contentType: 'application/json',
+      body: JSON.stringify({ type: 'url_verification', token: 't', challenge: 'c-123' }),
+    };
     const response = await slack.send(request);
     expect(await response.json()).toEqual({ challenge: 'c-123' });
     expect((await slack.send(request, { signature: 'v0=00' })).status).toBe(401);
@@ -98,20 +121,47 @@ describe('requests to /slack/events', () => {
 
 describe('validateSlackRequest', () => {
   const body = 'token=x&text=hi';
-  const sign = (timestamp: string) => `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const sign = (timestamp: string) =>
+    `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   const nowMs = 1_700_000_000_000;
 
   it('accepts a signature made with the secret within the window', () => {
     const timestamp = String(nowMs / 1000 - 299);
-    expect(validateSlackRequest({ signingSecret, timestampHeader: timestamp, signatureHeader: sign(timestamp), rawBody: body, nowMs }).ok).toBe(true);
+    expect(
+      validateSlackRequest({
+        signingSecret,
+        timestampHeader: timestamp,
+        signatureHeader: sign(timestamp),
+        rawBody: body,
+        nowMs,
+      }).ok,
+    ).toBe(true);
   });
 
   it('names why it refused', () => {
     const stale = String(nowMs / 1000 - 301);
-    expect(validateSlackRequest({ signingSecret, timestampHeader: stale, signatureHeader: sign(stale), rawBody: body, nowMs })).toEqual({ ok: false, reason: 'stale_timestamp' });
-    expect(validateSlackRequest({ signingSecret, timestampHeader: 'soon', signatureHeader: 'v0=1', rawBody: body, nowMs })).toEqual({ ok: false, reason: 'missing_headers' });
+    expect(
+      validateSlackRequest({
+        signingSecret,
+        timestampHeader: stale,
+        signatureHeader: sign(stale),
+        rawBody: body,
+        nowMs,
+      }),
+    ).toEqual({ ok: false, reason: 'stale_timestamp' });
+    expect(
+      validateSlackRequest({ signingSecret, timestampHeader: 'soon', signatureHeader: 'v0=1', rawBody: body, nowMs }),
+    ).toEqual({ ok: false, reason: 'missing_headers' });
     const fresh = String(nowMs / 1000);
-    expect(validateSlackRequest({ signingSecret, timestampHeader: fresh, signatureHeader: `${sign(fresh)}0`, rawBody: body, nowMs })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(
+      validateSlackRequest({
+        signingSecret,
+        timestampHeader: fresh,
+        signatureHeader: `${sign(fresh)}0`,
+        rawBody: body,
+        nowMs,
+      }),
+    ).toEqual({ ok: false, reason: 'bad_signature' });
   });
 });
 

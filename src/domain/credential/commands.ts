@@ -25,16 +25,43 @@ export type CredentialCommand =
       readonly delivery: TempPasswordDelivery;
       readonly requestId?: string;
     }
-  | { readonly type: 'RecordLoginAttempt'; readonly check: PasswordMatch; readonly rules: LoginRules; readonly now: string }
+  | {
+      readonly type: 'RecordLoginAttempt';
+      readonly check: PasswordMatch;
+      readonly rules: LoginRules;
+      readonly now: string;
+    }
   | { readonly type: 'RecordThrottledAttempt' }
   | { readonly type: 'ChoosePermanentPassword'; readonly passwordHash: string; readonly sameAsTemporary: boolean }
   | { readonly type: 'ChangePassword'; readonly passwordHash: string }
-  | { readonly type: 'RequestPasswordReset'; readonly requestId: string; readonly now: string; readonly cooldownSeconds: number }
-  | { readonly type: 'IssueResetLink'; readonly tokenId: string; readonly secretHash: string; readonly expiresAt: string; readonly requestId: string }
-  | { readonly type: 'CompleteReset'; readonly tokenId: string; readonly secretMatches: boolean; readonly passwordHash: string; readonly now: string }
+  | {
+      readonly type: 'RequestPasswordReset';
+      readonly requestId: string;
+      readonly now: string;
+      readonly cooldownSeconds: number;
+    }
+  | {
+      readonly type: 'IssueResetLink';
+      readonly tokenId: string;
+      readonly secretHash: string;
+      readonly expiresAt: string;
+      readonly requestId: string;
+    }
+  | {
+      readonly type: 'CompleteReset';
+      readonly tokenId: string;
+      readonly secretMatches: boolean;
+      readonly passwordHash: string;
+      readonly now: string;
+    }
   | { readonly type: 'DisableLogin'; readonly reason: string | null }
   | { readonly type: 'EnableLogin' }
   | { readonly type: 'RevokeSessions'; readonly by: 'staff' | 'client' }
   | { readonly type: 'EndSession'; readonly sessionFingerprint: string; readonly expiresAt: string }
   | { readonly type: 'RequestCredentialsEmail'; readonly requestId: string; readonly batchId?: string }
-  | { readonly type: 'RequestUserNameReminder'; readonly requestId: string; readonly now: string; readonly cooldownSeconds: number };
+  | {
+      readonly type: 'RequestUserNameReminder';
+      readonly requestId: string;
+      readonly now: string;
+      readonly cooldownSeconds: number;
+    };

@@ -5,12 +5,7 @@ import type { CredentialState, Login } from './state.ts';
 import { loginThrottledUntil } from './throttle.ts';
 
 export type CredentialRejectionCode =
-  | 'no_login'
-  | 'disabled'
-  | 'not_disabled'
-  | 'no_password_to_choose'
-  | 'same_as_temporary'
-  | 'invalid_reset_link';
+  'no_login' | 'disabled' | 'not_disabled' | 'no_password_to_choose' | 'same_as_temporary' | 'invalid_reset_link';
 
 export type CredentialDecision = Result<CredentialEvent[], Rejection<CredentialRejectionCode>>;
 
@@ -39,7 +34,10 @@ export function decideCredential(command: CredentialCommand, state: CredentialSt
       return ok([{ type: 'PermanentPasswordChosen', data: { clientId, passwordHash: command.passwordHash } }]);
     case 'ChangePassword':
       if (state.status === 'disabled') return loginDisabled();
-      return ok([...burnTemp(login, 'password_set'), { type: 'PasswordChanged', data: { clientId, passwordHash: command.passwordHash } }]);
+      return ok([
+        ...burnTemp(login, 'password_set'),
+        { type: 'PasswordChanged', data: { clientId, passwordHash: command.passwordHash } },
+      ]);
     case 'RequestPasswordReset':
       if (state.status === 'disabled') return loginDisabled();
       if (coolingDown(login.lastResetRequestAt, command)) return ok([]);
@@ -53,14 +51,22 @@ export function decideCredential(command: CredentialCommand, state: CredentialSt
       return decideCompleteReset(state, command);
     case 'DisableLogin':
       if (state.status === 'disabled') return ok([]);
-      return ok([...burnTemp(login, 'disabled'), { type: 'LoginDisabled', data: { clientId, reason: command.reason } }]);
+      return ok([
+        ...burnTemp(login, 'disabled'),
+        { type: 'LoginDisabled', data: { clientId, reason: command.reason } },
+      ]);
     case 'EnableLogin':
       if (state.status === 'active') return ok([]);
       return ok([{ type: 'LoginEnabled', data: { clientId } }]);
     case 'RevokeSessions':
       return ok([{ type: 'SessionsRevoked', data: { clientId, reason: command.by } }]);
     case 'EndSession':
-      return ok([{ type: 'SessionEnded', data: { clientId, sessionFingerprint: command.sessionFingerprint, expiresAt: command.expiresAt } }]);
+      return ok([
+        {
+          type: 'SessionEnded',
+          data: { clientId, sessionFingerprint: command.sessionFingerprint, expiresAt: command.expiresAt },
+        },
+      ]);
     case 'RequestCredentialsEmail': {
       if (state.status === 'disabled') return loginDisabled();
       const batch = command.batchId ? { batchId: command.batchId } : {};
@@ -119,10 +125,13 @@ function decideLoginAttempt(
       ];
     case 'permanent_matched':
       // An expired temporary password is no longer pending: it cannot hold the permanent one back.
-      if (temp && !tempExpired && !rules.permanentWorksWhileTempPending) return failAttempt(login, rules, failed('wrong_password'));
+      if (temp && !tempExpired && !rules.permanentWorksWhileTempPending)
+        return failAttempt(login, rules, failed('wrong_password'));
       return [
         ...(tempExpired ? burnTemp(login, 'expired') : []),
-        ...(check.rehash ? [{ type: 'PasswordRehashed', data: { clientId, passwordHash: check.rehash } } as const] : []),
+        ...(check.rehash
+          ? [{ type: 'PasswordRehashed', data: { clientId, passwordHash: check.rehash } } as const]
+          : []),
         { type: 'LoginSucceeded', data: { clientId, method: 'password' } },
       ];
     case 'no_match':
@@ -152,7 +161,10 @@ function decideCompleteReset(
   if (!valid) return reject('invalid_reset_link', 'This link has expired or was already used. Ask for a new one.');
   return ok([
     ...burnTemp(login, 'password_set'),
-    { type: 'PasswordResetCompleted', data: { clientId: login.clientId, tokenId: command.tokenId, passwordHash: command.passwordHash } },
+    {
+      type: 'PasswordResetCompleted',
+      data: { clientId: login.clientId, tokenId: command.tokenId, passwordHash: command.passwordHash },
+    },
   ]);
 }
 
@@ -168,7 +180,10 @@ function supersedeTemp(login: Login): CredentialEvent[] {
   return burnTemp(login, 'superseded');
 }
 
-function burnTemp(login: Login, reason: Extract<CredentialEvent, { type: 'TempPasswordBurned' }>['data']['reason']): CredentialEvent[] {
+function burnTemp(
+  login: Login,
+  reason: Extract<CredentialEvent, { type: 'TempPasswordBurned' }>['data']['reason'],
+): CredentialEvent[] {
   return login.temp
     ? [{ type: 'TempPasswordBurned', data: { clientId: login.clientId, tempPasswordId: login.temp.id, reason } }]
     : [];

@@ -4,12 +4,16 @@
  */
 
 export type TempPasswordBurnReason = 'failed_attempt' | 'expired' | 'superseded' | 'password_set' | 'disabled';
-export type LoginFailureReason = 'wrong_password' | 'temporary_expired' | 'temporary_burned' | 'no_password' | 'disabled' | 'throttled';
+export type LoginFailureReason =
+  'wrong_password' | 'temporary_expired' | 'temporary_burned' | 'no_password' | 'disabled' | 'throttled';
 export type TempPasswordDelivery = 'shown_to_staff' | 'email';
 
 export type CredentialEvent =
   | { readonly type: 'LoginAssigned'; readonly data: { readonly clientId: string; readonly userName: string } }
-  | { readonly type: 'LoginRenamed'; readonly data: { readonly clientId: string; readonly from: string; readonly to: string } }
+  | {
+      readonly type: 'LoginRenamed';
+      readonly data: { readonly clientId: string; readonly from: string; readonly to: string };
+    }
   | {
       readonly type: 'TempPasswordIssued';
       readonly data: {
@@ -23,12 +27,22 @@ export type CredentialEvent =
         readonly requestId?: string;
       };
     }
-  | { readonly type: 'TempPasswordConsumed'; readonly data: { readonly clientId: string; readonly tempPasswordId: string } }
+  | {
+      readonly type: 'TempPasswordConsumed';
+      readonly data: { readonly clientId: string; readonly tempPasswordId: string };
+    }
   | {
       readonly type: 'TempPasswordBurned';
-      readonly data: { readonly clientId: string; readonly tempPasswordId: string; readonly reason: TempPasswordBurnReason };
+      readonly data: {
+        readonly clientId: string;
+        readonly tempPasswordId: string;
+        readonly reason: TempPasswordBurnReason;
+      };
     }
-  | { readonly type: 'PermanentPasswordChosen'; readonly data: { readonly clientId: string; readonly passwordHash: string } }
+  | {
+      readonly type: 'PermanentPasswordChosen';
+      readonly data: { readonly clientId: string; readonly passwordHash: string };
+    }
   | { readonly type: 'PasswordChanged'; readonly data: { readonly clientId: string; readonly passwordHash: string } }
   | { readonly type: 'PasswordRehashed'; readonly data: { readonly clientId: string; readonly passwordHash: string } }
   | {
@@ -36,7 +50,10 @@ export type CredentialEvent =
       readonly data: { readonly clientId: string; readonly method: 'password' | 'temporary' };
     }
   | { readonly type: 'LoginFailed'; readonly data: { readonly clientId: string; readonly reason: LoginFailureReason } }
-  | { readonly type: 'PasswordResetRequested'; readonly data: { readonly clientId: string; readonly requestId: string } }
+  | {
+      readonly type: 'PasswordResetRequested';
+      readonly data: { readonly clientId: string; readonly requestId: string };
+    }
   | {
       readonly type: 'PasswordResetLinkIssued';
       readonly data: {
@@ -53,14 +70,23 @@ export type CredentialEvent =
     }
   | { readonly type: 'LoginDisabled'; readonly data: { readonly clientId: string; readonly reason: string | null } }
   | { readonly type: 'LoginEnabled'; readonly data: { readonly clientId: string } }
-  | { readonly type: 'SessionsRevoked'; readonly data: { readonly clientId: string; readonly reason: 'staff' | 'client' } }
+  | {
+      readonly type: 'SessionsRevoked';
+      readonly data: { readonly clientId: string; readonly reason: 'staff' | 'client' };
+    }
   | {
       readonly type: 'SessionEnded';
       /** One browser logged out: a keyed fingerprint of the session's id, never the token. */
       readonly data: { readonly clientId: string; readonly sessionFingerprint: string; readonly expiresAt: string };
     }
-  | { readonly type: 'CredentialsEmailRequested'; readonly data: { readonly clientId: string; readonly requestId: string; readonly batchId?: string } }
-  | { readonly type: 'UserNameReminderRequested'; readonly data: { readonly clientId: string; readonly requestId: string } };
+  | {
+      readonly type: 'CredentialsEmailRequested';
+      readonly data: { readonly clientId: string; readonly requestId: string; readonly batchId?: string };
+    }
+  | {
+      readonly type: 'UserNameReminderRequested';
+      readonly data: { readonly clientId: string; readonly requestId: string };
+    };
 
 export type CredentialEventType = CredentialEvent['type'];
 

@@ -80,7 +80,15 @@ function evolveLogin(login: Login, event: CredentialEvent, at: string): Login {
     case 'LoginRenamed':
       return { ...login, userName: event.data.to };
     case 'TempPasswordIssued':
-      return { ...login, temp: { id: event.data.tempPasswordId, secretHash: event.data.secretHash, expiresAt: event.data.expiresAt, failures: 0 } };
+      return {
+        ...login,
+        temp: {
+          id: event.data.tempPasswordId,
+          secretHash: event.data.secretHash,
+          expiresAt: event.data.expiresAt,
+          failures: 0,
+        },
+      };
     case 'TempPasswordConsumed':
       return login.temp ? { ...login, temp: null, mustChoose: { tempSecretHash: login.temp.secretHash } } : login;
     case 'TempPasswordBurned':
@@ -89,7 +97,14 @@ function evolveLogin(login: Login, event: CredentialEvent, at: string): Login {
     case 'PasswordChanged':
       return { ...login, ...nextSessions, passwordHash: event.data.passwordHash, mustChoose: null, reset: null };
     case 'PasswordResetCompleted':
-      return { ...login, ...nextSessions, passwordHash: event.data.passwordHash, mustChoose: null, reset: null, consecutiveFailures: 0 };
+      return {
+        ...login,
+        ...nextSessions,
+        passwordHash: event.data.passwordHash,
+        mustChoose: null,
+        reset: null,
+        consecutiveFailures: 0,
+      };
     case 'PasswordRehashed':
       return { ...login, passwordHash: event.data.passwordHash };
     case 'LoginSucceeded':
@@ -97,7 +112,10 @@ function evolveLogin(login: Login, event: CredentialEvent, at: string): Login {
     case 'LoginFailed':
       return event.data.reason === 'throttled' ? login : countFailure(login, at);
     case 'PasswordResetLinkIssued':
-      return { ...login, reset: { tokenId: event.data.tokenId, secretHash: event.data.secretHash, expiresAt: event.data.expiresAt } };
+      return {
+        ...login,
+        reset: { tokenId: event.data.tokenId, secretHash: event.data.secretHash, expiresAt: event.data.expiresAt },
+      };
     case 'LoginDisabled':
     case 'SessionsRevoked':
       return { ...login, ...nextSessions, mustChoose: null };

@@ -1,5 +1,14 @@
 import type { Child } from 'hono/jsx';
-import { ErrorSummary, Field, Notice, PostForm, SubmitButton, firstErrorField, summaryOf, type FieldErrors } from '../views/form.tsx';
+import {
+  ErrorSummary,
+  Field,
+  Notice,
+  PostForm,
+  SubmitButton,
+  firstErrorField,
+  summaryOf,
+  type FieldErrors,
+} from '../views/form.tsx';
 import { LogoutForm } from './choose-password.tsx';
 import { NewPasswordFields } from './new-password.tsx';
 
@@ -24,7 +33,14 @@ export function ChangePasswordForm(props: { username: string; minLength: number;
   return (
     <PostForm id="change-password-form" action="/account/password" label="Change your password">
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, passwordFields)} />
-      <Field name="currentPassword" label="Current password" type="password" autocomplete="current-password" error={errors.currentPassword} autofocus={focus === 'currentPassword'} />
+      <Field
+        name="currentPassword"
+        label="Current password"
+        type="password"
+        autocomplete="current-password"
+        error={errors.currentPassword}
+        autofocus={focus === 'currentPassword'}
+      />
       <NewPasswordFields username={props.username} minLength={props.minLength} errors={errors} focus={focus} />
       <SubmitButton>Change password</SubmitButton>
     </PostForm>

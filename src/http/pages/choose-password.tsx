@@ -7,7 +7,12 @@ export function ChoosePasswordForm(props: { username: string; minLength: number;
   return (
     <PostForm id="choose-password-form" action="/choose-password" label="Choose your new password">
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, newPasswordFields)} />
-      <NewPasswordFields username={props.username} minLength={props.minLength} errors={errors} focus={firstErrorField(errors, newPasswordFields) ?? 'newPassword'} />
+      <NewPasswordFields
+        username={props.username}
+        minLength={props.minLength}
+        errors={errors}
+        focus={firstErrorField(errors, newPasswordFields) ?? 'newPassword'}
+      />
       <SubmitButton>Save my password</SubmitButton>
     </PostForm>
   );
@@ -17,7 +22,10 @@ export function ChoosePasswordPage(props: { form: Child }) {
   return (
     <>
       <h1>Choose your new password</h1>
-      <p>You logged in with a temporary password, which works only once. Choose a password of your own to continue; it can't be the temporary one.</p>
+      <p>
+        You logged in with a temporary password, which works only once. Choose a password of your own to continue; it
+        can't be the temporary one.
+      </p>
       <div class="card">{props.form}</div>
       <LogoutForm />
     </>

@@ -1,5 +1,14 @@
 import type { Child } from 'hono/jsx';
-import { ErrorSummary, Field, Notice, PostForm, SubmitButton, firstErrorField, summaryOf, type FieldErrors } from '../views/form.tsx';
+import {
+  ErrorSummary,
+  Field,
+  Notice,
+  PostForm,
+  SubmitButton,
+  firstErrorField,
+  summaryOf,
+  type FieldErrors,
+} from '../views/form.tsx';
 
 export const loginNotices = {
   'logged-out': 'You have logged out.',
@@ -26,12 +35,26 @@ export function LoginForm(props: LoginFormProps) {
     <PostForm id="login-form" action="/login" label="Log in">
       {props.failed ? (
         <div class="alert" role="alert" id="login-error">
-          <p>We couldn't log you in with that user name and password. Check them and try again; after several tries, wait a minute first.</p>
-          <p>A temporary password works once and expires. If yours no longer works, use "Forgot your password?" below or ask {props.businessName} for a new one.</p>
+          <p>
+            We couldn't log you in with that user name and password. Check them and try again; after several tries, wait
+            a minute first.
+          </p>
+          <p>
+            A temporary password works once and expires. If yours no longer works, use "Forgot your password?" below or
+            ask {props.businessName} for a new one.
+          </p>
         </div>
       ) : null}
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, fields)} />
-      <Field name="username" label="User name" type="text" autocomplete="username" value={props.username ?? ''} error={errors.username} autofocus={focus === 'username'} />
+      <Field
+        name="username"
+        label="User name"
+        type="text"
+        autocomplete="username"
+        value={props.username ?? ''}
+        error={errors.username}
+        autofocus={focus === 'username'}
+      />
       <Field
         name="password"
         label="Password"

@@ -6,7 +6,13 @@ export const newPasswordFields = ['newPassword', 'confirmPassword'] as const;
  * The hidden user name lets a password manager file the new password under the right account;
  * `new-password` tells it to offer a strong one.
  */
-export function NewPasswordFields(props: { username: string; minLength: number; errors: FieldErrors; focus: string | null; label?: string }) {
+export function NewPasswordFields(props: {
+  username: string;
+  minLength: number;
+  errors: FieldErrors;
+  focus: string | null;
+  label?: string;
+}) {
   return (
     <>
       <input type="text" name="username" autocomplete="username" value={props.username} hidden readonly />

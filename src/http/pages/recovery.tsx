@@ -1,5 +1,14 @@
 import type { Child } from 'hono/jsx';
-import { ErrorSummary, Field, Notice, PostForm, SubmitButton, firstErrorField, summaryOf, type FieldErrors } from '../views/form.tsx';
+import {
+  ErrorSummary,
+  Field,
+  Notice,
+  PostForm,
+  SubmitButton,
+  firstErrorField,
+  summaryOf,
+  type FieldErrors,
+} from '../views/form.tsx';
 import { NewPasswordFields, newPasswordFields } from './new-password.tsx';
 
 const forgotPasswordFields = ['username', 'email'];
@@ -10,7 +19,15 @@ export function ForgotPasswordForm(props: { values?: { username?: string; email?
   return (
     <PostForm id="forgot-password-form" action="/forgot-password" label="Ask for a password reset link">
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, forgotPasswordFields)} />
-      <Field name="username" label="User name" type="text" autocomplete="username" value={props.values?.username ?? ''} error={errors.username} autofocus={focus === 'username'} />
+      <Field
+        name="username"
+        label="User name"
+        type="text"
+        autocomplete="username"
+        value={props.values?.username ?? ''}
+        error={errors.username}
+        autofocus={focus === 'username'}
+      />
       <Field
         name="email"
         label="Email address"
@@ -30,7 +47,10 @@ export function ForgotPasswordPage(props: { form: Child; linkMinutes: number }) 
   return (
     <>
       <h1>Forgot your password?</h1>
-      <p>Enter your user name and the email address we have on file. If they match, we'll email you a link to choose a new password. The link works once, for {props.linkMinutes} minutes.</p>
+      <p>
+        Enter your user name and the email address we have on file. If they match, we'll email you a link to choose a
+        new password. The link works once, for {props.linkMinutes} minutes.
+      </p>
       <div class="card">{props.form}</div>
       <ul class="links">
         <li>
@@ -50,7 +70,10 @@ export function ResetRequestedPage(props: { linkMinutes: number; businessName: s
     <>
       <h1>Check your email</h1>
       <Notice>
-        <p>If the user name and email address match our records, we've sent a link to choose a new password. It works once, for {props.linkMinutes} minutes.</p>
+        <p>
+          If the user name and email address match our records, we've sent a link to choose a new password. It works
+          once, for {props.linkMinutes} minutes.
+        </p>
       </Notice>
       <p>Nothing arrived after a few minutes? Check your spam folder, or contact {props.businessName}.</p>
       <p>
@@ -65,7 +88,16 @@ export function ForgotUserNameForm(props: { email?: string; errors?: FieldErrors
   return (
     <PostForm id="forgot-username-form" action="/forgot-username" label="Ask for your user name">
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, ['email'])} />
-      <Field name="email" label="Email address" hint="The one we have on file for you." type="email" autocomplete="email" value={props.email ?? ''} error={errors.email} autofocus={Boolean(errors.email)} />
+      <Field
+        name="email"
+        label="Email address"
+        hint="The one we have on file for you."
+        type="email"
+        autocomplete="email"
+        value={props.email ?? ''}
+        error={errors.email}
+        autofocus={Boolean(errors.email)}
+      />
       <SubmitButton>Email me my user name</SubmitButton>
     </PostForm>
   );
@@ -104,12 +136,22 @@ export function UserNameRequestedPage(props: { businessName: string }) {
   );
 }
 
-export function ResetPasswordForm(props: { action: string; username: string; minLength: number; errors?: FieldErrors }) {
+export function ResetPasswordForm(props: {
+  action: string;
+  username: string;
+  minLength: number;
+  errors?: FieldErrors;
+}) {
   const errors = props.errors ?? {};
   return (
     <PostForm id="reset-password-form" action={props.action} label="Choose a new password">
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, newPasswordFields)} />
-      <NewPasswordFields username={props.username} minLength={props.minLength} errors={errors} focus={firstErrorField(errors, newPasswordFields) ?? 'newPassword'} />
+      <NewPasswordFields
+        username={props.username}
+        minLength={props.minLength}
+        errors={errors}
+        focus={firstErrorField(errors, newPasswordFields) ?? 'newPassword'}
+      />
       <SubmitButton>Save my new password</SubmitButton>
     </PostForm>
   );
@@ -120,7 +162,8 @@ export function ResetPasswordPage(props: { username: string; form: Child }) {
     <>
       <h1>Choose a new password</h1>
       <p>
-        For user name <strong>{props.username}</strong>. Saving it logs you out on every device; then log in with the new password.
+        For user name <strong>{props.username}</strong>. Saving it logs you out on every device; then log in with the
+        new password.
       </p>
       <div class="card">{props.form}</div>
     </>

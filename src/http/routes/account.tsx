@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { changeLoginAccess } from '../../app/logins.ts';
 import { changePassword } from '../../app/sign-in.ts';
 import { readForm } from '../form-input.ts';
-import { AccountPage, ChangePasswordForm, accountNotices, type AccountFacts, type AccountNotice } from '../pages/account.tsx';
+import {
+  AccountPage,
+  ChangePasswordForm,
+  accountNotices,
+  type AccountFacts,
+  type AccountNotice,
+} from '../pages/account.tsx';
 import type { Session } from '../session.ts';
 import type { FieldErrors } from '../views/form.tsx';
 import { clientActor, newClientRoutes, requireSession, type Site } from '../site.tsx';
@@ -12,7 +18,10 @@ import { newPasswordSchema } from './new-password-input.ts';
 
 const changePasswordSchema = z
   .object({
-    currentPassword: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(1024, 'A password has at most 1024 characters'),
+    currentPassword: z
+      .string({ error: 'Enter your current password' })
+      .min(1, 'Enter your current password')
+      .max(1024, 'A password has at most 1024 characters'),
   })
   .and(newPasswordSchema);
 
@@ -53,23 +62,37 @@ export function accountRoutes(site: Site) {
     if (!input.ok) return answer(input.errors);
     const changed = await changePassword(
       deps,
-      { clientId: session.clientId, currentPassword: input.value.currentPassword, newPassword: input.value.newPassword },
+      {
+        clientId: session.clientId,
+        currentPassword: input.value.currentPassword,
+        newPassword: input.value.newPassword,
+      },
       { actor: clientActor(session) },
     );
     if (!changed.ok) {
-      if (changed.error.code === 'wrong_current_password' || changed.error.code === 'throttled') return answer({ currentPassword: changed.error.message });
+      if (changed.error.code === 'wrong_current_password' || changed.error.code === 'throttled')
+        return answer({ currentPassword: changed.error.message });
       if (changed.error.code === 'weak_password') return answer({ newPassword: changed.error.message });
       site.sessions.end(c);
       return redirectAfterPost(c, '/login');
     }
     // The change ended every session; this browser carries on under a new one at the new version.
-    await site.sessions.start(c, { clientId: session.clientId, sessionVersion: changed.value.sessionVersion, mustChoosePassword: false });
+    await site.sessions.start(c, {
+      clientId: session.clientId,
+      sessionVersion: changed.value.sessionVersion,
+      mustChoosePassword: false,
+    });
     return redirectAfterPost(c, '/account?notice=password-changed');
   });
 
   routes.post('/logout-everywhere', async (c) => {
-    const revoked = await changeLoginAccess(deps, { clientId: c.var.session.clientId, action: 'revoke-sessions' }, { actor: clientActor(c.var.session) });
-    if (!revoked.ok) throw new Error(`log out everywhere for ${c.var.session.clientId} was refused: ${revoked.error.message}`);
+    const revoked = await changeLoginAccess(
+      deps,
+      { clientId: c.var.session.clientId, action: 'revoke-sessions' },
+      { actor: clientActor(c.var.session) },
+    );
+    if (!revoked.ok)
+      throw new Error(`log out everywhere for ${c.var.session.clientId} was refused: ${revoked.error.message}`);
     site.sessions.end(c);
     return redirectAfterPost(c, '/login?notice=logged-out-everywhere');
   });

@@ -31,14 +31,23 @@ export function choosePasswordRoutes(site: Site) {
       });
     const input = await readForm(c, newPasswordSchema);
     if (!input.ok) return answer(input.errors);
-    const chosen = await choosePermanentPassword(deps, { clientId: session.clientId, newPassword: input.value.newPassword }, { actor: clientActor(session) });
+    const chosen = await choosePermanentPassword(
+      deps,
+      { clientId: session.clientId, newPassword: input.value.newPassword },
+      { actor: clientActor(session) },
+    );
     if (!chosen.ok) {
-      if (chosen.error.code === 'weak_password' || chosen.error.code === 'same_as_temporary') return answer({ newPassword: chosen.error.message });
+      if (chosen.error.code === 'weak_password' || chosen.error.code === 'same_as_temporary')
+        return answer({ newPassword: chosen.error.message });
       site.sessions.end(c);
       return redirectAfterPost(c, '/login');
     }
     // Choosing ends every earlier session, this one included: carry on under a new full one.
-    await site.sessions.start(c, { clientId: session.clientId, sessionVersion: chosen.value.sessionVersion, mustChoosePassword: false });
+    await site.sessions.start(c, {
+      clientId: session.clientId,
+      sessionVersion: chosen.value.sessionVersion,
+      mustChoosePassword: false,
+    });
     return redirectAfterPost(c, '/account?notice=password-set');
   });
 

@@ -7,8 +7,15 @@ import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/ren
 import { endSession } from '../../app/logins.ts';
 
 const loginSchema = z.object({
-  username: z.string({ error: 'Enter your user name' }).trim().min(1, 'Enter your user name').max(254, 'A user name has at most 254 characters'),
-  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(1024, 'A password has at most 1024 characters'),
+  username: z
+    .string({ error: 'Enter your user name' })
+    .trim()
+    .min(1, 'Enter your user name')
+    .max(254, 'A user name has at most 254 characters'),
+  password: z
+    .string({ error: 'Enter your password' })
+    .min(1, 'Enter your password')
+    .max(1024, 'A password has at most 1024 characters'),
 });
 
 /** Mounted at /login. */
@@ -20,16 +27,24 @@ export function loginRoutes(site: Site) {
     const session = await site.sessions.current(c);
     if (session) return c.redirect(session.mustChoosePassword ? '/choose-password' : '/account', 303);
     const form = <LoginForm businessName={site.chrome.businessName} />;
-    return sendPage(c, site.chrome, { title: 'Log in', content: <LoginPage form={form} notice={parseLoginNotice(c.req.query('notice'))} /> });
+    return sendPage(c, site.chrome, {
+      title: 'Log in',
+      content: <LoginPage form={form} notice={parseLoginNotice(c.req.query('notice'))} />,
+    });
   });
 
   routes.post('/', async (c) => {
     const input = await readForm(c, loginSchema);
-    const answer = (form: Markup) => sendForm(c, site.chrome, { status: 422, title: 'Log in', form, page: (f) => <LoginPage form={f} /> });
-    if (!input.ok) return answer(<LoginForm businessName={site.chrome.businessName} username={input.raw.username ?? ''} errors={input.errors} />);
+    const answer = (form: Markup) =>
+      sendForm(c, site.chrome, { status: 422, title: 'Log in', form, page: (f) => <LoginPage form={f} /> });
+    if (!input.ok)
+      return answer(
+        <LoginForm businessName={site.chrome.businessName} username={input.raw.username ?? ''} errors={input.errors} />,
+      );
     const signedIn = await signIn(deps, { userName: input.value.username, password: input.value.password }, {});
     // One answer for every kind of failure (and throttling), so nobody can learn which it was.
-    if (!signedIn.ok) return answer(<LoginForm businessName={site.chrome.businessName} username={input.value.username} failed />);
+    if (!signedIn.ok)
+      return answer(<LoginForm businessName={site.chrome.businessName} username={input.value.username} failed />);
     await site.sessions.start(c, signedIn.value);
     return redirectAfterPost(c, signedIn.value.mustChoosePassword ? '/choose-password' : '/account');
   });

@@ -1,7 +1,12 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { checkResetToken, completePasswordReset, requestPasswordReset, requestUserNameReminder } from '../../app/recovery.ts';
+import {
+  checkResetToken,
+  completePasswordReset,
+  requestPasswordReset,
+  requestUserNameReminder,
+} from '../../app/recovery.ts';
 import { readForm } from '../form-input.ts';
 import {
   ForgotPasswordForm,
@@ -27,7 +32,11 @@ const emailField = z
   .regex(/^[^\s@]+@[^\s@]+$/, 'Enter an email address like name@example.com');
 
 const forgotPasswordSchema = z.object({
-  username: z.string({ error: 'Enter your user name' }).trim().min(1, 'Enter your user name').max(254, 'A user name has at most 254 characters'),
+  username: z
+    .string({ error: 'Enter your user name' })
+    .trim()
+    .min(1, 'Enter your user name')
+    .max(254, 'A user name has at most 254 characters'),
   email: emailField,
 });
 
@@ -38,7 +47,9 @@ export function forgotPasswordRoutes(site: Site) {
   const routes = newClientRoutes(site);
   const page = (form: Child) => <ForgotPasswordPage form={form} linkMinutes={linkMinutes} />;
 
-  routes.get('/', (c) => sendPage(c, site.chrome, { title: 'Forgot your password?', content: page(<ForgotPasswordForm />) }));
+  routes.get('/', (c) =>
+    sendPage(c, site.chrome, { title: 'Forgot your password?', content: page(<ForgotPasswordForm />) }),
+  );
 
   routes.post('/', async (c) => {
     const input = await readForm(c, forgotPasswordSchema);
@@ -51,7 +62,10 @@ export function forgotPasswordRoutes(site: Site) {
   });
 
   routes.get('/sent', (c) =>
-    sendPage(c, site.chrome, { title: 'Check your email', content: <ResetRequestedPage linkMinutes={linkMinutes} businessName={site.chrome.businessName} /> }),
+    sendPage(c, site.chrome, {
+      title: 'Check your email',
+      content: <ResetRequestedPage linkMinutes={linkMinutes} businessName={site.chrome.businessName} />,
+    }),
   );
 
   return routes;
@@ -63,7 +77,9 @@ export function forgotUserNameRoutes(site: Site) {
   const routes = newClientRoutes(site);
   const page = (form: Child) => <ForgotUserNamePage form={form} />;
 
-  routes.get('/', (c) => sendPage(c, site.chrome, { title: 'Forgot your user name?', content: page(<ForgotUserNameForm />) }));
+  routes.get('/', (c) =>
+    sendPage(c, site.chrome, { title: 'Forgot your user name?', content: page(<ForgotUserNameForm />) }),
+  );
 
   routes.post('/', async (c) => {
     const input = await readForm(c, z.object({ email: emailField }));
@@ -75,7 +91,12 @@ export function forgotUserNameRoutes(site: Site) {
     return redirectAfterPost(c, '/forgot-username/sent');
   });
 
-  routes.get('/sent', (c) => sendPage(c, site.chrome, { title: 'Check your email', content: <UserNameRequestedPage businessName={site.chrome.businessName} /> }));
+  routes.get('/sent', (c) =>
+    sendPage(c, site.chrome, {
+      title: 'Check your email',
+      content: <UserNameRequestedPage businessName={site.chrome.businessName} />,
+    }),
+  );
 
   return routes;
 }
@@ -90,13 +111,26 @@ export function resetRoutes(site: Site) {
   const minLength = deps.settings.passwordPolicy.minLength;
   const routes = newClientRoutes(site);
   const invalidLink = (c: Context) =>
-    sendForm(c, site.chrome, { status: 404, title: 'This link no longer works', form: <ResetLinkInvalid />, page: (form: Child) => <>{form}</> });
+    sendForm(c, site.chrome, {
+      status: 404,
+      title: 'This link no longer works',
+      form: <ResetLinkInvalid />,
+      page: (form: Child) => <>{form}</>,
+    });
 
   routes.get('/:token', async (c) => {
     const checked = await checkResetToken(deps, c.req.param('token'));
-    if (!checked.ok) return sendPage(c, site.chrome, { status: 404, title: 'This link no longer works', content: <ResetLinkInvalid /> });
+    if (!checked.ok)
+      return sendPage(c, site.chrome, {
+        status: 404,
+        title: 'This link no longer works',
+        content: <ResetLinkInvalid />,
+      });
     const form = <ResetPasswordForm action={c.req.path} username={checked.value.userName} minLength={minLength} />;
-    return sendPage(c, site.chrome, { title: 'Choose a new password', content: <ResetPasswordPage username={checked.value.userName} form={form} /> });
+    return sendPage(c, site.chrome, {
+      title: 'Choose a new password',
+      content: <ResetPasswordPage username={checked.value.userName} form={form} />,
+    });
   });
 
   routes.post('/:token', async (c) => {
@@ -114,7 +148,10 @@ export function resetRoutes(site: Site) {
     const input = await readForm(c, newPasswordSchema);
     if (!input.ok) return answer(input.errors);
     const completed = await completePasswordReset(deps, { token, newPassword: input.value.newPassword });
-    if (!completed.ok) return completed.error.code === 'weak_password' ? answer({ newPassword: completed.error.message }) : invalidLink(c);
+    if (!completed.ok)
+      return completed.error.code === 'weak_password'
+        ? answer({ newPassword: completed.error.message })
+        : invalidLink(c);
     site.sessions.end(c);
     return redirectAfterPost(c, '/login?notice=password-reset');
   });

@@ -8,7 +8,16 @@ export type FieldErrors = Readonly<Partial<Record<string, string>>>;
  */
 export function PostForm(props: { id: string; action: string; label: string; children: Child }) {
   return (
-    <form id={props.id} method="post" action={props.action} novalidate aria-label={props.label} hx-post={props.action} hx-swap="outerHTML" hx-disable="find button">
+    <form
+      id={props.id}
+      method="post"
+      action={props.action}
+      novalidate
+      aria-label={props.label}
+      hx-post={props.action}
+      hx-swap="outerHTML"
+      hx-disable="find button"
+    >
       {props.children}
     </form>
   );
@@ -30,7 +39,9 @@ export interface FieldProps {
 /** Label, hint and error are tied to the input, so a screen reader reads them with it. */
 export function Field(props: FieldProps) {
   const id = props.name;
-  const describedBy = [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null, props.describedBy ?? null].filter(Boolean).join(' ');
+  const describedBy = [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null, props.describedBy ?? null]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div class="field">
       <label for={id}>{props.label}</label>

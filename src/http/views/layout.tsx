@@ -37,7 +37,13 @@ export function Layout(props: { chrome: Chrome; title: string; children: Child }
           {props.children}
         </main>
         <footer class="site-footer">
-          {chrome.contact ? <p>Need help? Contact {chrome.businessName}: {chrome.contact}</p> : <p>Need help? Contact {chrome.businessName}.</p>}
+          {chrome.contact ? (
+            <p>
+              Need help? Contact {chrome.businessName}: {chrome.contact}
+            </p>
+          ) : (
+            <p>Need help? Contact {chrome.businessName}.</p>
+          )}
         </footer>
       </body>
     </html>

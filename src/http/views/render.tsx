@@ -17,8 +17,16 @@ export function wantsFragment(c: Context): boolean {
   return c.req.header('HX-Request') === 'true' && c.req.header('HX-History-Restore-Request') !== 'true';
 }
 
-export function sendPage(c: Context, chrome: Chrome, page: { status?: Status; title: string; content: Child; headers?: Record<string, string> }) {
-  const document = html`<!doctype html>${(<Layout chrome={chrome} title={page.title}>{page.content}</Layout>)}`;
+export function sendPage(
+  c: Context,
+  chrome: Chrome,
+  page: { status?: Status; title: string; content: Child; headers?: Record<string, string> },
+) {
+  const document = html`<!doctype html>${(
+      <Layout chrome={chrome} title={page.title}>
+        {page.content}
+      </Layout>
+    )}`;
   return c.html(document, page.status ?? 200, { ...pageHeaders, ...page.headers });
 }
 
@@ -29,10 +37,21 @@ export function sendPage(c: Context, chrome: Chrome, page: { status?: Status; ti
 export function sendForm(
   c: Context,
   chrome: Chrome,
-  answer: { status: Status; title: string; form: Markup; page: (form: Child) => Child; headers?: Record<string, string> },
+  answer: {
+    status: Status;
+    title: string;
+    form: Markup;
+    page: (form: Child) => Child;
+    headers?: Record<string, string>;
+  },
 ) {
   if (wantsFragment(c)) return c.html(answer.form, answer.status, { ...pageHeaders, ...answer.headers });
-  return sendPage(c, chrome, { status: answer.status, title: `Error: ${answer.title}`, content: answer.page(answer.form), headers: answer.headers ?? {} });
+  return sendPage(c, chrome, {
+    status: answer.status,
+    title: `Error: ${answer.title}`,
+    content: answer.page(answer.form),
+    headers: answer.headers ?? {},
+  });
 }
 
 /**

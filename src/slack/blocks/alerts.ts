@@ -10,7 +10,11 @@ export interface AlertMessage {
 
 export type AlertSubject =
   | { readonly kind: 'temp_password_burned' }
-  | { readonly kind: 'email_failed'; readonly how: 'bounced' | 'could not be delivered' | 'could not be sent'; readonly reason: string }
+  | {
+      readonly kind: 'email_failed';
+      readonly how: 'bounced' | 'could not be delivered' | 'could not be sent';
+      readonly reason: string;
+    }
   | { readonly kind: 'first_login_completed' };
 
 /**
@@ -35,7 +39,11 @@ export function alertMessage(clientId: string, client: ClientView | null, subjec
                     actionId: actionIds.emailCredentials,
                     value: clientId,
                     style: 'primary',
-                    confirm: confirm({ title: 'Email new credentials?', text: `Send ${who} the credentials email with a fresh temporary password?`, confirm: 'Send email' }),
+                    confirm: confirm({
+                      title: 'Email new credentials?',
+                      text: `Send ${who} the credentials email with a fresh temporary password?`,
+                      confirm: 'Send email',
+                    }),
                   }),
                 ]
               : []),
@@ -46,12 +54,18 @@ export function alertMessage(clientId: string, client: ClientView | null, subjec
     case 'email_failed':
       return {
         text: `An email to ${name} ${subject.how}`,
-        blocks: [section(`:mailbox_with_no_mail: An email to ${who} ${subject.how}: ${escapeText(subject.reason)}`), actions(`alert:${clientId}`, [history])],
+        blocks: [
+          section(`:mailbox_with_no_mail: An email to ${who} ${subject.how}: ${escapeText(subject.reason)}`),
+          actions(`alert:${clientId}`, [history]),
+        ],
       };
     case 'first_login_completed':
       return {
         text: `${name} completed their first login`,
-        blocks: [section(`:tada: ${who} signed in with their temporary password and chose their own password.`), actions(`alert:${clientId}`, [history])],
+        blocks: [
+          section(`:tada: ${who} signed in with their temporary password and chose their own password.`),
+          actions(`alert:${clientId}`, [history]),
+        ],
       };
   }
 }

@@ -5,7 +5,8 @@ import { actions, button, confirm, context, escapeText, section, type Block } fr
 
 export function provisionMenuBlocks(input: { waiting: number; unfinished: BatchView | null }): Block[] {
   const { waiting, unfinished } = input;
-  if (!unfinished && waiting === 0) return [section('Every client with an email already has a login. Nothing to provision.')];
+  if (!unfinished && waiting === 0)
+    return [section('Every client with an email already has a login. Nothing to provision.')];
   const intro = unfinished
     ? `A provisioning batch started by ${escapeText(unfinished.startedBy)} stopped at ${unfinished.done} of ${unfinished.total}. Resume it:`
     : `*${waiting}* client${waiting === 1 ? '' : 's'} with an email have no login. Each gets their email as user name.`;
@@ -18,7 +19,11 @@ export function provisionMenuBlocks(input: { waiting: number; unfinished: BatchV
         text: `${verb} without email`,
         actionId: actionIds.startProvisioning,
         value: 'no_email',
-        confirm: confirm({ title: 'Provision everyone?', text: `Give up to ${count} clients a login without emailing them.`, confirm: verb }),
+        confirm: confirm({
+          title: 'Provision everyone?',
+          text: `Give up to ${count} clients a login without emailing them.`,
+          confirm: verb,
+        }),
       }),
       button({
         text: `${verb} and email credentials`,
@@ -43,18 +48,27 @@ export interface EmailAlertGroupChoice {
 }
 
 /** Email Alerts: one button per group with its size, or the unfinished batch to resume first. */
-export function emailAlertMenuBlocks(input: { groups: readonly EmailAlertGroupChoice[]; unfinished: BatchView | null }): Block[] {
+export function emailAlertMenuBlocks(input: {
+  groups: readonly EmailAlertGroupChoice[];
+  unfinished: BatchView | null;
+}): Block[] {
   const { unfinished } = input;
   if (unfinished) {
     return [
-      section(`An Email Alerts batch started by ${escapeText(unfinished.startedBy)} stopped at ${unfinished.done} of ${unfinished.total}. Finish it before sending another:`),
+      section(
+        `An Email Alerts batch started by ${escapeText(unfinished.startedBy)} stopped at ${unfinished.done} of ${unfinished.total}. Finish it before sending another:`,
+      ),
       actions('email_alert', [
         button({
           text: 'Resume Email Alerts',
           actionId: actionIds.startEmailAlert,
           value: `${resumePrefix}${unfinished.batchId}`,
           style: 'primary',
-          confirm: confirm({ title: 'Resume Email Alerts?', text: 'Email the clients of that batch who were not emailed yet. Nobody is emailed twice.', confirm: 'Resume' }),
+          confirm: confirm({
+            title: 'Resume Email Alerts?',
+            text: 'Email the clients of that batch who were not emailed yet. Nobody is emailed twice.',
+            confirm: 'Resume',
+          }),
         }),
       ]),
     ];
@@ -86,14 +100,23 @@ export function emailAlertMenuBlocks(input: { groups: readonly EmailAlertGroupCh
 export const resumePrefix = 'resume:';
 
 /** The one progress message of a bulk run, posted once and then updated in place. */
-export function progressBlocks(input: { title: string; tally: BatchTally; total: number; finished: boolean; batchId: string }): Block[] {
+export function progressBlocks(input: {
+  title: string;
+  tally: BatchTally;
+  total: number;
+  finished: boolean;
+  batchId: string;
+}): Block[] {
   const { tally, total } = input;
   const percent = total === 0 ? 100 : Math.floor((tally.done / total) * 100);
   const state = input.finished ? ':white_check_mark: Finished' : `:hourglass_flowing_sand: ${percent}%`;
   return [
-    section(`*${escapeText(input.title)}* — ${state}\n${tally.done} of ${total} done: ${tally.succeeded} succeeded, ${tally.skipped} skipped, ${tally.failed} failed.`),
+    section(
+      `*${escapeText(input.title)}* — ${state}\n${tally.done} of ${total} done: ${tally.succeeded} succeeded, ${tally.skipped} skipped, ${tally.failed} failed.`,
+    ),
     context(`Batch \`${input.batchId}\``),
   ];
 }
 
-export const progressText = (title: string, tally: BatchTally, total: number): string => `${title}: ${tally.done} of ${total} done`;
+export const progressText = (title: string, tally: BatchTally, total: number): string =>
+  `${title}: ${tally.done} of ${total} done`;

@@ -1,6 +1,17 @@
 import { actionIds } from '../ids.ts';
 import { clientName, type ClientSummary } from '../client-summary.ts';
-import { actions, button, confirm, context, divider, escapeText, section, slackDate, type Block, type ButtonElement } from './kit.ts';
+import {
+  actions,
+  button,
+  confirm,
+  context,
+  divider,
+  escapeText,
+  section,
+  slackDate,
+  type Block,
+  type ButtonElement,
+} from './kit.ts';
 import { lastEmailText, loginStatusText, statusEmoji } from './status.ts';
 
 /** A client card: who, how their login stands and why, and a button for every staff action. */
@@ -22,7 +33,12 @@ export function clientCardBlocks(summary: ClientSummary): Block[] {
 function cardButtons({ client, credential }: ClientSummary): ButtonElement[] {
   const value = client.clientId;
   const name = escapeText(clientName(client));
-  const editor = button({ text: credential ? 'Login editor' : 'Create login', actionId: actionIds.openLoginEditor, value, style: 'primary' });
+  const editor = button({
+    text: credential ? 'Login editor' : 'Create login',
+    actionId: actionIds.openLoginEditor,
+    value,
+    style: 'primary',
+  });
   const history = button({ text: 'History', actionId: actionIds.showHistory, value });
   if (!credential) return [editor, history];
   if (credential.disabled) {
@@ -59,13 +75,23 @@ function cardButtons({ client, credential }: ClientSummary): ButtonElement[] {
       actionId: actionIds.disableLogin,
       value,
       style: 'danger',
-      confirm: confirm({ title: 'Disable this login?', text: `*${name}* will be signed out and unable to log in until enabled again.`, confirm: 'Disable', danger: true }),
+      confirm: confirm({
+        title: 'Disable this login?',
+        text: `*${name}* will be signed out and unable to log in until enabled again.`,
+        confirm: 'Disable',
+        danger: true,
+      }),
     }),
     button({
       text: 'Sign out everywhere',
       actionId: actionIds.revokeSessions,
       value,
-      confirm: confirm({ title: 'Sign out everywhere?', text: `Every session of *${name}* ends now. Their password keeps working.`, confirm: 'Sign out', danger: true }),
+      confirm: confirm({
+        title: 'Sign out everywhere?',
+        text: `Every session of *${name}* ends now. Their password keeps working.`,
+        confirm: 'Sign out',
+        danger: true,
+      }),
     }),
     history,
   ];
@@ -73,9 +99,19 @@ function cardButtons({ client, credential }: ClientSummary): ButtonElement[] {
 
 /** Search results: one card each, capped so a message stays within Slack's 50 blocks. */
 export function searchResultBlocks(query: string, summaries: readonly ClientSummary[], more: boolean): Block[] {
-  if (summaries.length === 0) return [section(`No client matches *${escapeText(query)}*. Try part of a first or last name, or an email.`)];
-  const cards = summaries.flatMap((summary, index) => [...(index > 0 ? [divider()] : []), ...clientCardBlocks(summary)]);
-  return more ? [...cards, divider(), context(`More clients match *${escapeText(query)}*: type more of the name to narrow it down.`)] : cards;
+  if (summaries.length === 0)
+    return [section(`No client matches *${escapeText(query)}*. Try part of a first or last name, or an email.`)];
+  const cards = summaries.flatMap((summary, index) => [
+    ...(index > 0 ? [divider()] : []),
+    ...clientCardBlocks(summary),
+  ]);
+  return more
+    ? [
+        ...cards,
+        divider(),
+        context(`More clients match *${escapeText(query)}*: type more of the name to narrow it down.`),
+      ]
+    : cards;
 }
 
 /** An action's outcome, followed by the refreshed card so staff see the new state at once. */

@@ -25,9 +25,12 @@ export interface HomeModel {
 
 /** The App Home tab: logins by status, unfinished batches, and the latest activity. */
 export function homeView(model: HomeModel): types.HomeView {
-  const counts = (Object.keys(bucketLabels) as StatusBucket[]).map((bucket) => `${bucketLabels[bucket]}: *${model.counts[bucket]}*`);
+  const counts = (Object.keys(bucketLabels) as StatusBucket[]).map(
+    (bucket) => `${bucketLabels[bucket]}: *${model.counts[bucket]}*`,
+  );
   const recent = model.recent.map(
-    (entry) => `${slackDate(entry.at)} · *${escapeText(entry.clientName)}* — ${describeEventType(entry.type)} by ${actorText(entry.actor)}`,
+    (entry) =>
+      `${slackDate(entry.at)} · *${escapeText(entry.clientName)}* — ${describeEventType(entry.type)} by ${actorText(entry.actor)}`,
   );
   const blocks: Block[] = [
     header('Client logins'),

@@ -14,8 +14,15 @@ export const section = (text: string, accessory?: types.Button): Block => ({
   text: mrkdwn(text.slice(0, 3000)),
   ...(accessory ? { accessory } : {}),
 });
-export const context = (...texts: string[]): Block => ({ type: 'context', elements: texts.map((text) => mrkdwn(text)) });
-export const actions = (blockId: string, elements: types.Button[]): Block => ({ type: 'actions', block_id: blockId, elements });
+export const context = (...texts: string[]): Block => ({
+  type: 'context',
+  elements: texts.map((text) => mrkdwn(text)),
+});
+export const actions = (blockId: string, elements: types.Button[]): Block => ({
+  type: 'actions',
+  block_id: blockId,
+  elements,
+});
 
 export function button(options: {
   text: string;
@@ -35,7 +42,12 @@ export function button(options: {
 }
 
 /** A confirmation dialog: destructive and bulk actions ask before they run. */
-export function confirm(options: { title: string; text: string; confirm: string; danger?: boolean }): types.ConfirmationDialog {
+export function confirm(options: {
+  title: string;
+  text: string;
+  confirm: string;
+  danger?: boolean;
+}): types.ConfirmationDialog {
   return {
     title: plain(options.title.slice(0, 100)),
     text: mrkdwn(options.text.slice(0, 300)),

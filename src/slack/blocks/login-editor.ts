@@ -16,7 +16,9 @@ export function loginEditorModal(model: LoginEditorModel): types.ModalView {
   const { client, credential, status } = model.summary;
   const userName = credential?.userName ?? model.suggestions[0] ?? '';
   const blocks: Block[] = [
-    section(`*${escapeText(clientName(client))}* · ${client.email ? escapeText(client.email) : '_no email on file_'}\n${loginStatusText(status)}`),
+    section(
+      `*${escapeText(clientName(client))}* · ${client.email ? escapeText(client.email) : '_no email on file_'}\n${loginStatusText(status)}`,
+    ),
     {
       type: 'input',
       block_id: loginEditorBlocks.userName,
@@ -31,10 +33,28 @@ export function loginEditorModal(model: LoginEditorModel): types.ModalView {
       },
       hint: plain(suggestionHint(model.suggestions)),
     },
-    ...(model.availability ? [context(`${model.availability.ok ? ':white_check_mark:' : ':x:'} ${escapeText(model.availability.text)}`)] : []),
-    checkboxInput(loginEditorBlocks.active, 'Access', 'active', 'Login active', 'Off: the client cannot log in and is signed out.', !credential?.disabled),
+    ...(model.availability
+      ? [context(`${model.availability.ok ? ':white_check_mark:' : ':x:'} ${escapeText(model.availability.text)}`)]
+      : []),
+    checkboxInput(
+      loginEditorBlocks.active,
+      'Access',
+      'active',
+      'Login active',
+      'Off: the client cannot log in and is signed out.',
+      !credential?.disabled,
+    ),
     ...(client.email
-      ? [checkboxInput(loginEditorBlocks.emailNow, 'Email', 'email', 'Email the credentials now', 'Sends a fresh temporary password; any earlier one stops working.', false)]
+      ? [
+          checkboxInput(
+            loginEditorBlocks.emailNow,
+            'Email',
+            'email',
+            'Email the credentials now',
+            'Sends a fresh temporary password; any earlier one stops working.',
+            false,
+          ),
+        ]
       : [context('No email on file, so the credentials cannot be emailed.')]),
   ];
   return {
@@ -53,13 +73,25 @@ function suggestionHint(suggestions: readonly string[]): string {
   return `${shown ? `Free suggestions: ${shown}. ` : ''}Press Enter to check availability.`.slice(0, 2000);
 }
 
-function checkboxInput(blockId: string, label: string, value: string, text: string, description: string, checked: boolean): Block {
+function checkboxInput(
+  blockId: string,
+  label: string,
+  value: string,
+  text: string,
+  description: string,
+  checked: boolean,
+): Block {
   const option: types.Option = { text: plain(text), value, description: plain(description) };
   return {
     type: 'input',
     block_id: blockId,
     optional: true,
     label: plain(label),
-    element: { type: 'checkboxes', action_id: 'value', options: [option], ...(checked ? { initial_options: [option] } : {}) },
+    element: {
+      type: 'checkboxes',
+      action_id: 'value',
+      options: [option],
+      ...(checked ? { initial_options: [option] } : {}),
+    },
   };
 }

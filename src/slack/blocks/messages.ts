@@ -12,12 +12,19 @@ export function helpBlocks(command: string): Block[] {
         `*${command} help* — this message.`,
       ].join('\n'),
     ),
-    context('Temporary passwords are only ever shown to you, privately. Every action is recorded with your Slack name.'),
+    context(
+      'Temporary passwords are only ever shown to you, privately. Every action is recorded with your Slack name.',
+    ),
   ];
 }
 
 /** The one place a temporary password is shown: a reply only the staff member who asked can see. */
-export function tempPasswordBlocks(input: { clientName: string; userName: string; password: string; expiresAt: string }): Block[] {
+export function tempPasswordBlocks(input: {
+  clientName: string;
+  userName: string;
+  password: string;
+  expiresAt: string;
+}): Block[] {
   return [
     section(
       `Temporary password for *${escapeText(input.clientName)}* (user name \`${escapeText(input.userName)}\`):\n\n*\`${input.password}\`*`,
@@ -88,7 +95,10 @@ const historyLimit = 40;
 /** A client's audit timeline, newest last, trimmed to the most recent entries that fit a message. */
 export function historyBlocks(client: { clientId: string; name: string }, entries: readonly TimelineEntry[]): Block[] {
   const recent = entries.slice(-historyLimit);
-  const lines = recent.map((entry) => `${slackDate(entry.at)} · *${describeEventType(entry.type)}* by ${actorText(entry.actor)}${detailsText(entry.details)}`);
+  const lines = recent.map(
+    (entry) =>
+      `${slackDate(entry.at)} · *${describeEventType(entry.type)}* by ${actorText(entry.actor)}${detailsText(entry.details)}`,
+  );
   const chunks: string[] = [];
   for (const line of lines) {
     const last = chunks[chunks.length - 1];
@@ -98,7 +108,13 @@ export function historyBlocks(client: { clientId: string; name: string }, entrie
   return [
     header(`History: ${client.name}`),
     ...(chunks.length > 0 ? chunks.map((chunk) => section(chunk)) : [section('Nothing recorded yet.')]),
-    ...(entries.length > recent.length ? [context(`Showing the latest ${recent.length} of ${entries.length}. The full record: \`latchkey audit client ${escapeText(client.clientId)}\`.`)] : []),
+    ...(entries.length > recent.length
+      ? [
+          context(
+            `Showing the latest ${recent.length} of ${entries.length}. The full record: \`latchkey audit client ${escapeText(client.clientId)}\`.`,
+          ),
+        ]
+      : []),
   ];
 }
 

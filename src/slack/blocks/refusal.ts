@@ -5,7 +5,7 @@ import { plain, section } from './kit.ts';
 export function refusalText(reason: StaffAccessEvent['data']['reason']): string {
   switch (reason) {
     case 'not_staff':
-      return "Sorry, only staff can use Latchkey. If you are staff, ask an admin to add you to the staff channel or the staff list. This attempt was recorded.";
+      return 'Sorry, only staff can use Latchkey. If you are staff, ask an admin to add you to the staff channel or the staff list. This attempt was recorded.';
     case 'foreign_team':
       return 'Sorry, Latchkey only works in its own Slack workspace. This attempt was recorded.';
     case 'membership_unknown':
@@ -13,5 +13,10 @@ export function refusalText(reason: StaffAccessEvent['data']['reason']): string 
   }
 }
 
-export const refusalModal = (text: string): types.ModalView => ({ type: 'modal', title: plain('Latchkey'), close: plain('Close'), blocks: [section(text)] });
+export const refusalModal = (text: string): types.ModalView => ({
+  type: 'modal',
+  title: plain('Latchkey'),
+  close: plain('Close'),
+  blocks: [section(text)],
+});
 export const refusalHome = (text: string): types.HomeView => ({ type: 'home', blocks: [section(text)] });

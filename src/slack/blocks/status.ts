@@ -43,6 +43,8 @@ const emailStates: Record<string, string> = {
 
 export function lastEmailText(credential: CredentialView | null): string {
   if (!credential?.lastEmailAt) return 'none';
-  const state = credential.lastEmailState ? emailStates[credential.lastEmailState] ?? credential.lastEmailState : 'unknown';
+  const state = credential.lastEmailState
+    ? (emailStates[credential.lastEmailState] ?? credential.lastEmailState)
+    : 'unknown';
   return `${slackDate(credential.lastEmailAt)} (${state})`;
 }

@@ -23,7 +23,10 @@ export async function runBulkFromSlack(
   if (!requester || !channel) return;
   const runningBy = bulkRuns.tryStart(kind, requester.userName ?? requester.userId);
   if (runningBy !== null) {
-    await replyPrivately(args, { text: 'Already running', blocks: plainMessage(`${title} is already running (started by ${runningBy}). Watch its progress message.`) });
+    await replyPrivately(args, {
+      text: 'Already running',
+      blocks: plainMessage(`${title} is already running (started by ${runningBy}). Watch its progress message.`),
+    });
     return;
   }
   try {
@@ -32,7 +35,12 @@ export async function runBulkFromSlack(
       progress = await postProgressMessage(args.client, channel, title, logger);
     } catch (error) {
       logger.warn({ err: error, channel }, 'could not post a progress message');
-      await replyPrivately(args, { text: 'Could not start', blocks: plainMessage(`I can't post in this channel, so ${title.toLowerCase()} did not start. Invite me here, or use the staff channel.`) });
+      await replyPrivately(args, {
+        text: 'Could not start',
+        blocks: plainMessage(
+          `I can't post in this channel, so ${title.toLowerCase()} did not start. Invite me here, or use the staff channel.`,
+        ),
+      });
       return;
     }
     await run(progress, { actor: staffActor(requester) });

@@ -23,7 +23,10 @@ export async function startClientAction({ deps }: SlackServices, args: ButtonArg
   const clientId = (args.action as ButtonAction).value ?? '';
   const summary = summariseClient(deps, clientId);
   if (!requester || !summary) {
-    await replyPrivately(args, { text: 'That client is no longer in the directory.', blocks: outcomeBlocks(':x: That client is no longer in the directory.', null) });
+    await replyPrivately(args, {
+      text: 'That client is no longer in the directory.',
+      blocks: outcomeBlocks(':x: That client is no longer in the directory.', null),
+    });
     return null;
   }
   return {
@@ -31,7 +34,10 @@ export async function startClientAction({ deps }: SlackServices, args: ButtonArg
     summary,
     requester: { actor: staffActor(requester), commandId: slackCommandId(requester, newId) },
     async report(line) {
-      await replyPrivately(args, { text: line.replace(/[*_`]/g, ''), blocks: outcomeBlocks(line, summariseClient(deps, clientId)) });
+      await replyPrivately(args, {
+        text: line.replace(/[*_`]/g, ''),
+        blocks: outcomeBlocks(line, summariseClient(deps, clientId)),
+      });
     },
   };
 }

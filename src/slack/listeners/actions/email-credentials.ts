@@ -11,6 +11,8 @@ export function emailCredentialsAction(services: SlackServices) {
     if (!action) return;
     const requested = await requestCredentialsEmail(services.deps, { clientId: action.clientId }, action.requester);
     if (!requested.ok) return action.report(`:x: ${requested.error.message}`);
-    await action.report(`:email: Credentials email queued to ${escapeText(requested.value.email)}. Any earlier temporary password stops working.`);
+    await action.report(
+      `:email: Credentials email queued to ${escapeText(requested.value.email)}. Any earlier temporary password stops working.`,
+    );
   };
 }

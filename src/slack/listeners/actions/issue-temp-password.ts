@@ -15,15 +15,26 @@ export function issueTempPasswordAction(services: SlackServices) {
     const action = await startClientAction(services, args);
     if (!action) return;
     if (!args.body.response_url && !args.body.channel?.id) {
-      await action.report(':x: A temporary password can only be shown from a client card. Find the client with the slash command.');
+      await action.report(
+        ':x: A temporary password can only be shown from a client card. Find the client with the slash command.',
+      );
       return;
     }
-    const issued = await issueTempPassword(services.deps, { clientId: action.clientId, delivery: 'shown_to_staff' }, action.requester);
+    const issued = await issueTempPassword(
+      services.deps,
+      { clientId: action.clientId, delivery: 'shown_to_staff' },
+      action.requester,
+    );
     if (!issued.ok) return action.report(`:x: ${issued.error.message}`);
     await replyPrivately(args, {
       // The notification text stays generic: lock screens show it.
       text: `Temporary password for ${clientName(action.summary.client)} (only you can see it)`,
-      blocks: tempPasswordBlocks({ clientName: clientName(action.summary.client), userName: issued.value.userName, password: issued.value.password, expiresAt: issued.value.expiresAt }),
+      blocks: tempPasswordBlocks({
+        clientName: clientName(action.summary.client),
+        userName: issued.value.userName,
+        password: issued.value.password,
+        expiresAt: issued.value.expiresAt,
+      }),
     });
   };
 }

@@ -8,7 +8,11 @@ export function revokeSessionsAction(services: SlackServices) {
   return async function revokeSessionsListener(args: ButtonArgs): Promise<void> {
     const action = await startClientAction(services, args);
     if (!action) return;
-    const changed = await changeLoginAccess(services.deps, { clientId: action.clientId, action: 'revoke-sessions' }, action.requester);
+    const changed = await changeLoginAccess(
+      services.deps,
+      { clientId: action.clientId, action: 'revoke-sessions' },
+      action.requester,
+    );
     if (!changed.ok) return action.report(`:x: ${changed.error.message}`);
     await action.report('Signed out everywhere. Their password keeps working.');
   };

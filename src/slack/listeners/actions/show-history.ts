@@ -11,6 +11,9 @@ export function showHistoryAction(services: SlackServices) {
     if (!action) return;
     const name = clientName(action.summary.client);
     const entries = services.deps.readModels.timeline.clientTimeline(action.clientId);
-    await replyPrivately(args, { text: `History of ${name}`, blocks: historyBlocks({ clientId: action.clientId, name }, entries) });
+    await replyPrivately(args, {
+      text: `History of ${name}`,
+      blocks: historyBlocks({ clientId: action.clientId, name }, entries),
+    });
   };
 }

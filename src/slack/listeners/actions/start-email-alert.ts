@@ -12,17 +12,27 @@ export function startEmailAlertAction(services: SlackServices) {
     const button = parseEmailAlertButton((args.action as ButtonAction).value ?? '');
     if (!button) {
       await args.ack();
-      await replyPrivately(args, { text: 'Unknown group', blocks: plainMessage('That group no longer exists. Run the alerts command again.') });
+      await replyPrivately(args, {
+        text: 'Unknown group',
+        blocks: plainMessage('That group no longer exists. Run the alerts command again.'),
+      });
       return;
     }
-    const title = button.kind === 'group' ? `Email Alerts: ${emailAlertChoiceLabel(button.choice)}` : 'Email Alerts (resumed)';
+    const title =
+      button.kind === 'group' ? `Email Alerts: ${emailAlertChoiceLabel(button.choice)}` : 'Email Alerts (resumed)';
     await runBulkFromSlack(services, args, 'email_alert', title, async (progress, requester) => {
       // Recipients are chosen when the button is pressed, not when the menu was shown.
       const target: Pick<EmailAlertInput, 'group' | 'clientIds' | 'batchId'> =
-        button.kind === 'group' ? emailAlertInputFor(services.deps, button.choice) : { group: 'ids', batchId: button.batchId };
+        button.kind === 'group'
+          ? emailAlertInputFor(services.deps, button.choice)
+          : { group: 'ids', batchId: button.batchId };
       const sent = await sendEmailAlert(
         services.deps,
-        { ...target, onStart: (batchId) => progress.begin(batchId), onProgress: (tally, total) => progress.update(tally, total) },
+        {
+          ...target,
+          onStart: (batchId) => progress.begin(batchId),
+          onProgress: (tally, total) => progress.update(tally, total),
+        },
         requester,
       );
       if (!sent.ok) return progress.abandon(sent.error.message);

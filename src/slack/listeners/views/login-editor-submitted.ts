@@ -12,7 +12,9 @@ import { checkUserName } from '../../user-names.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-const checked = z.object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) }).optional();
+const checked = z
+  .object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) })
+  .optional();
 const editorState = z.object({
   [loginEditorBlocks.userName]: z.object({ [actionIds.checkUserName]: z.object({ value: z.string().nullish() }) }),
   [loginEditorBlocks.active]: checked,
@@ -30,7 +32,10 @@ export function loginEditorSubmitted({ deps }: SlackServices) {
     const state = editorState.safeParse(view.state.values);
     const requester = describeSlackRequester(body);
     if (!clientId || !state.success || !requester) {
-      return ack({ response_action: 'errors', errors: { [loginEditorBlocks.userName]: 'This form could not be read. Close it and open the editor again.' } });
+      return ack({
+        response_action: 'errors',
+        errors: { [loginEditorBlocks.userName]: 'This form could not be read. Close it and open the editor again.' },
+      });
     }
     const values = state.data;
     const userName = values[loginEditorBlocks.userName][actionIds.checkUserName].value ?? '';
@@ -46,14 +51,26 @@ export function loginEditorSubmitted({ deps }: SlackServices) {
     const commandId = `${slackCommandId(requester, newId)}:${createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 16)}`;
     const saved = await saveLogin(deps, input, { actor: staffActor(requester), commandId });
     if (!saved.ok) {
-      const field = saved.error.code === 'email_needs_active' || saved.error.code === 'no_email' ? loginEditorBlocks.emailNow : loginEditorBlocks.userName;
-      const block = field === loginEditorBlocks.emailNow && !(field in view.state.values) ? loginEditorBlocks.userName : field;
+      const field =
+        saved.error.code === 'email_needs_active' || saved.error.code === 'no_email'
+          ? loginEditorBlocks.emailNow
+          : loginEditorBlocks.userName;
+      const block =
+        field === loginEditorBlocks.emailNow && !(field in view.state.values) ? loginEditorBlocks.userName : field;
       return ack({ response_action: 'errors', errors: { [block]: saved.error.message } });
     }
     const lines = [
       `:white_check_mark: Saved. User name \`${escapeText(saved.value.userName)}\`, login ${input.active ? 'active' : 'disabled'}.`,
       ...(saved.value.emailRequestId ? ['The credentials email is on its way with a fresh temporary password.'] : []),
     ];
-    await ack({ response_action: 'update', view: { type: 'modal', title: plain('System Login Editor'), close: plain('Close'), blocks: [section(lines.join('\n'))] } });
+    await ack({
+      response_action: 'update',
+      view: {
+        type: 'modal',
+        title: plain('System Login Editor'),
+        close: plain('Close'),
+        blocks: [section(lines.join('\n'))],
+      },
+    });
   };
 }
