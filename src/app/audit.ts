@@ -6,6 +6,7 @@ import { openReadModels, type ReadModels } from '../projections/read-models.ts';
 import { credentialDecider } from './credential-decider.ts';
 import type { AppDeps } from './deps.ts';
 import { clientDecider } from './directory.ts';
+import { decodeStream, foldEvents } from './handle-command.ts';
 
 /** Finds a client by id or by user name. */
 export function resolveClient(deps: Pick<AppDeps, 'readModels'>, idOrUserName: string): string | null {
@@ -38,17 +39,22 @@ export interface StateAsOf {
  * with on 3 March at 14:00, and who set it?" Only the log is read, never a projection.
  */
 export async function credentialStateAsOf(store: EventStore, clientId: string, instant: Date): Promise<StateAsOf> {
-  const until = (events: RecordedEvent[]) => events.filter((e) => Date.parse(e.metadata.at) <= instant.getTime());
-  const clientEvents = until(await store.readStream(clientStream(clientId)));
-  const credentialEvents = until(await store.readStream(credentialStream(clientId)));
-  const client = clientEvents.reduce((s, e) => clientDecider.evolve(s, e as never, e), clientDecider.initialState);
+  const until = <E extends { metadata: { at: string } }>(events: E[]) =>
+    events.filter((e) => Date.parse(e.metadata.at) <= instant.getTime());
+  const clientEvents = until(decodeStream(clientDecider, await store.readStream(clientStream(clientId))));
+  const credentialEvents = until(decodeStream(credentialDecider, await store.readStream(credentialStream(clientId))));
+  const client = foldEvents(clientDecider, clientDecider.initialState, clientEvents);
   let credential = credentialDecider.initialState;
   let passwordSetBy: Setter | null = null;
   let tempSetBy: Setter | null = null;
   for (const event of credentialEvents) {
-    credential = credentialDecider.evolve(credential, event as never, event);
+    credential = credentialDecider.evolve(credential, event, event.metadata);
     const setter = { at: event.metadata.at, actor: event.metadata.actor, event: event.type };
-    if (['PermanentPasswordChosen', 'PasswordChanged', 'PasswordResetCompleted'].includes(event.type))
+    if (
+      event.type === 'PermanentPasswordChosen' ||
+      event.type === 'PasswordChanged' ||
+      event.type === 'PasswordResetCompleted'
+    )
       passwordSetBy = setter;
     if (event.type === 'TempPasswordIssued') tempSetBy = setter;
   }

@@ -9,12 +9,14 @@ import {
   type BatchState,
   type BatchTally,
 } from '../domain/batch.ts';
+import { isEventOfStream } from '../domain/events.ts';
 import { forEachConcurrently } from './concurrently.ts';
 import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
 import { handleCommand, type Decider } from './handle-command.ts';
 
 export const batchDecider: Decider<BatchCommand, BatchEvent, BatchState> = {
   initialState: initialBatchState,
+  accepts: (event) => isEventOfStream(event, 'batch'),
   evolve: (state, event) => evolveBatch(state, event),
   decide: decideBatch,
 };

@@ -64,6 +64,7 @@ const headerKey = (header: string) => header.toLowerCase().replace(/[^a-z]/g, ''
 export function parseClientExport(text: string): ParsedImport {
   let records: { record: string[]; info: { lines: number } }[];
   try {
+    // Vendor seam: csv-parse types its sync result without the `info` wrapper this option adds.
     records = parse(text, {
       bom: true,
       relax_column_count: true,

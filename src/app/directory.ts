@@ -8,6 +8,7 @@ import {
   type ClientEvent,
   type ClientState,
 } from '../domain/client.ts';
+import { isEventOfStream } from '../domain/events.ts';
 import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
 import { forEachConcurrently } from './concurrently.ts';
 import { foldStream, handleCommand, type Decider } from './handle-command.ts';
@@ -15,6 +16,7 @@ import type { ImportRow, ParsedImport } from './client-import.ts';
 
 export const clientDecider: Decider<ClientCommand, ClientEvent, ClientState> = {
   initialState: initialClientState,
+  accepts: (event) => isEventOfStream(event, 'client'),
   evolve: (state, event) => evolveClient(state, event),
   decide: decideClient,
 };

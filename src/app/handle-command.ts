@@ -1,23 +1,30 @@
+import {
+  decodeEvent,
+  isEventOfStream,
+  type DecodedEvent,
+  type LatchkeyEvent,
+  type Recorded,
+  type StreamEvents,
+  type StreamKind,
+} from '../domain/events.ts';
 import type { Rejection, Result } from '../domain/result.ts';
-import { WrongExpectedRevisionError, type Actor, type EventStore, type RecordedEvent } from '../eventstore/port.ts';
-import { deriveEventId } from './ids.ts';
+import {
+  WrongExpectedRevisionError,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+} from '../eventstore/port.ts';
+import { eventMetadata, toNewEvents, type CommandContext } from './record-event.ts';
 
-export interface DomainEvent {
-  readonly type: string;
-  readonly data: unknown;
-}
+export type { CommandContext } from './record-event.ts';
 
-export interface Decider<C, E extends DomainEvent, S> {
+export interface Decider<C, E extends LatchkeyEvent, S> {
   readonly initialState: S;
-  evolve(state: S, event: E, recorded: RecordedEvent): S;
+  /** Whether a decoded event belongs to this decider's streams (anything else there is a broken invariant). */
+  accepts(event: DecodedEvent): event is Recorded<E>;
+  /** `metadata.at` is the event's decision time: evolve reads no clock either. */
+  evolve(state: S, event: E, metadata: EventMetadata): S;
   decide(command: C, state: S): Result<E[], Rejection>;
-}
-
-export interface CommandContext {
-  readonly commandId: string;
-  readonly actor: Actor;
-  readonly at: Date;
-  readonly causationId?: string;
 }
 
 export interface Handled<E, S> {
@@ -29,11 +36,44 @@ export interface Handled<E, S> {
   readonly duplicate: boolean;
 }
 
-export function foldStream<E extends DomainEvent, S>(
+/** Decodes a stream's events for its decider. */
+export function decodeStream<E extends LatchkeyEvent>(
+  decider: Pick<Decider<unknown, E, unknown>, 'accepts'>,
+  recorded: readonly RecordedEvent[],
+): Recorded<E>[] {
+  return recorded.map((stored) => {
+    const event = decodeEvent(stored);
+    if (!event || !decider.accepts(event)) {
+      throw new Error(
+        `stream ${stored.stream} holds event ${stored.id} of type ${stored.type}, which does not belong there`,
+      );
+    }
+    return event;
+  });
+}
+
+/** Reads one stream's events, decoded, for a reader that is not a decider (the mail relay, webhooks). */
+export async function readStreamOf<K extends StreamKind>(
+  store: EventStore,
+  stream: string,
+  kind: K,
+): Promise<Recorded<StreamEvents[K]>[]> {
+  return decodeStream({ accepts: (event) => isEventOfStream(event, kind) }, await store.readStream(stream));
+}
+
+export function foldEvents<E extends LatchkeyEvent, S>(
+  decider: Pick<Decider<unknown, E, S>, 'evolve'>,
+  state: S,
+  events: readonly Recorded<E>[],
+): S {
+  return events.reduce((current, event) => decider.evolve(current, event, event.metadata), state);
+}
+
+export function foldStream<E extends LatchkeyEvent, S>(
   decider: Decider<unknown, E, S>,
   recorded: readonly RecordedEvent[],
 ): S {
-  return recorded.reduce((state, event) => decider.evolve(state, event as unknown as E, event), decider.initialState);
+  return foldEvents(decider, decider.initialState, decodeStream(decider, recorded));
 }
 
 const maxAttempts = 20;
@@ -42,7 +82,7 @@ const maxAttempts = 20;
  * Load → decide → append with the expected revision; on a conflict, load again and decide
  * again, because the other writer's events may change the decision.
  */
-export async function handleCommand<C, E extends DomainEvent, S>(
+export async function handleCommand<C, E extends LatchkeyEvent, S>(
   store: EventStore,
   decider: Decider<C, E, S>,
   stream: string,
@@ -63,29 +103,10 @@ export async function handleCommand<C, E extends DomainEvent, S>(
       return decision.ok ? { ok: true, value: { events: [], state, position: null, duplicate: false } } : decision;
     }
     const events = decision.value;
-    const metadata = {
-      actor: context.actor,
-      commandId: context.commandId,
-      at: context.at.toISOString(),
-      ...(context.causationId ? { causationId: context.causationId } : {}),
-    };
     const expected = recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1]!.revision;
     try {
-      const revision = typeof expected === 'number' ? expected : -1;
-      const appended = await store.append(
-        stream,
-        events.map((event, index) => ({
-          id: deriveEventId(context.commandId, stream, index),
-          type: event.type,
-          data: event.data,
-          metadata,
-        })),
-        { expected },
-      );
-      const next = events.reduce(
-        (s, event, index) => decider.evolve(s, event, syntheticRecord(stream, revision + 1 + index, event, metadata)),
-        state,
-      );
+      const appended = await store.append(stream, toNewEvents(stream, events, context), { expected });
+      const next = events.reduce((s, event) => decider.evolve(s, event, eventMetadata(event, context)), state);
       return { ok: true, value: { events, state: next, position: appended.position, duplicate: false } };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= maxAttempts) throw error;
@@ -93,23 +114,4 @@ export async function handleCommand<C, E extends DomainEvent, S>(
       await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt * 2));
     }
   }
-}
-
-function syntheticRecord(
-  stream: string,
-  revision: number,
-  event: DomainEvent,
-  metadata: RecordedEvent['metadata'],
-): RecordedEvent {
-  return {
-    id: '',
-    stream,
-    revision,
-    position: '',
-    type: event.type,
-    data: event.data,
-    metadata,
-    prevHash: '',
-    hash: '',
-  };
 }

@@ -1,4 +1,5 @@
 import { credentialStream } from '../domain/credential/events.ts';
+import { isEventOfStream } from '../domain/events.ts';
 import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
 import {
   decideReleaseUserName,
@@ -20,6 +21,7 @@ const reservationDecider = (
   clientId: string,
 ): Decider<'reserve' | 'release', UserNameEvent, UserNameState> => ({
   initialState: initialUserNameState,
+  accepts: (event) => isEventOfStream(event, 'user-name'),
   evolve: evolveUserName,
   decide: (command, state) =>
     command === 'reserve'

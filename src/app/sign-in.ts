@@ -6,7 +6,7 @@ import { unmatchedStream, type UnmatchedEvent } from '../domain/unmatched.ts';
 import { normaliseUserName } from '../domain/username.ts';
 import { loadCredentialState, runCredentialCommand } from './credential-decider.ts';
 import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
-import { deriveEventId } from './ids.ts';
+import { recordEvent } from './record-event.ts';
 import { checkNewPassword } from './new-password.ts';
 
 export interface SignedIn {
@@ -116,19 +116,7 @@ async function matchPassword(deps: AppDeps, login: Login, password: string): Pro
  * so a request that matched nothing takes as long as one that did.
  */
 export async function recordUnmatched(deps: AppDeps, event: UnmatchedEvent, actor: Requester['actor']): Promise<void> {
-  const context = commandContext(deps, { actor });
-  const appended = await deps.store.append(
-    unmatchedStream,
-    [
-      {
-        id: deriveEventId(context.commandId, unmatchedStream, 0),
-        type: event.type,
-        data: event.data,
-        metadata: { actor, commandId: context.commandId, at: context.at.toISOString() },
-      },
-    ],
-    { expected: 'any' },
-  );
+  const appended = await recordEvent(deps.store, unmatchedStream, event, commandContext(deps, { actor }), 'any');
   await waitUntilReadable(deps, appended.position);
 }
 

@@ -214,6 +214,8 @@ export function createKurrentDbEventStore(
   };
 }
 
+// Vendor seams: the client types event data and metadata as its own JSONType; what this adapter
+// wrote there (log entries, reservations, chain metadata) is read back as the shape it wrote.
 function toLogged(resolved: readonly { event?: KurrentRecordedEvent }[]): Logged[] {
   return resolved.flatMap(({ event }) =>
     event ? [{ logRevision: event.revision, entry: event.data as unknown as LogEntry }] : [],
@@ -274,6 +276,7 @@ function refuseReusedIds(
 }
 
 function toLogEvent({ entry }: Logged): EventData {
+  // Vendor seam: a LogEntry is plain JSON, which the client's JSONType does not see.
   return jsonEvent({ id: entry.id, type: 'LatchkeyEventLogged', data: entry as unknown as JSONType });
 }
 
@@ -284,6 +287,7 @@ function toReservationEvent(entry: LogEntry, logRevision: bigint): EventData {
     type: entry.type,
     position: toPosition(logRevision),
   };
+  // Vendor seam: as in toLogEvent.
   return jsonEvent({ id: entry.id, type: 'LatchkeyEventIdReserved', data: reservation as unknown as JSONType });
 }
 
@@ -294,6 +298,7 @@ function toStreamEvent({ entry, logRevision }: Logged): EventData {
 }
 
 function fromStreamEvent(event: KurrentRecordedEvent): RecordedEvent {
+  // Vendor seam: the metadata is what toStreamEvent wrote; the client types it as JSONType.
   const { latchkeyChain, ...metadata } = (event.metadata ?? {}) as unknown as EventMetadata & ChainFieldsInMetadata;
   if (!latchkeyChain)
     throw new Error(`KurrentDB stream ${event.streamId} holds event ${event.id}, which Latchkey did not write`);

@@ -20,6 +20,8 @@ export interface EventMetadata {
   readonly causationId?: string;
   /** When the command was decided, from the application clock (ISO 8601). */
   readonly at: string;
+  /** The shape version of the event's data; absent for version 1 (see decodeEvent). */
+  readonly eventVersion?: number;
 }
 
 export interface NewEvent {

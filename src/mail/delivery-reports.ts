@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps.ts';
-import { deriveEventId, newId } from '../app/ids.ts';
+import { readStreamOf } from '../app/handle-command.ts';
+import { recordEvent } from '../app/record-event.ts';
 import { mailgunWebhookTokenStream, mailStream, type MailEvent, type MailWebhookTokenEvent } from '../domain/mail.ts';
 import { ok, reject, type Rejection, type Result } from '../domain/result.ts';
 import { WrongExpectedRevisionError, type Actor } from '../eventstore/port.ts';
@@ -86,8 +87,8 @@ export async function recordDeliveryReport(
 ): Promise<Result<{ clientId: string }, ReportRejection>> {
   const { token, timestamp } = webhook.signature;
   const data = webhook['event-data'];
-  const at = deps.clock.now().toISOString();
-  const commandId = `mailgun:${token}`;
+  const context = { actor: mailgunActor, commandId: `mailgun:${token}`, at: deps.clock.now() };
+  const { commandId } = context;
   const tokenStream = mailgunWebhookTokenStream(token);
   const providerMessageId = stripAngleBrackets(data.message.headers['message-id']);
   const claim: MailWebhookTokenEvent = {
@@ -98,11 +99,7 @@ export async function recordDeliveryReport(
   try {
     // A fresh event id, not one derived from the token: the store would take a second append of a
     // derived id as an idempotent retry and skip the `no_stream` check that refuses the replay.
-    await deps.store.append(
-      tokenStream,
-      [{ id: newId(), ...claim, metadata: { actor: mailgunActor, commandId, at } }],
-      { expected: 'no_stream' },
-    );
+    await recordEvent(deps.store, tokenStream, claim, context, 'no_stream', { eventIds: 'fresh' });
   } catch (error) {
     if (!(error instanceof WrongExpectedRevisionError)) throw error;
     claimedBefore = true;
@@ -117,12 +114,12 @@ export async function recordDeliveryReport(
       .filter(Boolean)
       .join(': ')
       .slice(0, 300) || data.event;
-  const event = toMailEvent(kind, clientId, providerMessageId, reason);
-  const stream = mailStream(clientId);
-  await deps.store.append(
-    stream,
-    [{ id: deriveEventId(commandId, stream, 0), ...event, metadata: { actor: mailgunActor, commandId, at } }],
-    { expected: 'any' },
+  await recordEvent(
+    deps.store,
+    mailStream(clientId),
+    toMailEvent(kind, clientId, providerMessageId, reason),
+    context,
+    'any',
   );
   return ok({ clientId });
 }
@@ -139,10 +136,9 @@ async function isRetryOfUnrecordedReport(
   clientId: string | null,
 ): Promise<boolean> {
   if (!clientId) return false;
-  const [claimed] = await deps.store.readStream(tokenStream);
-  if ((claimed?.data as MailWebhookTokenEvent['data'] | undefined)?.providerMessageId !== providerMessageId)
-    return false;
-  const recorded = await deps.store.readStream(mailStream(clientId));
+  const [claimed] = await readStreamOf(deps.store, tokenStream, 'mailgun-webhook-token');
+  if (claimed?.data.providerMessageId !== providerMessageId) return false;
+  const recorded = await readStreamOf(deps.store, mailStream(clientId), 'mail');
   return !recorded.some((event) => event.metadata.commandId === commandId);
 }
 
@@ -152,14 +148,8 @@ async function findSender(deps: AppDeps, providerMessageId: string, namedClientI
       ? [namedClientId]
       : deps.readModels.mail.findClientIdsByMessageId(providerMessageId);
   for (const clientId of candidates) {
-    const recorded = await deps.store.readStream(mailStream(clientId));
-    if (
-      recorded.some(
-        (event) =>
-          event.type === 'EmailSent' &&
-          (event.data as { providerMessageId?: string }).providerMessageId === providerMessageId,
-      )
-    )
+    const recorded = await readStreamOf(deps.store, mailStream(clientId), 'mail');
+    if (recorded.some((event) => event.type === 'EmailSent' && event.data.providerMessageId === providerMessageId))
       return clientId;
   }
   return null;

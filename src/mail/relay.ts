@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { forEachConcurrently } from '../app/concurrently.ts';
 import type { App } from '../app/context.ts';
-import { deriveEventId } from '../app/ids.ts';
+import { readStreamOf } from '../app/handle-command.ts';
+import { recordEvent } from '../app/record-event.ts';
+import { decodeEvent } from '../domain/events.ts';
 import { mailStream, type MailEvent } from '../domain/mail.ts';
 import { DuplicateEventIdError, type RecordedEvent } from '../eventstore/port.ts';
 import { subscribe } from '../eventstore/subscription.ts';
@@ -70,7 +72,10 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
   const log = options.logger;
 
   async function handle(events: readonly RecordedEvent[]): Promise<void> {
-    const requests = events.flatMap((event) => toMailRequest(event) ?? []);
+    const requests = events.flatMap((stored) => {
+      const event = decodeEvent(stored);
+      return (event && toMailRequest(event)) ?? [];
+    });
     if (requests.length === 0) return;
     // The relay reads names and addresses from the read models: let them see these requests first.
     await deps.projections.waitFor(requests[requests.length - 1]!.event.position);
@@ -144,11 +149,11 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
   }
 
   async function hasOutcome(request: MailRequest): Promise<boolean> {
-    const recorded = await deps.store.readStream(mailStream(request.clientId));
+    const recorded = await readStreamOf(deps.store, mailStream(request.clientId), 'mail');
     return recorded.some(
       (event) =>
         (event.type === 'EmailSent' || event.type === 'EmailSendFailed') &&
-        (event.data as { requestEventId?: string }).requestEventId === request.event.id,
+        event.data.requestEventId === request.event.id,
     );
   }
 
@@ -165,26 +170,14 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
           data: { clientId, requestEventId, template, permanent: outcome.permanent, reason: outcome.reason },
         };
     // The id follows from the request, so the store itself refuses a second, different outcome.
-    const commandId = `mail-outcome:${requestEventId}`;
-    const stream = mailStream(clientId);
+    const context = {
+      actor: mailRelayActor,
+      commandId: `mail-outcome:${requestEventId}`,
+      causationId: requestEventId,
+      at: deps.clock.now(),
+    };
     try {
-      await deps.store.append(
-        stream,
-        [
-          {
-            id: deriveEventId(commandId, stream, 0),
-            type: event.type,
-            data: event.data,
-            metadata: {
-              actor: mailRelayActor,
-              commandId,
-              causationId: requestEventId,
-              at: deps.clock.now().toISOString(),
-            },
-          },
-        ],
-        { expected: 'any' },
-      );
+      await recordEvent(deps.store, mailStream(clientId), event, context, 'any');
     } catch (error) {
       if (!(error instanceof DuplicateEventIdError)) throw error;
     }

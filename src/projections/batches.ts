@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { BatchEvent, BatchKind, BatchTally } from '../domain/batch.ts';
+import type { BatchKind, BatchTally } from '../domain/batch.ts';
+import { isEventOfStream } from '../domain/events.ts';
 import type { Projection } from './projection.ts';
 
 export interface BatchView extends BatchTally {
@@ -32,13 +33,13 @@ export const batchesProjection: Projection = {
       VALUES (@batchId, @kind, 'running', @total, @at, @by)`);
     const progress = db.prepare(`UPDATE batches SET status = @status, done = @done, succeeded = @succeeded,
       skipped = @skipped, failed = @failed WHERE batch_id = @batchId`);
-    return (recorded) => {
-      const event = recorded as unknown as BatchEvent;
+    return (event) => {
+      if (!isEventOfStream(event, 'batch')) return;
       switch (event.type) {
         case 'BatchStarted': {
           const { batchId, kind, clientIds } = event.data;
-          const by = recorded.metadata.actor.name ?? recorded.metadata.actor.id;
-          return void start.run({ batchId, kind, total: clientIds.length, at: recorded.metadata.at, by });
+          const by = event.metadata.actor.name ?? event.metadata.actor.id;
+          return void start.run({ batchId, kind, total: clientIds.length, at: event.metadata.at, by });
         }
         case 'BatchProgressed':
         case 'BatchCompleted':
@@ -46,6 +47,10 @@ export const batchesProjection: Projection = {
             ...event.data,
             status: event.type === 'BatchCompleted' ? 'completed' : 'running',
           });
+        default: {
+          const _exhaustive: never = event;
+          return _exhaustive;
+        }
       }
     };
   },

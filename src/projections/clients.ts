@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { ClientDetails, ClientEvent } from '../domain/client.ts';
+import type { ClientDetails } from '../domain/client.ts';
+import { isEventOfStream } from '../domain/events.ts';
 import { escapeLike, foldForSearch, type Projection } from './projection.ts';
 
 export interface ClientView {
@@ -51,8 +52,8 @@ export const clientsProjection: Projection = {
       active: d.active ? 1 : 0,
       searchText: searchText(d),
     });
-    return (recorded) => {
-      const event = recorded as unknown as ClientEvent;
+    return (event) => {
+      if (!isEventOfStream(event, 'client')) return;
       switch (event.type) {
         case 'ClientRegistered': {
           const { clientId, ...details } = event.data;
@@ -66,6 +67,11 @@ export const clientsProjection: Projection = {
         }
         case 'ClientArchived':
           archive.run(event.data.clientId);
+          return;
+        default: {
+          const _exhaustive: never = event;
+          return _exhaustive;
+        }
       }
     };
   },

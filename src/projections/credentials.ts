@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { CredentialEvent, TempPasswordBurnReason } from '../domain/credential/events.ts';
+import { endsSessions, type CredentialEvent, type TempPasswordBurnReason } from '../domain/credential/events.ts';
+import { isEventOfStream, type Recorded } from '../domain/events.ts';
 import type { Projection } from './projection.ts';
 
 export type TempOutcome = 'consumed' | `burned_${TempPasswordBurnReason}`;
@@ -74,23 +75,19 @@ export const credentialsProjection: Projection = {
       tempIssued: set('temp_expires_at = @expiresAt, temp_outcome = NULL, temp_outcome_at = NULL'),
       tempEnded: set('temp_expires_at = NULL, temp_outcome = @outcome, temp_outcome_at = @at'),
       mustChoose: set('must_choose = 1'),
-      passwordSet: set(
-        'has_password = 1, must_choose = 0, reset_token_id = NULL, reset_expires_at = NULL, session_version = session_version + 1',
-      ),
-      resetCompleted: set(`has_password = 1, must_choose = 0, reset_token_id = NULL, reset_expires_at = NULL,
-        session_version = session_version + 1, consecutive_failures = 0`),
+      passwordSet: set('has_password = 1, reset_token_id = NULL, reset_expires_at = NULL'),
+      resetCompleted: set('has_password = 1, reset_token_id = NULL, reset_expires_at = NULL, consecutive_failures = 0'),
       succeeded: set('last_login_at = @at, consecutive_failures = 0, last_failure_at = NULL'),
       failed: set('consecutive_failures = consecutive_failures + 1, last_failure_at = @at'),
       resetLink: set('reset_token_id = @tokenId, reset_expires_at = @expiresAt'),
-      disabled: set('disabled = 1, must_choose = 0, session_version = session_version + 1'),
+      disabled: set('disabled = 1'),
       enabled: set('disabled = 0'),
-      revoked: set('must_choose = 0, session_version = session_version + 1'),
+      sessionsEnded: set('must_choose = 0, session_version = session_version + 1'),
       emailRequested: set(`last_email_at = @at, last_email_state = 'requested'`),
     };
-    return (recorded) => {
-      const event = recorded as unknown as CredentialEvent;
-      const at = recorded.metadata.at;
-      const clientId = (event.data as { clientId: string }).clientId;
+    const apply = (event: Recorded<CredentialEvent>): void => {
+      const at = event.metadata.at;
+      const clientId = event.data.clientId;
       switch (event.type) {
         case 'LoginAssigned':
           return void insert.run(clientId, event.data.userName);
@@ -118,16 +115,24 @@ export const credentialsProjection: Projection = {
           return void updates.disabled.run({ clientId });
         case 'LoginEnabled':
           return void updates.enabled.run({ clientId });
-        case 'SessionsRevoked':
-          return void updates.revoked.run({ clientId });
         case 'CredentialsEmailRequested':
           return void updates.emailRequested.run({ clientId, at });
         case 'PasswordRehashed':
         case 'PasswordResetRequested':
+        case 'SessionsRevoked':
         case 'SessionEnded':
         case 'UserNameReminderRequested':
           return undefined;
+        default: {
+          const _exhaustive: never = event;
+          return _exhaustive;
+        }
       }
+    };
+    return (event) => {
+      if (!isEventOfStream(event, 'credential')) return;
+      apply(event);
+      if (endsSessions[event.type]) updates.sessionsEnded.run({ clientId: event.data.clientId });
     };
   },
 };

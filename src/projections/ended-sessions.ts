@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { CredentialEvent } from '../domain/credential/events.ts';
 import type { Projection } from './projection.ts';
 
 /**
@@ -22,10 +21,9 @@ export const endedSessionsProjection: Projection = {
       'INSERT OR IGNORE INTO ended_sessions (session_fingerprint, client_id, expires_at) VALUES (?, ?, ?)',
     );
     const prune = db.prepare('DELETE FROM ended_sessions WHERE expires_at < ?');
-    return (recorded) => {
-      const event = recorded as unknown as CredentialEvent;
+    return (event) => {
       if (event.type !== 'SessionEnded') return;
-      prune.run(recorded.metadata.at);
+      prune.run(event.metadata.at);
       insert.run(event.data.sessionFingerprint, event.data.clientId, event.data.expiresAt);
     };
   },

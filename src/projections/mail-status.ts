@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { MailEvent, MailTemplate } from '../domain/mail.ts';
+import { isEventOfStream } from '../domain/events.ts';
+import type { MailTemplate } from '../domain/mail.ts';
 import type { EmailState } from './credentials.ts';
 import type { Projection } from './projection.ts';
 
@@ -77,10 +78,9 @@ export const mailStatusProjection: Projection = {
       historyAfterReport.run({ at, providerMessageId, state, reason });
       if (movesCard) cardAfterReport.run({ providerMessageId, state });
     };
-    return (recorded) => {
-      if (!recorded.stream.startsWith('mail-')) return;
-      const event = recorded as unknown as MailEvent;
-      const at = recorded.metadata.at;
+    return (event) => {
+      if (!isEventOfStream(event, 'mail')) return;
+      const at = event.metadata.at;
       switch (event.type) {
         case 'EmailSent':
         case 'EmailSendFailed': {
@@ -112,6 +112,10 @@ export const mailStatusProjection: Projection = {
           return report(at, event.data.providerMessageId, 'complained', null, true);
         case 'EmailUnsubscribed':
           return report(at, event.data.providerMessageId, 'unsubscribed', null, false);
+        default: {
+          const _exhaustive: never = event;
+          return _exhaustive;
+        }
       }
     };
   },

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { RecordedEvent } from '../eventstore/port.ts';
+import type { DecodedEvent } from '../domain/events.ts';
 
 /**
  * A read model: its tables, and an `apply` bound to one database. Projections never decide
@@ -10,7 +10,8 @@ export interface Projection {
   readonly schema: string;
   /** Tables compared by `audit rebuild --check`, each with its ordering key. */
   readonly tables: readonly { readonly name: string; readonly orderBy: string }[];
-  bind(db: Database.Database): (event: RecordedEvent) => void;
+  /** The applier sees every decoded event of the log, and handles those its tables depend on. */
+  bind(db: Database.Database): (event: DecodedEvent) => void;
 }
 
 /** Folds text for searching: accents and case do not matter ("zoe" finds "Zoë"). */

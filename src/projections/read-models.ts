@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { decodeEvent } from '../domain/events.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/port.ts';
 import { subscribe, type Subscription } from '../eventstore/subscription.ts';
 import { batchesProjection, createBatchQueries } from './batches.ts';
@@ -90,7 +91,11 @@ export function openReadModels(file: string, projections: readonly Projection[] 
     const stored = (readCheckpoint.get() as { position: string } | undefined)?.position ?? null;
     const fresh = stored === null ? events : events.filter((event) => compare(event.position, stored) > 0);
     if (fresh.length === 0) return;
-    for (const event of fresh) for (const apply of appliers) apply(event);
+    for (const stored of fresh) {
+      // An event this version does not know (written by a newer Latchkey) is left to the code that knows it.
+      const event = decodeEvent(stored);
+      if (event) for (const apply of appliers) apply(event);
+    }
     writeCheckpoint.run(fresh[fresh.length - 1]!.position);
   });
   return {

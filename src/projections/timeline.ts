@@ -1,21 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { Actor, RecordedEvent } from '../eventstore/port.ts';
+import type { Actor } from '../eventstore/port.ts';
 import type { Projection } from './projection.ts';
+import { timelineEvents } from './timeline-events.ts';
 
-/** One line of a client's audit timeline. Event data here never holds a secret, only hashes, which are left out. */
+/** One line of a client's audit timeline: only the fields its event type allows (timeline-events.ts). */
 export interface TimelineEntry {
   readonly position: string;
   readonly at: string;
   readonly type: string;
   readonly actor: Actor;
   readonly details: Record<string, unknown>;
-}
-
-const hiddenFields = new Set(['secretHash', 'passwordHash', 'clientId']);
-
-export function clientIdOfEvent(event: RecordedEvent): string | null {
-  const clientId = (event.data as { clientId?: unknown } | null)?.clientId;
-  return typeof clientId === 'string' ? clientId : null;
 }
 
 export const timelineProjection: Projection = {
@@ -37,11 +31,11 @@ export const timelineProjection: Projection = {
       'INSERT INTO timeline (position, client_id, at, type, actor, details) VALUES (?, ?, ?, ?, ?, ?)',
     );
     return (event) => {
-      const clientId = clientIdOfEvent(event);
-      if (!clientId) return;
-      const details = Object.fromEntries(
-        Object.entries(event.data as object).filter(([key]) => !hiddenFields.has(key)),
-      );
+      const spec = timelineEvents[event.type];
+      if (!spec || !('clientId' in event.data)) return;
+      const clientId = event.data.clientId;
+      const allowed: readonly string[] = spec.fields;
+      const details = Object.fromEntries(Object.entries(event.data).filter(([key]) => allowed.includes(key)));
       insert.run(
         event.position,
         clientId,

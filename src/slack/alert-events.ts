@@ -1,11 +1,16 @@
-import type { CredentialEvent } from '../domain/credential/events.ts';
-import type { MailEvent } from '../domain/mail.ts';
-import type { RecordedEvent } from '../eventstore/port.ts';
+import type { DecodedEvent } from '../domain/events.ts';
 import type { AlertSubject } from './blocks/alerts.ts';
 
-/** Which events the staff channel hears about; everything else is left to the Home tab and history. */
-export function alertSubjectOf(recorded: RecordedEvent): { clientId: string; subject: AlertSubject } | null {
-  const event = recorded as unknown as CredentialEvent | MailEvent;
+export interface AlertFound {
+  readonly clientId: string;
+  readonly subject: AlertSubject;
+}
+
+/**
+ * Which events the staff channel hears about; everything else is left to the Home tab and history.
+ * Every event type is named here, so a new one is a decision, not an omission.
+ */
+export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
   switch (event.type) {
     case 'TempPasswordBurned':
       return event.data.reason === 'failed_attempt'
@@ -32,7 +37,46 @@ export function alertSubjectOf(recorded: RecordedEvent): { clientId: string; sub
         : null;
     case 'PermanentPasswordChosen':
       return { clientId: event.data.clientId, subject: { kind: 'first_login_completed' } };
-    default:
+    case 'ClientRegistered':
+    case 'ClientDetailsChanged':
+    case 'ClientArchived':
+    case 'LoginAssigned':
+    case 'LoginRenamed':
+    case 'TempPasswordIssued':
+    case 'TempPasswordConsumed':
+    case 'PasswordChanged':
+    case 'PasswordRehashed':
+    case 'LoginSucceeded':
+    case 'LoginFailed':
+    case 'PasswordResetRequested':
+    case 'PasswordResetLinkIssued':
+    case 'PasswordResetCompleted':
+    case 'LoginDisabled':
+    case 'LoginEnabled':
+    case 'SessionsRevoked':
+    case 'SessionEnded':
+    case 'CredentialsEmailRequested':
+    case 'UserNameReminderRequested':
+    case 'UserNameReserved':
+    case 'UserNameReleased':
+    case 'BatchStarted':
+    case 'BatchProgressed':
+    case 'BatchCompleted':
+    case 'EmailSent':
+    case 'EmailDelivered':
+    case 'EmailComplained':
+    case 'EmailUnsubscribed':
+    case 'MailgunWebhookTokenAccepted':
+    case 'UnknownUserNameLoginFailed':
+    case 'PasswordResetRequestUnmatched':
+    case 'UserNameReminderUnmatched':
+    case 'StaffAlertClaimed':
+    case 'StaffAlertPosted':
+    case 'StaffActionRefused':
       return null;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware, webApi } from '@slack/bolt';
 import type { Clock } from '../app/clock.ts';
-import { deriveEventId } from '../app/ids.ts';
+import { recordEvent } from '../app/record-event.ts';
 import type { SlackConfig } from '../config.ts';
 import { staffRefusalsStream, type StaffAccessEvent } from '../domain/staff-access.ts';
 import type { EventStore } from '../eventstore/port.ts';
@@ -61,17 +61,8 @@ export function authorizeStaff({
     };
     const commandId = `slack-refusal:${requester.interactionId ?? `${requester.userId}:${clock.now().toISOString()}`}`;
     // The id comes from Slack's id for the interaction, so a replay re-appends the same event: a no-op.
-    await store.append(
-      staffRefusalsStream,
-      [
-        {
-          id: deriveEventId(commandId, staffRefusalsStream, 0),
-          ...event,
-          metadata: { actor: { kind: 'system', id: 'slack-bot' }, commandId, at: clock.now().toISOString() },
-        },
-      ],
-      { expected: 'any' },
-    );
+    const context = { actor: { kind: 'system', id: 'slack-bot' } as const, commandId, at: clock.now() };
+    await recordEvent(store, staffRefusalsStream, event, context, 'any');
   }
 
   return async function authorizeStaffMiddleware(args) {

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { AppDeps } from '../app/deps.ts';
 import { handleCommand, type Decider } from '../app/handle-command.ts';
+import { decodeEvent, isEventOfStream } from '../domain/events.ts';
 import {
   decideStaffAlert,
   evolveStaffAlert,
@@ -22,7 +23,8 @@ import { alertMessage } from './blocks/alerts.ts';
 
 const staffAlertDecider: Decider<StaffAlertCommand, StaffAlertEvent, StaffAlertState> = {
   initialState: initialStaffAlertState,
-  evolve: (state, event, recorded) => evolveStaffAlert(state, event, recorded.metadata.at),
+  accepts: (event) => isEventOfStream(event, 'staff-alert'),
+  evolve: (state, event, metadata) => evolveStaffAlert(state, event, metadata.at),
   decide: decideStaffAlert,
 };
 const notifierActor = { kind: 'system', id: 'slack-notifier' } as const;
@@ -62,9 +64,10 @@ export async function startStaffAlerts(options: StaffAlertsOptions): Promise<Sub
       at: deps.clock.now(),
     });
 
-  async function deliver(event: RecordedEvent): Promise<void> {
-    const found = alertSubjectOf(event);
-    if (!found) return;
+  async function deliver(stored: RecordedEvent): Promise<void> {
+    const event = decodeEvent(stored);
+    const found = event && alertSubjectOf(event);
+    if (!event || !found) return;
     const now = deps.clock.now().toISOString();
     const claimed = await run(
       event.id,

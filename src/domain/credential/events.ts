@@ -92,11 +92,30 @@ export type CredentialEventType = CredentialEvent['type'];
 
 export const credentialStream = (clientId: string): string => `credential-${clientId}`;
 
-/** Events after which every earlier session must end. */
-export const sessionEndingEvents: ReadonlySet<CredentialEventType> = new Set([
-  'PermanentPasswordChosen',
-  'PasswordChanged',
-  'PasswordResetCompleted',
-  'LoginDisabled',
-  'SessionsRevoked',
-]);
+/**
+ * Whether every session issued before the event ends with it (the session version moves on, and a
+ * pending "choose your password" goes with the session that had it). The state, the read model
+ * and so every session check read this one table.
+ */
+export const endsSessions = {
+  LoginAssigned: false,
+  LoginRenamed: false,
+  TempPasswordIssued: false,
+  TempPasswordConsumed: false,
+  TempPasswordBurned: false,
+  PermanentPasswordChosen: true,
+  PasswordChanged: true,
+  PasswordRehashed: false,
+  LoginSucceeded: false,
+  LoginFailed: false,
+  PasswordResetRequested: false,
+  PasswordResetLinkIssued: false,
+  PasswordResetCompleted: true,
+  LoginDisabled: true,
+  LoginEnabled: false,
+  SessionsRevoked: true,
+  // One browser's session, by its fingerprint; the others go on.
+  SessionEnded: false,
+  CredentialsEmailRequested: false,
+  UserNameReminderRequested: false,
+} as const satisfies Record<CredentialEventType, boolean>;

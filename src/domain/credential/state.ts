@@ -1,4 +1,4 @@
-import type { CredentialEvent } from './events.ts';
+import { endsSessions, type CredentialEvent } from './events.ts';
 
 export interface PendingTempPassword {
   readonly id: string;
@@ -73,7 +73,11 @@ function newLogin(clientId: string, userName: string): Login {
 }
 
 function evolveLogin(login: Login, event: CredentialEvent, at: string): Login {
-  const nextSessions = { sessionVersion: login.sessionVersion + 1 };
+  const next = evolveLoginDetails(login, event, at);
+  return endsSessions[event.type] ? { ...next, sessionVersion: login.sessionVersion + 1, mustChoose: null } : next;
+}
+
+function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): Login {
   switch (event.type) {
     case 'LoginAssigned':
       return login;
@@ -95,16 +99,9 @@ function evolveLogin(login: Login, event: CredentialEvent, at: string): Login {
       return login.temp?.id === event.data.tempPasswordId ? { ...login, temp: null } : login;
     case 'PermanentPasswordChosen':
     case 'PasswordChanged':
-      return { ...login, ...nextSessions, passwordHash: event.data.passwordHash, mustChoose: null, reset: null };
+      return { ...login, passwordHash: event.data.passwordHash, reset: null };
     case 'PasswordResetCompleted':
-      return {
-        ...login,
-        ...nextSessions,
-        passwordHash: event.data.passwordHash,
-        mustChoose: null,
-        reset: null,
-        consecutiveFailures: 0,
-      };
+      return { ...login, passwordHash: event.data.passwordHash, reset: null, consecutiveFailures: 0 };
     case 'PasswordRehashed':
       return { ...login, passwordHash: event.data.passwordHash };
     case 'LoginSucceeded':
@@ -116,17 +113,20 @@ function evolveLogin(login: Login, event: CredentialEvent, at: string): Login {
         ...login,
         reset: { tokenId: event.data.tokenId, secretHash: event.data.secretHash, expiresAt: event.data.expiresAt },
       };
-    case 'LoginDisabled':
-    case 'SessionsRevoked':
-      return { ...login, ...nextSessions, mustChoose: null };
     case 'PasswordResetRequested':
       return { ...login, lastResetRequestAt: at };
     case 'UserNameReminderRequested':
       return { ...login, lastReminderRequestAt: at };
+    case 'LoginDisabled':
+    case 'SessionsRevoked':
     case 'LoginEnabled':
     case 'CredentialsEmailRequested':
     case 'SessionEnded':
       return login;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
   }
 }
 

@@ -3,7 +3,8 @@ import type { BatchView } from '../../projections/batches.ts';
 import type { TimelineEntry } from '../../projections/timeline.ts';
 import type { StatusBucket, StatusCounts } from '../home-stats.ts';
 import { context, divider, escapeText, header, section, slackDate, type Block } from './kit.ts';
-import { actorText, describeEventType } from './messages.ts';
+import { describeEventType } from '../../projections/timeline-events.ts';
+import { actorText } from './messages.ts';
 
 const bucketLabels: Record<StatusBucket, string> = {
   no_login: ':white_circle: No login',

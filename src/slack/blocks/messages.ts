@@ -1,3 +1,4 @@
+import { describeEventType } from '../../projections/timeline-events.ts';
 import type { TimelineEntry } from '../../projections/timeline.ts';
 import type { Actor } from '../../eventstore/port.ts';
 import { context, escapeText, header, section, slackDate, type Block } from './kit.ts';
@@ -36,39 +37,6 @@ export function tempPasswordBlocks(input: {
   ];
 }
 
-const eventLabels: Record<string, string> = {
-  ClientRegistered: 'Client registered',
-  ClientDetailsChanged: 'Details changed',
-  ClientArchived: 'Client archived',
-  LoginAssigned: 'Login created',
-  LoginRenamed: 'User name changed',
-  TempPasswordIssued: 'Temporary password issued',
-  TempPasswordConsumed: 'Temporary password used',
-  TempPasswordBurned: 'Temporary password burned',
-  PermanentPasswordChosen: 'Password chosen',
-  PasswordChanged: 'Password changed',
-  PasswordRehashed: 'Password hash upgraded',
-  LoginSucceeded: 'Logged in',
-  LoginFailed: 'Login failed',
-  PasswordResetRequested: 'Password reset requested',
-  PasswordResetLinkIssued: 'Reset link sent',
-  PasswordResetCompleted: 'Password reset',
-  LoginDisabled: 'Login disabled',
-  LoginEnabled: 'Login enabled',
-  SessionsRevoked: 'Signed out everywhere',
-  CredentialsEmailRequested: 'Credentials email requested',
-  UserNameReminderRequested: 'User name reminder requested',
-  EmailSent: 'Email sent',
-  EmailSendFailed: 'Email could not be sent',
-  EmailDelivered: 'Email delivered',
-  EmailDeliveryFailed: 'Email delivery failed',
-  EmailBounced: 'Email bounced',
-  EmailComplained: 'Email marked as spam',
-  EmailUnsubscribed: 'Unsubscribed',
-};
-
-export const describeEventType = (type: string): string => eventLabels[type] ?? type;
-
 export function actorText(actor: Actor): string {
   switch (actor.kind) {
     case 'staff':
@@ -82,7 +50,7 @@ export function actorText(actor: Actor): string {
   }
 }
 
-/** Details worth a glance; ids and hashes are left out (the projection already drops the hashes). */
+/** Details worth a glance; ids are left out (the projection's allow-list already keeps hashes out). */
 function detailsText(details: Record<string, unknown>): string {
   const shown = Object.entries(details)
     .filter(([key, value]) => !/Id$/.test(key) && value !== null && typeof value !== 'object')

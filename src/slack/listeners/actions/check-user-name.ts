@@ -12,6 +12,7 @@ export function checkUserNameAction({ deps }: SlackServices) {
     const view = args.body.view;
     const clientId = parseEditorMetadata(view?.private_metadata);
     if (!view || !clientId) return;
+    // Vendor seam: Bolt types a block action as the union of every element; this one is a text input.
     const check = checkUserName(deps, clientId, (args.action as unknown as PlainTextInputAction).value ?? '');
     const model = loginEditorModel(deps, clientId, { ok: check.ok, text: check.ok ? check.note : check.message });
     if (!model) return;
