@@ -1,10 +1,10 @@
 import type { BatchTally } from '../domain/batch.ts';
 import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
-import { runBatch, type ItemOutcome } from './batch.ts';
+import type { CredentialView } from '../projections/credentials.ts';
+import { runBatch } from './batch.ts';
+import { credentialsEmailSkip, provisionClientForBatch } from './batch-item.ts';
 import type { AppDeps, Requester } from './deps.ts';
 import { newId } from './ids.ts';
-import { requestCredentialsEmail } from './logins.ts';
-import { assignFirstFreeUserName } from './provision.ts';
 
 /**
  * Who gets an Email Alert (the Client Login Credentials template, each with a fresh temporary password):
@@ -13,7 +13,8 @@ import { assignFirstFreeUserName } from './provision.ts';
  *   provisioned first exactly as `provision` does (user name = email, or first.last when a shared
  *   inbox already gave the email to someone else);
  * - ids: the clients named, provisioned first the same way when they have no login.
- * Clients without an email, and disabled logins, are counted as skipped.
+ * Who is left out (no email, a disabled login) is decided by credentialsEmailSkip (batch-item.ts),
+ * both here and when each item runs; those items count as skipped.
  */
 export type EmailAlertGroup = 'never-logged-in' | 'no-login' | 'ids';
 
@@ -45,11 +46,11 @@ export async function sendEmailAlert(
   const batchId = input.batchId ?? newId();
   const total = existing?.total ?? selected.value.length;
   input.onStart?.(batchId, total);
-  const emailOwners = new Map<string, string>();
+  const item = { batchId, sendEmail: true, emailOwners: new Map<string, string>(), requester };
   const tally = await runBatch(
     deps,
     { batchId, kind: 'email_alert', clientIds: selected.value, options: { group: input.group } },
-    (clientId) => alertClient(deps, batchId, clientId, emailOwners, requester),
+    (clientId) => provisionClientForBatch(deps, item, clientId),
     requester,
     input.onProgress,
     alertConcurrency,
@@ -59,19 +60,22 @@ export async function sendEmailAlert(
 
 function selectRecipients(deps: AppDeps, input: EmailAlertInput): Result<string[], EmailAlertRejection> {
   const { clients, credentials } = deps.readModels;
-  const hasEmail = (clientId: string) => Boolean(clients.getClient(clientId)?.email);
+  const mayEmail = (clientId: string, credential: CredentialView | null) => {
+    const client = clients.getClient(clientId);
+    return client !== null && credentialsEmailSkip(client, credential) === null;
+  };
   let clientIds: string[];
   switch (input.group) {
     case 'never-logged-in':
       clientIds = credentials
         .listCredentials()
-        .filter((login) => !login.disabled && login.lastLoginAt === null && hasEmail(login.clientId))
+        .filter((login) => login.lastLoginAt === null && mayEmail(login.clientId, login))
         .map((login) => login.clientId);
       break;
     case 'no-login':
       clientIds = credentials
         .listClientsWithoutLogin()
-        .filter((client) => client.email !== null)
+        .filter((client) => mayEmail(client.clientId, null))
         .map((client) => client.clientId);
       break;
     case 'ids': {
@@ -84,33 +88,4 @@ function selectRecipients(deps: AppDeps, input: EmailAlertInput): Result<string[
   }
   if (clientIds.length === 0) return reject('no_clients', 'Nobody is in that group, so nothing was sent.');
   return ok(clientIds);
-}
-
-async function alertClient(
-  deps: AppDeps,
-  batchId: string,
-  clientId: string,
-  emailOwners: Map<string, string>,
-  requester: Requester,
-): Promise<ItemOutcome> {
-  const client = deps.readModels.clients.getClient(clientId);
-  if (!client?.email) return 'skipped';
-  if (!emailOwners.has(client.email)) emailOwners.set(client.email, clientId);
-  if (!deps.readModels.credentials.getCredential(clientId)) {
-    const assigned = await assignFirstFreeUserName(
-      deps,
-      batchId,
-      client,
-      emailOwners.get(client.email) === clientId,
-      requester,
-    );
-    if (!assigned) return 'failed';
-  }
-  if (deps.readModels.credentials.getCredential(clientId)?.disabled !== false) return 'skipped';
-  const requested = await requestCredentialsEmail(
-    deps,
-    { clientId, batchId },
-    { ...requester, commandId: `${batchId}:email:${clientId}` },
-  );
-  return requested.ok ? 'succeeded' : 'failed';
 }
