@@ -47,7 +47,13 @@ export async function startSlackBot(
     clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {},
   });
   bolt.error(async (error) => logger.error({ err: error }, 'a Slack listener failed'));
-  const services: SlackServices = { deps: app.deps, settings, logger, bulkRuns: createBulkRuns() };
+  const services: SlackServices = {
+    deps: app.deps,
+    settings,
+    logger,
+    bulkRuns: createBulkRuns(),
+    timeZone: app.config.businessTimeZone,
+  };
   bolt.use(authorizeStaff({ settings, store: app.deps.store, clock: app.deps.clock, logger }));
   registerCommands(bolt, services);
   registerActions(bolt, services);

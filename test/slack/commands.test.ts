@@ -97,8 +97,8 @@ describe('the slash command', () => {
     await assignLogin(slack.app.deps, { clientId: 'c-ada', userName: 'ada@example.com' }, { actor: staff });
     const body = await ackBody(await slack.send(slashCommand('alerts')));
     const text = JSON.stringify(body.blocks);
-    expect(text).toContain('Never logged in (1)');
-    expect(text).toContain('email_alert_start');
+    expect(text).toContain('*Never logged in* — 1 client: Ada Lovelace');
+    expect(text).toContain('email_alert_start:never-logged-in');
   });
 
   it('appends nothing for a search', async () => {

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../../src/logger.ts';
 import { startSlackBot, type SlackBot } from '../../src/slack/bot.ts';
 import type { RecordedEvent } from '../../src/eventstore/port.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { checkAcknowledgement } from './block-kit.ts';
 import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
 
 export const signingSecret = 'test-signing-secret-0123456789abcdef';
@@ -66,6 +67,11 @@ export async function createSlackHarness(
         body: request.body,
       });
       await bot.settled();
+      // What the acknowledgement carries goes to Slack as well, and is held to the same rules.
+      if ((response.headers.get('content-type') ?? '').includes('application/json')) {
+        const problems = checkAcknowledgement(await response.clone().json());
+        if (problems.length > 0) fake.refusals.push({ method: 'acknowledgement', problems });
+      }
       return response;
     },
     allEvents: () => app.deps.store.readAll({ after: null, limit: 100_000 }),
@@ -73,6 +79,8 @@ export async function createSlackHarness(
       await bot.stop();
       await app.dispose();
       await fake.close();
+      if (fake.refusals.length > 0)
+        throw new Error(`Slack would have refused these payloads:\n${JSON.stringify(fake.refusals, null, 2)}`);
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { TimelineEntry } from '../../projections/timeline.ts';
 import type { Actor } from '../../eventstore/port.ts';
-import { context, escapeText, header, section, slackDate, type Block } from './kit.ts';
+import { describeEvent } from './event-labels.ts';
+import { context, escapeText, header, section, type Block } from './kit.ts';
+import { readableTime } from './time.ts';
 
 export function helpBlocks(command: string): Block[] {
   return [
@@ -24,50 +26,18 @@ export function tempPasswordBlocks(input: {
   userName: string;
   password: string;
   expiresAt: string;
+  timeZone: string;
 }): Block[] {
   return [
     section(
       `Temporary password for *${escapeText(input.clientName)}* (user name \`${escapeText(input.userName)}\`):\n\n*\`${input.password}\`*`,
     ),
     context(
-      `Only you can see this, and it will not be shown again. It works once and expires ${slackDate(input.expiresAt)}.`,
+      `Only you can see this, and it will not be shown again. It works once and expires ${readableTime(input.expiresAt, input.timeZone)}.`,
       'Read it to the client now; they choose their own password when they log in.',
     ),
   ];
 }
-
-const eventLabels: Record<string, string> = {
-  ClientRegistered: 'Client registered',
-  ClientDetailsChanged: 'Details changed',
-  ClientArchived: 'Client archived',
-  LoginAssigned: 'Login created',
-  LoginRenamed: 'User name changed',
-  TempPasswordIssued: 'Temporary password issued',
-  TempPasswordConsumed: 'Temporary password used',
-  TempPasswordBurned: 'Temporary password burned',
-  PermanentPasswordChosen: 'Password chosen',
-  PasswordChanged: 'Password changed',
-  PasswordRehashed: 'Password hash upgraded',
-  LoginSucceeded: 'Logged in',
-  LoginFailed: 'Login failed',
-  PasswordResetRequested: 'Password reset requested',
-  PasswordResetLinkIssued: 'Reset link sent',
-  PasswordResetCompleted: 'Password reset',
-  LoginDisabled: 'Login disabled',
-  LoginEnabled: 'Login enabled',
-  SessionsRevoked: 'Signed out everywhere',
-  CredentialsEmailRequested: 'Credentials email requested',
-  UserNameReminderRequested: 'User name reminder requested',
-  EmailSent: 'Email sent',
-  EmailSendFailed: 'Email could not be sent',
-  EmailDelivered: 'Email delivered',
-  EmailDeliveryFailed: 'Email delivery failed',
-  EmailBounced: 'Email bounced',
-  EmailComplained: 'Email marked as spam',
-  EmailUnsubscribed: 'Unsubscribed',
-};
-
-export const describeEventType = (type: string): string => eventLabels[type] ?? type;
 
 export function actorText(actor: Actor): string {
   switch (actor.kind) {
@@ -82,22 +52,18 @@ export function actorText(actor: Actor): string {
   }
 }
 
-/** Details worth a glance; ids and hashes are left out (the projection already drops the hashes). */
-function detailsText(details: Record<string, unknown>): string {
-  const shown = Object.entries(details)
-    .filter(([key, value]) => !/Id$/.test(key) && value !== null && typeof value !== 'object')
-    .map(([key, value]) => `${key}: ${escapeText(String(value))}`);
-  return shown.length > 0 ? ` — ${shown.join(', ')}` : '';
-}
-
 const historyLimit = 40;
 
 /** A client's audit timeline, newest last, trimmed to the most recent entries that fit a message. */
-export function historyBlocks(client: { clientId: string; name: string }, entries: readonly TimelineEntry[]): Block[] {
+export function historyBlocks(
+  client: { clientId: string; name: string },
+  entries: readonly TimelineEntry[],
+  timeZone: string,
+): Block[] {
   const recent = entries.slice(-historyLimit);
   const lines = recent.map(
     (entry) =>
-      `${slackDate(entry.at)} · *${describeEventType(entry.type)}* by ${actorText(entry.actor)}${detailsText(entry.details)}`,
+      `${readableTime(entry.at, timeZone)} · *${describeEvent(entry.type, entry.details)}* by ${actorText(entry.actor)}`,
   );
   const chunks: string[] = [];
   for (const line of lines) {

@@ -5,7 +5,8 @@ import { saveLogin } from '../../../app/login-editor.ts';
 import { newId } from '../../../app/ids.ts';
 import { escapeText, plain, section } from '../../blocks/kit.ts';
 import { actionIds, loginEditorBlocks } from '../../ids.ts';
-import { parseEditorMetadata } from '../../login-editor-model.ts';
+import { parseEditorMetadataJson } from '../../blocks/email-editor.ts';
+import { refreshCard } from './refresh-card.ts';
 import { describeSlackRequester, slackCommandId, staffActor } from '../../requester.ts';
 import type { SlackServices } from '../../services.ts';
 import { checkUserName } from '../../user-names.ts';
@@ -26,9 +27,11 @@ const editorState = z.object({
  * save runs before the acknowledgement: it decides between inline errors and a closed modal.
  * The command id comes from the view id and what was submitted, so a replayed save appends nothing new.
  */
-export function loginEditorSubmitted({ deps }: SlackServices) {
+export function loginEditorSubmitted(services: SlackServices) {
+  const { deps } = services;
   return async function loginEditorSubmittedListener({ ack, body, view }: ViewArgs): Promise<void> {
-    const clientId = parseEditorMetadata(view.private_metadata);
+    const metadata = parseEditorMetadataJson(view.private_metadata);
+    const clientId = metadata?.clientId ?? null;
     const state = editorState.safeParse(view.state.values);
     const requester = describeSlackRequester(body);
     if (!clientId || !state.success || !requester) {
@@ -72,5 +75,6 @@ export function loginEditorSubmitted({ deps }: SlackServices) {
         blocks: [section(lines.join('\n'))],
       },
     });
+    await refreshCard(services, metadata!, lines[0]!);
   };
 }
