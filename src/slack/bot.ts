@@ -45,6 +45,10 @@ export async function startSlackBot(
     logger: boltLogger(logger),
     convoStore: false,
     clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {},
+    // Socket Mode opens its websocket with a Web API client of its own: the same API address.
+    ...(settings.socketMode && settings.apiUrl
+      ? { installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl } } }
+      : {}),
   });
   bolt.error(async (error) => logger.error({ err: error }, 'a Slack listener failed'));
   const services: SlackServices = {
@@ -59,7 +63,15 @@ export async function startSlackBot(
   registerActions(bolt, services);
   registerViews(bolt, services);
   registerEvents(bolt, services);
-  await bolt.start();
+  if (settings.socketMode) {
+    // Connecting retries for as long as Slack is away; the client site must not wait for it.
+    bolt.start().then(
+      () => logger.info('Slack Socket Mode connected'),
+      (error: unknown) => logger.error({ err: error }, 'Slack Socket Mode could not connect'),
+    );
+  } else {
+    await bolt.start();
+  }
 
   const alerts = settings.alertsChannelId
     ? await startStaffAlerts({

@@ -142,7 +142,7 @@ describe('the System Login Editor button', () => {
     };
     expect(opened?.body.trigger_id).toMatch(/^trigger-/);
     expect(view.callback_id).toBe('login_editor');
-    expect(JSON.parse(view.private_metadata)).toEqual({ clientId: 'c-alan' });
+    expect(JSON.parse(view.private_metadata)).toMatchObject({ clientId: 'c-alan' });
     expect(view.blocks.map((block) => block.block_id).filter(Boolean)).toEqual(['user_name', 'active']);
     const text = JSON.stringify(view);
     expect(text).toContain('"initial_value":"alan.turing"');

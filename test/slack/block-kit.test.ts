@@ -40,7 +40,7 @@ async function slackError(call: () => Promise<unknown>): Promise<string | null> 
 describe('the strict Block Kit check in the fake Slack', () => {
   it('refuses two buttons with one action_id in one actions block, as Slack does', async () => {
     const error = await slackError(() =>
-      client.chat.postMessage({
+      client.apiCall('chat.postMessage', {
         channel: 'C1',
         text: 'Menu',
         blocks: [{ type: 'actions', block_id: 'menu', elements: [button('start'), button('start')] }],
@@ -52,7 +52,7 @@ describe('the strict Block Kit check in the fake Slack', () => {
 
   it('refuses mrkdwn in a confirmation dialog', async () => {
     const error = await slackError(() =>
-      client.chat.postEphemeral({
+      client.apiCall('chat.postEphemeral', {
         channel: 'C1',
         user: 'U1',
         text: 'Card',
@@ -71,12 +71,14 @@ describe('the strict Block Kit check in the fake Slack', () => {
   it('refuses a modal title of 25 characters and accepts one of 24', async () => {
     const modal = (title: string) => ({ type: 'modal' as const, title: plain(title), blocks: [] });
     const error = await slackError(() =>
-      client.views.open({ trigger_id: 't1', view: modal('A title of 25 characters.') }),
+      client.apiCall('views.open', { trigger_id: 't1', view: modal('A title of 25 characters.') }),
     );
     expect(error).toBe('invalid_blocks');
     expect(fake.refusals.splice(0)[0]?.problems.join()).toContain('view.title: text is 25 characters, more than 24');
     expect(
-      await slackError(() => client.views.open({ trigger_id: 't2', view: modal('A title of 24 characters') })),
+      await slackError(() =>
+        client.apiCall('views.open', { trigger_id: 't2', view: modal('A title of 24 characters') }),
+      ),
     ).toBe(null);
     expect(fake.refusals).toEqual([]);
   });

@@ -169,6 +169,8 @@ function checkElement(
       checkConfirm(problems, `${where}.confirm`, element.confirm);
       break;
     case 'plain_text_input': {
+      if (element.multiline !== undefined && typeof element.multiline !== 'boolean')
+        problems.add(where, 'multiline must be a boolean');
       const max = element.max_length;
       if (max !== undefined && (typeof max !== 'number' || max < 1 || max > limits.plainTextInputMaxLength))
         problems.add(where, `max_length ${String(max)} is outside 1..${limits.plainTextInputMaxLength}`);

@@ -59,7 +59,7 @@ describe('the slash command', () => {
     const buttons = (body.blocks as { type: string; elements?: { action_id: string; confirm?: unknown }[] }[])
       .flatMap((block) => block.elements ?? [])
       .filter((element) => 'action_id' in element);
-    const confirmed = buttons.filter((element) => element.confirm).map((element) => element.action_id);
+    const confirmed = buttons.filter((element) => element.confirm).map((element) => element.action_id.split(':')[0]);
     expect(confirmed).toEqual(
       expect.arrayContaining(['temp_password_issue', 'credentials_email', 'login_disable', 'sessions_revoke']),
     );

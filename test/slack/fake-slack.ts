@@ -17,7 +17,7 @@ export interface FakeSlack {
   callsTo(method: string): SlackCall[];
   /** Members of each channel, as conversations.members answers. */
   readonly channelMembers: Map<string, string[]>;
-  /** Makes the next call to a method fail with a Slack error. */
+  /** Makes the next call to a method fail with a Slack error (called twice, the next two). */
   failNext(method: string, error: string): void;
   /** Makes the next POST to a response_url answer with this HTTP status, as an expired one does (404). */
   failNextResponseUrl(status: number): void;
@@ -28,6 +28,10 @@ export interface FakeSlack {
   readonly refusals: { method: string; problems: string[] }[];
   /** What apps.connections.open answers (Socket Mode), when set. */
   socketModeUrl: string | null;
+  /** Resolves once the bot has called this method (at once if it already has). */
+  called(method: string): Promise<void>;
+  /** While set, apps.connections.open waits for it: Slack slow or away. */
+  socketModeGate: Promise<void> | null;
   close(): Promise<void>;
 }
 
@@ -38,25 +42,29 @@ export interface FakeSlack {
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const channelMembers = new Map<string, string[]>();
-  const failures = new Map<string, string>();
+  const failures = new Map<string, string[]>();
   const refusals: { method: string; problems: string[] }[] = [];
   const responseUrlStatuses: number[] = [];
   let messageCounter = 0;
-  let fake: FakeSlack;
+  const waiters: { method: string; resolve: () => void }[] = [];
   const server: Server = createServer((request, response) => {
     void (async () => {
       const body = await readBody(request);
       const path = new URL(request.url ?? '/', 'http://fake').pathname;
       const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
       calls.push({ method, body });
+      for (const waiter of waiters.filter((w) => w.method === method)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+      if (method === 'apps.connections.open') await fake.socketModeGate;
       const status = method === 'response_url' ? responseUrlStatuses.shift() : undefined;
       if (status !== undefined) {
         response.statusCode = status;
         response.end(status === 404 ? 'no_active_hooks' : 'error');
         return;
       }
-      const failure = failures.get(method);
-      failures.delete(method);
+      const failure = failures.get(method)?.shift();
       const refused = checkSlackCall(method, body);
       if (refused) refusals.push({ method, problems: refused.problems });
       response.setHeader('content-type', 'application/json');
@@ -105,16 +113,21 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake = {
+  const fake: FakeSlack = {
     apiUrl: `${base}/api/`,
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
     callsTo: (method) => calls.filter((call) => call.method === method),
     channelMembers,
-    failNext: (method, error) => void failures.set(method, error),
+    failNext: (method, error) => void failures.set(method, [...(failures.get(method) ?? []), error]),
     failNextResponseUrl: (status) => void responseUrlStatuses.push(status),
     refusals,
     socketModeUrl: null,
+    socketModeGate: null,
+    called: (method) =>
+      calls.some((call) => call.method === method)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => void waiters.push({ method, resolve })),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

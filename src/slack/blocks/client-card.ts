@@ -1,4 +1,4 @@
-import { actionIds } from '../ids.ts';
+import { actionIds, keyedActionId } from '../ids.ts';
 import { clientName, type ClientSummary, type SearchMatch } from '../client-summary.ts';
 import {
   actions,
@@ -39,30 +39,35 @@ export function clientCardBlocks(summary: ClientSummary, timeZone: string, match
   ];
 }
 
+/**
+ * Each button's action id carries the client, so cards can share a view (a modal of search
+ * results) where Slack refuses one action id twice.
+ */
 function cardButtons({ client, credential }: ClientSummary): ButtonElement[] {
   const value = client.clientId;
+  const id = (base: string) => keyedActionId(base, value);
   const name = clientName(client);
   const editor = button({
     text: credential ? 'Edit login' : 'Create login',
-    actionId: actionIds.openLoginEditor,
+    actionId: id(actionIds.openLoginEditor),
     value,
     style: 'primary',
   });
   const changeEmail = button({
     text: client.email ? 'Change email' : 'Add email',
-    actionId: actionIds.openEmailEditor,
+    actionId: id(actionIds.openEmailEditor),
     value,
   });
-  const history = button({ text: 'History', actionId: actionIds.showHistory, value });
+  const history = button({ text: 'History', actionId: id(actionIds.showHistory), value });
   if (!credential) return [editor, changeEmail, history];
   if (credential.disabled) {
-    return [editor, button({ text: 'Enable login', actionId: actionIds.enableLogin, value }), changeEmail, history];
+    return [editor, button({ text: 'Enable login', actionId: id(actionIds.enableLogin), value }), changeEmail, history];
   }
   return [
     editor,
     button({
       text: 'Show a new temporary password',
-      actionId: actionIds.issueTempPassword,
+      actionId: id(actionIds.issueTempPassword),
       value,
       confirm: confirm({
         title: 'Show a new temporary password?',
@@ -74,7 +79,7 @@ function cardButtons({ client, credential }: ClientSummary): ButtonElement[] {
       ? [
           button({
             text: 'Email new credentials',
-            actionId: actionIds.emailCredentials,
+            actionId: id(actionIds.emailCredentials),
             value,
             confirm: confirm({
               title: 'Email new credentials?',
@@ -87,7 +92,7 @@ function cardButtons({ client, credential }: ClientSummary): ButtonElement[] {
     changeEmail,
     button({
       text: 'Disable login',
-      actionId: actionIds.disableLogin,
+      actionId: id(actionIds.disableLogin),
       value,
       style: 'danger',
       confirm: confirm({
@@ -99,7 +104,7 @@ function cardButtons({ client, credential }: ClientSummary): ButtonElement[] {
     }),
     button({
       text: 'Sign out everywhere',
-      actionId: actionIds.revokeSessions,
+      actionId: id(actionIds.revokeSessions),
       value,
       confirm: confirm({
         title: 'Sign out everywhere?',

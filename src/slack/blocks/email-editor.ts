@@ -29,7 +29,7 @@ export function emailEditorModal(summary: ClientSummary, timeZone: string, metad
       label: plain('Email address'),
       element: {
         type: 'plain_text_input',
-        action_id: 'value',
+        action_id: emailEditorBlocks.email,
         max_length: 254,
         ...(client.email ? { initial_value: client.email } : {}),
       },
@@ -42,7 +42,7 @@ export function emailEditorModal(summary: ClientSummary, timeZone: string, metad
             block_id: emailEditorBlocks.resend,
             optional: true,
             label: plain('Credentials'),
-            element: { type: 'checkboxes', action_id: 'value', options: [resendOption] },
+            element: { type: 'checkboxes', action_id: emailEditorBlocks.resend, options: [resendOption] },
           } satisfies Block,
         ]
       : []),

@@ -95,7 +95,8 @@ function checkboxInput(
     label: plain(label),
     element: {
       type: 'checkboxes',
-      action_id: 'value',
+      // Named after its block: Slack refuses one action id twice in a view.
+      action_id: blockId,
       options: [option],
       ...(checked ? { initial_options: [option] } : {}),
     },

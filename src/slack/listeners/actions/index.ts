@@ -6,6 +6,12 @@ import { disableLoginAction } from './disable-login.ts';
 import { emailCredentialsAction } from './email-credentials.ts';
 import { enableLoginAction } from './enable-login.ts';
 import { issueTempPasswordAction } from './issue-temp-password.ts';
+import {
+  openEmailAlertPickerAction,
+  openEmailAlertsAction,
+  openProvisioningAction,
+  openSearchAction,
+} from './home-actions.ts';
 import { openEmailEditorAction } from './open-email-editor.ts';
 import { openLoginEditorAction } from './open-login-editor.ts';
 import { revokeSessionsAction } from './revoke-sessions.ts';
@@ -25,4 +31,8 @@ export function register(app: App, services: SlackServices): void {
   app.action(matchActionId(actionIds.startProvisioning), startProvisioningAction(services));
   app.action(matchActionId(actionIds.startEmailAlert), startEmailAlertAction(services));
   app.action(matchActionId(actionIds.openEmailEditor), openEmailEditorAction(services));
+  app.action(actionIds.searchClients, openSearchAction(services));
+  app.action(actionIds.openProvisioning, openProvisioningAction(services));
+  app.action(actionIds.openEmailAlerts, openEmailAlertsAction(services));
+  app.action(actionIds.openEmailAlertPicker, openEmailAlertPickerAction(services));
 }

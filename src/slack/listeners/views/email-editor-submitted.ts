@@ -14,9 +14,11 @@ import { refreshCard } from './refresh-card.ts';
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 const editorState = z.object({
-  [emailEditorBlocks.email]: z.object({ value: z.object({ value: z.string().nullish() }) }),
+  [emailEditorBlocks.email]: z.object({ [emailEditorBlocks.email]: z.object({ value: z.string().nullish() }) }),
   [emailEditorBlocks.resend]: z
-    .object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) })
+    .object({
+      [emailEditorBlocks.resend]: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }),
+    })
     .optional(),
 });
 
@@ -37,8 +39,8 @@ export function emailEditorSubmitted(services: SlackServices) {
         errors: { [emailEditorBlocks.email]: 'This form could not be read. Close it and open it again.' },
       });
     }
-    const email = state.data[emailEditorBlocks.email].value.value ?? '';
-    const resend = (state.data[emailEditorBlocks.resend]?.value.selected_options ?? []).length > 0;
+    const email = state.data[emailEditorBlocks.email][emailEditorBlocks.email].value ?? '';
+    const resend = (state.data[emailEditorBlocks.resend]?.[emailEditorBlocks.resend].selected_options ?? []).length > 0;
     const fingerprint = createHash('sha256').update(JSON.stringify({ email, resend })).digest('hex').slice(0, 16);
     const commandId = `${slackCommandId(requester, newId)}:${fingerprint}`;
     const actor = staffActor(requester);

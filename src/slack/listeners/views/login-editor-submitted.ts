@@ -13,13 +13,14 @@ import { checkUserName } from '../../user-names.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-const checked = z
-  .object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) })
-  .optional();
+const checked = (actionId: string) =>
+  z
+    .object({ [actionId]: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) })
+    .optional();
 const editorState = z.object({
   [loginEditorBlocks.userName]: z.object({ [actionIds.checkUserName]: z.object({ value: z.string().nullish() }) }),
-  [loginEditorBlocks.active]: checked,
-  [loginEditorBlocks.emailNow]: checked,
+  [loginEditorBlocks.active]: checked(loginEditorBlocks.active),
+  [loginEditorBlocks.emailNow]: checked(loginEditorBlocks.emailNow),
 });
 
 /**
@@ -47,8 +48,9 @@ export function loginEditorSubmitted(services: SlackServices) {
     const input = {
       clientId,
       userName: check.userName,
-      active: (values[loginEditorBlocks.active]?.value.selected_options ?? []).length > 0,
-      emailCredentials: (values[loginEditorBlocks.emailNow]?.value.selected_options ?? []).length > 0,
+      active: (values[loginEditorBlocks.active]?.[loginEditorBlocks.active]?.selected_options ?? []).length > 0,
+      emailCredentials:
+        (values[loginEditorBlocks.emailNow]?.[loginEditorBlocks.emailNow]?.selected_options ?? []).length > 0,
     };
     // A retry of this submission derives the same id; a corrected resubmission of the same modal does not.
     const commandId = `${slackCommandId(requester, newId)}:${createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 16)}`;
