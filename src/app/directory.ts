@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import {
   clientStream,
   decideClient,
@@ -9,6 +10,7 @@ import {
   type ClientState,
 } from '../domain/client.ts';
 import { isEventOfStream } from '../domain/events.ts';
+import { ok, reject, type Rejection, type Result } from '../domain/result.ts';
 import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
 import { forEachConcurrently } from './concurrently.ts';
 import { foldStream, handleCommand, type Decider } from './handle-command.ts';
@@ -96,4 +98,43 @@ async function previewRow(deps: AppDeps, row: ImportRow): Promise<{ outcome: Row
 
 function fingerprintDetails(row: ImportRow): string {
   return createHash('sha256').update(JSON.stringify(row.details)).digest('hex').slice(0, 16);
+}
+
+export type ChangeEmailRejection = Rejection<'unknown_client' | 'invalid_email' | 'archived_client'>;
+
+const emailAddress = z.email();
+
+/**
+ * Staff correct a client's email (a bounce, a typo in the booking system). It is the same
+ * directory command as an import (RegisterClient with the details as they now are), so the
+ * stream records one ClientDetailsChanged with staff as the actor; the same email again changes
+ * nothing. The next credentials email goes to the new address.
+ */
+export async function changeClientEmail(
+  deps: AppDeps,
+  input: { clientId: string; email: string },
+  requester: Requester,
+): Promise<Result<{ email: string; changed: boolean; previous: string | null }, ChangeEmailRejection>> {
+  const email = input.email.trim().toLowerCase();
+  if (!emailAddress.safeParse(email).success)
+    return reject('invalid_email', `${input.email.trim() || 'That'} is not a valid email address.`);
+  const recorded = await deps.store.readStream(clientStream(input.clientId));
+  const state = foldStream(clientDecider, recorded);
+  if (state.status === 'unknown') return reject('unknown_client', `There is no client ${input.clientId}.`);
+  if (state.status === 'archived')
+    return reject('archived_client', `Client ${input.clientId} was removed from the directory.`);
+  const previous = state.details.email;
+  const handled = await handleCommand(
+    deps.store,
+    clientDecider,
+    clientStream(input.clientId),
+    { type: 'RegisterClient', clientId: input.clientId, details: { ...state.details, email } },
+    commandContext(deps, {
+      ...requester,
+      commandId: requester.commandId ?? `set-email:${input.clientId}:${recorded.length - 1}:${email}`,
+    }),
+  );
+  if (!handled.ok) throw new Error(`the email change of ${input.clientId} was refused: ${handled.error.message}`);
+  await waitUntilReadable(deps, handled.value.position);
+  return ok({ email, changed: handled.value.events.length > 0, previous });
 }

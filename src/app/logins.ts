@@ -159,7 +159,7 @@ export async function requestCredentialsEmail(
   deps: AppDeps,
   input: { clientId: string; batchId?: string },
   requester: Requester,
-): Promise<Result<{ requestId: string; email: string }, Rejection>> {
+): Promise<Result<{ requestId: string; email: string; alreadyRequested: boolean }, Rejection>> {
   const client = deps.readModels.clients.getClient(input.clientId);
   if (!client) return reject('unknown_client', `There is no client ${input.clientId}.`);
   if (!client.email)
@@ -173,5 +173,6 @@ export async function requestCredentialsEmail(
   );
   if (!handled.ok) return handled;
   await waitUntilReadable(deps, handled.value.position);
-  return ok({ requestId, email: client.email });
+  // A retry of the same command finds it done: the email was queued the first time, not now.
+  return ok({ requestId, email: client.email, alreadyRequested: handled.value.duplicate });
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseClientExport } from '../app/client-import.ts';
-import { importClients, type ImportReport } from '../app/directory.ts';
+import { changeClientEmail, importClients, type ImportReport } from '../app/directory.ts';
+import { requestCredentialsEmail } from '../app/logins.ts';
 import { formatLoginStatus, describeLoginStatus } from '../projections/login-status.ts';
 import { createProgress } from './progress.ts';
 import { cliActor, fail, withApp } from './shared.ts';
@@ -35,6 +36,32 @@ export function registerClientCommands(program: Command): void {
         progress.stop();
         printImportReport(report, options.dryRun ?? false);
         if (!report.written && !options.dryRun) process.exitCode = 1;
+      });
+    });
+
+  clients
+    .command('set-email')
+    .description("correct a client's email in the directory (after a bounce, or a typo)")
+    .argument('<client>', 'the client id')
+    .argument('<email>', 'the new email address')
+    .option('--send-credentials', 'then email the credentials, with a fresh temporary password, to the new address')
+    .action(async (clientId: string, email: string, options: { sendCredentials?: boolean }) => {
+      await withApp(async (app) => {
+        const actor = cliActor();
+        const changed = await changeClientEmail(app.deps, { clientId, email }, { actor });
+        if (!changed.ok) fail(changed.error.message);
+        const { previous } = changed.value;
+        process.stdout.write(
+          changed.value.changed
+            ? `${clientId}: email changed to ${changed.value.email}${previous ? ` (was ${previous})` : ''}.\n`
+            : `${clientId}: the email was already ${changed.value.email}; nothing changed.\n`,
+        );
+        if (options.sendCredentials) {
+          const requested = await requestCredentialsEmail(app.deps, { clientId }, { actor });
+          if (!requested.ok)
+            fail(`the email was changed, but the credentials were not sent: ${requested.error.message}`);
+          process.stdout.write(`${clientId}: credentials email queued to ${requested.value.email}.\n`);
+        }
       });
     });
 

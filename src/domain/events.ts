@@ -3,6 +3,7 @@ import type { BatchEvent } from './batch.ts';
 import type { ClientEvent } from './client.ts';
 import type { CredentialEvent } from './credential/events.ts';
 import type { MailEvent, MailWebhookTokenEvent } from './mail.ts';
+import type { SlackProgressEvent } from './slack-progress.ts';
 import type { StaffAccessEvent } from './staff-access.ts';
 import type { StaffAlertEvent } from './staff-alert.ts';
 import type { UnmatchedEvent } from './unmatched.ts';
@@ -23,6 +24,7 @@ export interface StreamEvents {
   readonly unmatched: UnmatchedEvent;
   readonly 'staff-alert': StaffAlertEvent;
   readonly 'staff-refusal': StaffAccessEvent;
+  readonly 'slack-progress': SlackProgressEvent;
 }
 
 export type StreamKind = keyof StreamEvents;
@@ -99,6 +101,7 @@ export const eventCatalogue: EventCatalogue = {
   StaffAlertClaimed: v1('staff-alert'),
   StaffAlertPosted: v1('staff-alert'),
   StaffActionRefused: v1('staff-refusal'),
+  ProgressMessagePosted: v1('slack-progress'),
 };
 
 export function isLatchkeyEventType(

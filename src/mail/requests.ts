@@ -55,6 +55,7 @@ export const mailTemplateByEvent: MailTemplateTable = {
   StaffAlertClaimed: null,
   StaffAlertPosted: null,
   StaffActionRefused: null,
+  ProgressMessagePosted: null,
 };
 
 export function toMailRequest(event: DecodedEvent): MailRequest | null {

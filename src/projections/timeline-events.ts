@@ -66,6 +66,7 @@ export const timelineEvents: TimelineCatalogue = {
   StaffAlertClaimed: null,
   StaffAlertPosted: null,
   StaffActionRefused: null,
+  ProgressMessagePosted: null,
 };
 
 /** The label of a timeline row's type; a type this version does not know reads as itself. */

@@ -73,6 +73,7 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'StaffAlertClaimed':
     case 'StaffAlertPosted':
     case 'StaffActionRefused':
+    case 'ProgressMessagePosted':
       return null;
     default: {
       const _exhaustive: never = event;

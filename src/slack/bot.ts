@@ -45,15 +45,33 @@ export async function startSlackBot(
     logger: boltLogger(logger),
     convoStore: false,
     clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {},
+    // Socket Mode opens its websocket with a Web API client of its own: the same API address.
+    ...(settings.socketMode && settings.apiUrl
+      ? { installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl } } }
+      : {}),
   });
   bolt.error(async (error) => logger.error({ err: error }, 'a Slack listener failed'));
-  const services: SlackServices = { deps: app.deps, settings, logger, bulkRuns: createBulkRuns() };
+  const services: SlackServices = {
+    deps: app.deps,
+    settings,
+    logger,
+    bulkRuns: createBulkRuns(),
+    timeZone: app.config.businessTimeZone,
+  };
   bolt.use(authorizeStaff({ settings, store: app.deps.store, clock: app.deps.clock, logger }));
   registerCommands(bolt, services);
   registerActions(bolt, services);
   registerViews(bolt, services);
   registerEvents(bolt, services);
-  await bolt.start();
+  if (settings.socketMode) {
+    // Connecting retries for as long as Slack is away; the client site must not wait for it.
+    bolt.start().then(
+      () => logger.info('Slack Socket Mode connected'),
+      (error: unknown) => logger.error({ err: error }, 'Slack Socket Mode could not connect'),
+    );
+  } else {
+    await bolt.start();
+  }
 
   const alerts = settings.alertsChannelId
     ? await startStaffAlerts({

@@ -2,6 +2,7 @@ import type { AppDeps } from '../app/deps.ts';
 import type { EmailAlertInput } from '../app/email-alerts.ts';
 import { describeLoginStatus } from '../projections/login-status.ts';
 import { resumePrefix, type EmailAlertGroupChoice } from './blocks/bulk.ts';
+import { clientName } from './client-summary.ts';
 
 type Deps = Pick<AppDeps, 'readModels' | 'clock'>;
 
@@ -63,10 +64,19 @@ export const emailAlertChoiceLabel = (choice: EmailAlertChoice): string => choic
 /** What to hand sendEmailAlert for a choice, decided when the button is pressed. */
 export const emailAlertInputFor = (deps: Deps, choice: EmailAlertChoice) => choices[choice].input(deps);
 
+export const emailAlertRecipientCount = (deps: Deps, choice: EmailAlertChoice): number =>
+  choices[choice].recipients(deps).length;
+
+const previewSize = 20;
+
+/** Each group with its size and the first names in it, so staff see who is in it before sending. */
 export function emailAlertGroupChoices(deps: Deps): EmailAlertGroupChoice[] {
-  return (Object.keys(choices) as EmailAlertChoice[]).map((id) => ({
-    id,
-    label: choices[id].label,
-    count: choices[id].recipients(deps).length,
-  }));
+  return (Object.keys(choices) as EmailAlertChoice[]).map((id) => {
+    const recipients = choices[id].recipients(deps);
+    const names = recipients.slice(0, previewSize).flatMap((recipient) => {
+      const client = deps.readModels.clients.getClient(recipient.clientId);
+      return client ? [clientName(client)] : [];
+    });
+    return { id, label: choices[id].label, count: recipients.length, names };
+  });
 }

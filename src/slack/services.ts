@@ -8,6 +8,8 @@ export interface SlackServices {
   readonly settings: SlackConfig;
   readonly logger: Logger;
   readonly bulkRuns: BulkRuns;
+  /** The business's time zone, in which staff read every time. */
+  readonly timeZone: string;
 }
 
 /**

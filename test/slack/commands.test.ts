@@ -59,7 +59,7 @@ describe('the slash command', () => {
     const buttons = (body.blocks as { type: string; elements?: { action_id: string; confirm?: unknown }[] }[])
       .flatMap((block) => block.elements ?? [])
       .filter((element) => 'action_id' in element);
-    const confirmed = buttons.filter((element) => element.confirm).map((element) => element.action_id);
+    const confirmed = buttons.filter((element) => element.confirm).map((element) => element.action_id.split(':')[0]);
     expect(confirmed).toEqual(
       expect.arrayContaining(['temp_password_issue', 'credentials_email', 'login_disable', 'sessions_revoke']),
     );
@@ -97,8 +97,8 @@ describe('the slash command', () => {
     await assignLogin(slack.app.deps, { clientId: 'c-ada', userName: 'ada@example.com' }, { actor: staff });
     const body = await ackBody(await slack.send(slashCommand('alerts')));
     const text = JSON.stringify(body.blocks);
-    expect(text).toContain('Never logged in (1)');
-    expect(text).toContain('email_alert_start');
+    expect(text).toContain('*Never logged in* — 1 client: Ada Lovelace');
+    expect(text).toContain('email_alert_start:never-logged-in');
   });
 
   it('appends nothing for a search', async () => {

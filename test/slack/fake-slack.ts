@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkSlackCall } from './block-kit.ts';
 
 /** One call the bot made to the fake Slack: a Web API method, or a POST to a response_url. */
 export interface SlackCall {
@@ -16,8 +17,21 @@ export interface FakeSlack {
   callsTo(method: string): SlackCall[];
   /** Members of each channel, as conversations.members answers. */
   readonly channelMembers: Map<string, string[]>;
-  /** Makes the next calls to a method fail with a Slack error. */
+  /** Makes the next call to a method fail with a Slack error (called twice, the next two). */
   failNext(method: string, error: string): void;
+  /** Makes the next POST to a response_url answer with this HTTP status, as an expired one does (404). */
+  failNextResponseUrl(status: number): void;
+  /**
+   * Every payload the strict Block Kit check refused, with what was wrong. The harness fails a
+   * test that leaves any here: it is a payload real Slack would have refused.
+   */
+  readonly refusals: { method: string; problems: string[] }[];
+  /** What apps.connections.open answers (Socket Mode), when set. */
+  socketModeUrl: string | null;
+  /** Resolves once the bot has called this method (at once if it already has). */
+  called(method: string): Promise<void>;
+  /** While set, apps.connections.open waits for it: Slack slow or away. */
+  socketModeGate: Promise<void> | null;
   close(): Promise<void>;
 }
 
@@ -28,23 +42,46 @@ export interface FakeSlack {
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const channelMembers = new Map<string, string[]>();
-  const failures = new Map<string, string>();
+  const failures = new Map<string, string[]>();
+  const refusals: { method: string; problems: string[] }[] = [];
+  const responseUrlStatuses: number[] = [];
   let messageCounter = 0;
+  const waiters: { method: string; resolve: () => void }[] = [];
   const server: Server = createServer((request, response) => {
     void (async () => {
       const body = await readBody(request);
       const path = new URL(request.url ?? '/', 'http://fake').pathname;
       const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
       calls.push({ method, body });
-      const failure = failures.get(method);
-      failures.delete(method);
+      for (const waiter of waiters.filter((w) => w.method === method)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+      if (method === 'apps.connections.open') await fake.socketModeGate;
+      const status = method === 'response_url' ? responseUrlStatuses.shift() : undefined;
+      if (status !== undefined) {
+        response.statusCode = status;
+        response.end(status === 404 ? 'no_active_hooks' : 'error');
+        return;
+      }
+      const failure = failures.get(method)?.shift();
+      const refused = checkSlackCall(method, body);
+      if (refused) refusals.push({ method, problems: refused.problems });
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify(failure ? { ok: false, error: failure } : answer(method, body)));
+      // Slack answers a refused call with HTTP 200 and ok: false, like every other Web API error.
+      const answered = failure
+        ? { ok: false, error: failure }
+        : refused
+          ? { ok: false, error: refused.error, response_metadata: { messages: refused.problems } }
+          : answer(method, body);
+      response.end(JSON.stringify(answered));
     })().catch((error: unknown) => response.destroy(error instanceof Error ? error : new Error(String(error))));
   });
 
   function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return fake.socketModeUrl ? { ok: true, url: fake.socketModeUrl } : { ok: false, error: 'invalid_auth' };
       case 'auth.test':
         return { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0TEAM', user: 'latchkey' };
       case 'conversations.members':
@@ -76,15 +113,28 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const fake: FakeSlack = {
     apiUrl: `${base}/api/`,
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
     callsTo: (method) => calls.filter((call) => call.method === method),
     channelMembers,
-    failNext: (method, error) => void failures.set(method, error),
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    failNext: (method, error) => void failures.set(method, [...(failures.get(method) ?? []), error]),
+    failNextResponseUrl: (status) => void responseUrlStatuses.push(status),
+    refusals,
+    socketModeUrl: null,
+    socketModeGate: null,
+    called: (method) =>
+      calls.some((call) => call.method === method)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => void waiters.push({ method, resolve })),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
+  return fake;
 }
 
 /** The WebClient sends forms whose structured fields (blocks, view, metadata) are JSON strings. */

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../../src/logger.ts';
 import { startSlackBot, type SlackBot } from '../../src/slack/bot.ts';
 import type { RecordedEvent } from '../../src/eventstore/port.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { checkAcknowledgement } from './block-kit.ts';
 import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
 
 export const signingSecret = 'test-signing-secret-0123456789abcdef';
@@ -66,6 +67,11 @@ export async function createSlackHarness(
         body: request.body,
       });
       await bot.settled();
+      // What the acknowledgement carries goes to Slack as well, and is held to the same rules.
+      if ((response.headers.get('content-type') ?? '').includes('application/json')) {
+        const problems = checkAcknowledgement(await response.clone().json());
+        if (problems.length > 0) fake.refusals.push({ method: 'acknowledgement', problems });
+      }
       return response;
     },
     allEvents: () => app.deps.store.readAll({ after: null, limit: 100_000 }),
@@ -73,6 +79,8 @@ export async function createSlackHarness(
       await bot.stop();
       await app.dispose();
       await fake.close();
+      if (fake.refusals.length > 0)
+        throw new Error(`Slack would have refused these payloads:\n${JSON.stringify(fake.refusals, null, 2)}`);
     },
   };
 }
@@ -152,7 +160,7 @@ export function viewSubmission(
   const values: Record<string, unknown> = {
     user_name: { login_editor_user_name: { type: 'plain_text_input', value: view.userName } },
     active: {
-      value: {
+      active: {
         type: 'checkboxes',
         selected_options: view.active ? [{ value: 'active', text: { type: 'plain_text', text: 'Login active' } }] : [],
       },
@@ -160,7 +168,7 @@ export function viewSubmission(
   };
   if (view.hasEmailBlock !== false) {
     values.email_now = {
-      value: {
+      email_now: {
         type: 'checkboxes',
         selected_options: view.emailNow ? [{ value: 'email', text: { type: 'plain_text', text: 'Email' } }] : [],
       },
@@ -225,3 +233,46 @@ export function nonEphemeralBodies(fake: FakeSlack): string[] {
     )
     .map((call) => JSON.stringify(call.body));
 }
+
+/** Any modal's submission, with its private metadata and the input values as Slack sends them. */
+export function submitView(
+  view: { id: string; callbackId: string; privateMetadata: string; values: Record<string, unknown> },
+  user = staffUser,
+): SignedRequest {
+  const payload = {
+    type: 'view_submission',
+    team: { id: teamId, domain: 'pets' },
+    user: { id: user.id, username: user.name, name: user.name, team_id: teamId },
+    api_app_id: 'A0APP',
+    trigger_id: `trigger-${randomUUID()}`,
+    view: {
+      id: view.id,
+      team_id: teamId,
+      type: 'modal',
+      callback_id: view.callbackId,
+      private_metadata: view.privateMetadata,
+      state: { values: view.values },
+      hash: 'h1',
+      title: { type: 'plain_text', text: 'Latchkey' },
+      blocks: [],
+      app_id: 'A0APP',
+      bot_id: 'B0BOT',
+      root_view_id: view.id,
+      previous_view_id: null,
+    },
+  };
+  return form({ payload: JSON.stringify(payload) });
+}
+
+/** An input block's value as Slack sends it: keyed by block id, then by action id (the same here). */
+export const textInput = (blockId: string, value: string) => ({
+  [blockId]: { [blockId]: { type: 'plain_text_input', value } },
+});
+export const checkedInput = (blockId: string, value: string | null) => ({
+  [blockId]: {
+    [blockId]: {
+      type: 'checkboxes',
+      selected_options: value ? [{ value, text: { type: 'plain_text', text: value } }] : [],
+    },
+  },
+});

@@ -38,7 +38,8 @@ describe('the App Home tab', () => {
     expect(text).toContain('Active: *0*');
     expect(text).toContain('Last email bounced: *0*');
     expect(text).toContain('Recent activity');
-    expect(text).toContain('*Katherine Johnson* — Temporary password issued');
+    expect(text).toContain('*Katherine Johnson* — Temporary password shown to staff');
+    expect(text).not.toMatch(/UserNameReserved|LoginAssigned|firstName:/);
     expect(text).toContain('*Grace Hopper* — Login disabled');
   });
 

@@ -117,6 +117,10 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
     type: 'StaffActionRefused',
     data: { slackUserId: 'U1', teamId: 'T1', action: '/clients', reason: 'not_staff' },
   },
+  ProgressMessagePosted: {
+    type: 'ProgressMessagePosted',
+    data: { batchId: 'B1', channel: 'C1', messageTs: '1700000000.000100' },
+  },
 };
 
 const streamOf = ({ data }: { readonly data: unknown }): string =>

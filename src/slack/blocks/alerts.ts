@@ -1,6 +1,6 @@
 import type { ClientView } from '../../projections/clients.ts';
 import { clientName } from '../client-summary.ts';
-import { actionIds } from '../ids.ts';
+import { actionIds, keyedActionId } from '../ids.ts';
 import { actions, button, confirm, escapeText, section, type Block } from './kit.ts';
 
 export interface AlertMessage {
@@ -22,8 +22,10 @@ export type AlertSubject =
  * carry only the client id.
  */
 export function alertMessage(clientId: string, client: ClientView | null, subject: AlertSubject): AlertMessage {
-  const name = client ? clientName(client) : `client ${clientId}`;
-  const who = `*${escapeText(name)}*${client?.email ? ` (${escapeText(client.email)})` : ''}`;
+  const rawName = client ? clientName(client) : `client ${clientId}`;
+  // Escaped in the top-level text too: that is what notifications show, and where <!channel> would ping.
+  const name = escapeText(rawName);
+  const who = `*${name}*${client?.email ? ` (${escapeText(client.email)})` : ''}`;
   const history = button({ text: 'History', actionId: actionIds.showHistory, value: clientId });
   switch (subject.kind) {
     case 'temp_password_burned':
@@ -41,7 +43,7 @@ export function alertMessage(clientId: string, client: ClientView | null, subjec
                     style: 'primary',
                     confirm: confirm({
                       title: 'Email new credentials?',
-                      text: `Send ${who} the credentials email with a fresh temporary password?`,
+                      text: `Send ${rawName} the credentials email with a fresh temporary password?`,
                       confirm: 'Send email',
                     }),
                   }),
@@ -56,7 +58,15 @@ export function alertMessage(clientId: string, client: ClientView | null, subjec
         text: `An email to ${name} ${subject.how}`,
         blocks: [
           section(`:mailbox_with_no_mail: An email to ${who} ${subject.how}: ${escapeText(subject.reason)}`),
-          actions(`alert:${clientId}`, [history]),
+          actions(`alert:${clientId}`, [
+            button({
+              text: client?.email ? 'Change email' : 'Add email',
+              actionId: keyedActionId(actionIds.openEmailEditor, clientId),
+              value: clientId,
+              style: 'primary',
+            }),
+            history,
+          ]),
         ],
       };
     case 'first_login_completed':

@@ -1,6 +1,6 @@
 import type { BatchTally } from '../../domain/batch.ts';
 import type { BatchView } from '../../projections/batches.ts';
-import { actionIds } from '../ids.ts';
+import { actionIds, keyedActionId } from '../ids.ts';
 import { actions, button, confirm, context, escapeText, section, type Block } from './kit.ts';
 
 export function provisionMenuBlocks(input: { waiting: number; unfinished: BatchView | null }): Block[] {
@@ -17,7 +17,7 @@ export function provisionMenuBlocks(input: { waiting: number; unfinished: BatchV
     actions('provision', [
       button({
         text: `${verb} without email`,
-        actionId: actionIds.startProvisioning,
+        actionId: keyedActionId(actionIds.startProvisioning, 'no_email'),
         value: 'no_email',
         confirm: confirm({
           title: 'Provision everyone?',
@@ -27,7 +27,7 @@ export function provisionMenuBlocks(input: { waiting: number; unfinished: BatchV
       }),
       button({
         text: `${verb} and email credentials`,
-        actionId: actionIds.startProvisioning,
+        actionId: keyedActionId(actionIds.startProvisioning, 'email'),
         value: 'email',
         style: 'primary',
         confirm: confirm({
@@ -45,9 +45,21 @@ export interface EmailAlertGroupChoice {
   readonly id: string;
   readonly label: string;
   readonly count: number;
+  /** The first names in the group, for a look before sending. */
+  readonly names: readonly string[];
 }
 
-/** Email Alerts: one button per group with its size, or the unfinished batch to resume first. */
+/** "Ada Lovelace, Alan Turing … and 12 more" */
+function groupPreview(group: EmailAlertGroupChoice): string {
+  const shown = group.names.map(escapeText).join(', ');
+  const more = group.count - group.names.length;
+  return more > 0 ? `${shown} and ${more} more` : shown;
+}
+
+/**
+ * Email Alerts: each group with its size and who is in it (the first 20 names), a button to send
+ * to it, and a way to pick named clients; or the unfinished batch to resume first.
+ */
 export function emailAlertMenuBlocks(input: {
   groups: readonly EmailAlertGroupChoice[];
   unfinished: BatchView | null;
@@ -61,7 +73,7 @@ export function emailAlertMenuBlocks(input: {
       actions('email_alert', [
         button({
           text: 'Resume Email Alerts',
-          actionId: actionIds.startEmailAlert,
+          actionId: keyedActionId(actionIds.startEmailAlert, 'resume'),
           value: `${resumePrefix}${unfinished.batchId}`,
           style: 'primary',
           confirm: confirm({
@@ -74,15 +86,15 @@ export function emailAlertMenuBlocks(input: {
     ];
   }
   const choices = input.groups.filter((group) => group.count > 0);
-  if (choices.length === 0) return [section('No group has anyone to email right now.')];
   return [
     section('*Email Alerts*: send the Client Login Credentials email, with a fresh temporary password, to a group.'),
-    actions(
-      'email_alert',
-      choices.map((group) =>
+    ...(choices.length === 0 ? [section('No group has anyone to email right now.')] : []),
+    ...choices.map((group) =>
+      section(
+        `*${escapeText(group.label)}* — ${group.count} client${group.count === 1 ? '' : 's'}: ${groupPreview(group)}`,
         button({
-          text: `${group.label} (${group.count})`,
-          actionId: actionIds.startEmailAlert,
+          text: group.count === 1 ? 'Email this client' : `Email these ${group.count}`,
+          actionId: keyedActionId(actionIds.startEmailAlert, group.id),
           value: group.id,
           confirm: confirm({
             title: 'Send Email Alerts?',
@@ -92,7 +104,12 @@ export function emailAlertMenuBlocks(input: {
         }),
       ),
     ),
-    context('Clients without a login get one first (user name = email). Progress is shown in this channel.'),
+    actions('email_alert_pick', [
+      button({ text: 'Pick clients by name or id', actionId: actionIds.openEmailAlertPicker, value: 'pick' }),
+    ]),
+    context(
+      'Inactive clients are left out of the groups; pick them by id to include them. Clients without a login get one first (user name = email). Progress is shown in this channel.',
+    ),
   ];
 }
 
@@ -120,3 +137,12 @@ export function progressBlocks(input: {
 
 export const progressText = (title: string, tally: BatchTally, total: number): string =>
   `${title}: ${tally.done} of ${total} done`;
+
+/** A stopped run's message once another run has picked the batch up. */
+export function stoppedProgressBlocks(input: { title: string; done: number; total: number }): Block[] {
+  return [
+    section(
+      `*${escapeText(input.title)}* — :double_vertical_bar: Stopped at ${input.done} of ${input.total}. It was resumed: the newer progress message carries on, and nobody is done twice.`,
+    ),
+  ];
+}

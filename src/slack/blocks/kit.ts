@@ -41,7 +41,10 @@ export function button(options: {
   };
 }
 
-/** A confirmation dialog: destructive and bulk actions ask before they run. */
+/**
+ * A confirmation dialog: destructive and bulk actions ask before they run. Slack takes only
+ * plain_text in every part of it, so names go in as they are, with no mrkdwn around them.
+ */
 export function confirm(options: {
   title: string;
   text: string;
@@ -50,20 +53,17 @@ export function confirm(options: {
 }): types.ConfirmationDialog {
   return {
     title: plain(options.title.slice(0, 100)),
-    text: mrkdwn(options.text.slice(0, 300)),
+    text: plain(options.text.slice(0, 300)),
     confirm: plain(options.confirm.slice(0, 30)),
     deny: plain('Cancel'),
     ...(options.danger ? { style: 'danger' as const } : {}),
   };
 }
 
-/** Client data goes into mrkdwn, where &, < and > are control characters. */
+/**
+ * Client data goes into mrkdwn and into a message's top-level text, where &, < and > are control
+ * characters: unescaped, a client named `Hound <!channel>` would ping the whole channel.
+ */
 export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Slack shows the date in each reader's own time zone; the ISO text is the fallback. */
-export function slackDate(iso: string): string {
-  const seconds = Math.floor(Date.parse(iso) / 1000);
-  return `<!date^${seconds}^{date_short_pretty} {time}|${iso}>`;
 }

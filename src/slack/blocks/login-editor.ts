@@ -9,6 +9,9 @@ export interface LoginEditorModel {
   readonly suggestions: readonly string[];
   /** The result of the last availability check, when staff pressed Enter in the user name. */
   readonly availability?: { readonly ok: boolean; readonly text: string };
+  readonly timeZone: string;
+  /** The response URL of the card the editor was opened from, so saving can refresh that card. */
+  readonly responseUrl?: string;
 }
 
 /** The System Login Editor: user name with suggestions, active on/off, and "email the credentials now". */
@@ -17,7 +20,7 @@ export function loginEditorModal(model: LoginEditorModel): types.ModalView {
   const userName = credential?.userName ?? model.suggestions[0] ?? '';
   const blocks: Block[] = [
     section(
-      `*${escapeText(clientName(client))}* · ${client.email ? escapeText(client.email) : '_no email on file_'}\n${loginStatusText(status)}`,
+      `*${escapeText(clientName(client))}* · ${client.email ? escapeText(client.email) : '_no email on file_'}\n${loginStatusText(status, model.timeZone)}`,
     ),
     {
       type: 'input',
@@ -60,7 +63,10 @@ export function loginEditorModal(model: LoginEditorModel): types.ModalView {
   return {
     type: 'modal',
     callback_id: viewIds.loginEditor,
-    private_metadata: JSON.stringify({ clientId: client.clientId }),
+    private_metadata: JSON.stringify({
+      clientId: client.clientId,
+      ...(model.responseUrl ? { responseUrl: model.responseUrl } : {}),
+    }),
     title: plain('System Login Editor'),
     submit: plain('Save'),
     close: plain('Cancel'),
@@ -89,7 +95,8 @@ function checkboxInput(
     label: plain(label),
     element: {
       type: 'checkboxes',
-      action_id: 'value',
+      // Named after its block: Slack refuses one action id twice in a view.
+      action_id: blockId,
       options: [option],
       ...(checked ? { initial_options: [option] } : {}),
     },

@@ -1,7 +1,8 @@
-import { describeEventType } from '../../projections/timeline-events.ts';
 import type { TimelineEntry } from '../../projections/timeline.ts';
 import type { Actor } from '../../eventstore/port.ts';
-import { context, escapeText, header, section, slackDate, type Block } from './kit.ts';
+import { describeEvent } from './event-labels.ts';
+import { context, escapeText, header, section, type Block } from './kit.ts';
+import { readableTime } from './time.ts';
 
 export function helpBlocks(command: string): Block[] {
   return [
@@ -25,13 +26,14 @@ export function tempPasswordBlocks(input: {
   userName: string;
   password: string;
   expiresAt: string;
+  timeZone: string;
 }): Block[] {
   return [
     section(
       `Temporary password for *${escapeText(input.clientName)}* (user name \`${escapeText(input.userName)}\`):\n\n*\`${input.password}\`*`,
     ),
     context(
-      `Only you can see this, and it will not be shown again. It works once and expires ${slackDate(input.expiresAt)}.`,
+      `Only you can see this, and it will not be shown again. It works once and expires ${readableTime(input.expiresAt, input.timeZone)}.`,
       'Read it to the client now; they choose their own password when they log in.',
     ),
   ];
@@ -50,22 +52,18 @@ export function actorText(actor: Actor): string {
   }
 }
 
-/** Details worth a glance; ids are left out (the projection's allow-list already keeps hashes out). */
-function detailsText(details: Record<string, unknown>): string {
-  const shown = Object.entries(details)
-    .filter(([key, value]) => !/Id$/.test(key) && value !== null && typeof value !== 'object')
-    .map(([key, value]) => `${key}: ${escapeText(String(value))}`);
-  return shown.length > 0 ? ` — ${shown.join(', ')}` : '';
-}
-
 const historyLimit = 40;
 
 /** A client's audit timeline, newest last, trimmed to the most recent entries that fit a message. */
-export function historyBlocks(client: { clientId: string; name: string }, entries: readonly TimelineEntry[]): Block[] {
+export function historyBlocks(
+  client: { clientId: string; name: string },
+  entries: readonly TimelineEntry[],
+  timeZone: string,
+): Block[] {
   const recent = entries.slice(-historyLimit);
   const lines = recent.map(
     (entry) =>
-      `${slackDate(entry.at)} · *${describeEventType(entry.type)}* by ${actorText(entry.actor)}${detailsText(entry.details)}`,
+      `${readableTime(entry.at, timeZone)} · *${describeEvent(entry.type, entry.details)}* by ${actorText(entry.actor)}`,
   );
   const chunks: string[] = [];
   for (const line of lines) {

@@ -1,9 +1,10 @@
 import { describeTempOutcome, formatLoginStatus, type LoginStatus } from '../../projections/login-status.ts';
 import type { CredentialView } from '../../projections/credentials.ts';
-import { slackDate } from './kit.ts';
+import { readableTime } from './time.ts';
 
-/** The login status with its reason, dates shown in the reader's time zone. */
-export function loginStatusText(status: LoginStatus): string {
+/** The login status with its reason, dates in the business's time zone. */
+export function loginStatusText(status: LoginStatus, timeZone: string): string {
+  const slackDate = (iso: string) => readableTime(iso, timeZone);
   switch (status.kind) {
     case 'temp_pending':
       return `Temporary password pending, expires ${slackDate(status.expiresAt)}`;
@@ -41,10 +42,10 @@ const emailStates: Record<string, string> = {
   unsubscribed: 'unsubscribed',
 };
 
-export function lastEmailText(credential: CredentialView | null): string {
+export function lastEmailText(credential: CredentialView | null, timeZone: string): string {
   if (!credential?.lastEmailAt) return 'none';
   const state = credential.lastEmailState
     ? (emailStates[credential.lastEmailState] ?? credential.lastEmailState)
     : 'unknown';
-  return `${slackDate(credential.lastEmailAt)} (${state})`;
+  return `${readableTime(credential.lastEmailAt, timeZone)} (${state})`;
 }

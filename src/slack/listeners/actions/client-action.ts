@@ -16,17 +16,33 @@ export interface ClientAction {
   report(line: string): Promise<void>;
 }
 
+/** Mrkdwn markers and escapes are for blocks; the notification text reads as plain words. */
+export const plainLine = (line: string): string =>
+  line
+    .replace(/:[a-z_]+: /g, '')
+    .replace(/[*_`]/g, '')
+    .replace(/&lt;/g, '‹')
+    .replace(/&gt;/g, '›')
+    .replace(/&amp;/g, '&');
+
 /** What every card button does first: acknowledge, then find the client and who clicked. */
-export async function startClientAction({ deps }: SlackServices, args: ButtonArgs): Promise<ClientAction | null> {
+export async function startClientAction(
+  { deps, timeZone, logger }: SlackServices,
+  args: ButtonArgs,
+): Promise<ClientAction | null> {
   await args.ack();
   const requester = describeSlackRequester(args.body);
   const clientId = (args.action as ButtonAction).value ?? '';
   const summary = summariseClient(deps, clientId);
   if (!requester || !summary) {
-    await replyPrivately(args, {
-      text: 'That client is no longer in the directory.',
-      blocks: outcomeBlocks(':x: That client is no longer in the directory.', null),
-    });
+    await replyPrivately(
+      args,
+      {
+        text: 'That client is no longer in the directory.',
+        blocks: outcomeBlocks(':x: That client is no longer in the directory.', null, timeZone),
+      },
+      { logger },
+    );
     return null;
   }
   return {
@@ -34,10 +50,11 @@ export async function startClientAction({ deps }: SlackServices, args: ButtonArg
     summary,
     requester: { actor: staffActor(requester), commandId: slackCommandId(requester, newId) },
     async report(line) {
-      await replyPrivately(args, {
-        text: line.replace(/[*_`]/g, ''),
-        blocks: outcomeBlocks(line, summariseClient(deps, clientId)),
-      });
+      await replyPrivately(
+        args,
+        { text: plainLine(line), blocks: outcomeBlocks(line, summariseClient(deps, clientId), timeZone) },
+        { logger },
+      );
     },
   };
 }

@@ -11,8 +11,11 @@ export function emailCredentialsAction(services: SlackServices) {
     if (!action) return;
     const requested = await requestCredentialsEmail(services.deps, { clientId: action.clientId }, action.requester);
     if (!requested.ok) return action.report(`:x: ${requested.error.message}`);
+    const to = escapeText(requested.value.email);
     await action.report(
-      `:email: Credentials email queued to ${escapeText(requested.value.email)}. Any earlier temporary password stops working.`,
+      requested.value.alreadyRequested
+        ? `:information_source: That click was already handled: the credentials email to ${to} was queued then, and nothing new was sent.`
+        : `:email: Credentials email queued to ${to}. Any earlier temporary password stops working.`,
     );
   };
 }

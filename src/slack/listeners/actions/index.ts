@@ -1,11 +1,18 @@
 import type { App } from '@slack/bolt';
-import { actionIds } from '../../ids.ts';
+import { actionIds, matchActionId } from '../../ids.ts';
 import type { SlackServices } from '../../services.ts';
 import { checkUserNameAction } from './check-user-name.ts';
 import { disableLoginAction } from './disable-login.ts';
 import { emailCredentialsAction } from './email-credentials.ts';
 import { enableLoginAction } from './enable-login.ts';
 import { issueTempPasswordAction } from './issue-temp-password.ts';
+import {
+  openEmailAlertPickerAction,
+  openEmailAlertsAction,
+  openProvisioningAction,
+  openSearchAction,
+} from './home-actions.ts';
+import { openEmailEditorAction } from './open-email-editor.ts';
 import { openLoginEditorAction } from './open-login-editor.ts';
 import { revokeSessionsAction } from './revoke-sessions.ts';
 import { showHistoryAction } from './show-history.ts';
@@ -13,14 +20,19 @@ import { startEmailAlertAction } from './start-email-alert.ts';
 import { startProvisioningAction } from './start-provisioning.ts';
 
 export function register(app: App, services: SlackServices): void {
-  app.action(actionIds.openLoginEditor, openLoginEditorAction(services));
+  app.action(matchActionId(actionIds.openLoginEditor), openLoginEditorAction(services));
   app.action(actionIds.checkUserName, checkUserNameAction(services));
-  app.action(actionIds.issueTempPassword, issueTempPasswordAction(services));
-  app.action(actionIds.emailCredentials, emailCredentialsAction(services));
-  app.action(actionIds.disableLogin, disableLoginAction(services));
-  app.action(actionIds.enableLogin, enableLoginAction(services));
-  app.action(actionIds.revokeSessions, revokeSessionsAction(services));
-  app.action(actionIds.showHistory, showHistoryAction(services));
-  app.action(actionIds.startProvisioning, startProvisioningAction(services));
-  app.action(actionIds.startEmailAlert, startEmailAlertAction(services));
+  app.action(matchActionId(actionIds.issueTempPassword), issueTempPasswordAction(services));
+  app.action(matchActionId(actionIds.emailCredentials), emailCredentialsAction(services));
+  app.action(matchActionId(actionIds.disableLogin), disableLoginAction(services));
+  app.action(matchActionId(actionIds.enableLogin), enableLoginAction(services));
+  app.action(matchActionId(actionIds.revokeSessions), revokeSessionsAction(services));
+  app.action(matchActionId(actionIds.showHistory), showHistoryAction(services));
+  app.action(matchActionId(actionIds.startProvisioning), startProvisioningAction(services));
+  app.action(matchActionId(actionIds.startEmailAlert), startEmailAlertAction(services));
+  app.action(matchActionId(actionIds.openEmailEditor), openEmailEditorAction(services));
+  app.action(actionIds.searchClients, openSearchAction(services));
+  app.action(actionIds.openProvisioning, openProvisioningAction(services));
+  app.action(actionIds.openEmailAlerts, openEmailAlertsAction(services));
+  app.action(actionIds.openEmailAlertPicker, openEmailAlertPickerAction(services));
 }

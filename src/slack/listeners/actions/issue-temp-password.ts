@@ -1,5 +1,6 @@
 import { issueTempPassword } from '../../../app/logins.ts';
-import { tempPasswordBlocks } from '../../blocks/messages.ts';
+import { escapeText } from '../../blocks/kit.ts';
+import { plainMessage, tempPasswordBlocks } from '../../blocks/messages.ts';
 import { clientName } from '../../client-summary.ts';
 import { replyPrivately, type ButtonArgs } from '../../reply.ts';
 import type { SlackServices } from '../../services.ts';
@@ -9,14 +10,36 @@ import { startClientAction } from './client-action.ts';
  * Mints a temporary password and shows it once, to the clicking staff member only. Nothing else
  * keeps it: the log holds its keyed hash, and a replayed click finds the command done and is
  * told to issue a new one instead of seeing the password again.
+ *
+ * Issuing burns the earlier temporary password, so one that cannot be shown must not be minted:
+ * a private reply is proven first (the response URL, else an ephemeral message), and the password
+ * goes the same way seconds later. If no private way works, nothing is issued and staff are told.
  */
 export function issueTempPasswordAction(services: SlackServices) {
   return async function issueTempPasswordListener(args: ButtonArgs): Promise<void> {
     const action = await startClientAction(services, args);
     if (!action) return;
-    if (!args.body.response_url && !args.body.channel?.id) {
-      await action.report(
-        ':x: A temporary password can only be shown from a client card. Find the client with the slash command.',
+    const { logger, timeZone } = services;
+    const name = clientName(action.summary.client);
+    const escapedName = escapeText(name);
+    const proven = await replyPrivately(
+      args,
+      {
+        text: `Issuing a temporary password for ${escapedName}…`,
+        blocks: plainMessage('Issuing a temporary password…'),
+      },
+      { secret: true, logger },
+    );
+    if (!proven) {
+      await replyPrivately(
+        args,
+        {
+          text: 'No temporary password was issued',
+          blocks: plainMessage(
+            ':x: I could not reply to you privately here, so no temporary password was issued and nothing changed. Find the client with the slash command in a channel I am in, and try again.',
+          ),
+        },
+        { logger },
       );
       return;
     }
@@ -26,15 +49,26 @@ export function issueTempPasswordAction(services: SlackServices) {
       action.requester,
     );
     if (!issued.ok) return action.report(`:x: ${issued.error.message}`);
-    await replyPrivately(args, {
-      // The notification text stays generic: lock screens show it.
-      text: `Temporary password for ${clientName(action.summary.client)} (only you can see it)`,
-      blocks: tempPasswordBlocks({
-        clientName: clientName(action.summary.client),
-        userName: issued.value.userName,
-        password: issued.value.password,
-        expiresAt: issued.value.expiresAt,
-      }),
-    });
+    const shown = await replyPrivately(
+      args,
+      {
+        // The notification text stays generic: lock screens show it.
+        text: `Temporary password for ${escapedName} (only you can see it)`,
+        blocks: tempPasswordBlocks({
+          clientName: name,
+          userName: issued.value.userName,
+          password: issued.value.password,
+          expiresAt: issued.value.expiresAt,
+          timeZone,
+        }),
+      },
+      { secret: true, logger, prefer: proven },
+    );
+    if (!shown) {
+      logger.error({ clientId: action.clientId }, 'a temporary password was issued but could not be shown');
+      await action.report(
+        ':warning: A temporary password was issued but Slack would not show it to you. It cannot be shown again: issue a new one.',
+      );
+    }
   };
 }

@@ -1,3 +1,4 @@
+import { escapeText } from '../../blocks/kit.ts';
 import { historyBlocks } from '../../blocks/messages.ts';
 import { clientName } from '../../client-summary.ts';
 import { replyPrivately, type ButtonArgs } from '../../reply.ts';
@@ -11,9 +12,13 @@ export function showHistoryAction(services: SlackServices) {
     if (!action) return;
     const name = clientName(action.summary.client);
     const entries = services.deps.readModels.timeline.clientTimeline(action.clientId);
-    await replyPrivately(args, {
-      text: `History of ${name}`,
-      blocks: historyBlocks({ clientId: action.clientId, name }, entries),
-    });
+    await replyPrivately(
+      args,
+      {
+        text: `History of ${escapeText(name)}`,
+        blocks: historyBlocks({ clientId: action.clientId, name }, entries, services.timeZone),
+      },
+      { logger: services.logger },
+    );
   };
 }

@@ -1,10 +1,17 @@
 import type { ButtonAction } from '@slack/bolt';
+import type { Requester } from '../../../app/deps.ts';
 import { sendEmailAlert, type EmailAlertInput } from '../../../app/email-alerts.ts';
 import { plainMessage } from '../../blocks/messages.ts';
-import { emailAlertChoiceLabel, emailAlertInputFor, parseEmailAlertButton } from '../../email-alert-groups.ts';
+import {
+  emailAlertChoiceLabel,
+  emailAlertInputFor,
+  emailAlertRecipientCount,
+  parseEmailAlertButton,
+} from '../../email-alert-groups.ts';
+import type { ProgressMessage } from '../../progress-message.ts';
 import { replyPrivately, type ButtonArgs } from '../../reply.ts';
 import type { SlackServices } from '../../services.ts';
-import { runBulkFromSlack } from './bulk-run.ts';
+import { freshTally, runBulkFromSlack, type BulkPlan } from './bulk-run.ts';
 
 /** Email Alerts: the credentials email, with a fresh temporary password, to every client of a chosen group. */
 export function startEmailAlertAction(services: SlackServices) {
@@ -12,31 +19,54 @@ export function startEmailAlertAction(services: SlackServices) {
     const button = parseEmailAlertButton((args.action as ButtonAction).value ?? '');
     if (!button) {
       await args.ack();
-      await replyPrivately(args, {
-        text: 'Unknown group',
-        blocks: plainMessage('That group no longer exists. Run the alerts command again.'),
-      });
+      await replyPrivately(
+        args,
+        { text: 'Unknown group', blocks: plainMessage('That group no longer exists. Run the alerts command again.') },
+        { logger: services.logger },
+      );
       return;
     }
+    const { deps } = services;
+    const resumed = button.kind === 'resume' ? deps.readModels.batches.getBatch(button.batchId) : null;
+    const plan: BulkPlan = resumed
+      ? { total: resumed.total, tally: resumed, resumes: resumed.batchId }
+      : {
+          total: button.kind === 'group' ? emailAlertRecipientCount(deps, button.choice) : 0,
+          tally: freshTally,
+          resumes: null,
+        };
     const title =
       button.kind === 'group' ? `Email Alerts: ${emailAlertChoiceLabel(button.choice)}` : 'Email Alerts (resumed)';
-    await runBulkFromSlack(services, args, 'email_alert', title, async (progress, requester) => {
-      // Recipients are chosen when the button is pressed, not when the menu was shown.
-      const target: Pick<EmailAlertInput, 'group' | 'clientIds' | 'batchId'> =
-        button.kind === 'group'
-          ? emailAlertInputFor(services.deps, button.choice)
-          : { group: 'ids', batchId: button.batchId };
-      const sent = await sendEmailAlert(
-        services.deps,
-        {
-          ...target,
-          onStart: (batchId) => progress.begin(batchId),
-          onProgress: (tally, total) => progress.update(tally, total),
-        },
+    await runBulkFromSlack(services, args, 'email_alert', title, plan, async (progress, requester) => {
+      await runEmailAlert(
+        services,
+        progress,
         requester,
+        // Recipients are chosen when the button is pressed, not when the menu was shown.
+        button.kind === 'group' ? emailAlertInputFor(deps, button.choice) : { group: 'ids', batchId: button.batchId },
       );
-      if (!sent.ok) return progress.abandon(sent.error.message);
-      await progress.finish(sent.value.tally, sent.value.total);
     });
   };
+}
+
+/** Runs one Email Alert behind a progress message; shared by the menu's buttons and the picker. */
+export async function runEmailAlert(
+  { deps }: Pick<SlackServices, 'deps'>,
+  progress: ProgressMessage,
+  requester: Requester,
+  target: Pick<EmailAlertInput, 'group' | 'clientIds' | 'batchId'>,
+): Promise<void> {
+  let began: Promise<void> = Promise.resolve();
+  const sent = await sendEmailAlert(
+    deps,
+    {
+      ...target,
+      onStart: (batchId) => void (began = progress.begin(batchId)),
+      onProgress: (tally, total) => progress.update(tally, total),
+    },
+    requester,
+  );
+  await began;
+  if (!sent.ok) return progress.abandon(sent.error.message);
+  await progress.finish(sent.value.tally, sent.value.total);
 }

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { emailAlertMenuBlocks, provisionMenuBlocks } from '../../blocks/bulk.ts';
 import { searchResultBlocks } from '../../blocks/client-card.ts';
+import { escapeText } from '../../blocks/kit.ts';
 import { helpBlocks } from '../../blocks/messages.ts';
 import { searchClientSummaries } from '../../client-summary.ts';
 import { emailAlertGroupChoices } from '../../email-alert-groups.ts';
@@ -9,7 +10,7 @@ import type { SlackServices } from '../../services.ts';
 const cardLimit = 10;
 
 /** `/clients <part of a name>`, `provision-all`, `alerts`, `help`: every answer is visible only to the staff member who asked. */
-export function clientsCommand({ deps }: SlackServices) {
+export function clientsCommand({ deps, timeZone }: SlackServices) {
   return async function clientsCommandListener({
     command,
     ack,
@@ -45,8 +46,8 @@ export function clientsCommand({ deps }: SlackServices) {
     const summaries = searchClientSummaries(deps, text, cardLimit + 1);
     await ack({
       response_type: 'ephemeral',
-      text: `Clients matching ${text}`,
-      blocks: searchResultBlocks(text, summaries.slice(0, cardLimit), summaries.length > cardLimit),
+      text: `Clients matching ${escapeText(text)}`,
+      blocks: searchResultBlocks(text, summaries.slice(0, cardLimit), summaries.length > cardLimit, timeZone),
     });
   };
 }

@@ -5,20 +5,22 @@ import { saveLogin } from '../../../app/login-editor.ts';
 import { newId } from '../../../app/ids.ts';
 import { escapeText, plain, section } from '../../blocks/kit.ts';
 import { actionIds, loginEditorBlocks } from '../../ids.ts';
-import { parseEditorMetadata } from '../../login-editor-model.ts';
+import { parseEditorMetadataJson } from '../../blocks/email-editor.ts';
+import { refreshCard } from './refresh-card.ts';
 import { describeSlackRequester, slackCommandId, staffActor } from '../../requester.ts';
 import type { SlackServices } from '../../services.ts';
 import { checkUserName } from '../../user-names.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-const checked = z
-  .object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) })
-  .optional();
+const checked = (actionId: string) =>
+  z
+    .object({ [actionId]: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) })
+    .optional();
 const editorState = z.object({
   [loginEditorBlocks.userName]: z.object({ [actionIds.checkUserName]: z.object({ value: z.string().nullish() }) }),
-  [loginEditorBlocks.active]: checked,
-  [loginEditorBlocks.emailNow]: checked,
+  [loginEditorBlocks.active]: checked(loginEditorBlocks.active),
+  [loginEditorBlocks.emailNow]: checked(loginEditorBlocks.emailNow),
 });
 
 /**
@@ -26,9 +28,11 @@ const editorState = z.object({
  * save runs before the acknowledgement: it decides between inline errors and a closed modal.
  * The command id comes from the view id and what was submitted, so a replayed save appends nothing new.
  */
-export function loginEditorSubmitted({ deps }: SlackServices) {
+export function loginEditorSubmitted(services: SlackServices) {
+  const { deps } = services;
   return async function loginEditorSubmittedListener({ ack, body, view }: ViewArgs): Promise<void> {
-    const clientId = parseEditorMetadata(view.private_metadata);
+    const metadata = parseEditorMetadataJson(view.private_metadata);
+    const clientId = metadata?.clientId ?? null;
     const state = editorState.safeParse(view.state.values);
     const requester = describeSlackRequester(body);
     if (!clientId || !state.success || !requester) {
@@ -44,8 +48,9 @@ export function loginEditorSubmitted({ deps }: SlackServices) {
     const input = {
       clientId,
       userName: check.userName,
-      active: (values[loginEditorBlocks.active]?.value.selected_options ?? []).length > 0,
-      emailCredentials: (values[loginEditorBlocks.emailNow]?.value.selected_options ?? []).length > 0,
+      active: (values[loginEditorBlocks.active]?.[loginEditorBlocks.active]?.selected_options ?? []).length > 0,
+      emailCredentials:
+        (values[loginEditorBlocks.emailNow]?.[loginEditorBlocks.emailNow]?.selected_options ?? []).length > 0,
     };
     // A retry of this submission derives the same id; a corrected resubmission of the same modal does not.
     const commandId = `${slackCommandId(requester, newId)}:${createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 16)}`;
@@ -72,5 +77,6 @@ export function loginEditorSubmitted({ deps }: SlackServices) {
         blocks: [section(lines.join('\n'))],
       },
     });
+    await refreshCard(services, metadata!, lines[0]!);
   };
 }

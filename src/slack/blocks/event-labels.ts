@@ -1,0 +1,99 @@
+import { isLatchkeyEventType, type LatchkeyEventType } from '../../domain/events.ts';
+import { describeEventType } from '../../projections/timeline-events.ts';
+import { escapeText } from './kit.ts';
+
+type Details = Record<string, unknown>;
+const text = (value: unknown): string => escapeText(String(value));
+
+const burnReasons: Record<string, string> = {
+  failed_attempt: 'burned by a failed login attempt',
+  expired: 'expired unused',
+  superseded: 'replaced by a newer one',
+  password_set: 'no longer needed: a password was set',
+  disabled: 'cancelled when the login was disabled',
+};
+const loginFailures: Record<string, string> = {
+  wrong_password: 'wrong password',
+  temporary_expired: 'the temporary password had expired',
+  temporary_burned: 'the temporary password no longer worked',
+  no_password: 'no password yet',
+  disabled: 'the login is disabled',
+  throttled: 'too many attempts, asked to wait',
+};
+const detailLabels: Record<string, string> = {
+  firstName: 'first name',
+  lastName: 'last name',
+  email: 'email',
+  altEmail: 'second email',
+  active: 'active in the directory',
+};
+
+function changesText(changes: unknown): string {
+  if (typeof changes !== 'object' || changes === null) return '';
+  const parts = Object.entries(changes as Details).map(([key, value]) => {
+    const label = detailLabels[key] ?? 'details';
+    if (typeof value === 'boolean') return `${label} ${value ? 'yes' : 'no'}`;
+    return `${label} now ${value === null ? 'empty' : text(value)}`;
+  });
+  return parts.join(', ');
+}
+
+/**
+ * Every event a client's history or the Home tab can show, in words staff use: a label, and the
+ * details worth a glance. Ids, hashes and field names never appear.
+ */
+const describers: { readonly [T in LatchkeyEventType]: ((details: Details) => string) | null } = {
+  ClientRegistered: (d) => `Added to the directory${d.email ? ` with email ${text(d.email)}` : ' without an email'}`,
+  ClientDetailsChanged: (d) => `Directory details changed: ${changesText(d.changes)}`,
+  ClientArchived: () => 'Removed from the directory',
+  UserNameReserved: (d) => `User name ${text(d.userName)} taken for this client`,
+  UserNameReleased: (d) => `User name ${text(d.userName)} given up`,
+  LoginAssigned: (d) => `Login created with user name ${text(d.userName)}`,
+  LoginRenamed: (d) => `User name changed from ${text(d.from)} to ${text(d.to)}`,
+  TempPasswordIssued: (d) =>
+    d.delivery === 'email'
+      ? 'Temporary password issued for the credentials email'
+      : 'Temporary password shown to staff',
+  TempPasswordConsumed: () => 'Temporary password used to sign in',
+  TempPasswordBurned: (d) => `Temporary password ${burnReasons[String(d.reason)] ?? 'stopped working'}`,
+  PermanentPasswordChosen: () => 'Chose their own password',
+  PasswordChanged: () => 'Password changed',
+  PasswordRehashed: () => 'Password storage upgraded',
+  LoginSucceeded: (d) => (d.method === 'temporary' ? 'Signed in with the temporary password' : 'Signed in'),
+  LoginFailed: (d) => `Sign-in failed: ${loginFailures[String(d.reason)] ?? 'refused'}`,
+  PasswordResetRequested: () => 'Asked to reset the password',
+  PasswordResetLinkIssued: () => 'Password reset link emailed',
+  PasswordResetCompleted: () => 'Password reset',
+  LoginDisabled: (d) => `Login disabled${typeof d.reason === 'string' && d.reason ? `: ${text(d.reason)}` : ''}`,
+  LoginEnabled: () => 'Login enabled',
+  SessionsRevoked: (d) => (d.reason === 'client' ? 'Signed out everywhere (by the client)' : 'Signed out everywhere'),
+  SessionEnded: () => 'Logged out in one browser',
+  CredentialsEmailRequested: (d) =>
+    d.batchId ? 'Credentials email requested (bulk run)' : 'Credentials email requested',
+  UserNameReminderRequested: () => 'Asked for a user name reminder',
+  EmailSent: (d) => `Email sent${d.to ? ` to ${text(d.to)}` : ''}`,
+  EmailSendFailed: (d) => `Email could not be sent${d.reason ? `: ${text(d.reason)}` : ''}`,
+  EmailDelivered: () => 'Email delivered',
+  EmailDeliveryFailed: (d) =>
+    `Email ${d.severity === 'temporary' ? 'delayed' : 'could not be delivered'}${d.reason ? `: ${text(d.reason)}` : ''}`,
+  EmailBounced: (d) => `Email bounced${d.reason ? `: ${text(d.reason)}` : ''}`,
+  EmailComplained: () => 'Email marked as spam by the client',
+  EmailUnsubscribed: () => 'Client unsubscribed from email',
+  BatchStarted: null,
+  BatchProgressed: null,
+  BatchCompleted: null,
+  MailgunWebhookTokenAccepted: null,
+  UnknownUserNameLoginFailed: null,
+  PasswordResetRequestUnmatched: null,
+  UserNameReminderUnmatched: null,
+  StaffAlertClaimed: null,
+  StaffAlertPosted: null,
+  StaffActionRefused: null,
+  ProgressMessagePosted: null,
+};
+
+/** Events with no sentence of their own (about no one client) read as the catalogue's label. */
+export function describeEvent(type: string, details: Details = {}): string {
+  const describe = isLatchkeyEventType(type) ? describers[type] : null;
+  return describe ? describe(details) : describeEventType(type);
+}
