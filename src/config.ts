@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -401,6 +401,10 @@ function prepareDataDir(configured: string | undefined): string {
       throw new ConfigError(`LATCHKEY_DATA_DIR: the folder ${dir} does not exist. Create it or fix the path.`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
+  if (!statSync(dir).isDirectory())
+    throw new ConfigError(
+      `LATCHKEY_DATA_DIR: ${dir} is a file, not a folder. Point it at a folder, or move the file away.`,
+    );
   try {
     accessSync(dir, constants.W_OK | constants.R_OK);
   } catch {

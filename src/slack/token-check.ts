@@ -52,7 +52,8 @@ export function startSlackTokenCheck(options: SlackTokenCheckOptions): SlackToke
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
     retryConfig: { retries: 0 },
     timeout: 10_000,
-    logger: boltLogger(logger),
+    // This loop logs each change of state itself; the client's own line per failed attempt would repeat it.
+    logger: { ...boltLogger(logger), warn: () => undefined },
   });
   let state: SlackTokenState = { status: 'checking' };
   let failures = 0;
