@@ -46,7 +46,7 @@ describe('the packed package, installed elsewhere', () => {
       maxBuffer: 2 ** 24,
     });
     latchkey = join(folder, 'node_modules', '.bin', 'latchkey');
-  }, 600_000);
+  }, 1_200_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('ships the built code, the templates and the stylesheet, and no TypeScript sources', async () => {
