@@ -1,9 +1,10 @@
-// `npm run bench [-- section …]`: every figure is measured against a baseline taken in the same
+// `npm run bench [-- section …]` (it builds first: the `cli` section times the built command): every figure is measured against a baseline taken in the same
 // run, on the same machine, and reported as a ratio or beside its target; nothing here is a
 // pass/fail test. The PostgreSQL sections use the local server (postgres://postgres@127.0.0.1/test)
 // and report why they were skipped when it cannot be reached.
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
+import { benchCliStart } from './cli-start.ts';
 import { benchCore } from './core.ts';
 import { benchLogin } from './login.ts';
 import { benchPostgres } from './postgres.ts';
@@ -24,6 +25,7 @@ async function whenPostgresAnswers(run: () => Promise<Record<string, unknown>>):
 }
 
 const sections: Record<string, () => Promise<Record<string, unknown>>> = {
+  cli: benchCliStart,
   core: benchCore,
   login: () => benchLogin(),
   relay: () => benchRelay(),

@@ -1,8 +1,8 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { packageFile } from './package-files.ts';
 
 /**
  * The one place that reads process.env. Every setting is validated at start-up, and each
@@ -102,6 +102,11 @@ const envSchema = z.object({
     .optional(),
   SLACK_API_URL: z.url({ error: 'use the Web API base address, like https://slack.com/api/' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z
+    .enum(['auto', 'json', 'pretty'], { error: 'use json, pretty, or auto (pretty on a terminal, JSON otherwise)' })
+    .default('auto'),
+  ADMIN_PORT: z.coerce.number({ error: 'use a port number' }).int().min(0).max(65535).optional(),
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
   TEMP_PASSWORD_TTL_DAYS: positiveInt.max(90, 'use at most 90 days').default(7),
   TEMP_PASSWORD_MAX_FAILURES: positiveInt.max(10, 'use at most 10').default(1),
   PERMANENT_PASSWORD_WORKS_WHILE_TEMP_PENDING: boolean.default(true),
@@ -175,6 +180,9 @@ export interface Config {
   /** Null when no SLACK_ setting is present: the bot is simply off. */
   readonly slack: SlackConfig | null;
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  readonly logFormat: 'auto' | 'json' | 'pretty';
+  /** The operators' status port (readiness, log head, lag, relay and Slack state); null when off. */
+  readonly admin: { readonly port: number; readonly host: string } | null;
   readonly tempPasswordTtlSeconds: number;
   readonly tempPasswordMaxFailures: number;
   readonly permanentWorksWhileTempPending: boolean;
@@ -225,6 +233,11 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Whether LOG_LEVEL asks for debug output; readable even when the other settings fail to load. */
+export function debugLoggingRequested(env: Record<string, string | undefined> = process.env): boolean {
+  return env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
@@ -250,6 +263,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ipRateLimitPerMinute: e.IP_RATE_LIMIT_PER_MINUTE,
     slack: slackSettings(e),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    admin: e.ADMIN_PORT === undefined ? null : { port: e.ADMIN_PORT, host: e.ADMIN_HOST },
     tempPasswordTtlSeconds: e.TEMP_PASSWORD_TTL_DAYS * 24 * 3600,
     tempPasswordMaxFailures: e.TEMP_PASSWORD_MAX_FAILURES,
     permanentWorksWhileTempPending: e.PERMANENT_PASSWORD_WORKS_WHILE_TEMP_PENDING,
@@ -337,7 +352,7 @@ function mailSettings(e: Env, dataDir: string): MailConfig {
     from: e.MAIL_FROM ?? `"${senderName}" <no-reply@${mailgun?.domain ?? 'localhost'}>`,
     replyTo: e.MAIL_REPLY_TO ?? null,
     webhookSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY ?? null,
-    templatesDir: resolve(e.MAIL_TEMPLATES_DIR ?? fileURLToPath(new URL('../templates/email', import.meta.url))),
+    templatesDir: resolve(e.MAIL_TEMPLATES_DIR ?? packageFile('templates/email')),
     outboxDir: resolve(dataDir, 'outbox'),
     relayEnabled: e.MAIL_RELAY,
     requestMaxAgeSeconds: e.MAIL_REQUEST_MAX_AGE_HOURS * 3600,
@@ -386,6 +401,10 @@ function prepareDataDir(configured: string | undefined): string {
       throw new ConfigError(`LATCHKEY_DATA_DIR: the folder ${dir} does not exist. Create it or fix the path.`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
+  if (!statSync(dir).isDirectory())
+    throw new ConfigError(
+      `LATCHKEY_DATA_DIR: ${dir} is a file, not a folder. Point it at a folder, or move the file away.`,
+    );
   try {
     accessSync(dir, constants.W_OK | constants.R_OK);
   } catch {

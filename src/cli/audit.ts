@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { credentialStateAsOf, rebuildAndCompare, resolveClient } from '../app/audit.ts';
 import type { Actor } from '../eventstore/port.ts';
-import { verifyChain, type ChainAnchor } from '../eventstore/verify.ts';
-import { fail, withApp } from './shared.ts';
+import type { ChainAnchor } from '../eventstore/verify.ts';
+import { fail } from './errors.ts';
+import { stdout } from './output.ts';
 
 const who = (actor: Actor) =>
   `${actor.kind} ${actor.name && actor.name !== actor.id ? `${actor.name} (${actor.id})` : actor.id}`;
@@ -20,11 +20,13 @@ export function registerAuditCommands(program: Command): void {
     .command('log')
     .description('print every event as JSON lines, in log order')
     .action(async () => {
+      const { withApp } = await import('./shared.ts');
       await withApp(async ({ deps: { store } }) => {
+        // One page in memory at a time, and the next read waits until the reader has taken this one.
         for (let after: string | null = null; ;) {
-          const events = await store.readAll({ after, limit: 5_000 });
+          const events = await store.readAll({ after, limit: 1_000 });
           if (events.length === 0) break;
-          process.stdout.write(events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+          await stdout.write(events.map((e) => JSON.stringify(e)).join('\n') + '\n');
           after = events[events.length - 1]!.position;
         }
       });
@@ -35,15 +37,16 @@ export function registerAuditCommands(program: Command): void {
     .description("one client's timeline, with who did what")
     .argument('<client>', 'client id or user name')
     .action(async (idOrUserName: string) => {
+      const [{ withApp }, { resolveClient }] = await Promise.all([import('./shared.ts'), import('../app/audit.ts')]);
       await withApp(async (app) => {
         const clientId = resolveClient(app.deps, idOrUserName) ?? fail(`no client or user name ${idOrUserName}`);
         const client = app.deps.readModels.clients.getClient(clientId);
-        process.stdout.write(`Timeline of ${clientId}${client ? ` (${client.firstName} ${client.lastName})` : ''}\n`);
+        await stdout.write(`Timeline of ${clientId}${client ? ` (${client.firstName} ${client.lastName})` : ''}\n`);
         for (const entry of app.deps.readModels.timeline.clientTimeline(clientId)) {
           const details = Object.entries(entry.details).map(
             ([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`,
           );
-          process.stdout.write(
+          await stdout.write(
             `${entry.at}  #${entry.position}  ${entry.type.padEnd(26)} by ${who(entry.actor)}${details.length ? `  ${details.join(' ')}` : ''}\n`,
           );
         }
@@ -59,6 +62,10 @@ export function registerAuditCommands(program: Command): void {
       const instant = new Date(instantText);
       if (Number.isNaN(instant.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(instantText))
         fail(`not an ISO 8601 instant: ${instantText}`);
+      const [{ withApp }, { credentialStateAsOf, resolveClient }] = await Promise.all([
+        import('./shared.ts'),
+        import('../app/audit.ts'),
+      ]);
       await withApp(async (app) => {
         const clientId = resolveClient(app.deps, idOrUserName) ?? fail(`no client or user name ${idOrUserName}`);
         const state = await credentialStateAsOf(app.deps.store, clientId, instant);
@@ -78,7 +85,7 @@ export function registerAuditCommands(program: Command): void {
           out.push(
             `  last change before then: ${state.lastChange.event} at ${state.lastChange.at} by ${who(state.lastChange.actor)}`,
           );
-        process.stdout.write(out.join('\n') + '\n');
+        await stdout.write(out.join('\n') + '\n');
       });
     });
 
@@ -91,6 +98,10 @@ export function registerAuditCommands(program: Command): void {
       collectAnchor,
     )
     .action(async (options: { anchor?: ChainAnchor[] }) => {
+      const [{ withApp }, { verifyChain }] = await Promise.all([
+        import('./shared.ts'),
+        import('../eventstore/verify.ts'),
+      ]);
       await withApp(async ({ deps: { store } }) => {
         const verdict = await verifyChain(store, {
           anchors: options.anchor ?? [],
@@ -98,9 +109,9 @@ export function registerAuditCommands(program: Command): void {
         });
         if (process.stderr.isTTY) process.stderr.write('\n');
         if (verdict.ok) {
-          process.stdout.write(`The log is intact: ${verdict.eventsChecked} events, every link verified.\n`);
+          await stdout.write(`The log is intact: ${verdict.eventsChecked} events, every link verified.\n`);
           if (verdict.headPosition !== null) {
-            process.stdout.write(
+            await stdout.write(
               `Head: position ${verdict.headPosition}, hash ${verdict.headHash}\n` +
                 `Keep this line somewhere outside the database; later, \`latchkey audit verify --anchor ${verdict.headPosition}:${verdict.headHash}\` ` +
                 'also shows that nothing was cut from the end or rewritten.\n',
@@ -112,7 +123,7 @@ export function registerAuditCommands(program: Command): void {
         const where = bad
           ? `event at position ${bad.position} (id ${bad.id}, stream ${bad.stream}, revision ${bad.revision}, ${bad.type})`
           : 'the log';
-        process.stdout.write(
+        await stdout.write(
           `TAMPERED: ${where}: ${verdict.problem}. ${verdict.eventsChecked} events before it verified.\n`,
         );
         process.exitCode = 2;
@@ -129,15 +140,19 @@ export function registerAuditCommands(program: Command): void {
           'say --check to compare a fresh replay with the live read models. To replace them, stop Latchkey and delete the read-models file: it is rebuilt from the log at the next start.',
         );
       }
+      const [{ withApp }, { rebuildAndCompare }] = await Promise.all([
+        import('./shared.ts'),
+        import('../app/audit.ts'),
+      ]);
       await withApp(async (app) => {
         const report = await rebuildAndCompare(app.deps.store, app.deps.readModels);
         if (report.equal) {
-          process.stdout.write(`Rebuilt from ${report.eventsReplayed} events: the read models equal the live ones.\n`);
+          await stdout.write(`Rebuilt from ${report.eventsReplayed} events: the read models equal the live ones.\n`);
           return;
         }
-        process.stdout.write(`Rebuilt from ${report.eventsReplayed} events: DIFFERENCES found:\n`);
+        await stdout.write(`Rebuilt from ${report.eventsReplayed} events: DIFFERENCES found:\n`);
         for (const d of report.differences)
-          process.stdout.write(`  ${d.table}\n    live:    ${d.live}\n    rebuilt: ${d.rebuilt}\n`);
+          await stdout.write(`  ${d.table}\n    live:    ${d.live}\n    rebuilt: ${d.rebuilt}\n`);
         process.exitCode = 2;
       });
     });

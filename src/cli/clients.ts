@@ -4,8 +4,10 @@ import { parseClientExport } from '../app/client-import.ts';
 import { changeClientEmail, importClients, type ImportReport } from '../app/directory.ts';
 import { requestCredentialsEmail } from '../app/logins.ts';
 import { formatLoginStatus, describeLoginStatus } from '../projections/login-status.ts';
+import { fail } from './errors.ts';
+import { stdout } from './output.ts';
 import { createProgress } from './progress.ts';
-import { cliActor, fail, withApp } from './shared.ts';
+import { cliActor, withApp } from './shared.ts';
 
 export function registerClientCommands(program: Command): void {
   const clients = program.command('clients').description('the client directory');
@@ -24,6 +26,12 @@ export function registerClientCommands(program: Command): void {
           `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
         );
       }
+      const [{ parseClientExport }, { importClients }, { createProgress }, { cliActor, withApp }] = await Promise.all([
+        import('../app/client-import.ts'),
+        import('../app/directory.ts'),
+        import('./progress.ts'),
+        import('./shared.ts'),
+      ]);
       const parsed = parseClientExport(text);
       await withApp(async (app) => {
         const progress = createProgress('importing', parsed.rows.length);
@@ -34,7 +42,7 @@ export function registerClientCommands(program: Command): void {
           { actor: cliActor() },
         );
         progress.stop();
-        printImportReport(report, options.dryRun ?? false);
+        await printImportReport(report, options.dryRun ?? false);
         if (!report.written && !options.dryRun) process.exitCode = 1;
       });
     });
@@ -70,14 +78,18 @@ export function registerClientCommands(program: Command): void {
     .description('find clients by part of a name or email')
     .argument('<text...>', 'what to look for')
     .action(async (words: string[]) => {
+      const [{ withApp }, { formatLoginStatus, describeLoginStatus }] = await Promise.all([
+        import('./shared.ts'),
+        import('../projections/login-status.ts'),
+      ]);
       await withApp(async (app) => {
         const found = app.deps.readModels.clients.searchClients(words.join(' '), 50);
-        if (found.length === 0) process.stdout.write('No client matches.\n');
+        if (found.length === 0) await stdout.write('No client matches.\n');
         for (const client of found) {
           const credential = app.deps.readModels.credentials.getCredential(client.clientId);
           const status = formatLoginStatus(describeLoginStatus(credential, app.deps.clock.now()));
           const login = credential ? ` login ${credential.userName}` : '';
-          process.stdout.write(
+          await stdout.write(
             `${client.clientId}  ${client.firstName} ${client.lastName}  <${client.email ?? 'no email'}>${login}  ${status}\n`,
           );
         }
@@ -85,19 +97,20 @@ export function registerClientCommands(program: Command): void {
     });
 }
 
-function printImportReport(report: ImportReport, dryRun: boolean): void {
-  const out = process.stdout;
+/** One line per problem, written as the reader takes them: a report on a large export can be long. */
+async function printImportReport(report: ImportReport, dryRun: boolean): Promise<void> {
+  const out = stdout;
   if (report.fileError) {
-    out.write(`Nothing imported: ${report.fileError}\n`);
+    await out.write(`Nothing imported: ${report.fileError}\n`);
     return;
   }
   for (const row of report.rows) {
     for (const error of row.errors)
-      out.write(`line ${row.line}${row.clientId ? ` (${row.clientId})` : ''}: error: ${error}\n`);
-    for (const warning of row.warnings) out.write(`line ${row.line} (${row.clientId}): note: ${warning}\n`);
+      await out.write(`line ${row.line}${row.clientId ? ` (${row.clientId})` : ''}: error: ${error}\n`);
+    for (const warning of row.warnings) await out.write(`line ${row.line} (${row.clientId}): note: ${warning}\n`);
   }
   const { counts } = report;
   const summary = `${counts.new} new, ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.error} with errors`;
-  if (counts.error > 0) out.write(`Nothing imported: fix the rows above and import again. (${summary})\n`);
-  else out.write(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${summary}.\n`);
+  if (counts.error > 0) await out.write(`Nothing imported: fix the rows above and import again. (${summary})\n`);
+  else await out.write(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${summary}.\n`);
 }

@@ -2,3 +2,7 @@
 export class CliError extends Error {
   override readonly name = 'CliError';
 }
+
+export function fail(message: string): never {
+  throw new CliError(message);
+}

@@ -1,11 +1,17 @@
 import type { Command } from 'commander';
-import { changeLoginAccess, issueTempPassword, assignLogin } from '../app/logins.ts';
-import { resolveClient } from '../app/audit.ts';
 import type { App } from '../app/context.ts';
-import { cliActor, fail, withApp } from './shared.ts';
+import { fail } from './errors.ts';
+import { stdout } from './output.ts';
 
-function clientIdOf(app: App, idOrUserName: string): string {
+async function clientIdOf(app: App, idOrUserName: string): Promise<string> {
+  const { resolveClient } = await import('../app/audit.ts');
   return resolveClient(app.deps, idOrUserName) ?? fail(`no client or user name ${idOrUserName}`);
+}
+
+/** What every login action needs, loaded when one runs rather than for `--help`. */
+async function loadLoginActions() {
+  const [logins, shared] = await Promise.all([import('../app/logins.ts'), import('./shared.ts')]);
+  return { ...logins, ...shared };
 }
 
 export function registerLoginCommands(program: Command): void {
@@ -17,10 +23,11 @@ export function registerLoginCommands(program: Command): void {
     .argument('<client>', 'client id')
     .argument('<userName>', 'the user name, often the email')
     .action(async (clientId: string, userName: string) => {
+      const { assignLogin, cliActor, withApp } = await loadLoginActions();
       await withApp(async (app) => {
         const result = await assignLogin(app.deps, { clientId, userName }, { actor: cliActor() });
         if (!result.ok) fail(result.error.message);
-        process.stdout.write(
+        await stdout.write(
           result.value.changed
             ? `${clientId} now signs in as ${result.value.userName}.\n`
             : `${clientId} already signs in as ${result.value.userName}.\n`,
@@ -33,8 +40,9 @@ export function registerLoginCommands(program: Command): void {
     .description('issue a one-use temporary password and print it once, here')
     .argument('<client>', 'client id or user name')
     .action(async (idOrUserName: string) => {
+      const { issueTempPassword, cliActor, withApp } = await loadLoginActions();
       await withApp(async (app) => {
-        const clientId = clientIdOf(app, idOrUserName);
+        const clientId = await clientIdOf(app, idOrUserName);
         const result = await issueTempPassword(
           app.deps,
           { clientId, delivery: 'shown_to_staff' },
@@ -42,10 +50,10 @@ export function registerLoginCommands(program: Command): void {
         );
         if (!result.ok) fail(result.error.message);
         const { userName, password, expiresAt } = result.value;
-        process.stdout.write(
+        await stdout.write(
           `User name:          ${userName}\nTemporary password: ${password}\nExpires:            ${expiresAt}\n`,
         );
-        process.stdout.write('It works once; it is not stored anywhere and cannot be shown again.\n');
+        await stdout.write('It works once; it is not stored anywhere and cannot be shown again.\n');
       });
     });
 
@@ -60,15 +68,16 @@ export function registerLoginCommands(program: Command): void {
       .argument('<client>', 'client id or user name')
       .option('--reason <text>', 'why (recorded in the log)')
       .action(async (idOrUserName: string, options: { reason?: string }) => {
+        const { changeLoginAccess, cliActor, withApp } = await loadLoginActions();
         await withApp(async (app) => {
-          const clientId = clientIdOf(app, idOrUserName);
+          const clientId = await clientIdOf(app, idOrUserName);
           const result = await changeLoginAccess(
             app.deps,
             { clientId, action, ...(options.reason ? { reason: options.reason } : {}) },
             { actor: cliActor() },
           );
           if (!result.ok) fail(result.error.message);
-          process.stdout.write(
+          await stdout.write(
             result.value.changed
               ? `Done: ${action} ${clientId}.\n`
               : `Nothing to do: ${clientId} is already that way.\n`,

@@ -1,10 +1,23 @@
 import { Argument, Option, type Command } from 'commander';
-import { sendEmailAlert, type EmailAlertGroup } from '../app/email-alerts.ts';
+import type { EmailAlertGroup } from '../app/email-alerts.ts';
 import type { MailTemplate } from '../domain/mail.ts';
-import { previewMail } from '../mail/preview.ts';
-import { mailTemplates } from '../mail/templates.ts';
-import { createProgress } from './progress.ts';
-import { cliActor, fail, withApp } from './shared.ts';
+import { fail } from './errors.ts';
+import { stdout } from './output.ts';
+import type { Progress } from './progress.ts';
+
+/**
+ * The templates `mail preview` offers, listed here so `--help` need not load the template engine.
+ * The check below fails to compile when a template is added to MailTemplate and not here.
+ */
+const templateChoices = [
+  'client-login-credentials',
+  'password-reset',
+  'forgotten-user-name',
+  'password-changed',
+] as const satisfies readonly MailTemplate[];
+const everyTemplateOffered: [Exclude<MailTemplate, (typeof templateChoices)[number]>] extends [never] ? true : never =
+  true;
+void everyTemplateOffered;
 
 export function registerMailCommands(program: Command): void {
   const mail = program.command('mail').description('email templates and Email Alerts');
@@ -12,19 +25,20 @@ export function registerMailCommands(program: Command): void {
   mail
     .command('preview')
     .description("render an email template with sample data, or a real client's details (secrets stay placeholders)")
-    .addArgument(new Argument('<template>', 'which template').choices(mailTemplates))
+    .addArgument(new Argument('<template>', 'which template').choices(templateChoices))
     .option('--client <id>', "use this client's name, email and user name")
     .addOption(new Option('--part <part>', 'print only one part').choices(['subject', 'text', 'html']))
     .action(async (template: MailTemplate, options: { client?: string; part?: 'subject' | 'text' | 'html' }) => {
+      const [{ previewMail }, { withApp }] = await Promise.all([import('../mail/preview.ts'), import('./shared.ts')]);
       await withApp(async (app) => {
         const preview = previewMail(app, template, options.client);
         if (!preview.ok) fail(preview.error.message);
         const { to, rendered } = preview.value;
         if (options.part) {
-          process.stdout.write(`${rendered[options.part].replace(/\n?$/, '\n')}`);
+          await stdout.write(`${rendered[options.part].replace(/\n?$/, '\n')}`);
           return;
         }
-        process.stdout.write(
+        await stdout.write(
           `To:      ${to}\nSubject: ${rendered.subject}\n\n--- plain text ---\n${rendered.text}\n--- html ---\n${rendered.html}`,
         );
       });
@@ -45,8 +59,13 @@ export function registerMailCommands(program: Command): void {
         .filter(Boolean);
       if (options.group === 'ids' && clientIds.length === 0) fail('--group ids needs --ids C1,C2');
       if (options.group !== 'ids' && clientIds.length > 0) fail('--ids goes with --group ids');
+      const [{ sendEmailAlert }, { createProgress }, { cliActor, withApp }] = await Promise.all([
+        import('../app/email-alerts.ts'),
+        import('./progress.ts'),
+        import('./shared.ts'),
+      ]);
       await withApp(async (app) => {
-        let progress: ReturnType<typeof createProgress> | null = null;
+        let progress: Progress | null = null;
         const result = await sendEmailAlert(
           app.deps,
           {
@@ -61,13 +80,13 @@ export function registerMailCommands(program: Command): void {
           },
           { actor: cliActor() },
         );
-        (progress as ReturnType<typeof createProgress> | null)?.stop();
+        (progress as Progress | null)?.stop();
         if (!result.ok) fail(result.error.message);
         const { batchId, tally } = result.value;
-        process.stdout.write(
+        await stdout.write(
           `Email Alert ${batchId}: ${tally.succeeded} emails requested, ${tally.skipped} skipped, ${tally.failed} failed.\n`,
         );
-        process.stdout.write("The mail relay of `latchkey serve` sends them; watch each client's last email state.\n");
+        await stdout.write("The mail relay of `latchkey serve` sends them; watch each client's last email state.\n");
         if (tally.failed > 0) process.exitCode = 1;
       });
     });

@@ -1,20 +1,23 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config.ts';
-import { EventStoreUnavailableError } from '../eventstore/port.ts';
-import { MailTemplateError } from '../mail/templates.ts';
-import { CliError } from './errors.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerClientCommands } from './clients.ts';
 import { registerDemoCommand } from './demo.ts';
+import { describeFailure } from './failure.ts';
 import { registerLoginCommands } from './login.ts';
 import { registerMailCommands } from './mail.ts';
 import { registerProvisionCommand } from './provision.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerStoreCommands } from './store.ts';
 
+/**
+ * The command definitions import commander and nothing else: each action loads its own modules
+ * when it runs, so `latchkey --help` and a mistyped command answer at once instead of loading
+ * the store adapters, Slack and Mailgun first.
+ */
 export function buildProgram(): Command {
   const program = new Command('latchkey')
     .description('Client portal logins for a pet-sitting business, kept as an append-only event log.')
+    .option('--debug', 'on a failure, print the full error with its stack trace')
     .showHelpAfterError()
     .exitOverride();
   registerServeCommand(program);
@@ -28,22 +31,17 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Failures people can fix print one clear line and exit 1; anything else is a bug and shows its stack. */
+/** Runs one command and returns its exit code; a failure is one line on stderr, never a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     await buildProgram().parseAsync([...argv], { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (
-      error instanceof ConfigError ||
-      error instanceof EventStoreUnavailableError ||
-      error instanceof CliError ||
-      error instanceof MailTemplateError
-    ) {
-      process.stderr.write(`latchkey: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    const failure = await describeFailure(error, { debug: argv.includes('--debug') });
+    if (failure.quiet) return 0;
+    process.stderr.write(`latchkey: ${failure.message}\n`);
+    if (failure.details) process.stderr.write(`${failure.details}\n`);
+    return 1;
   }
 }

@@ -1,7 +1,12 @@
 import cliProgress from 'cli-progress';
 
 /** A progress bar on stderr when it is a terminal; plain occasional lines otherwise (CI, pipes). */
-export function createProgress(label: string, total: number) {
+export interface Progress {
+  update(done: number): void;
+  stop(): void;
+}
+
+export function createProgress(label: string, total: number): Progress {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {

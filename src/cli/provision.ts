@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { provisionAll } from '../app/provision.ts';
-import { createProgress } from './progress.ts';
-import { cliActor, fail, withApp } from './shared.ts';
+import { fail } from './errors.ts';
+import { stdout } from './output.ts';
+import type { Progress } from './progress.ts';
 
 export function registerProvisionCommand(program: Command): void {
   program
@@ -12,8 +12,13 @@ export function registerProvisionCommand(program: Command): void {
     .option('--batch <id>', 'resume this batch (an unfinished one is resumed by default)')
     .action(async (options: { all?: boolean; email?: boolean; batch?: string }) => {
       if (!options.all && !options.batch) fail('say --all to provision every client with an email and no login');
+      const [{ provisionAll }, { createProgress }, { cliActor, withApp }] = await Promise.all([
+        import('../app/provision.ts'),
+        import('./progress.ts'),
+        import('./shared.ts'),
+      ]);
       await withApp(async (app) => {
-        let progress: ReturnType<typeof createProgress> | null = null;
+        let progress: Progress | null = null;
         const { batchId, tally } = await provisionAll(
           app.deps,
           {
@@ -29,8 +34,8 @@ export function registerProvisionCommand(program: Command): void {
           },
           { actor: cliActor() },
         );
-        (progress as ReturnType<typeof createProgress> | null)?.stop();
-        process.stdout.write(
+        (progress as Progress | null)?.stop();
+        await stdout.write(
           `Batch ${batchId}: ${tally.succeeded} provisioned, ${tally.skipped} skipped, ${tally.failed} failed.\n`,
         );
         if (tally.failed > 0) process.exitCode = 1;

@@ -2,8 +2,9 @@ import { loadConfig } from '../config.ts';
 import { openApp, type App, type AppOptions } from '../app/context.ts';
 import type { Actor } from '../eventstore/port.ts';
 import { createLogger } from '../logger.ts';
-import { CliError } from './errors.ts';
 import { userInfo } from 'node:os';
+
+export { fail } from './errors.ts';
 
 /** Runs a command against a freshly opened app and always closes it. */
 export async function withApp<T>(run: (app: App) => Promise<T>, options: AppOptions = {}): Promise<T> {
@@ -20,8 +21,4 @@ export async function withApp<T>(run: (app: App) => Promise<T>, options: AppOpti
 export function cliActor(): Actor {
   const name = userInfo().username;
   return { kind: 'cli', id: name, name };
-}
-
-export function fail(message: string): never {
-  throw new CliError(message);
 }

@@ -1,15 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { copyEventStore } from '../eventstore/copy.ts';
-import {
-  openEventStore,
-  parseEventStoreLocation,
-  type EventStoreLocation,
-  type OpenEventStoreOptions,
-} from '../eventstore/open-store.ts';
+import type { EventStoreLocation, OpenEventStoreOptions } from '../eventstore/open-store.ts';
 import type { EventStore } from '../eventstore/port.ts';
-import { createProgress } from './progress.ts';
-import { fail } from './shared.ts';
+import { fail } from './errors.ts';
+import { stdout } from './output.ts';
 
 const locationHelp = 'sqlite:<path>, postgres://…[?schema=<name>] or kurrentdb://…';
 
@@ -24,6 +18,14 @@ export function registerStoreCommands(program: Command): void {
     .requiredOption('--from <location>', `the store to copy: ${locationHelp}`)
     .requiredOption('--to <location>', `an empty store to copy into: ${locationHelp}`)
     .action(async (options: { from: string; to: string }) => {
+      const { parseEventStoreLocation } = await import('../eventstore/open-store.ts');
+      const parseSide = (option: string, location: string): EventStoreLocation => {
+        try {
+          return parseEventStoreLocation(location);
+        } catch (error) {
+          return fail(`${option}: ${(error as Error).message}`);
+        }
+      };
       const from = parseSide('--from', options.from);
       const to = parseSide('--to', options.to);
       if (from.kind === 'sqlite' && !existsSync(from.file))
@@ -56,6 +58,10 @@ async function copyWithProgress(
       `--to: ${names.to} already holds events. Copy into a new, empty store: a new SQLite file, or a new PostgreSQL schema with ?schema=<name>.`,
     );
   }
+  const [{ copyEventStore }, { createProgress }] = await Promise.all([
+    import('../eventstore/copy.ts'),
+    import('./progress.ts'),
+  ]);
   const total = await countEvents(source);
   const progress = createProgress('Copying events', total);
   let copied = 0;
@@ -76,7 +82,7 @@ async function copyWithProgress(
   } finally {
     progress.stop();
   }
-  process.stdout.write(
+  await stdout.write(
     `Copied ${copied} events from ${names.from} to ${names.to}, keeping their order, ids and hash chain.\n` +
       'Check the copy: run `latchkey audit verify`, then `latchkey audit rebuild --check`, with LATCHKEY_STORE set to the --to location.\n',
   );
@@ -93,15 +99,8 @@ async function countEvents(store: EventStore): Promise<number> {
   }
 }
 
-function parseSide(option: string, location: string): EventStoreLocation {
-  try {
-    return parseEventStoreLocation(location);
-  } catch (error) {
-    return fail(`${option}: ${(error as Error).message}`);
-  }
-}
-
 async function openSide(option: string, location: string, options: OpenEventStoreOptions = {}): Promise<EventStore> {
+  const { openEventStore } = await import('../eventstore/open-store.ts');
   try {
     return await openEventStore(location, options);
   } catch (error) {

@@ -3,6 +3,7 @@ import type { App } from '../app/context.ts';
 import type { Logger } from '../logger.ts';
 import { createClientSite } from './client-site.ts';
 import { devOutboxRoutes } from './dev-outbox.tsx';
+import { securityHeaders } from './security-headers.ts';
 import { mailgunWebhookRoutes } from './webhooks/mailgun.ts';
 
 export interface HttpOptions {
@@ -14,7 +15,9 @@ export interface HttpOptions {
 /** The one Hono app: client pages, webhooks and Slack are sub-apps mounted here. */
 export function createHttpApp(app: App, options: HttpOptions = {}): Hono {
   const http = new Hono();
-  http.get('/health', (c) => c.json({ ok: true, checkpoint: app.deps.projections.checkpoint() }));
+  http.use('*', securityHeaders());
+  // Liveness only: the log position, counts and neighbours' state are on the admin port (admin.ts).
+  http.get('/health', (c) => c.json({ ok: true }));
   // Before the client site, so its CSRF and session middleware never see Slack's signed requests.
   if (options.slack) http.route('/slack', options.slack);
   const { webhookSigningKey, outboxDir } = app.config.mail;

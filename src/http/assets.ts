@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
+import { packageFile } from '../package-files.ts';
 
 export interface SiteAssets {
   readonly stylesheetUrl: string;
@@ -29,12 +29,7 @@ export function createSiteAssets(): SiteAssets {
     files.set(name, { body, contentType });
     return `/assets/${name}`;
   };
-  const stylesheetUrl = add(
-    fileURLToPath(new URL('./assets/site.css', import.meta.url)),
-    'site',
-    'css',
-    'text/css; charset=utf-8',
-  );
+  const stylesheetUrl = add(packageFile('src/http/assets/site.css'), 'site', 'css', 'text/css; charset=utf-8');
   const scriptUrl = add(
     require.resolve('htmx.org/dist/htmx.min.js'),
     'htmx',

@@ -1,4 +1,4 @@
-import { App } from '@slack/bolt';
+import { App, webApi } from '@slack/bolt';
 import type { Hono } from 'hono';
 import type { App as LatchkeyApp } from '../app/context.ts';
 import type { SlackConfig } from '../config.ts';
@@ -13,6 +13,7 @@ import { register as registerViews } from './listeners/views/index.ts';
 import { startStaffAlerts } from './notifier.ts';
 import { HonoReceiver } from './receiver.ts';
 import { createBulkRuns, type SlackServices } from './services.ts';
+import { startSlackTokenCheck, type SlackTokenState } from './token-check.ts';
 
 export interface SlackBot {
   /** The `/slack` sub-app for the web server (null in Socket Mode, which needs no inbound HTTP). */
@@ -21,6 +22,8 @@ export interface SlackBot {
   settled(): Promise<void>;
   /** The staff-alert subscription, when an alerts channel is configured. */
   readonly alerts: Subscription | null;
+  /** What the background check last learnt about the bot token (for the operators' status). */
+  tokenState(): SlackTokenState;
   stop(): Promise<void>;
 }
 
@@ -39,17 +42,34 @@ export async function startSlackBot(
   const receiver = settings.socketMode
     ? null
     : new HonoReceiver({ signingSecret: requireSetting(settings.signingSecret, 'SLACK_SIGNING_SECRET'), logger });
+  const clientOptions = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
+  const tokenCheck = startSlackTokenCheck({
+    botToken: settings.botToken,
+    teamId: settings.teamId,
+    apiUrl: settings.apiUrl,
+    logger,
+  });
   const bolt = new App({
-    token: settings.botToken,
+    // Our own authorize instead of `token`: Bolt would otherwise call auth.test while it is built and
+    // hold every request on the answer, and a refused token would reject with nobody listening.
+    // The bot's ids come from the background check once it has them.
+    authorize: async () => {
+      const state = tokenCheck.state();
+      return {
+        botToken: settings.botToken,
+        teamId: settings.teamId,
+        ...(state.status === 'verified' ? { botId: state.botId, botUserId: state.botUserId } : {}),
+      };
+    },
     ...(receiver ? { receiver } : { socketMode: true, appToken: requireSetting(settings.appToken, 'SLACK_APP_TOKEN') }),
     logger: boltLogger(logger),
     convoStore: false,
-    clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {},
+    clientOptions,
     // Socket Mode opens its websocket with a Web API client of its own: the same API address.
-    ...(settings.socketMode && settings.apiUrl
-      ? { installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl } } }
-      : {}),
+    ...(settings.socketMode && settings.apiUrl ? { installerOptions: { clientOptions } } : {}),
   });
+  // Alerts are posted outside any request, so they need a client that carries the token itself.
+  const client = new webApi.WebClient(settings.botToken, { ...clientOptions, logger: boltLogger(logger) });
   bolt.error(async (error) => logger.error({ err: error }, 'a Slack listener failed'));
   const services: SlackServices = {
     deps: app.deps,
@@ -63,20 +83,13 @@ export async function startSlackBot(
   registerActions(bolt, services);
   registerViews(bolt, services);
   registerEvents(bolt, services);
-  if (settings.socketMode) {
-    // Connecting retries for as long as Slack is away; the client site must not wait for it.
-    bolt.start().then(
-      () => logger.info('Slack Socket Mode connected'),
-      (error: unknown) => logger.error({ err: error }, 'Slack Socket Mode could not connect'),
-    );
-  } else {
-    await bolt.start();
-  }
+  if (receiver) await bolt.start();
+  else startSocketModeInBackground(bolt, logger);
 
   const alerts = settings.alertsChannelId
     ? await startStaffAlerts({
         deps: app.deps,
-        client: bolt.client,
+        client,
         channel: settings.alertsChannelId,
         dataDir: app.config.dataDir,
         logger,
@@ -88,11 +101,37 @@ export async function startSlackBot(
     routes: receiver?.routes() ?? null,
     settled: () => receiver?.settled() ?? Promise.resolve(),
     alerts,
+    tokenState: () => tokenCheck.state(),
     async stop() {
+      tokenCheck.stop();
       await alerts?.stop();
-      await bolt.stop();
+      await bolt.stop().catch(() => undefined);
     },
   };
+}
+
+/** A Socket Mode connection that cannot be opened is retried with backoff; it never stops `serve`. */
+function startSocketModeInBackground(bolt: App, logger: Logger): void {
+  const delaysMs = [2_000, 10_000, 30_000, 60_000, 300_000];
+  let failures = 0;
+  const attempt = () => {
+    bolt.start().then(
+      () => {
+        if (failures > 0) logger.info('Slack Socket Mode connected');
+        failures = 0;
+      },
+      (error: unknown) => {
+        if (failures === 0)
+          logger.warn(
+            { reason: error instanceof Error ? error.message : String(error) },
+            'Slack Socket Mode cannot connect: retrying in the background; the client site keeps serving',
+          );
+        failures += 1;
+        setTimeout(attempt, delaysMs[Math.min(failures, delaysMs.length) - 1]).unref();
+      },
+    );
+  };
+  attempt();
 }
 
 function requireSetting(value: string | null, name: string): string {

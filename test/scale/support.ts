@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier } from 'pg';
-import { binPath } from '../support/cli.ts';
+import { latchkeyArgs } from '../support/cli.ts';
 
 export const postgresUrl = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -35,7 +35,7 @@ export interface Instance {
  * from its "Latchkey is serving" log line.
  */
 export function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, [binPath, 'serve'], {
+  const child = spawn(process.execPath, [...latchkeyArgs, 'serve'], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -47,7 +47,7 @@ export function startInstance(env: Record<string, string>): Promise<Instance> {
     child.stdout!.on('data', (chunk: Buffer) => {
       if (serving) return;
       output += chunk;
-      const line = output.split('\n').find((text) => text.includes('"Latchkey is serving"'));
+      const line = output.split('\n').find((text) => text.includes('"msg":"Latchkey is serving'));
       if (!line) return;
       serving = true;
       resolve({ url: (JSON.parse(line) as { url: string }).url, stop: () => stopProcess(child) });
