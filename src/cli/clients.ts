@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parseClientExport } from '../app/client-import.ts';
-import { changeClientEmail, importClients, type ImportReport } from '../app/directory.ts';
+import { changeClientEmail, type ImportReport } from '../app/directory.ts';
 import { requestCredentialsEmail } from '../app/logins.ts';
-import { formatLoginStatus, describeLoginStatus } from '../projections/login-status.ts';
 import { fail } from './errors.ts';
 import { stdout } from './output.ts';
-import { createProgress } from './progress.ts';
 import { cliActor, withApp } from './shared.ts';
 
 export function registerClientCommands(program: Command): void {
