@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { escapeIdentifier, Pool, type PoolClient, type QueryResultRow } from 'pg';
-import { toAppendError, toUnavailableError } from './postgres-errors.ts';
+import { toAppendError, toAppendLinksError, toUnavailableError } from './postgres-errors.ts';
 import { startAppendListener, type AppendListener } from './postgres-listener.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 import type {
@@ -74,6 +74,7 @@ export async function openPostgresEventStore(
   }
 
   const appendSql = `SELECT next_revision, last_position::text FROM ${qualified('latchkey_append')}($1, $2, $3, $4, $5, $6)`;
+  const appendLinksSql = `SELECT ${qualified('latchkey_append_links')}($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
   const runAppend = options.beforeCommitDelayMs
     ? (params: unknown[]) => appendThenDelayCommit(pool, appendSql, params, options.beforeCommitDelayMs!)
     : (params: unknown[]) =>
@@ -106,6 +107,25 @@ export async function openPostgresEventStore(
       });
       if (appends.some((a) => a.events.length > 0)) appended.emit('append');
       return results;
+    },
+    async appendLinks(links) {
+      if (links.length === 0) return;
+      const column = <K extends keyof StoredLink>(key: K) => links.map((link) => link[key]);
+      const params = [
+        column('position'),
+        column('id'),
+        column('stream'),
+        column('revision'),
+        column('type'),
+        column('dataJson'),
+        column('metadataJson'),
+        column('prevHash'),
+        column('hash'),
+      ];
+      await pool.query(appendLinksSql, params).catch((error: unknown) => {
+        throw toAppendLinksError(error, links, target);
+      });
+      appended.emit('append');
     },
     async readStream(stream) {
       const rows = await query<EventRow>(
