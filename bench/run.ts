@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { benchCore } from './core.ts';
 import { benchLogin } from './login.ts';
+import { benchLongLog } from './longlog.ts';
 import { benchPostgres } from './postgres.ts';
 import { benchRelay } from './relay.ts';
 import { benchScale } from './scale.ts';
@@ -29,7 +30,10 @@ const sections: Record<string, () => Promise<Record<string, unknown>>> = {
   relay: () => benchRelay(),
   postgres: () => whenPostgresAnswers(() => benchPostgres(postgresUrl)),
   scale: () => whenPostgresAnswers(() => benchScale(postgresUrl)),
+  longlog: () => whenPostgresAnswers(() => benchLongLog(postgresUrl)),
 };
+// Minutes long: only when asked for by name.
+const onRequestOnly = new Set(['longlog']);
 
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(name in sections));
@@ -43,7 +47,7 @@ const results: Record<string, unknown> = {
   machine: { node: process.version, cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
 };
 for (const [name, run] of Object.entries(sections)) {
-  if (only.length > 0 && !only.includes(name)) continue;
+  if (only.length > 0 ? !only.includes(name) : onRequestOnly.has(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
   results[name] = await run();
 }
