@@ -333,6 +333,23 @@ export function testEventStore(
         await subscription.stop();
       });
 
+      it('catches up page by page, reading ahead, in order and without repeats', async () => {
+        const s = stream();
+        for (let i = 0; i < 7; i++) await store.append(s, [event('N', { i })], { expected: 'any' });
+        const pages: number[][] = [];
+        const subscription = subscribe(store, {
+          after: null,
+          batchSize: 2,
+          pollIntervalMs: 60_000,
+          handle: (events) =>
+            void pages.push(events.filter((e) => e.stream === s).map((e) => (e.data as { i: number }).i)),
+        });
+        await subscription.catchUp();
+        await subscription.stop();
+        expect(pages.flat()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+        expect(Math.max(...pages.map((page) => page.length))).toBe(2);
+      });
+
       it('a failing handler is retried, never skipped', async () => {
         const s = stream();
         const appended = await store.append(s, [event('A'), event('B')], { expected: 'no_stream' });
