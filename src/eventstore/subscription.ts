@@ -85,11 +85,12 @@ export function subscribe(store: EventStore, options: SubscriptionOptions): Subs
         hinted = false;
         await drain();
         failures = 0;
-        if (!hinted) await sleep(pollIntervalMs);
+        // A stop that came during the drain found no sleep to cut short: do not start one.
+        if (!hinted && !stopped) await sleep(pollIntervalMs);
       } catch (error) {
         failures += 1;
         options.onError?.(error);
-        await sleep(Math.min(pollIntervalMs * 2 ** failures, 30_000));
+        if (!stopped) await sleep(Math.min(pollIntervalMs * 2 ** failures, 30_000));
       }
     }
   })();
