@@ -7,6 +7,7 @@ import pg from 'pg';
 import { benchCliStart } from './cli-start.ts';
 import { benchCore } from './core.ts';
 import { benchLogin } from './login.ts';
+import { benchLongLog } from './longlog.ts';
 import { benchPostgres } from './postgres.ts';
 import { benchRelay } from './relay.ts';
 import { benchScale } from './scale.ts';
@@ -31,7 +32,10 @@ const sections: Record<string, () => Promise<Record<string, unknown>>> = {
   relay: () => benchRelay(),
   postgres: () => whenPostgresAnswers(() => benchPostgres(postgresUrl)),
   scale: () => whenPostgresAnswers(() => benchScale(postgresUrl)),
+  longlog: () => whenPostgresAnswers(() => benchLongLog(postgresUrl)),
 };
+// Minutes long: only when asked for by name.
+const onRequestOnly = new Set(['longlog']);
 
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(name in sections));
@@ -45,7 +49,7 @@ const results: Record<string, unknown> = {
   machine: { node: process.version, cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
 };
 for (const [name, run] of Object.entries(sections)) {
-  if (only.length > 0 && !only.includes(name)) continue;
+  if (only.length > 0 ? !only.includes(name) : onRequestOnly.has(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
   results[name] = await run();
 }

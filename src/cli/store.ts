@@ -63,7 +63,7 @@ async function copyWithProgress(
     import('./progress.ts'),
   ]);
   const total = await countEvents(source);
-  const progress = createProgress('Copying events', total);
+  const progress = createProgress('Copying events', total, { rateUnit: 'events' });
   let copied = 0;
   try {
     const result = await copyEventStore(source, target, {

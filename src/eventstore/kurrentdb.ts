@@ -13,6 +13,7 @@ import {
   type RecordedEvent as KurrentRecordedEvent,
 } from '@kurrent/kurrentdb-client';
 import { computeChainHash } from './chain.ts';
+import { checkLinkRevisionsAndIds, checkLinksContinueChain, splitIntoStreamRuns } from './links.ts';
 import {
   collectEvents,
   comparePositions,
@@ -35,6 +36,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type RecordedEvent,
+  type StoredLink,
 } from './port.ts';
 
 /** The part of the KurrentDB client this adapter uses (an in-memory stand-in can take its place in tests). */
@@ -177,7 +179,47 @@ export function createKurrentDbEventStore(
     return { nextRevision: last.entry.revision, position: toPosition(last.logRevision) };
   }
 
+  /** Every link is checked before any is written, so a refused page leaves the store as it was. */
+  async function checkLinks(head: Logged | null, links: readonly StoredLink[]): Promise<void> {
+    checkLinksContinueChain(head ? { position: toPosition(head.logRevision), hash: head.entry.hash } : null, links);
+    const streams = [...new Set(links.map((link) => link.stream))];
+    const revisions = new Map(
+      await Promise.all(streams.map(async (stream) => [stream, await readLastRevision(stream)] as const)),
+    );
+    checkLinkRevisionsAndIds(links, (stream) => revisions.get(stream) ?? null);
+    const reservations = await Promise.all(links.map((link) => readReservation(link.id)));
+    const reused = links.find((_, index) => reservations[index]);
+    if (reused) throw new DuplicateEventIdError(reused.id, reused.stream);
+  }
+
   return {
+    async appendLinks(links) {
+      if (links.length === 0) return;
+      const head = await completeHead();
+      await checkLinks(head, links);
+      // One log append per stream run, as `append` writes them: only the log's last append can be unfinished.
+      let logRevision = head ? head.logRevision + 1n : 0n;
+      for (const run of splitIntoStreamRuns(links)) {
+        const batch = run.map(({ position: _, ...link }, batchIndex) => ({
+          logRevision: logRevision + BigInt(batchIndex),
+          entry: { ...link, batchIndex },
+        }));
+        try {
+          await client.appendToStream(logStream, batch.map(toLogEvent), {
+            streamState: logRevision === 0n ? NO_STREAM : logRevision - 1n,
+          });
+        } catch (error) {
+          if (!isLogConflict(error, logStream)) throw toUnavailableError(error);
+          throw new Error(
+            'another writer appended to the store during the copy: copy into a store nothing else writes to',
+            { cause: error },
+          );
+        }
+        await completeAppend(batch);
+        logRevision += BigInt(run.length);
+      }
+      appended.emit('append');
+    },
     async append(stream, events, { expected }) {
       for (let attempt = 1; attempt <= maxLogAttempts; attempt++) {
         const result = await appendOnce(stream, events, expected);

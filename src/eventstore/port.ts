@@ -91,6 +91,15 @@ export interface EventStore {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** The same order as readAll, unparsed, for auditors who must check every stored byte. */
   readLinks(options: ReadAllOptions): Promise<StoredLink[]>;
+  /**
+   * Appends links read from another store's readLinks, byte for byte, as the next links of this
+   * store's chain (how `store copy` writes a page at once). Every link must sit at the next
+   * position, name the link before it (the head's hash, for the first) as its previous-hash,
+   * recompute to its own hash, carry its stream's next revision and a new id. Any link that does
+   * not is refused (ChainLinkRejectedError, WrongExpectedRevisionError, DuplicateEventIdError)
+   * before anything is written.
+   */
+  appendLinks(links: readonly StoredLink[]): Promise<void>;
   /** Compares two positions of this store (negative, zero, positive). */
   comparePositions(a: string, b: string): number;
   /** A hint that something may have been appended; subscribers still poll. Returns an unsubscribe. */
@@ -117,6 +126,17 @@ export class DuplicateEventIdError extends Error {
     readonly stream: string,
   ) {
     super(`event ${eventId} already exists and does not match the append to ${stream}`);
+  }
+}
+
+/** A copied link that does not continue this store's chain at its position. */
+export class ChainLinkRejectedError extends Error {
+  override readonly name = 'ChainLinkRejectedError';
+  constructor(
+    readonly position: string,
+    problem: string,
+  ) {
+    super(`the link at position ${position} ${problem}`);
   }
 }
 

@@ -1,8 +1,10 @@
 import {
+  ChainLinkRejectedError,
   DuplicateEventIdError,
   EventStoreUnavailableError,
   WrongExpectedRevisionError,
   type ExpectedRevision,
+  type StoredLink,
 } from './port.ts';
 
 /** PostgreSQL's answers, translated once so that no SQLSTATE leaks past the adapter. */
@@ -14,6 +16,23 @@ export function toAppendError(error: unknown, stream: string, expected: Expected
   // Two events of one batch sharing an id reach the unique index rather than the function's check.
   if (code === '23505' && constraint === 'events_id_key')
     return new DuplicateEventIdError(/\(id\)=\((.*)\)/.exec(detail ?? '')?.[1] ?? '', stream);
+  return toUnavailableError(error, `the event store at ${target} is unavailable`);
+}
+
+/** The errors of `latchkey_append_links`, named after the link they concern. */
+export function toAppendLinksError(error: unknown, links: readonly StoredLink[], target: string): unknown {
+  const { code, detail, message } = error as { code?: string; detail?: string; message?: string };
+  if (code === 'LK003') return new ChainLinkRejectedError(detail ?? '', message ?? '');
+  if (code === 'LK004') {
+    const { index, before } = JSON.parse(detail ?? '{}') as { index: number; before: number };
+    const link = links[index - 1]!;
+    const expected = link.revision === 0 ? 'no_stream' : link.revision - 1;
+    return new WrongExpectedRevisionError(link.stream, expected, before < 0 ? 'no_stream' : before);
+  }
+  if (code === 'LK002' || (code === '23505' && (error as { constraint?: string }).constraint === 'events_id_key')) {
+    const id = code === 'LK002' ? (detail ?? '') : (/\(id\)=\((.*)\)/.exec(detail ?? '')?.[1] ?? '');
+    return new DuplicateEventIdError(id, links.find((link) => link.id === id)?.stream ?? '');
+  }
   return toUnavailableError(error, `the event store at ${target} is unavailable`);
 }
 

@@ -131,4 +131,66 @@ export const postgresMigrations: readonly string[] = [
   END
   $$;
   `,
+
+  // 4. Copied links, a page per call (`store copy`): the same lock as latchkey_append, then every
+  //    link checked against the chain (position, previous-hash, recomputed hash), its stream's
+  //    revisions and the stored ids, and one set-based INSERT. SQLSTATE LK003: a link that does
+  //    not continue the chain (DETAIL: its position); LK004: a link that does not carry its
+  //    stream's next revision (DETAIL: JSON {index: 1-based in the page, before: the stream's
+  //    revision before it, -1 for none}); LK002 as in latchkey_append.
+  `
+  CREATE FUNCTION latchkey_append_links(
+    p_positions bigint[], p_ids text[], p_streams text[], p_revisions integer[], p_types text[],
+    p_data text[], p_metadata text[], p_prev_hashes text[], p_hashes text[]
+  ) RETURNS void
+  LANGUAGE plpgsql VOLATILE
+  SET search_path FROM CURRENT
+  AS $$
+  DECLARE
+    v_position bigint;
+    v_prev_hash text;
+    v_index integer;
+    v_before integer;
+    v_duplicate text;
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('latchkey:append:' || current_schema(), 0));
+    SELECT position, hash INTO v_position, v_prev_hash FROM events ORDER BY position DESC LIMIT 1;
+    v_position := coalesce(v_position, 0);
+    v_prev_hash := coalesce(v_prev_hash, '');
+    FOR i IN 1 .. coalesce(cardinality(p_positions), 0) LOOP
+      IF p_positions[i] <> v_position + i THEN
+        RAISE EXCEPTION 'is not the next position of this store (%)', v_position + i
+          USING ERRCODE = 'LK003', DETAIL = p_positions[i]::text;
+      END IF;
+      IF p_prev_hashes[i] <> v_prev_hash THEN
+        RAISE EXCEPTION 'does not name the link before it as its previous-hash'
+          USING ERRCODE = 'LK003', DETAIL = p_positions[i]::text;
+      END IF;
+      IF latchkey_chain_hash(v_prev_hash, p_positions[i], p_ids[i], p_streams[i], p_revisions[i], p_types[i], p_data[i], p_metadata[i]) <> p_hashes[i] THEN
+        RAISE EXCEPTION 'does not match its hash' USING ERRCODE = 'LK003', DETAIL = p_positions[i]::text;
+      END IF;
+      v_prev_hash := p_hashes[i];
+    END LOOP;
+    SELECT l.ord::integer, l.before INTO v_index, v_before FROM (
+      SELECT u.revision, u.ord,
+        coalesce((SELECT max(e.revision) FROM events e WHERE e.stream = u.stream), -1)
+          + row_number() OVER (PARTITION BY u.stream ORDER BY u.ord) - 1 AS before
+      FROM unnest(p_streams, p_revisions) WITH ORDINALITY AS u (stream, revision, ord)
+    ) l WHERE l.revision <> l.before + 1 ORDER BY l.ord LIMIT 1;
+    IF FOUND THEN
+      RAISE EXCEPTION 'the link at position % does not carry its stream''s next revision', p_positions[v_index]
+        USING ERRCODE = 'LK004', DETAIL = json_build_object('index', v_index, 'before', v_before)::text;
+    END IF;
+    SELECT u.id INTO v_duplicate FROM unnest(p_ids) AS u (id) WHERE EXISTS (SELECT 1 FROM events e WHERE e.id = u.id) LIMIT 1;
+    IF FOUND THEN
+      RAISE EXCEPTION 'event % already exists', v_duplicate USING ERRCODE = 'LK002', DETAIL = v_duplicate;
+    END IF;
+    INSERT INTO events (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+    SELECT * FROM unnest(p_positions, p_ids, p_streams, p_revisions, p_types, p_data, p_metadata, p_prev_hashes, p_hashes);
+    IF cardinality(p_positions) > 0 THEN
+      PERFORM pg_notify('latchkey_events_appended', current_schema());
+    END IF;
+  END
+  $$;
+  `,
 ];

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { escapeIdentifier, Pool, type PoolClient, type QueryResultRow } from 'pg';
-import { toAppendError, toUnavailableError } from './postgres-errors.ts';
+import { toAppendError, toAppendLinksError, toUnavailableError } from './postgres-errors.ts';
 import { startAppendListener, type AppendListener } from './postgres-listener.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 import type {
@@ -74,6 +74,7 @@ export async function openPostgresEventStore(
   }
 
   const appendSql = `SELECT next_revision, last_position::text FROM ${qualified('latchkey_append')}($1, $2, $3, $4, $5, $6)`;
+  const appendLinksSql = `SELECT ${qualified('latchkey_append_links')}($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
   const runAppend = options.beforeCommitDelayMs
     ? (params: unknown[]) => appendThenDelayCommit(pool, appendSql, params, options.beforeCommitDelayMs!)
     : (params: unknown[]) =>
@@ -107,6 +108,25 @@ export async function openPostgresEventStore(
       if (appends.some((a) => a.events.length > 0)) appended.emit('append');
       return results;
     },
+    async appendLinks(links) {
+      if (links.length === 0) return;
+      const column = <K extends keyof StoredLink>(key: K) => links.map((link) => link[key]);
+      const params = [
+        column('position'),
+        column('id'),
+        column('stream'),
+        column('revision'),
+        column('type'),
+        column('dataJson'),
+        column('metadataJson'),
+        column('prevHash'),
+        column('hash'),
+      ];
+      await pool.query(appendLinksSql, params).catch((error: unknown) => {
+        throw toAppendLinksError(error, links, target);
+      });
+      appended.emit('append');
+    },
     async readStream(stream) {
       const rows = await query<EventRow>(
         `SELECT ${columns} FROM ${qualified('events')} WHERE stream = $1 ORDER BY revision`,
@@ -115,10 +135,10 @@ export async function openPostgresEventStore(
       return rows.map(toRecordedEvent);
     },
     async readAll({ after, limit }: ReadAllOptions) {
-      return (await readPage(after, limit)).map(toRecordedEvent);
+      return (await readPage(after, limit)).map(tupleToRecordedEvent);
     },
     async readLinks({ after, limit }: ReadAllOptions) {
-      return (await readPage(after, limit)).map(toStoredLink);
+      return (await readPage(after, limit)).map(tupleToStoredLink);
     },
     comparePositions(a, b) {
       const difference = toPositionBigInt(a) - toPositionBigInt(b);
@@ -142,13 +162,22 @@ export async function openPostgresEventStore(
    * page is the end of the log, or a hole left by a deleted row, which is read past so that
    * verification reaches the event after it and reports the break.
    */
-  async function readPage(after: string | null | undefined, limit: number): Promise<EventRow[]> {
+  async function readPage(after: string | null | undefined, limit: number): Promise<EventTuple[]> {
     const from = toPositionBigInt(after);
     const range = `SELECT ${columns} FROM ${qualified('events')} WHERE position > $1 AND position <= $2 ORDER BY position`;
-    const rows = await query<EventRow>(range, [from.toString(), (from + BigInt(limit)).toString()]);
+    const rows = await queryTuples(range, [from.toString(), (from + BigInt(limit)).toString()]);
     if (rows.length >= limit) return rows;
     const rest = `SELECT ${columns} FROM ${qualified('events')} WHERE position > $1 ORDER BY position LIMIT $2`;
-    return rows.concat(await query<EventRow>(rest, [rows.at(-1)?.position ?? from.toString(), limit - rows.length]));
+    return rows.concat(await queryTuples(rest, [rows.at(-1)?.[0] ?? from.toString(), limit - rows.length]));
+  }
+
+  /** Pages are the hot path of every catch-up: rows as arrays spare pg an object per row. */
+  async function queryTuples(sql: string, params: unknown[]): Promise<EventTuple[]> {
+    try {
+      return (await pool.query<EventTuple>({ text: sql, values: params, rowMode: 'array' })).rows;
+    } catch (error) {
+      throw toUnavailableError(error, `the event store at ${target} is unavailable`);
+    }
   }
 }
 
@@ -249,16 +278,33 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
-function toStoredLink(row: EventRow): StoredLink {
+/** The columns in `columns` order. */
+type EventTuple = [string, string, string, number, string, string, string, string, string];
+
+function tupleToRecordedEvent(row: EventTuple): RecordedEvent {
   return {
-    position: row.position,
-    id: row.id,
-    stream: row.stream,
-    revision: row.revision,
-    type: row.type,
-    dataJson: row.data,
-    metadataJson: row.metadata,
-    prevHash: row.prev_hash,
-    hash: row.hash,
+    id: row[1],
+    stream: row[2],
+    revision: row[3],
+    position: row[0],
+    type: row[4],
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]),
+    prevHash: row[7],
+    hash: row[8],
+  };
+}
+
+function tupleToStoredLink(row: EventTuple): StoredLink {
+  return {
+    position: row[0],
+    id: row[1],
+    stream: row[2],
+    revision: row[3],
+    type: row[4],
+    dataJson: row[5],
+    metadataJson: row[6],
+    prevHash: row[7],
+    hash: row[8],
   };
 }

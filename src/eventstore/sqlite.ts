@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import { computeChainHash } from './chain.ts';
+import { checkLinkRevisionsAndIds, checkLinksContinueChain } from './links.ts';
 import {
   checkExpectedRevision,
   DuplicateEventIdError,
@@ -94,6 +95,30 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
     },
   );
 
+  // One prepared insert in one transaction: a page of copied links costs one commit.
+  const appendLinksTransaction = db.transaction((links: readonly StoredLink[]) => {
+    const head = statements.lastLink.get() as { position: number; hash: string } | undefined;
+    checkLinksContinueChain(head ? { position: String(head.position), hash: head.hash } : null, links);
+    checkLinkRevisionsAndIds(
+      links,
+      (stream) => (statements.streamRevision.get(stream) as { revision: number | null }).revision,
+    );
+    for (const link of links) {
+      if (statements.hasId.get(link.id)) throw new DuplicateEventIdError(link.id, link.stream);
+      statements.insert.run(
+        Number(link.position),
+        link.id,
+        link.stream,
+        link.revision,
+        link.type,
+        link.dataJson,
+        link.metadataJson,
+        link.prevHash,
+        link.hash,
+      );
+    }
+  });
+
   const commitGroup = createGroupCommit(db, appendTransaction, () => appended.emit('append'));
   const appendAll = db.transaction((appends: readonly StreamAppend[]) =>
     appends.map((a) => appendTransaction(a.stream, a.events, a.expected)),
@@ -105,6 +130,11 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
       const results = appendAll.immediate(appends);
       if (appends.some((a) => a.events.length > 0)) appended.emit('append');
       return results;
+    },
+    async appendLinks(links) {
+      if (links.length === 0) return;
+      appendLinksTransaction.immediate(links);
+      appended.emit('append');
     },
     async readStream(stream) {
       return (statements.readStream.all(stream) as EventTuple[]).map(tupleToRecordedEvent);
@@ -207,6 +237,7 @@ function prepare(db: Database.Database) {
   const columns = 'position, id, stream, revision, type, data, metadata, prev_hash, hash';
   return {
     findById: db.prepare(`SELECT ${columns} FROM events WHERE id = ?`),
+    hasId: db.prepare('SELECT 1 FROM events WHERE id = ?').pluck(),
     streamRevision: db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
     lastLink: db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1'),
     insert: db.prepare(`INSERT INTO events (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -244,27 +275,18 @@ function toPositionNumber(position: string | null | undefined): number {
 
 type EventTuple = [number, string, string, number, string, string, string, string, string];
 
-function tupleToRecordedEvent([
-  position,
-  id,
-  stream,
-  revision,
-  type,
-  data,
-  metadata,
-  prevHash,
-  hash,
-]: EventTuple): RecordedEvent {
+/** Indexed rather than destructured: array destructuring walks an iterator per row, which halved replay speed. */
+function tupleToRecordedEvent(row: EventTuple): RecordedEvent {
   return {
-    id,
-    stream,
-    revision,
-    position: String(position),
-    type,
-    data: JSON.parse(data),
-    metadata: JSON.parse(metadata),
-    prevHash,
-    hash,
+    id: row[1],
+    stream: row[2],
+    revision: row[3],
+    position: String(row[0]),
+    type: row[4],
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]),
+    prevHash: row[7],
+    hash: row[8],
   };
 }
 

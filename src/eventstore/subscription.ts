@@ -42,28 +42,40 @@ export function subscribe(store: EventStore, options: SubscriptionOptions): Subs
     wake?.();
   });
 
-  async function drainOnce(): Promise<boolean> {
-    const events = await store.readAll({ after: checkpoint, limit: batchSize });
-    if (events.length === 0) return false;
-    await options.handle(events);
-    checkpoint = events[events.length - 1]!.position;
-    for (const waiter of waiters) {
-      if (store.comparePositions(waiter.position, checkpoint) <= 0) {
-        waiters.delete(waiter);
-        waiter.resolve();
+  function readAfter(position: string | null): Promise<RecordedEvent[]> {
+    const page = store.readAll({ after: position, limit: batchSize });
+    // A page read ahead is dropped if the handler fails first; its own failure is then moot.
+    page.catch(() => undefined);
+    return page;
+  }
+
+  /**
+   * Reads the next page while the handler applies this one, so a remote store (PostgreSQL) serves
+   * the read while this process works; a failed handler discards what was read ahead.
+   */
+  async function drainAll(): Promise<void> {
+    let next = readAfter(checkpoint);
+    while (!stopped) {
+      const events = await next;
+      if (events.length === 0) return;
+      const full = events.length === batchSize;
+      if (full) next = readAfter(events[events.length - 1]!.position);
+      await options.handle(events);
+      checkpoint = events[events.length - 1]!.position;
+      for (const waiter of waiters) {
+        if (store.comparePositions(waiter.position, checkpoint) <= 0) {
+          waiters.delete(waiter);
+          waiter.resolve();
+        }
       }
+      if (!full) return;
     }
-    return events.length === batchSize;
   }
 
   let running: Promise<void> = Promise.resolve();
   function drain(): Promise<void> {
     // A failed drain must not poison the next one: each starts from the last good checkpoint.
-    running = running
-      .catch(() => undefined)
-      .then(async () => {
-        while (!stopped && (await drainOnce()));
-      });
+    running = running.catch(() => undefined).then(drainAll);
     return running;
   }
 
@@ -73,11 +85,12 @@ export function subscribe(store: EventStore, options: SubscriptionOptions): Subs
         hinted = false;
         await drain();
         failures = 0;
-        if (!hinted) await sleep(pollIntervalMs);
+        // A stop that came during the drain found no sleep to cut short: do not start one.
+        if (!hinted && !stopped) await sleep(pollIntervalMs);
       } catch (error) {
         failures += 1;
         options.onError?.(error);
-        await sleep(Math.min(pollIntervalMs * 2 ** failures, 30_000));
+        if (!stopped) await sleep(Math.min(pollIntervalMs * 2 ** failures, 30_000));
       }
     }
   })();

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { computeChainHash } from '../../src/eventstore/chain.ts';
 import {
+  ChainLinkRejectedError,
   DuplicateEventIdError,
   WrongExpectedRevisionError,
   type EventStore,
   type NewEvent,
+  type StoredLink,
 } from '../../src/eventstore/port.ts';
 import { subscribe } from '../../src/eventstore/subscription.ts';
 import { verifyChain } from '../../src/eventstore/verify.ts';
@@ -30,6 +33,31 @@ function event(type = 'Something', data: unknown = { n: 1 }): NewEvent {
     data,
     metadata: { actor: { kind: 'system', id: 'test' }, at: '2026-01-01T00:00:00.000Z' },
   };
+}
+
+const copiedMetadata = '{"actor":{"kind":"cli","id":"copy"},"at":"2026-01-01T00:00:00.000Z"}';
+
+/** Links as another store would hold them, chained on from this store's head (positions 1, 2, 3 …). */
+async function linksAfterHead(
+  store: EventStore,
+  parts: readonly { stream: string; revision: number; dataJson?: string; id?: string }[],
+): Promise<StoredLink[]> {
+  const existing = await store.readLinks({ after: null, limit: 10_000 });
+  let prevHash = existing.at(-1)?.hash ?? '';
+  return parts.map((part, index) => {
+    const fields = {
+      position: String(existing.length + index + 1),
+      id: part.id ?? randomUUID(),
+      stream: part.stream,
+      revision: part.revision,
+      type: 'Copied',
+      dataJson: part.dataJson ?? `{"index":${index}}`,
+      metadataJson: copiedMetadata,
+    };
+    const link = { ...fields, prevHash, hash: computeChainHash(prevHash, fields) };
+    prevHash = link.hash;
+    return link;
+  });
 }
 
 /** The one contract every EventStore adapter honours. Each adapter's test file only builds its harness. */
@@ -146,6 +174,85 @@ export function testEventStore(
         });
       });
 
+    describe.runIf(capabilities.gapFreeIntegerPositions)('appending copied links', () => {
+      const count = async () => (await store.readLinks({ after: null, limit: 10_000 })).length;
+
+      it('stores the links byte for byte as the next links of its chain', async () => {
+        const [a, b] = [stream(), stream()];
+        await store.append(a, [event('A0')], { expected: 'no_stream' });
+        const links = await linksAfterHead(store, [
+          { stream: a, revision: 1, dataJson: '{"name":"Zoë 🐾","n":1e21}' },
+          { stream: b, revision: 0 },
+          { stream: a, revision: 2 },
+        ]);
+        await store.appendLinks(links);
+        expect(await store.readLinks({ after: '1', limit: 10 })).toEqual(links);
+        expect((await store.readStream(a)).map((e) => [e.revision, e.data])).toEqual([
+          [0, { n: 1 }],
+          [1, { name: 'Zoë 🐾', n: 1e21 }],
+          [2, { index: 2 }],
+        ]);
+        expect((await store.append(b, [event('B1')], { expected: 0 })).position).toBe('5');
+        expect(await verifyChain(store)).toMatchObject({ ok: true, eventsChecked: 5 });
+      });
+
+      it('refuses a link that does not continue the chain, and writes none of the page', async () => {
+        await store.append(stream(), [event()], { expected: 'no_stream' });
+        const [s1, s2] = [stream(), stream()];
+        const links = await linksAfterHead(store, [
+          { stream: s1, revision: 0 },
+          { stream: s2, revision: 0 },
+        ]);
+        const changed = [links[0]!, { ...links[1]!, dataJson: '{"index":9}' }];
+        await expect(store.appendLinks(changed)).rejects.toThrow(ChainLinkRejectedError);
+        const unlinked = [links[0]!, { ...links[1]!, prevHash: links[0]!.prevHash }];
+        await expect(store.appendLinks(unlinked)).rejects.toThrow(ChainLinkRejectedError);
+        await expect(store.appendLinks(links.slice(1))).rejects.toThrow(ChainLinkRejectedError);
+        expect(await count()).toBe(1);
+        await store.appendLinks(links);
+        await expect(store.appendLinks(links)).rejects.toThrow(ChainLinkRejectedError);
+        expect(await count()).toBe(3);
+      });
+
+      it('refuses a link that does not carry its stream’s next revision, and writes none of the page', async () => {
+        const taken = stream();
+        await store.append(taken, [event()], { expected: 'no_stream' });
+        for (const revision of [0, 2]) {
+          const links = await linksAfterHead(store, [
+            { stream: stream(), revision: 0 },
+            { stream: taken, revision },
+          ]);
+          const refused = store.appendLinks(links);
+          await expect(refused).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+          await expect(refused).rejects.toMatchObject({
+            stream: taken,
+            expected: revision === 0 ? 'no_stream' : revision - 1,
+            actual: 0,
+          });
+        }
+        const skipping = await linksAfterHead(store, [{ stream: stream(), revision: 1 }]);
+        await expect(store.appendLinks(skipping)).rejects.toMatchObject({ expected: 0, actual: 'no_stream' });
+        expect(await count()).toBe(1);
+      });
+
+      it('refuses an id the store already holds, or one the page holds twice', async () => {
+        const stored = event();
+        await store.append(stream(), [stored], { expected: 'no_stream' });
+        const reused = await linksAfterHead(store, [
+          { stream: stream(), revision: 0 },
+          { stream: stream(), revision: 0, id: stored.id },
+        ]);
+        await expect(store.appendLinks(reused)).rejects.toBeInstanceOf(DuplicateEventIdError);
+        const twice = randomUUID();
+        const doubled = await linksAfterHead(store, [
+          { stream: stream(), revision: 0, id: twice },
+          { stream: stream(), revision: 0, id: twice },
+        ]);
+        await expect(store.appendLinks(doubled)).rejects.toBeInstanceOf(DuplicateEventIdError);
+        expect(await count()).toBe(1);
+      });
+    });
+
     describe('idempotence', () => {
       it('re-appending the same event ids appends nothing and returns the original result', async () => {
         const s = stream();
@@ -224,6 +331,23 @@ export function testEventStore(
         await subscription.waitFor(live.position);
         expect(seen).toEqual(['Missed1', 'Missed2', 'Live']);
         await subscription.stop();
+      });
+
+      it('catches up page by page, reading ahead, in order and without repeats', async () => {
+        const s = stream();
+        for (let i = 0; i < 7; i++) await store.append(s, [event('N', { i })], { expected: 'any' });
+        const pages: number[][] = [];
+        const subscription = subscribe(store, {
+          after: null,
+          batchSize: 2,
+          pollIntervalMs: 60_000,
+          handle: (events) =>
+            void pages.push(events.filter((e) => e.stream === s).map((e) => (e.data as { i: number }).i)),
+        });
+        await subscription.catchUp();
+        await subscription.stop();
+        expect(pages.flat()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+        expect(Math.max(...pages.map((page) => page.length))).toBe(2);
       });
 
       it('a failing handler is retried, never skipped', async () => {
