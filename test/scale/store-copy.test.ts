@@ -62,9 +62,7 @@ describe('latchkey store copy', () => {
       expect(rebuilt.code, `${copy}: ${rebuilt.stdout}${rebuilt.stderr}`).toBe(0);
       expect(rebuilt.stdout).toContain(`Rebuilt from ${count} events: the read models equal the live ones`);
     }
-    // Seven `latchkey` processes, each starting tsx: on a busy two-core CI machine that alone
-    // passed the default 30 s.
-  }, 120_000);
+  });
 
   it('refuses a target that holds events, an unknown scheme, a missing source and an unreachable server, changing nothing', async () => {
     // The PostgreSQL copy made above is the occupied target.
