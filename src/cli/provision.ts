@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeRecipientsLeftOut } from '../app/credentials-recipients.ts';
 import { provisionAll } from '../app/provision.ts';
 import { createProgress } from './progress.ts';
 import { cliActor, fail, withApp } from './shared.ts';
@@ -10,14 +11,16 @@ export function registerProvisionCommand(program: Command): void {
     .option('--all', 'every client with an email and no login (required)')
     .option('--email', 'also email each one the Client Login Credentials template')
     .option('--batch <id>', 'resume this batch (an unfinished one is resumed by default)')
-    .action(async (options: { all?: boolean; email?: boolean; batch?: string }) => {
+    .option('--force', 'with --email: also email clients sent credentials within CREDENTIALS_RESEND_COOLDOWN_HOURS')
+    .action(async (options: { all?: boolean; email?: boolean; batch?: string; force?: boolean }) => {
       if (!options.all && !options.batch) fail('say --all to provision every client with an email and no login');
       await withApp(async (app) => {
         let progress: ReturnType<typeof createProgress> | null = null;
-        const { batchId, tally } = await provisionAll(
+        const { batchId, tally, leftOut } = await provisionAll(
           app.deps,
           {
             sendEmail: options.email ?? false,
+            force: options.force ?? false,
             ...(options.batch ? { batchId: options.batch } : {}),
             onStart: (id, resumed, total) => {
               process.stderr.write(
@@ -33,6 +36,8 @@ export function registerProvisionCommand(program: Command): void {
         process.stdout.write(
           `Batch ${batchId}: ${tally.succeeded} provisioned, ${tally.skipped} skipped, ${tally.failed} failed.\n`,
         );
+        const why = describeRecipientsLeftOut(leftOut, app.deps.settings.credentialsResendCooldownSeconds);
+        if (why) process.stdout.write(`${why}\n`);
         if (tally.failed > 0) process.exitCode = 1;
       });
     });

@@ -16,6 +16,11 @@ export function registerServeCommand(program: Command): void {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
       const app = await openApp(config, { logger });
+      if (!config.businessTimeZoneSet)
+        logger.warn(
+          { businessTimeZone: config.businessTimeZone },
+          'BUSINESS_TIME_ZONE is not set: emails show times in UTC. Set it to the business time zone, like Europe/London.',
+        );
       const relay = config.mail.relayEnabled ? startMailRelay(app, openMailTransport(config), { logger }) : null;
       logger.info(
         { transport: config.mail.transport, relay: relay !== null, devOutbox: config.devMode ? '/dev/outbox' : null },
