@@ -158,6 +158,13 @@ const envSchema = z.object({
   MAIL_TEMPLATES_DIR: z.string().min(1).optional(),
   MAIL_RELAY: boolean.default(true),
   MAIL_REQUEST_MAX_AGE_HOURS: positiveInt.max(24 * 30, 'use at most 720 hours').default(24),
+  MAIL_RETRY_MAX_HOURS: positiveInt.max(24 * 7, 'use at most 168 hours').default(24),
+  CREDENTIALS_RESEND_COOLDOWN_HOURS: z.coerce
+    .number({ error: 'use a whole number' })
+    .int('use a whole number')
+    .min(0, 'use 0 (no cooldown) or more')
+    .max(24 * 30, 'use at most 720 hours')
+    .default(24),
   DEV_MODE: boolean.optional(),
 });
 
@@ -196,6 +203,8 @@ export interface Config {
   readonly hashingMaxQueued: number;
   /** IANA zone in which emails show times, such as when a temporary password expires. */
   readonly businessTimeZone: string;
+  /** False when BUSINESS_TIME_ZONE was left unset, so `serve` can warn that emails show UTC. */
+  readonly businessTimeZoneSet: boolean;
   readonly mail: MailConfig;
   /** Developer aids such as the /dev/outbox page; never on unless mail stays on this machine. */
   readonly devMode: boolean;
@@ -213,6 +222,10 @@ export interface MailConfig {
   readonly relayEnabled: boolean;
   /** Requests older than this when the relay first sees them are recorded as not sent, never sent late. */
   readonly requestMaxAgeSeconds: number;
+  /** How long after a request the relay keeps retrying transient failures before it gives up. */
+  readonly retryWindowSeconds: number;
+  /** Email Alerts and provisioning skip clients sent credentials this recently, unless forced. */
+  readonly credentialsResendCooldownSeconds: number;
 }
 
 export interface SlackConfig {
@@ -276,6 +289,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     hashingMaxConcurrent: e.HASHING_MAX_CONCURRENT,
     hashingMaxQueued: e.HASHING_MAX_QUEUED,
     businessTimeZone: e.BUSINESS_TIME_ZONE,
+    businessTimeZoneSet: env.BUSINESS_TIME_ZONE !== undefined && env.BUSINESS_TIME_ZONE !== '',
     mail: mailSettings(e, dataDir),
     devMode: devMode(e),
   };
@@ -356,6 +370,8 @@ function mailSettings(e: Env, dataDir: string): MailConfig {
     outboxDir: resolve(dataDir, 'outbox'),
     relayEnabled: e.MAIL_RELAY,
     requestMaxAgeSeconds: e.MAIL_REQUEST_MAX_AGE_HOURS * 3600,
+    retryWindowSeconds: e.MAIL_RETRY_MAX_HOURS * 3600,
+    credentialsResendCooldownSeconds: e.CREDENTIALS_RESEND_COOLDOWN_HOURS * 3600,
   };
 }
 

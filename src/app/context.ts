@@ -34,6 +34,7 @@ export function credentialSettings(config: Config): CredentialSettings {
     tempPasswordTtlSeconds: config.tempPasswordTtlSeconds,
     resetLinkTtlSeconds: config.resetLinkTtlSeconds,
     recoveryEmailCooldownSeconds: config.recoveryEmailCooldownSeconds,
+    credentialsResendCooldownSeconds: config.mail.credentialsResendCooldownSeconds,
     loginRules: {
       tempPasswordMaxFailures: config.tempPasswordMaxFailures,
       permanentWorksWhileTempPending: config.permanentWorksWhileTempPending,

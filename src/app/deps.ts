@@ -14,6 +14,8 @@ export interface CredentialSettings {
   readonly resetLinkTtlSeconds: number;
   /** At most one reset link and one user-name reminder per client in this time. */
   readonly recoveryEmailCooldownSeconds: number;
+  /** Bulk credentials emails skip clients sent credentials this recently, unless forced. */
+  readonly credentialsResendCooldownSeconds: number;
   readonly loginRules: LoginRules;
   readonly passwordPolicy: PasswordPolicy;
   readonly passwordBlocklist: PasswordBlocklist;

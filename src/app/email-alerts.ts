@@ -3,6 +3,11 @@ import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
 import type { CredentialView } from '../projections/credentials.ts';
 import { runBatch } from './batch.ts';
 import { credentialsEmailSkip, provisionClientForBatch } from './batch-item.ts';
+import {
+  describeRecipientsLeftOut,
+  selectCredentialsRecipients,
+  type RecipientsLeftOut,
+} from './credentials-recipients.ts';
 import type { AppDeps, Requester } from './deps.ts';
 import { newId } from './ids.ts';
 
@@ -24,6 +29,8 @@ export interface EmailAlertInput {
   readonly clientIds?: readonly string[];
   /** Resume this unfinished alert: its client list is the one recorded when it started. */
   readonly batchId?: string;
+  /** Email clients sent credentials within the resend cooldown too (the CLI's --force, Slack's confirm). */
+  readonly force?: boolean;
   readonly onStart?: (batchId: string, total: number) => void;
   readonly onProgress?: (tally: BatchTally, total: number) => void | Promise<void>;
 }
@@ -37,28 +44,36 @@ export async function sendEmailAlert(
   deps: AppDeps,
   input: EmailAlertInput,
   requester: Requester,
-): Promise<Result<{ batchId: string; total: number; tally: BatchTally }, EmailAlertRejection>> {
+): Promise<
+  Result<{ batchId: string; total: number; tally: BatchTally; leftOut: RecipientsLeftOut }, EmailAlertRejection>
+> {
   const existing = input.batchId ? deps.readModels.batches.getBatch(input.batchId) : null;
   if (input.batchId && existing?.kind !== 'email_alert')
     return reject('unknown_batch', `There is no Email Alert ${input.batchId} to resume.`);
-  const selected = existing ? ok([]) : selectRecipients(deps, input);
+  const selected = existing
+    ? ok({ included: [], leftOut: { inactive: [], recentlyEmailed: [] } })
+    : selectRecipients(deps, input);
   if (!selected.ok) return selected;
+  const { included, leftOut } = selected.value;
   const batchId = input.batchId ?? newId();
-  const total = existing?.total ?? selected.value.length;
+  const total = existing?.total ?? included.length;
   input.onStart?.(batchId, total);
   const item = { batchId, sendEmail: true, emailOwners: new Map<string, string>(), requester };
   const tally = await runBatch(
     deps,
-    { batchId, kind: 'email_alert', clientIds: selected.value, options: { group: input.group } },
+    { batchId, kind: 'email_alert', clientIds: included, options: { group: input.group } },
     (clientId) => provisionClientForBatch(deps, item, clientId),
     requester,
     input.onProgress,
     alertConcurrency,
   );
-  return ok({ batchId, total, tally });
+  return ok({ batchId, total, tally, leftOut });
 }
 
-function selectRecipients(deps: AppDeps, input: EmailAlertInput): Result<string[], EmailAlertRejection> {
+function selectRecipients(
+  deps: AppDeps,
+  input: EmailAlertInput,
+): Result<{ included: readonly string[]; leftOut: RecipientsLeftOut }, EmailAlertRejection> {
   const { clients, credentials } = deps.readModels;
   const mayEmail = (clientId: string, credential: CredentialView | null) => {
     const client = clients.getClient(clientId);
@@ -87,5 +102,14 @@ function selectRecipients(deps: AppDeps, input: EmailAlertInput): Result<string[
     }
   }
   if (clientIds.length === 0) return reject('no_clients', 'Nobody is in that group, so nothing was sent.');
-  return ok(clientIds);
+  const selected = selectCredentialsRecipients(deps, clientIds, {
+    namedById: input.group === 'ids',
+    force: input.force ?? false,
+    sendsEmail: true,
+  });
+  if (selected.included.length === 0) {
+    const why = describeRecipientsLeftOut(selected.leftOut, deps.settings.credentialsResendCooldownSeconds);
+    return reject('no_clients', `Nobody in that group can be emailed now, so nothing was sent. ${why ?? ''}`.trim());
+  }
+  return ok(selected);
 }

@@ -2,10 +2,13 @@ import type { BatchTally } from '../domain/batch.ts';
 import { runBatch } from './batch.ts';
 import { provisionClientForBatch } from './batch-item.ts';
 import type { AppDeps, Requester } from './deps.ts';
+import { selectCredentialsRecipients, type RecipientsLeftOut } from './credentials-recipients.ts';
 import { newId } from './ids.ts';
 
 export interface ProvisionOptions {
   readonly sendEmail: boolean;
+  /** Email clients sent credentials within the resend cooldown too. */
+  readonly force?: boolean;
   /** Resume this batch; by default an unfinished provisioning batch is resumed, else a new one starts. */
   readonly batchId?: string;
   readonly onProgress?: (tally: BatchTally, total: number) => void | Promise<void>;
@@ -21,16 +24,21 @@ export async function provisionAll(
   deps: AppDeps,
   options: ProvisionOptions,
   requester: Requester,
-): Promise<{ batchId: string; tally: BatchTally }> {
+): Promise<{ batchId: string; tally: BatchTally; leftOut: RecipientsLeftOut }> {
   const unfinished = deps.readModels.batches.unfinishedBatches('provision');
   const resumeId = options.batchId ?? unfinished[0]?.batchId;
   const batchId = resumeId ?? newId();
-  const clientIds = resumeId
+  const candidates = resumeId
     ? []
     : deps.readModels.credentials
         .listClientsWithoutLogin()
         .filter((client) => client.email !== null)
         .map((client) => client.clientId);
+  const { included: clientIds, leftOut } = selectCredentialsRecipients(deps, candidates, {
+    namedById: false,
+    force: options.force ?? false,
+    sendsEmail: options.sendEmail,
+  });
   const existing = resumeId ? deps.readModels.batches.getBatch(resumeId) : null;
   if (resumeId && !existing) throw new Error(`there is no provisioning batch ${resumeId}`);
   options.onStart?.(batchId, Boolean(resumeId), existing?.total ?? clientIds.length);
@@ -43,7 +51,7 @@ export async function provisionAll(
     options.onProgress,
     provisioningConcurrency,
   );
-  return { batchId, tally };
+  return { batchId, tally, leftOut };
 }
 
 const provisioningConcurrency = 8;

@@ -16,9 +16,15 @@ export interface SignedIn {
   readonly mustChoosePassword: boolean;
 }
 
-/** Every failure is one value, so no caller can tell the client which kind it was. */
+/**
+ * Every failure is one value, so no caller can tell the client which kind it was. The one
+ * exception needs a real secret: the password of an older credentials email, whose holder is
+ * told that a newer email replaced it (and it did not count against the newer password).
+ */
 export type SignInFailure =
-  { readonly code: 'invalid_credentials' } | { readonly code: 'throttled'; readonly retryAfterSeconds: number };
+  | { readonly code: 'invalid_credentials' }
+  | { readonly code: 'throttled'; readonly retryAfterSeconds: number }
+  | { readonly code: 'superseded_temporary'; readonly replacedAt: string };
 
 export async function signIn(
   deps: AppDeps,
@@ -75,6 +81,10 @@ export async function signIn(
   await waitUntilReadable(deps, handled.value.position);
   const wasThrottled = handled.value.events.some((e) => e.type === 'LoginFailed' && e.data.reason === 'throttled');
   if (wasThrottled && handled.value.state.status !== 'none') return throttled(handled.value.state.login, deps, now);
+  if (match.kind === 'superseded_matched' && !succeeded) {
+    const replaced = state.login.supersededTemps.find((old) => old.id === match.tempPasswordId);
+    if (replaced) return { ok: false, error: { code: 'superseded_temporary', replacedAt: replaced.supersededAt } };
+  }
   if (!succeeded || handled.value.state.status !== 'active')
     return { ok: false, error: { code: 'invalid_credentials' } };
   // Only a temporary-password login is confined to choosing a password: one with the permanent
@@ -93,7 +103,11 @@ function throttled(login: Login, deps: AppDeps, now: Date): { ok: false; error: 
 }
 
 function sameSecrets(a: Login, b: Login): boolean {
-  return a.temp?.id === b.temp?.id && a.passwordHash === b.passwordHash;
+  return (
+    a.temp?.id === b.temp?.id &&
+    a.passwordHash === b.passwordHash &&
+    a.supersededTemps.length === b.supersededTemps.length
+  );
 }
 
 /**
@@ -108,6 +122,11 @@ async function matchPassword(deps: AppDeps, login: Login, password: string): Pro
   if (temporary) return { kind: 'temporary_matched' };
   if (permanent.matches)
     return { kind: 'permanent_matched', rehash: permanent.needsRehash ? await deps.passwords.hash(password) : null };
+  const now = deps.clock.now().getTime();
+  const superseded = login.supersededTemps.find(
+    (old) => Date.parse(old.expiresAt) > now && deps.secrets.verifySecret(password, old.secretHash),
+  );
+  if (superseded) return { kind: 'superseded_matched', tempPasswordId: superseded.id };
   return { kind: 'no_match' };
 }
 

@@ -27,6 +27,12 @@ export async function runServer(): Promise<void> {
   process.on('unhandledRejection', onUnhandledRejection);
 
   const app = await openApp(config, { logger });
+  if (!config.businessTimeZoneSet) {
+    logger.warn(
+      { businessTimeZone: config.businessTimeZone },
+      'BUSINESS_TIME_ZONE is not set: emails show times in UTC. Set it to the business time zone, like Europe/London.',
+    );
+  }
   let slack: SlackBot | null = null;
   let site: RunningServer | null = null;
   let admin: RunningServer | null = null;

@@ -26,7 +26,40 @@ export type MailEvent =
         readonly template: MailTemplate;
         readonly permanent: boolean;
         readonly reason: string;
+        /** Set when transient failures went on past the retry window: the relay stopped trying. */
+        readonly gaveUpAfterAttempts?: number;
       };
+    }
+  | {
+      /** A transient failure: the relay tries again at `retryAt` (recorded, so a restart keeps the schedule). */
+      readonly type: 'EmailSendDeferred';
+      readonly data: {
+        readonly clientId: string;
+        readonly requestEventId: string;
+        readonly template: MailTemplate;
+        /** Attempts made so far, this one included. */
+        readonly attempt: number;
+        readonly reason: string;
+        readonly retryAt: string;
+      };
+    }
+  | {
+      /** Not sent: the address bounced permanently, complained or unsubscribed. Nothing was minted. */
+      readonly type: 'EmailSuppressed';
+      readonly data: {
+        readonly clientId: string;
+        readonly requestEventId: string;
+        readonly template: MailTemplate;
+        readonly to: string;
+        readonly reason: SuppressionReason;
+        /** When the report that suppressed the address was recorded. */
+        readonly since: string;
+      };
+    }
+  | {
+      /** Staff say the address is fixed: mail to it goes out again. */
+      readonly type: 'EmailSuppressionLifted';
+      readonly data: { readonly clientId: string; readonly address: string; readonly reason: SuppressionReason };
     }
   | {
       readonly type: 'EmailDelivered';
@@ -53,6 +86,22 @@ export type MailEvent =
       readonly type: 'EmailUnsubscribed';
       readonly data: { readonly clientId: string; readonly providerMessageId: string };
     };
+
+/** Why an address is no longer mailed: Mailgun reported a permanent bounce, a spam complaint or an unsubscribe. */
+export type SuppressionReason = 'bounced' | 'complained' | 'unsubscribed';
+
+/** Events that settle a request: once one names it, the relay never sends for that request again. */
+export const mailOutcomeTypes: ReadonlySet<MailEvent['type']> = new Set([
+  'EmailSent',
+  'EmailSendFailed',
+  'EmailSuppressed',
+]);
+
+/** Templates whose email carries a secret (a temporary password or a reset link). */
+export const secretBearingTemplates: ReadonlySet<MailTemplate> = new Set([
+  'client-login-credentials',
+  'password-reset',
+]);
 
 export const mailStream = (clientId: string): string => `mail-${clientId}`;
 

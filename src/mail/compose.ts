@@ -5,15 +5,35 @@ import { issueResetLink } from '../app/recovery.ts';
 import { ok, reject, type Rejection, type Result } from '../domain/result.ts';
 import type { Actor } from '../eventstore/port.ts';
 import { requestIdOf, type MailRequest } from './requests.ts';
-import { formatMailDateTime, formatMailDuration, type MailView } from './templates.ts';
+import {
+  formatMailDateTime,
+  formatMailDuration,
+  MailTemplateError,
+  renderMail,
+  type MailView,
+  type RenderedMail,
+} from './templates.ts';
 
 export interface MailSettings {
   /** From configuration (PUBLIC_ORIGIN), never from a request's Host header, which a sender controls. */
   readonly publicOrigin: string;
   readonly businessName: string;
   readonly businessContact: string | null;
+  readonly businessLogoUrl: string | null;
   readonly timeZone: string;
+  readonly templatesDir: string;
+  /** TEMP_PASSWORD_MAX_FAILURES, so the email says truthfully when a mistyped password stops working. */
+  readonly tempPasswordMaxFailures: number;
 }
+
+/** What the relay sends: the address and the rendered parts (which may hold a secret). */
+export interface ComposedMail {
+  readonly to: string;
+  readonly rendered: RenderedMail;
+}
+
+/** Stands in for a secret while the template is test-rendered before anything is minted. */
+const unmintedSecret = 'not-minted-yet';
 
 export const mailRelayActor: Actor = { kind: 'system', id: 'mail-relay', name: 'Mail relay' };
 
@@ -21,29 +41,43 @@ export const mailRelayActor: Actor = { kind: 'system', id: 'mail-relay', name: '
  * Builds what one email says. Secrets are minted here, where they are sent: only their hashes
  * are appended (by issueTempPassword / issueResetLink), and the plaintext lives in this value
  * until the transport has it. Each call mints anew, so a retry after a crash supersedes the
- * secret of the attempt that died.
+ * secret of the attempt that died. The template is rendered once with a stand-in first: a broken
+ * template refuses the email before any secret is minted.
  */
 export async function composeMail(
   deps: AppDeps,
   settings: MailSettings,
   request: MailRequest,
-): Promise<Result<{ to: string; mail: MailView }, Rejection>> {
+): Promise<Result<ComposedMail, Rejection>> {
   const client = deps.readModels.clients.getClient(request.clientId);
   if (!client) return reject('unknown_client', `there is no client ${request.clientId}`);
   if (!client.email) return reject('no_email', 'the client has no email on file');
   const credential = deps.readModels.credentials.getCredential(request.clientId);
   if (!credential) return reject('no_login', 'the client has no login');
-  const common = {
-    businessName: settings.businessName,
-    businessContact: settings.businessContact,
-    firstName: client.firstName,
-    loginUrl: `${settings.publicOrigin}/login`,
-    forgotPasswordUrl: `${settings.publicOrigin}/forgot-password`,
+  const to = client.email;
+  const common = commonMailView(settings, client.firstName);
+  const render = (mail: MailView): Result<ComposedMail, Rejection> => {
+    try {
+      return ok({ to, rendered: renderMail(settings.templatesDir, mail) });
+    } catch (error) {
+      if (error instanceof MailTemplateError) return reject('broken_template', error.message);
+      throw error;
+    }
   };
   const requester: Requester = { actor: mailRelayActor, commandId: newId(), causationId: request.event.id };
   const requestId = requestIdOf(request);
   switch (request.template) {
     case 'client-login-credentials': {
+      const draft = render({
+        template: request.template,
+        view: {
+          ...common,
+          userName: credential.userName,
+          temporaryPassword: unmintedSecret,
+          expiresAt: unmintedSecret,
+        },
+      });
+      if (!draft.ok) return draft;
       const issued = await issueTempPassword(
         deps,
         { clientId: request.clientId, delivery: 'email', ...(requestId ? { requestId } : {}) },
@@ -57,22 +91,29 @@ export async function composeMail(
         temporaryPassword: password,
         expiresAt: formatMailDateTime(expiresAt, settings.timeZone),
       };
-      return ok({ to: client.email, mail: { template: request.template, view } });
+      return render({ template: request.template, view });
     }
     case 'password-reset': {
+      const resetView = {
+        ...common,
+        userName: credential.userName,
+        validFor: formatMailDuration(deps.settings.resetLinkTtlSeconds),
+      };
+      const draft = render({
+        template: request.template,
+        view: { ...resetView, resetUrl: `${settings.publicOrigin}/reset/${unmintedSecret}` },
+      });
+      if (!draft.ok) return draft;
       const issued = await issueResetLink(
         deps,
         { clientId: request.clientId, requestId: requestId ?? request.event.id },
         requester,
       );
       if (!issued.ok) return issued;
-      const view = {
-        ...common,
-        userName: credential.userName,
-        resetUrl: `${settings.publicOrigin}/reset/${issued.value.token}`,
-        validFor: formatMailDuration(deps.settings.resetLinkTtlSeconds),
-      };
-      return ok({ to: client.email, mail: { template: request.template, view } });
+      return render({
+        template: request.template,
+        view: { ...resetView, resetUrl: `${settings.publicOrigin}/reset/${issued.value.token}` },
+      });
     }
     case 'forgotten-user-name': {
       const userNames = deps.readModels.clients.findClientsByEmail(client.email).flatMap((sibling) => {
@@ -80,7 +121,7 @@ export async function composeMail(
         return login && !login.disabled ? [login.userName] : [];
       });
       if (userNames.length === 0) return reject('no_login', 'no active login uses this email any more');
-      return ok({ to: client.email, mail: { template: request.template, view: { ...common, userNames } } });
+      return render({ template: request.template, view: { ...common, userNames } });
     }
     case 'password-changed': {
       const view = {
@@ -88,7 +129,45 @@ export async function composeMail(
         userName: credential.userName,
         changedAt: formatMailDateTime(request.event.metadata.at, settings.timeZone),
       };
-      return ok({ to: client.email, mail: { template: request.template, view } });
+      return render({ template: request.template, view });
     }
   }
+}
+
+/** The values every template may use; the preview builds the same ones. */
+export function commonMailView(settings: MailSettings, firstName: string) {
+  return {
+    businessName: settings.businessName,
+    businessContact: settings.businessContact,
+    logoUrl: settings.businessLogoUrl,
+    firstName,
+    loginUrl: `${settings.publicOrigin}/login`,
+    forgotPasswordUrl: `${settings.publicOrigin}/forgot-password`,
+    mistypesAllowed: mistypesAllowedText(settings.tempPasswordMaxFailures),
+  };
+}
+
+/** "one mistyped attempt", "3 mistyped attempts". */
+export function mistypesAllowedText(maxFailures: number): string {
+  return maxFailures === 1 ? 'one mistyped attempt' : `${maxFailures} mistyped attempts`;
+}
+
+export function mailSettingsOf(config: {
+  publicOrigin: string;
+  businessName: string;
+  businessContact: string | null;
+  businessLogoUrl: string | null;
+  businessTimeZone: string;
+  tempPasswordMaxFailures: number;
+  mail: { templatesDir: string };
+}): MailSettings {
+  return {
+    publicOrigin: config.publicOrigin,
+    businessName: config.businessName,
+    businessContact: config.businessContact,
+    businessLogoUrl: config.businessLogoUrl,
+    timeZone: config.businessTimeZone,
+    templatesDir: config.mail.templatesDir,
+    tempPasswordMaxFailures: config.tempPasswordMaxFailures,
+  };
 }

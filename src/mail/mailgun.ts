@@ -1,5 +1,6 @@
 import FormData from 'form-data';
 import Mailgun from 'mailgun.js';
+import { withRetryAfter } from './retry-after.ts';
 import { PermanentMailError, TransientMailError, type MailMessage, type MailTransport } from './transport.ts';
 
 export interface MailgunTransportOptions {
@@ -25,23 +26,25 @@ export function createMailgunTransport(options: MailgunTransportOptions): MailTr
       const variables = Object.fromEntries(
         Object.entries(message.variables).map(([name, value]) => [`v:${name}`, value]),
       );
-      try {
-        const sent = await client.messages.create(options.domain, {
+      const answer = await withRetryAfter(() =>
+        client.messages.create(options.domain, {
           from: options.from,
           to: [message.to],
           subject: message.subject,
           text: message.text,
           html: message.html,
           'o:tag': [...message.tags],
+          // Click tracking would rewrite the login and reset links through Mailgun's domain.
+          'o:tracking': 'no',
+          ...(message.requireTls ? { 'o:require-tls': true } : {}),
           ...(options.replyTo ? { 'h:Reply-To': options.replyTo } : {}),
           ...variables,
-        });
-        if (!sent.id)
-          throw new TransientMailError(`Mailgun accepted the message without an id (status ${sent.status})`);
-        return { providerMessageId: stripAngleBrackets(sent.id) };
-      } catch (error) {
-        throw toMailError(error);
-      }
+        }),
+      );
+      if (!answer.ok) throw toMailError(answer.error, answer.retryAfterSeconds);
+      const sent = answer.value;
+      if (!sent.id) throw new TransientMailError(`Mailgun accepted the message without an id (status ${sent.status})`);
+      return { providerMessageId: stripAngleBrackets(sent.id) };
     },
   };
 }
@@ -56,7 +59,7 @@ export function stripAngleBrackets(messageId: string): string {
  * when no response came at all, status 400 with the socket error code (ECONNREFUSED, ETIMEDOUT…)
  * as its message. Telling those apart matters: a network failure is worth retrying, a 400 is not.
  */
-function toMailError(error: unknown): Error {
+function toMailError(error: unknown, retryAfterSeconds: number | null): Error {
   if (error instanceof TransientMailError || error instanceof PermanentMailError) return error;
   const { status, message, details } = error as { status?: unknown; message?: unknown; details?: unknown };
   const summary =
@@ -65,7 +68,7 @@ function toMailError(error: unknown): Error {
   if (isSocketErrorCode(message))
     return new TransientMailError(`Mailgun could not be reached: ${summary}`, { cause: error });
   if (status === 429 || status >= 500)
-    return new TransientMailError(`Mailgun answered ${status}: ${summary}`, { cause: error });
+    return new TransientMailError(`Mailgun answered ${status}: ${summary}`, { cause: error, retryAfterSeconds });
   if (status >= 400)
     return new PermanentMailError(`Mailgun refused the message (${status}): ${summary}`, { cause: error });
   return new TransientMailError(`Mailgun answered ${status}: ${summary}`, { cause: error });

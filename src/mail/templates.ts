@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mustache from 'mustache';
 import type { MailTemplate } from '../domain/mail.ts';
+import { checkTemplateSource, templateContracts } from './template-contracts.ts';
 
 /**
  * Email templates live in `templates/email/<name>.{subject.txt,txt,html}` so the business can
@@ -18,6 +19,10 @@ export const mailTemplates: readonly MailTemplate[] = [
 interface CommonView {
   readonly businessName: string;
   readonly businessContact: string | null;
+  /** BUSINESS_LOGO_URL, shown at the top when set. */
+  readonly logoUrl: string | null;
+  /** "one mistyped attempt", from TEMP_PASSWORD_MAX_FAILURES. */
+  readonly mistypesAllowed: string;
   readonly firstName: string;
   readonly loginUrl: string;
   readonly forgotPasswordUrl: string;
@@ -66,8 +71,24 @@ const htmlEntities: Record<string, string> = {
 };
 const htmlEscaping = { escape: (value: unknown) => String(value).replace(/[&<>"'`]/g, (c) => htmlEntities[c]!) };
 
+// A template's check depends only on its text: each edit is checked once, not at every email.
+const checkedSources = new Map<string, string[]>();
+
+/**
+ * Each part is checked against its template's contract before it is rendered, since templates
+ * are read afresh for every email: an edit that breaks one is refused, never sent.
+ */
 export function renderMail(templatesDir: string, mail: MailView): RenderedMail {
-  const source = (part: keyof typeof parts) => readTemplate(templatesDir, mail.template, part);
+  const source = (part: keyof typeof parts) => {
+    const file = join(templatesDir, `${mail.template}.${parts[part]}`);
+    const text = readTemplate(templatesDir, mail.template, part);
+    const problems =
+      checkedSources.get(`${file}\0${text}`) ?? checkTemplateSource(file, text, templateContracts[mail.template], part);
+    if (checkedSources.size < 100) checkedSources.set(`${file}\0${text}`, problems);
+    if (problems.length > 0)
+      throw new MailTemplateError(`the email template has problems:\n  ${problems.join('\n  ')}`);
+    return text;
+  };
   return {
     subject: Mustache.render(source('subject'), mail.view, {}, noEscaping).replace(/\s+/g, ' ').trim(),
     text: Mustache.render(source('text'), mail.view, {}, noEscaping),
@@ -75,20 +96,29 @@ export function renderMail(templatesDir: string, mail: MailView): RenderedMail {
   };
 }
 
-/** Run at start-up so a missing or broken template is reported before any mail is due. */
-export function checkMailTemplates(templatesDir: string): void {
+/** Every problem in the templates named (all of them when none is), each with its file and line. */
+export function listMailTemplateProblems(templatesDir: string, only?: MailTemplate): string[] {
   const problems: string[] = [];
-  for (const template of mailTemplates) {
+  for (const template of only ? [only] : mailTemplates) {
     for (const part of Object.keys(parts) as (keyof typeof parts)[]) {
+      const file = join(templatesDir, `${template}.${parts[part]}`);
       try {
-        Mustache.parse(readTemplate(templatesDir, template, part));
+        problems.push(
+          ...checkTemplateSource(file, readTemplate(templatesDir, template, part), templateContracts[template], part),
+        );
       } catch (error) {
-        problems.push(`  ${template}.${parts[part]}: ${error instanceof Error ? error.message : String(error)}`);
+        problems.push(error instanceof Error ? error.message : String(error));
       }
     }
   }
+  return problems;
+}
+
+/** Run at start-up so a missing or broken template is reported before any mail is due. */
+export function checkMailTemplates(templatesDir: string): void {
+  const problems = listMailTemplateProblems(templatesDir);
   if (problems.length > 0)
-    throw new MailTemplateError(`Email templates in ${templatesDir} have problems:\n${problems.join('\n')}`);
+    throw new MailTemplateError(`Email templates in ${templatesDir} have problems:\n  ${problems.join('\n  ')}`);
 }
 
 function readTemplate(templatesDir: string, template: MailTemplate, part: keyof typeof parts): string {
@@ -102,18 +132,26 @@ function readTemplate(templatesDir: string, template: MailTemplate, part: keyof 
   }
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one: one per time zone, kept.
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** "Tuesday, March 10, 2026 at 2:00 PM UTC", in the business's time zone. */
 export function formatMailDateTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    weekday: 'long',
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+  let format = dateTimeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      weekday: 'long',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'short',
+    });
+    dateTimeFormats.set(timeZone, format);
+  }
+  return format.format(new Date(iso));
 }
 
 /** "1 hour", "90 minutes", "2 days". */

@@ -11,6 +11,8 @@ export interface MailMessage {
   readonly tags: readonly string[];
   /** Custom variables the provider echoes back in its webhooks (Mailgun `v:`), e.g. the client id. */
   readonly variables: Readonly<Record<string, string>>;
+  /** The message carries a secret: refuse to hand it to a receiving server over plain text. */
+  readonly requireTls: boolean;
 }
 
 export interface SentMail {
@@ -26,6 +28,12 @@ export interface MailTransport {
 /** Worth trying again: the provider was unreachable, overloaded or rate-limiting. */
 export class TransientMailError extends Error {
   override readonly name = 'TransientMailError';
+  /** From the provider's Retry-After, when it said how long to wait. */
+  readonly retryAfterSeconds: number | null;
+  constructor(message: string, options: ErrorOptions & { retryAfterSeconds?: number | null } = {}) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+  }
 }
 
 /** Trying again cannot help: the provider refused this message (bad address, bad key, suspended domain). */

@@ -1,40 +1,78 @@
 import type Database from 'better-sqlite3';
 import { isEventOfStream } from '../domain/events.ts';
-import type { MailTemplate } from '../domain/mail.ts';
-import type { EmailState } from './credentials.ts';
+import type { MailEvent, MailTemplate, SuppressionReason } from '../domain/mail.ts';
+import { toMailRequest } from '../mail/requests.ts';
 import type { Projection } from './projection.ts';
 
-/** Where one email stands: what the relay recorded, then what Mailgun's webhooks reported. */
-export type MailHistoryState = Exclude<EmailState, 'requested'> | 'deferred' | 'unsubscribed';
+/**
+ * Where one email stands: requested, then what the relay recorded (sent, retrying, failed, gave
+ * up, suppressed), then what Mailgun's webhooks reported.
+ */
+export type MailHistoryState =
+  | 'requested'
+  | 'retrying'
+  | 'sent'
+  | 'failed'
+  | 'gave_up'
+  | 'suppressed'
+  | 'delivered'
+  | 'deferred'
+  | 'bounced'
+  | 'complained'
+  | 'unsubscribed';
 
 /** One email in a client's mail history. Never its body: that held a secret. */
 export interface MailHistoryEntry {
   readonly requestEventId: string;
+  readonly clientId: string;
   readonly template: MailTemplate;
   readonly to: string | null;
   readonly providerMessageId: string | null;
   readonly state: MailHistoryState;
   readonly reason: string | null;
-  readonly recordedAt: string;
+  readonly requestedAt: string;
+  readonly sentAt: string | null;
+  /** Attempts that failed transiently so far. */
+  readonly failedAttempts: number;
+  /** While retrying: when the next attempt is due. */
+  readonly nextAttemptAt: string | null;
   readonly updatedAt: string;
+}
+
+export interface MailSuppression {
+  readonly address: string;
+  readonly reason: SuppressionReason;
+  readonly since: string;
+  /** The client whose email's report suppressed the address. */
+  readonly clientId: string;
 }
 
 interface MailHistoryRow {
   request_event_id: string;
+  client_id: string;
   template: MailTemplate;
   recipient: string | null;
   provider_message_id: string | null;
   state: MailHistoryState;
   reason: string | null;
-  recorded_at: string;
+  requested_at: string;
+  sent_at: string | null;
+  failed_attempts: number;
+  next_attempt_at: string | null;
   updated_at: string;
 }
 
+const suppressionByReport = {
+  EmailBounced: 'bounced',
+  EmailComplained: 'complained',
+  EmailUnsubscribed: 'unsubscribed',
+} as const satisfies Partial<Record<MailEvent['type'], SuppressionReason>>;
+
 /**
- * Keeps each client's mail history and the credential card's "last email" columns
- * (credentials.last_email_at / last_email_state) in step with the mail streams. A delivery report
- * moves the card only when it is about the client's latest email, so a late report on an older
- * message cannot hide the state of the newest one.
+ * Keeps each client's mail history, the addresses no longer mailed, and the credential card's
+ * "last email" columns (credentials.last_email_at / last_email_state) in step with the log. A
+ * delivery report moves the card only when it is about the client's latest email, so a late
+ * report on an older message cannot hide the state of the newest one.
  */
 export const mailStatusProjection: Projection = {
   name: 'mail-status',
@@ -48,17 +86,47 @@ export const mailStatusProjection: Projection = {
       provider_message_id TEXT,
       state               TEXT NOT NULL,
       reason              TEXT,
-      recorded_at         TEXT NOT NULL,
+      requested_at        TEXT NOT NULL,
+      sent_at             TEXT,
+      failed_attempts     INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at     TEXT,
       updated_at          TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS mail_history_client ON mail_history (client_id, seq);
-    CREATE INDEX IF NOT EXISTS mail_history_message ON mail_history (provider_message_id);`,
-  tables: [{ name: 'mail_history', orderBy: 'seq' }],
+    CREATE INDEX IF NOT EXISTS mail_history_message ON mail_history (provider_message_id);
+    CREATE INDEX IF NOT EXISTS mail_history_state ON mail_history (state);
+    CREATE TABLE IF NOT EXISTS mail_suppressions (
+      address   TEXT PRIMARY KEY,
+      reason    TEXT NOT NULL,
+      since     TEXT NOT NULL,
+      client_id TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS credentials_email_requests (
+      client_id         TEXT PRIMARY KEY,
+      last_requested_at TEXT NOT NULL
+    );`,
+  tables: [
+    { name: 'mail_history', orderBy: 'seq' },
+    { name: 'mail_suppressions', orderBy: 'address' },
+    { name: 'credentials_email_requests', orderBy: 'client_id' },
+  ],
   bind(db) {
     const nextSeq = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM mail_history');
-    const insert =
-      db.prepare(`INSERT INTO mail_history (request_event_id, seq, client_id, template, recipient, provider_message_id, state, reason, recorded_at, updated_at)
-      VALUES (@requestEventId, @seq, @clientId, @template, @to, @providerMessageId, @state, @reason, @at, @at)`);
+    const insertRequest =
+      db.prepare(`INSERT INTO mail_history (request_event_id, seq, client_id, template, state, requested_at, updated_at)
+      VALUES (@requestEventId, @seq, @clientId, @template, 'requested', @at, @at) ON CONFLICT DO NOTHING`);
+    const credentialsRequested =
+      db.prepare(`INSERT INTO credentials_email_requests (client_id, last_requested_at) VALUES (@clientId, @at)
+      ON CONFLICT (client_id) DO UPDATE SET last_requested_at = excluded.last_requested_at`);
+    const afterSent =
+      db.prepare(`UPDATE mail_history SET state = 'sent', recipient = @to, provider_message_id = @providerMessageId,
+      sent_at = @at, next_attempt_at = NULL, updated_at = @at WHERE request_event_id = @requestEventId`);
+    const afterNotSent =
+      db.prepare(`UPDATE mail_history SET state = @state, reason = @reason, recipient = coalesce(@to, recipient),
+      next_attempt_at = NULL, updated_at = @at WHERE request_event_id = @requestEventId`);
+    const afterDeferred =
+      db.prepare(`UPDATE mail_history SET state = 'retrying', reason = @reason, failed_attempts = @attempt,
+      next_attempt_at = @retryAt, updated_at = @at WHERE request_event_id = @requestEventId`);
     const cardAfterOutcome = db.prepare(
       'UPDATE credentials SET last_email_at = @at, last_email_state = @state WHERE client_id = @clientId',
     );
@@ -67,7 +135,12 @@ export const mailStatusProjection: Projection = {
     );
     const cardAfterReport = db.prepare(`UPDATE credentials SET last_email_state = @state WHERE client_id IN (
       SELECT h.client_id FROM mail_history h WHERE h.provider_message_id = @providerMessageId
-        AND h.seq = (SELECT max(seq) FROM mail_history WHERE client_id = h.client_id))`);
+        AND h.seq = (SELECT max(seq) FROM mail_history WHERE client_id = h.client_id AND state <> 'requested'))`);
+    const suppress = db.prepare(`INSERT INTO mail_suppressions (address, reason, since, client_id)
+      SELECT DISTINCT lower(recipient), @reason, @at, @clientId FROM mail_history
+      WHERE provider_message_id = @providerMessageId AND recipient IS NOT NULL
+      ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, since = excluded.since, client_id = excluded.client_id`);
+    const unsuppress = db.prepare('DELETE FROM mail_suppressions WHERE address = lower(@address)');
     const report = (
       at: string,
       providerMessageId: string,
@@ -79,26 +152,53 @@ export const mailStatusProjection: Projection = {
       if (movesCard) cardAfterReport.run({ providerMessageId, state });
     };
     return (event) => {
-      if (!isEventOfStream(event, 'mail')) return;
       const at = event.metadata.at;
+      const request = toMailRequest(event);
+      if (request) {
+        const { seq } = nextSeq.get() as { seq: number };
+        insertRequest.run({
+          requestEventId: event.id,
+          seq,
+          clientId: request.clientId,
+          template: request.template,
+          at,
+        });
+        if (event.type === 'CredentialsEmailRequested') credentialsRequested.run({ clientId: request.clientId, at });
+        return;
+      }
+      if (!isEventOfStream(event, 'mail')) return;
+      // An outcome always follows its request; should one stand alone, it still gets its row.
+      if ('requestEventId' in event.data) {
+        const { seq } = nextSeq.get() as { seq: number };
+        const { requestEventId, clientId, template } = event.data;
+        insertRequest.run({ requestEventId, seq, clientId, template, at });
+      }
       switch (event.type) {
         case 'EmailSent':
-        case 'EmailSendFailed': {
-          const sent = event.type === 'EmailSent';
-          const { seq } = nextSeq.get() as { seq: number };
-          insert.run({
+          afterSent.run({ ...event.data, at });
+          return void cardAfterOutcome.run({ clientId: event.data.clientId, at, state: 'sent' });
+        case 'EmailSendFailed':
+          afterNotSent.run({
             requestEventId: event.data.requestEventId,
-            seq,
-            clientId: event.data.clientId,
-            template: event.data.template,
-            to: sent ? event.data.to : null,
-            providerMessageId: sent ? event.data.providerMessageId : null,
-            state: sent ? 'sent' : 'failed',
-            reason: sent ? null : event.data.reason,
+            state: event.data.gaveUpAfterAttempts ? 'gave_up' : 'failed',
+            reason: event.data.reason,
+            to: null,
             at,
           });
-          return void cardAfterOutcome.run({ clientId: event.data.clientId, at, state: sent ? 'sent' : 'failed' });
-        }
+          return void cardAfterOutcome.run({ clientId: event.data.clientId, at, state: 'failed' });
+        case 'EmailSendDeferred':
+          return void afterDeferred.run({ ...event.data, at });
+        case 'EmailSuppressed':
+          afterNotSent.run({
+            requestEventId: event.data.requestEventId,
+            state: 'suppressed',
+            reason: `the address ${event.data.reason} on ${event.data.since.slice(0, 10)}`,
+            to: event.data.to,
+            at,
+          });
+          return void cardAfterOutcome.run({ clientId: event.data.clientId, at, state: 'failed' });
+        case 'EmailSuppressionLifted':
+          return void unsuppress.run({ address: event.data.address });
         case 'EmailDelivered':
           return report(at, event.data.providerMessageId, 'delivered', null, true);
         case 'EmailDeliveryFailed':
@@ -107,16 +207,25 @@ export const mailStatusProjection: Projection = {
             ? report(at, event.data.providerMessageId, 'deferred', event.data.reason, false)
             : report(at, event.data.providerMessageId, 'failed', event.data.reason, true);
         case 'EmailBounced':
-          return report(at, event.data.providerMessageId, 'bounced', event.data.reason, true);
+          report(at, event.data.providerMessageId, 'bounced', event.data.reason, true);
+          break;
         case 'EmailComplained':
-          return report(at, event.data.providerMessageId, 'complained', null, true);
+          report(at, event.data.providerMessageId, 'complained', null, true);
+          break;
         case 'EmailUnsubscribed':
-          return report(at, event.data.providerMessageId, 'unsubscribed', null, false);
+          report(at, event.data.providerMessageId, 'unsubscribed', null, false);
+          break;
         default: {
           const _exhaustive: never = event;
           return _exhaustive;
         }
       }
+      suppress.run({
+        reason: suppressionByReport[event.type],
+        at,
+        clientId: event.data.clientId,
+        providerMessageId: event.data.providerMessageId,
+      });
     };
   },
 };
@@ -124,12 +233,16 @@ export const mailStatusProjection: Projection = {
 function toEntry(row: MailHistoryRow): MailHistoryEntry {
   return {
     requestEventId: row.request_event_id,
+    clientId: row.client_id,
     template: row.template,
     to: row.recipient,
     providerMessageId: row.provider_message_id,
     state: row.state,
     reason: row.reason,
-    recordedAt: row.recorded_at,
+    requestedAt: row.requested_at,
+    sentAt: row.sent_at,
+    failedAttempts: row.failed_attempts,
+    nextAttemptAt: row.next_attempt_at,
     updatedAt: row.updated_at,
   };
 }
@@ -139,12 +252,40 @@ export function createMailQueries(db: Database.Database) {
   const byMessage = db.prepare(
     'SELECT DISTINCT client_id FROM mail_history WHERE provider_message_id = ? ORDER BY client_id',
   );
+  const retrying = db.prepare("SELECT * FROM mail_history WHERE state = 'retrying' ORDER BY next_attempt_at, seq");
+  const troubled = db.prepare(
+    "SELECT * FROM mail_history WHERE state IN ('retrying', 'gave_up', 'suppressed', 'failed', 'bounced', 'complained') ORDER BY seq DESC LIMIT ?",
+  );
+  const suppression = db.prepare('SELECT * FROM mail_suppressions WHERE address = lower(?)');
+  const suppressions = db.prepare('SELECT * FROM mail_suppressions ORDER BY since DESC');
+  const lastCredentials = db.prepare('SELECT last_requested_at FROM credentials_email_requests WHERE client_id = ?');
+  const toSuppression = (row: { address: string; reason: SuppressionReason; since: string; client_id: string }) => ({
+    address: row.address,
+    reason: row.reason,
+    since: row.since,
+    clientId: row.client_id,
+  });
   return {
     /** Newest first. */
     clientMailHistory: (clientId: string, limit = 20): MailHistoryEntry[] =>
       (forClient.all(clientId, limit) as MailHistoryRow[]).map(toEntry),
+    /** The client's newest email, for a card: "retrying, next try at …", "gave up", "suppressed"… */
+    latestEmail: (clientId: string): MailHistoryEntry | null =>
+      (forClient.all(clientId, 1) as MailHistoryRow[]).map(toEntry)[0] ?? null,
     findClientIdsByMessageId: (providerMessageId: string): string[] =>
       (byMessage.all(providerMessageId) as { client_id: string }[]).map((row) => row.client_id),
+    /** Every email the relay is still trying to send, soonest retry first: the relay's schedule. */
+    listRetryingEmails: (): MailHistoryEntry[] => (retrying.all() as MailHistoryRow[]).map(toEntry),
+    /** Emails staff may need to act on (retrying, gave up, suppressed, failed, bounced), newest first. */
+    listTroubledEmails: (limit = 50): MailHistoryEntry[] => (troubled.all(limit) as MailHistoryRow[]).map(toEntry),
+    findSuppression: (address: string): MailSuppression | null => {
+      const row = suppression.get(address) as Parameters<typeof toSuppression>[0] | undefined;
+      return row ? toSuppression(row) : null;
+    },
+    listSuppressions: (): MailSuppression[] =>
+      (suppressions.all() as Parameters<typeof toSuppression>[0][]).map(toSuppression),
+    lastCredentialsEmailRequestedAt: (clientId: string): string | null =>
+      (lastCredentials.get(clientId) as { last_requested_at: string } | undefined)?.last_requested_at ?? null,
   };
 }
 

@@ -52,8 +52,11 @@ export const timelineEvents: TimelineCatalogue = {
   EmailSent: { label: 'Email sent', fields: ['requestEventId', 'template', 'to', 'providerMessageId'] },
   EmailSendFailed: {
     label: 'Email could not be sent',
-    fields: ['requestEventId', 'template', 'permanent', 'reason'],
+    fields: ['requestEventId', 'template', 'permanent', 'reason', 'gaveUpAfterAttempts'],
   },
+  EmailSendDeferred: { label: 'Email not sent yet; will retry', fields: ['template', 'attempt', 'reason', 'retryAt'] },
+  EmailSuppressed: { label: 'Email not sent: address suppressed', fields: ['template', 'to', 'reason', 'since'] },
+  EmailSuppressionLifted: { label: 'Address mailed again', fields: ['address', 'reason'] },
   EmailDelivered: { label: 'Email delivered', fields: ['providerMessageId'] },
   EmailDeliveryFailed: { label: 'Email delivery failed', fields: ['providerMessageId', 'severity', 'reason'] },
   EmailBounced: { label: 'Email bounced', fields: ['providerMessageId', 'reason'] },

@@ -29,12 +29,21 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
           }
         : null;
     case 'EmailSendFailed':
-      return event.data.permanent
+      return event.data.permanent || event.data.gaveUpAfterAttempts
         ? {
             clientId: event.data.clientId,
             subject: { kind: 'email_failed', how: 'could not be sent', reason: event.data.reason },
           }
         : null;
+    case 'EmailSuppressed':
+      return {
+        clientId: event.data.clientId,
+        subject: {
+          kind: 'email_failed',
+          how: 'could not be sent',
+          reason: `the address ${event.data.reason}; lift it once fixed`,
+        },
+      };
     case 'PermanentPasswordChosen':
       return { clientId: event.data.clientId, subject: { kind: 'first_login_completed' } };
     case 'ClientRegistered':
@@ -63,6 +72,8 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'BatchProgressed':
     case 'BatchCompleted':
     case 'EmailSent':
+    case 'EmailSendDeferred':
+    case 'EmailSuppressionLifted':
     case 'EmailDelivered':
     case 'EmailComplained':
     case 'EmailUnsubscribed':

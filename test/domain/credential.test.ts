@@ -330,3 +330,29 @@ describe('throttling', () => {
     );
   });
 });
+
+describe('a login whose credentials email was sent again', () => {
+  const resent = [assigned, tempIssued('T1'), burned('superseded', 'T1'), tempIssued('T2')] as const;
+
+  it('remembers the replaced password by id and hash until it would have expired', () => {
+    const { state } = given(...resent);
+    expect(state.status === 'active' && state.login.supersededTemps).toEqual([
+      { id: 'T1', secretHash: 'hash-T1', expiresAt: '2026-03-10T14:00:00.000Z', supersededAt: at },
+    ]);
+  });
+
+  it("an attempt with the older email's password fails without burning the newer one", () =>
+    given(...resent)
+      .when(attempt({ kind: 'superseded_matched', tempPasswordId: 'T1' }))
+      .then([failed('temporary_superseded')]));
+
+  it('such an attempt is not counted: the newer password still works after it', () => {
+    const { state } = given(...resent, failed('temporary_superseded'));
+    expect(state.status === 'active' && [state.login.temp?.failures, state.login.consecutiveFailures]).toEqual([0, 0]);
+  });
+
+  it('forgets the replaced passwords once the newer one is used', () => {
+    const { state } = given(...resent, { type: 'TempPasswordConsumed', data: { clientId, tempPasswordId: 'T2' } });
+    expect(state.status === 'active' && state.login.supersededTemps).toEqual([]);
+  });
+});

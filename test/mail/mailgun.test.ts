@@ -10,6 +10,7 @@ const message: MailMessage = {
   html: '<p>Hello Jamie,</p><p>User name: <strong>jamie</strong></p>',
   tags: ['latchkey', 'client-login-credentials'],
   variables: { 'client-id': 'C-1', 'request-event-id': 'e-123', template: 'client-login-credentials' },
+  requireTls: true,
 };
 
 describe('the Mailgun transport, through the real mailgun.js to a local fake Mailgun', () => {
@@ -24,7 +25,11 @@ describe('the Mailgun transport, through the real mailgun.js to a local fake Mai
     });
 
   beforeAll(async () => {
-    fake = await startFakeMailgun();
+    fake = await startFakeMailgun({
+      apiKey: 'key-test-123456',
+      domains: ['mg.example.com'],
+      maxMessageBytes: 64 * 1024,
+    });
   });
   afterAll(() => fake.close());
 
@@ -45,16 +50,65 @@ describe('the Mailgun transport, through the real mailgun.js to a local fake Mai
     expect(sent.providerMessageId).not.toMatch(/[<>]/);
   });
 
-  it.each([400, 401, 404])('a %i answer is a permanent failure', async (status) => {
+  it('turns click tracking off on every message, and asks for TLS on the ones that carry a secret', async () => {
+    await transport().send(message);
+    expect(fake.messages.at(-1)!.fields.get('o:tracking')).toEqual(['no']);
+    expect(fake.messages.at(-1)!.fields.get('o:require-tls')).toEqual(['yes']);
+    await transport().send({ ...message, requireTls: false });
+    expect(fake.messages.at(-1)!.fields.get('o:tracking')).toEqual(['no']);
+    expect(fake.messages.at(-1)!.fields.has('o:require-tls')).toBe(false);
+  });
+
+  it.each([400, 401, 402, 404, 413])('a %i answer is a permanent failure', async (status) => {
     fake.failNext({ status, body: { message: `refused with ${status}` } });
     const sending = transport().send(message);
     await expect(sending).rejects.toBeInstanceOf(PermanentMailError);
     await expect(sending).rejects.toThrow(String(status));
   });
 
-  it.each([429, 500, 502, 503])('a %i answer is a transient failure', async (status) => {
+  it.each([429, 500, 502, 503, 504])('a %i answer is a transient failure', async (status) => {
     fake.failNext({ status, body: { message: 'try later' } });
     await expect(transport().send(message)).rejects.toBeInstanceOf(TransientMailError);
+  });
+
+  it('hands on the Retry-After of a 429 or 503, in seconds or as an HTTP date', async () => {
+    fake.failNext({ status: 429, body: { message: 'rate limited' }, headers: { 'Retry-After': '120' } });
+    const limited = await transport()
+      .send(message)
+      .catch((error: unknown) => error);
+    expect(limited).toBeInstanceOf(TransientMailError);
+    expect((limited as TransientMailError).retryAfterSeconds).toBe(120);
+
+    const at = new Date(Date.now() + 3_600_000).toUTCString();
+    fake.failNext({ status: 503, body: { message: 'maintenance' }, headers: { 'Retry-After': at } });
+    const busy = (await transport()
+      .send(message)
+      .catch((error: unknown) => error)) as TransientMailError;
+    expect(busy.retryAfterSeconds).toBeGreaterThan(3500);
+    expect(busy.retryAfterSeconds).toBeLessThanOrEqual(3600);
+
+    fake.failNext({ status: 500, body: { message: 'down' } });
+    expect(
+      (
+        (await transport()
+          .send(message)
+          .catch((error: unknown) => error)) as TransientMailError
+      ).retryAfterSeconds,
+    ).toBeNull();
+  });
+
+  it('the fake refuses what Mailgun refuses: a wrong key, a domain not on the account, a bad address, a message too large', async () => {
+    const withKey = (apiKey: string, domain = 'mg.example.com') =>
+      createMailgunTransport({ apiKey, domain, url: fake.url, from: 'a@mg.example.com', replyTo: null });
+    await expect(withKey('key-wrong-000000').send(message)).rejects.toThrow(/\(401\)/);
+    await expect(withKey('key-test-123456', 'mg.other.example').send(message)).rejects.toThrow(
+      /\(404\).*Domain not found/,
+    );
+    await expect(transport().send({ ...message, to: 'not-an-address' })).rejects.toThrow(
+      /\(400\).*not a valid address/,
+    );
+    await expect(transport().send({ ...message, html: 'x'.repeat(70 * 1024) })).rejects.toThrow(/\(413\)/);
+    expect(fake.messages.some((received) => received.to === 'not-an-address')).toBe(false);
   });
 
   it('an unreachable server is a transient failure, not the 400 mailgun.js reports for it', async () => {

@@ -13,6 +13,7 @@ const message: MailMessage = {
   html: '<p>Hello Zoë,</p>\n<p>Temporary password: <code>lantern-pebble-oyster-mango-47293</code></p>',
   tags: ['latchkey', 'client-login-credentials'],
   variables: { 'client-id': 'C-9', template: 'client-login-credentials' },
+  requireTls: true,
 };
 
 describe('the dev outbox', () => {

@@ -11,6 +11,7 @@ it('the staff channel hears of burned temporary passwords, failed mail and compl
     'TempPasswordBurned',
     'PermanentPasswordChosen',
     'EmailSendFailed',
+    'EmailSuppressed',
     'EmailDeliveryFailed',
     'EmailBounced',
   ]);
@@ -27,4 +28,7 @@ it('only a burn by a failed attempt, a permanent failure and a permanent send fa
   expect(subjectOf({ ...failed, data: { ...failed.data, severity: 'temporary' } })).toBeNull();
   const unsent = sampleEvents.EmailSendFailed;
   expect(subjectOf({ ...unsent, data: { ...unsent.data, permanent: false } })).toBeNull();
+  expect(subjectOf({ ...unsent, data: { ...unsent.data, permanent: false, gaveUpAfterAttempts: 9 } })).toMatchObject({
+    subject: { kind: 'email_failed', how: 'could not be sent' },
+  });
 });

@@ -87,6 +87,32 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
     type: 'EmailSendFailed',
     data: { clientId: 'C1', requestEventId: 'E2', template: 'password-reset', permanent: true, reason: 'refused' },
   },
+  EmailSendDeferred: {
+    type: 'EmailSendDeferred',
+    data: {
+      clientId: 'C1',
+      requestEventId: 'E2',
+      template: 'password-reset',
+      attempt: 1,
+      reason: 'Mailgun answered 503',
+      retryAt: '2026-03-03T14:00:10.000Z',
+    },
+  },
+  EmailSuppressed: {
+    type: 'EmailSuppressed',
+    data: {
+      clientId: 'C1',
+      requestEventId: 'E2',
+      template: 'password-reset',
+      to: 'olivia@example.com',
+      reason: 'bounced',
+      since: '2026-03-03T14:00:00.000Z',
+    },
+  },
+  EmailSuppressionLifted: {
+    type: 'EmailSuppressionLifted',
+    data: { clientId: 'C1', address: 'olivia@example.com', reason: 'bounced' },
+  },
   EmailDelivered: { type: 'EmailDelivered', data: { clientId: 'C1', providerMessageId: 'M1' } },
   EmailDeliveryFailed: {
     type: 'EmailDeliveryFailed',

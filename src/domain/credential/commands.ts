@@ -5,6 +5,8 @@ import type { ThrottlePolicy } from './throttle.ts';
 export type PasswordMatch =
   | { readonly kind: 'permanent_matched'; readonly rehash: string | null }
   | { readonly kind: 'temporary_matched' }
+  /** The password of an older email, replaced by a newer one but not yet expired. */
+  | { readonly kind: 'superseded_matched'; readonly tempPasswordId: string }
   | { readonly kind: 'no_match' };
 
 export interface LoginRules {

@@ -117,6 +117,8 @@ function decideLoginAttempt(
     return [...burnTemp(login, 'expired'), failed('temporary_expired')];
   }
   switch (check.kind) {
+    case 'superseded_matched':
+      return [failed('temporary_superseded')];
     case 'temporary_matched':
       if (!temp) return [failed('temporary_burned')];
       return [

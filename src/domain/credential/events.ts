@@ -5,7 +5,14 @@
 
 export type TempPasswordBurnReason = 'failed_attempt' | 'expired' | 'superseded' | 'password_set' | 'disabled';
 export type LoginFailureReason =
-  'wrong_password' | 'temporary_expired' | 'temporary_burned' | 'no_password' | 'disabled' | 'throttled';
+  | 'wrong_password'
+  | 'temporary_expired'
+  | 'temporary_burned'
+  /** The password of an older credentials email, replaced by a newer one: not counted as a failure. */
+  | 'temporary_superseded'
+  | 'no_password'
+  | 'disabled'
+  | 'throttled';
 export type TempPasswordDelivery = 'shown_to_staff' | 'email';
 
 export type CredentialEvent =

@@ -7,6 +7,21 @@ export interface PendingTempPassword {
   readonly failures: number;
 }
 
+/**
+ * A temporary password replaced by a newer one (a resent email). Remembered by hash and id for
+ * the rest of its lifetime so that a client typing the older email's password is told a newer
+ * email was sent, and the attempt does not count against the newer password.
+ */
+export interface SupersededTempPassword {
+  readonly id: string;
+  readonly secretHash: string;
+  readonly expiresAt: string;
+  readonly supersededAt: string;
+}
+
+/** Enough for every resend within a temporary password's lifetime; older ones are dropped first. */
+const maxSupersededTempPasswords = 20;
+
 export interface PendingResetLink {
   readonly tokenId: string;
   readonly secretHash: string;
@@ -18,6 +33,7 @@ export interface Login {
   readonly userName: string;
   readonly passwordHash: string | null;
   readonly temp: PendingTempPassword | null;
+  readonly supersededTemps: readonly SupersededTempPassword[];
   /** Set by a temporary-password login: the client must choose a password, and not this one. */
   readonly mustChoose: { readonly tempSecretHash: string } | null;
   readonly reset: PendingResetLink | null;
@@ -61,6 +77,7 @@ function newLogin(clientId: string, userName: string): Login {
     userName,
     passwordHash: null,
     temp: null,
+    supersededTemps: [],
     mustChoose: null,
     reset: null,
     sessionVersion: 0,
@@ -94,20 +111,34 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
         },
       };
     case 'TempPasswordConsumed':
-      return login.temp ? { ...login, temp: null, mustChoose: { tempSecretHash: login.temp.secretHash } } : login;
+      return login.temp
+        ? { ...login, temp: null, supersededTemps: [], mustChoose: { tempSecretHash: login.temp.secretHash } }
+        : login;
     case 'TempPasswordBurned':
-      return login.temp?.id === event.data.tempPasswordId ? { ...login, temp: null } : login;
+      if (login.temp?.id !== event.data.tempPasswordId) return login;
+      return event.data.reason === 'superseded'
+        ? { ...login, temp: null, supersededTemps: rememberSuperseded(login, login.temp, at) }
+        : { ...login, temp: null };
     case 'PermanentPasswordChosen':
     case 'PasswordChanged':
-      return { ...login, passwordHash: event.data.passwordHash, reset: null };
+      return { ...login, passwordHash: event.data.passwordHash, reset: null, supersededTemps: [] };
     case 'PasswordResetCompleted':
-      return { ...login, passwordHash: event.data.passwordHash, reset: null, consecutiveFailures: 0 };
+      return {
+        ...login,
+        passwordHash: event.data.passwordHash,
+        reset: null,
+        consecutiveFailures: 0,
+        supersededTemps: [],
+      };
     case 'PasswordRehashed':
       return { ...login, passwordHash: event.data.passwordHash };
     case 'LoginSucceeded':
       return { ...login, consecutiveFailures: 0, lastFailureAt: null, lastLoginAt: at };
     case 'LoginFailed':
-      return event.data.reason === 'throttled' ? login : countFailure(login, at);
+      // Neither a throttled attempt nor an older email's password is a guess at the current one.
+      return event.data.reason === 'throttled' || event.data.reason === 'temporary_superseded'
+        ? login
+        : countFailure(login, at);
     case 'PasswordResetLinkIssued':
       return {
         ...login,
@@ -128,6 +159,12 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
       return _exhaustive;
     }
   }
+}
+
+function rememberSuperseded(login: Login, temp: PendingTempPassword, at: string): SupersededTempPassword[] {
+  const live = login.supersededTemps.filter((old) => Date.parse(old.expiresAt) > Date.parse(at));
+  const replaced = { id: temp.id, secretHash: temp.secretHash, expiresAt: temp.expiresAt, supersededAt: at };
+  return [...live, replaced].slice(-maxSupersededTempPasswords);
 }
 
 function countFailure(login: Login, at: string): Login {

@@ -24,15 +24,25 @@ export interface LoginFormProps {
   readonly errors?: FieldErrors;
   /** Any failed login: wrong password, unknown user name, used or expired temporary password, disabled, throttled. */
   readonly failed?: boolean;
+  /** The password typed was from an older credentials email, replaced on this date by a newer one. */
+  readonly replacedOn?: string;
 }
 
 const fields = ['username', 'password'];
 
 export function LoginForm(props: LoginFormProps) {
   const errors = props.errors ?? {};
-  const focus = props.failed ? 'password' : firstErrorField(errors, fields);
+  const focus = props.failed || props.replacedOn ? 'password' : firstErrorField(errors, fields);
   return (
     <PostForm id="login-form" action="/login" label="Log in">
+      {props.replacedOn ? (
+        <div class="alert" role="alert" id="login-error">
+          <p>
+            That temporary password is from an older email: we sent you a newer one on {props.replacedOn}, and only the
+            password in the newest email works. Your newer password still works; this try did not use it up.
+          </p>
+        </div>
+      ) : null}
       {props.failed ? (
         <div class="alert" role="alert" id="login-error">
           <p>
@@ -62,7 +72,7 @@ export function LoginForm(props: LoginFormProps) {
         autocomplete="current-password"
         error={errors.password}
         autofocus={focus === 'password'}
-        {...(props.failed ? { describedBy: 'login-error' } : {})}
+        {...(props.failed || props.replacedOn ? { describedBy: 'login-error' } : {})}
       />
       <SubmitButton>Log in</SubmitButton>
     </PostForm>

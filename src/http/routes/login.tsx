@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { signIn } from '../../app/sign-in.ts';
+import { formatMailDateTime } from '../../mail/templates.ts';
 import { readForm } from '../form-input.ts';
 import { LoginForm, LoginPage, loginNotices, type LoginNotice } from '../pages/login.tsx';
 import { newClientRoutes, type Site } from '../site.tsx';
@@ -42,7 +43,16 @@ export function loginRoutes(site: Site) {
         <LoginForm businessName={site.chrome.businessName} username={input.raw.username ?? ''} errors={input.errors} />,
       );
     const signedIn = await signIn(deps, { userName: input.value.username, password: input.value.password }, {});
-    // One answer for every kind of failure (and throttling), so nobody can learn which it was.
+    // One answer for every kind of failure (and throttling), so nobody can learn which it was;
+    // only the holder of an older email's real password learns that a newer email replaced it.
+    if (!signedIn.ok && signedIn.error.code === 'superseded_temporary')
+      return answer(
+        <LoginForm
+          businessName={site.chrome.businessName}
+          username={input.value.username}
+          replacedOn={formatMailDateTime(signedIn.error.replacedAt, site.app.config.businessTimeZone)}
+        />,
+      );
     if (!signedIn.ok)
       return answer(<LoginForm businessName={site.chrome.businessName} username={input.value.username} failed />);
     await site.sessions.start(c, signedIn.value);

@@ -1,0 +1,209 @@
+import type { App } from '../app/context.ts';
+import { decideMailRetry, type MailRetryPolicy } from '../domain/mail-retry.ts';
+import { secretBearingTemplates, type MailEvent } from '../domain/mail.ts';
+import type { Logger } from '../logger.ts';
+import { composeMail, type MailSettings } from './compose.ts';
+import { hasNewerRequest, readRequestStatus, recordMailEvent } from './outcomes.ts';
+import type { MailRequest } from './requests.ts';
+import { PermanentMailError, TransientMailError, type MailTransport } from './transport.ts';
+
+/** The points between the relay's side effects, where the crash tests stop the process. */
+export type RelayStep = 'minted' | 'sent' | 'recorded';
+
+/** One email: usually one request; reminders to one address in the same batch share one email. */
+export interface MailJob {
+  readonly clientId: string;
+  readonly requests: MailRequest[];
+}
+
+export class RelayStopped extends Error {}
+
+export interface AttemptContext {
+  readonly app: App;
+  readonly transport: MailTransport;
+  readonly settings: MailSettings;
+  readonly retryPolicy: MailRetryPolicy;
+  readonly random: () => number;
+  readonly signal: AbortSignal;
+  readonly log?: Logger;
+  readonly beforeStep?: (step: RelayStep, requestEventId: string) => void | Promise<void>;
+  readonly scheduleRetry: (job: MailJob, retryAt: string) => void;
+}
+
+type Failure = { readonly permanent: boolean; readonly reason: string };
+
+/**
+ * One attempt at one email, never more: a transient failure is recorded with the time of the
+ * next try and handed to the schedule, so the caller is free at once. `new` is the first look at
+ * a request (requests already in the schedule, or too old, are left alone or refused); `retry`
+ * is a scheduled retry falling due.
+ */
+export async function attemptMailJob(context: AttemptContext, job: MailJob, kind: 'new' | 'retry'): Promise<void> {
+  const { app, settings } = context;
+  const { deps, config } = app;
+  const pending: MailRequest[] = [];
+  let attemptsSoFar = 0;
+  for (const request of job.requests) {
+    const status = await readRequestStatus(deps, request);
+    if (status.kind === 'settled') continue;
+    // A request with a recorded retry belongs to the schedule: a rescan of the log leaves it there.
+    if (status.kind === 'deferred' && kind === 'new') continue;
+    if (status.kind === 'deferred') attemptsSoFar = Math.max(attemptsSoFar, status.attempts);
+    pending.push(request);
+  }
+  const fresh: MailRequest[] = [];
+  const maxAgeMs = config.mail.requestMaxAgeSeconds * 1000;
+  const now = deps.clock.now().getTime();
+  for (const request of pending) {
+    if (kind === 'new' && now - Date.parse(request.event.metadata.at) > maxAgeMs) {
+      const hours = config.mail.requestMaxAgeSeconds / 3600;
+      await recordFailure(context, request, {
+        permanent: true,
+        reason: `not sent: requested more than ${hours} hours before the relay saw it`,
+      });
+    } else if (
+      kind === 'retry' &&
+      secretBearingTemplates.has(request.template) &&
+      (await hasNewerRequest(deps, request))
+    ) {
+      await recordFailure(context, request, {
+        permanent: true,
+        reason: 'not sent: a newer request for this email replaced it',
+      });
+    } else fresh.push(request);
+  }
+  const primary = fresh[0];
+  if (!primary) return;
+  if (context.signal.aborted) throw new RelayStopped('the mail relay is stopping');
+
+  const address = deps.readModels.clients.getClient(primary.clientId)?.email;
+  const suppression = address ? deps.readModels.mail.findSuppression(address) : null;
+  if (address && suppression) {
+    for (const request of fresh) {
+      const { clientId, template } = request;
+      await record(context, request, {
+        type: 'EmailSuppressed',
+        data: {
+          clientId,
+          requestEventId: request.event.id,
+          template,
+          to: address,
+          reason: suppression.reason,
+          since: suppression.since,
+        },
+      });
+    }
+    return;
+  }
+
+  const composed = await composeMail(deps, settings, primary);
+  if (!composed.ok) {
+    for (const request of fresh)
+      await recordFailure(context, request, { permanent: true, reason: `not sent: ${composed.error.message}` });
+    return;
+  }
+  await context.beforeStep?.('minted', primary.event.id);
+  const { to, rendered } = composed.value;
+  try {
+    const sent = await context.transport.send({
+      to,
+      ...rendered,
+      tags: ['latchkey', primary.template],
+      variables: { 'client-id': primary.clientId, 'request-event-id': primary.event.id, template: primary.template },
+      requireTls: secretBearingTemplates.has(primary.template),
+    });
+    await context.beforeStep?.('sent', primary.event.id);
+    for (const request of fresh) {
+      const { clientId, template } = request;
+      await record(context, request, {
+        type: 'EmailSent',
+        data: { clientId, requestEventId: request.event.id, template, to, providerMessageId: sent.providerMessageId },
+      });
+    }
+    await context.beforeStep?.('recorded', primary.event.id);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof PermanentMailError || !(error instanceof Error)) {
+      for (const request of fresh) await recordFailure(context, request, { permanent: true, reason });
+      return;
+    }
+    await deferOrGiveUp(context, { ...job, requests: fresh }, attemptsSoFar + 1, error, reason);
+  }
+}
+
+async function deferOrGiveUp(
+  context: AttemptContext,
+  job: MailJob,
+  attempts: number,
+  error: Error,
+  reason: string,
+): Promise<void> {
+  const { deps } = context.app;
+  const primary = job.requests[0]!;
+  const decision = decideMailRetry({
+    policy: context.retryPolicy,
+    attempts,
+    requestedAt: primary.event.metadata.at,
+    now: deps.clock.now(),
+    retryAfterSeconds: error instanceof TransientMailError ? error.retryAfterSeconds : null,
+    random: context.random(),
+  });
+  if (!decision.retry) {
+    for (const request of job.requests) {
+      const { clientId, template } = request;
+      await record(context, request, {
+        type: 'EmailSendFailed',
+        data: {
+          clientId,
+          requestEventId: request.event.id,
+          template,
+          permanent: false,
+          reason: `gave up after ${attempts} attempts: ${reason}`,
+          gaveUpAfterAttempts: attempts,
+        },
+      });
+    }
+    return;
+  }
+  for (const request of job.requests) {
+    const { clientId, template } = request;
+    await record(context, request, {
+      type: 'EmailSendDeferred',
+      data: {
+        clientId,
+        requestEventId: request.event.id,
+        template,
+        attempt: attempts,
+        reason,
+        retryAt: decision.retryAt,
+      },
+    });
+  }
+  context.scheduleRetry(job, decision.retryAt);
+}
+
+function recordFailure(context: AttemptContext, request: MailRequest, failure: Failure): Promise<void> {
+  const { clientId, template } = request;
+  return record(context, request, {
+    type: 'EmailSendFailed',
+    data: { clientId, requestEventId: request.event.id, template, ...failure },
+  });
+}
+
+async function record(context: AttemptContext, request: MailRequest, event: MailEvent): Promise<void> {
+  await recordMailEvent(context.app.deps, request, event);
+  const ids = { clientId: request.clientId, template: request.template, requestEventId: request.event.id };
+  switch (event.type) {
+    case 'EmailSent':
+      return context.log?.info({ ...ids, providerMessageId: event.data.providerMessageId }, 'email sent');
+    case 'EmailSendDeferred':
+      return context.log?.warn(
+        { ...ids, attempt: event.data.attempt, retryAt: event.data.retryAt, reason: event.data.reason },
+        'email not sent yet; retry scheduled',
+      );
+    case 'EmailSuppressed':
+      return context.log?.warn({ ...ids, reason: event.data.reason }, 'email not sent: the address is suppressed');
+    default:
+      return context.log?.warn({ ...ids, event: event.type }, 'email not sent');
+  }
+}
