@@ -1,7 +1,7 @@
 import { Argument, Option, type Command } from 'commander';
 import type { App } from '../app/context.ts';
 import { describeRecipientsLeftOut } from '../app/credentials-recipients.ts';
-import { sendEmailAlert, type EmailAlertGroup } from '../app/email-alerts.ts';
+import type { EmailAlertGroup } from '../app/email-alerts.ts';
 import { requestCredentialsEmail } from '../app/logins.ts';
 import { liftMailSuppression } from '../app/mail-suppression.ts';
 import type { MailHistoryEntry } from '../projections/mail-status.ts';
