@@ -9,6 +9,7 @@ import {
 } from '../../src/app/recovery.ts';
 import { describeLoginStatus } from '../../src/projections/login-status.ts';
 import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
+import { mistype } from '../http/support.ts';
 
 const newPassword = 'correct horse battery staple';
 
@@ -61,7 +62,7 @@ describe('credentials on a real SQLite store', () => {
   it('a mistyped temporary password burns it: the right one then fails too', async () => {
     await assignLogin(app.deps, { clientId: 'C1', userName: 'olivia@example.com' }, { actor: staff });
     const temp = await issue();
-    expect(await signIn(app.deps, { userName: 'olivia@example.com', password: 'not-it' }, {})).toMatchObject({
+    expect(await signIn(app.deps, { userName: 'olivia@example.com', password: mistype(temp) }, {})).toMatchObject({
       ok: false,
     });
     expect(await signIn(app.deps, { userName: 'olivia@example.com', password: temp }, {})).toMatchObject({ ok: false });

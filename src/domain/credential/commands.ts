@@ -5,7 +5,8 @@ import type { ThrottlePolicy } from './throttle.ts';
 export type PasswordMatch =
   | { readonly kind: 'permanent_matched'; readonly rehash: string | null }
   | { readonly kind: 'temporary_matched' }
-  | { readonly kind: 'no_match' };
+  /** `couldBeTemporary`: the typed text had the shape of a temporary password (it may burn one). */
+  | { readonly kind: 'no_match'; readonly couldBeTemporary: boolean };
 
 export interface LoginRules {
   /** Failed attempts that burn a pending temporary password (the business's rule: 1). */

@@ -107,7 +107,7 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
     case 'LoginSucceeded':
       return { ...login, consecutiveFailures: 0, lastFailureAt: null, lastLoginAt: at };
     case 'LoginFailed':
-      return event.data.reason === 'throttled' ? login : countFailure(login, at);
+      return event.data.reason === 'throttled' ? login : countFailure(login, at, event.data.couldBeTemporary !== false);
     case 'PasswordResetLinkIssued':
       return {
         ...login,
@@ -130,7 +130,7 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
   }
 }
 
-function countFailure(login: Login, at: string): Login {
-  const temp = login.temp ? { ...login.temp, failures: login.temp.failures + 1 } : null;
+function countFailure(login: Login, at: string, countsAgainstTemp: boolean): Login {
+  const temp = login.temp && countsAgainstTemp ? { ...login.temp, failures: login.temp.failures + 1 } : login.temp;
   return { ...login, temp, consecutiveFailures: login.consecutiveFailures + 1, lastFailureAt: at };
 }
