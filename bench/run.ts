@@ -5,6 +5,7 @@
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { benchCore } from './core.ts';
+import { benchForgot } from './forgot.ts';
 import { benchLogin } from './login.ts';
 import { benchPostgres } from './postgres.ts';
 import { benchRelay } from './relay.ts';
@@ -26,6 +27,7 @@ async function whenPostgresAnswers(run: () => Promise<Record<string, unknown>>):
 const sections: Record<string, () => Promise<Record<string, unknown>>> = {
   core: benchCore,
   login: () => benchLogin(),
+  forgot: () => benchForgot(),
   relay: () => benchRelay(),
   postgres: () => whenPostgresAnswers(() => benchPostgres(postgresUrl)),
   scale: () => whenPostgresAnswers(() => benchScale(postgresUrl)),

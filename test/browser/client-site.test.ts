@@ -142,8 +142,7 @@ for (const javaScript of [true, false]) {
       await page.getByRole('link', { name: 'Forgot your password?' }).click();
       await page.waitForURL('**/forgot-password');
       await screenshot(page, `${mode}-forgot-password`);
-      await page.getByLabel('User name').fill(userName);
-      await page.getByLabel('Email address').fill(`${userName}@example.com`);
+      await page.getByLabel('User name or email address').fill(`${userName}@example.com`);
       await page.getByRole('button', { name: 'Email me a link' }).click();
       await page.waitForURL('**/forgot-password/sent');
       await screenshot(page, `${mode}-forgot-password-sent`);

@@ -158,7 +158,7 @@ describe('the mail relay', () => {
   });
 
   it('a password reset request mails a one-hour link that opens the reset form', async () => {
-    await requestPasswordReset(app.deps, { userName: 'marcus.bell@example.com', email: 'marcus.bell@example.com' });
+    await requestPasswordReset(app.deps, { identifier: 'marcus.bell@example.com' });
     await runRelayOnce();
 
     const [message] = outboxMessages(app);
