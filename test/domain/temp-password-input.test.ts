@@ -2,6 +2,8 @@ import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateTempPassword } from '../../src/domain/temp-password.ts';
 import { canonicalTempPasswordInput, couldBeTempPassword } from '../../src/domain/temp-password-input.ts';
+import { decodeEvent } from '../../src/domain/events.ts';
+import { asRecorded } from '../support/sample-events.ts';
 
 const emailed = 'lantern-pebble-oyster-mango-47293';
 
@@ -51,5 +53,12 @@ describe('what counts as a try at a temporary password', () => {
       'a'.repeat(1000),
     ])
       expect({ typed, counts: couldBeTempPassword(typed) }).toEqual({ typed, counts: false });
+  });
+});
+
+describe('LoginFailed recorded before couldBeTemporary existed', () => {
+  it('is read as a try that counted, as every failure then did', () => {
+    const [recorded] = asRecorded([{ type: 'LoginFailed', data: { clientId: 'C1', reason: 'wrong_password' } }]);
+    expect(decodeEvent(recorded!)?.data).toEqual({ clientId: 'C1', reason: 'wrong_password', couldBeTemporary: true });
   });
 });

@@ -56,7 +56,8 @@ export type CredentialEvent =
         readonly reason: LoginFailureReason;
         /**
          * False when the typed text could not have been a temporary password, so the failure did not
-         * count against a pending one. Absent on earlier events, which all counted.
+         * count against a pending one. Written when a temporary password was pending; version-1
+         * events, which all counted, are upcast to true.
          */
         readonly couldBeTemporary?: boolean;
       };
