@@ -178,7 +178,7 @@ async function benchResetLatencyDuringRetry(): Promise<Record<string, unknown>> 
       const email = `client${i}@bench.example`;
       const arrived = new Promise<void>((resolve) => arrivals.set(email, resolve));
       const started = performance.now();
-      await requestPasswordReset(app.deps, { userName: email, email });
+      await requestPasswordReset(app.deps, { identifier: email });
       await arrived;
       latenciesMs.push(Math.round(performance.now() - started));
     }

@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { benchCliStart } from './cli-start.ts';
 import { benchCore } from './core.ts';
+import { benchForgot } from './forgot.ts';
 import { benchLogin } from './login.ts';
 import { benchLongLog } from './longlog.ts';
 import { benchPostgres } from './postgres.ts';
@@ -29,6 +30,7 @@ const sections: Record<string, () => Promise<Record<string, unknown>>> = {
   cli: benchCliStart,
   core: benchCore,
   login: () => benchLogin(),
+  forgot: () => benchForgot(),
   relay: () => benchRelay(),
   postgres: () => whenPostgresAnswers(() => benchPostgres(postgresUrl)),
   scale: () => whenPostgresAnswers(() => benchScale(postgresUrl)),

@@ -3,6 +3,9 @@ import { normaliseUserName } from '../domain/username.ts';
 import { loadCredentialState, runCredentialCommand } from './credential-decider.ts';
 import { waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
 import { newId } from './ids.ts';
+import type { Handled } from './handle-command.ts';
+import type { CredentialEvent } from '../domain/credential/events.ts';
+import type { CredentialState } from '../domain/credential/state.ts';
 import { checkNewPassword } from './new-password.ts';
 import { mintResetToken, parseResetToken } from './secrets.ts';
 import { recordUnmatched } from './sign-in.ts';
@@ -15,20 +18,20 @@ const cooldown = (deps: AppDeps) => ({
 });
 
 /**
- * Forgotten password: user name and the email on file. The caller shows the same answer
- * whatever matched; when both match, the mail relay mints the link where it sends it.
+ * Forgotten password: one identifier, the user name or the email on file. The caller shows the same
+ * answer whatever matched; for each login it names (by user name, else every enabled login on that
+ * email) the mail relay mints a link where it sends it, always to the email on file.
  */
 export async function requestPasswordReset(
   deps: AppDeps,
-  input: { userName: string; email: string },
+  input: { identifier: string },
   requester: Omit<Requester, 'actor'> = {},
 ): Promise<void> {
-  const userName = normaliseUserName(input.userName);
-  const email = input.email.trim().toLowerCase();
-  const clientId = deps.readModels.credentials.findClientIdByUserName(userName);
-  const client = clientId ? deps.readModels.clients.getClient(clientId) : null;
-  if (clientId && client?.email === email) {
-    const requestId = requester.commandId ?? newId();
+  const userName = normaliseUserName(input.identifier);
+  const email = input.identifier.trim().toLowerCase();
+  let requested = 0;
+  for (const clientId of orDecoy(deps, clientsNamedBy(deps, userName, email), userName)) {
+    const requestId = requested === 0 ? (requester.commandId ?? newId()) : newId();
     const actor = { kind: 'client', id: clientId } as const;
     const handled = await runCredentialCommand(
       deps,
@@ -36,8 +39,14 @@ export async function requestPasswordReset(
       { type: 'RequestPasswordReset', requestId, ...cooldown(deps) },
       { ...requester, actor, commandId: requestId },
     );
-    if (handled.ok) return waitUntilReadable(deps, handled.value.position);
+    if (sentSomething(handled)) {
+      requested += 1;
+      await waitUntilReadable(deps, handled.value.position);
+    }
   }
+  if (requested > 0) return;
+  // No match, cooling down or disabled: each is recorded the same way, with one append and the same
+  // wait, so neither the time taken nor the log's growth tells them apart from a match.
   await recordUnmatched(
     deps,
     {
@@ -51,6 +60,16 @@ export async function requestPasswordReset(
   );
 }
 
+/** The logins an identifier names: the one with that user name and an email on file, else those on that email. */
+function clientsNamedBy(deps: AppDeps, userName: string, email: string): string[] {
+  const byUserName = deps.readModels.credentials.findClientIdByUserName(userName);
+  if (byUserName && deps.readModels.clients.getClient(byUserName)?.email) return [byUserName];
+  return deps.readModels.clients
+    .findClientsByEmail(email)
+    .map((client) => client.clientId)
+    .filter((clientId) => deps.readModels.credentials.getCredential(clientId)?.disabled === false);
+}
+
 /** Forgotten user name: every login on that email gets a reminder; the answer is the same either way. */
 export async function requestUserNameReminder(
   deps: AppDeps,
@@ -61,24 +80,49 @@ export async function requestUserNameReminder(
   const withLogin = deps.readModels.clients
     .findClientsByEmail(email)
     .filter((client) => deps.readModels.credentials.getCredential(client.clientId)?.disabled === false);
-  for (const client of withLogin) {
+  let requested = 0;
+  for (const clientId of orDecoy(
+    deps,
+    withLogin.map((client) => client.clientId),
+    email,
+  )) {
     const requestId = newId();
-    const actor = { kind: 'client', id: client.clientId } as const;
+    const actor = { kind: 'client', id: clientId } as const;
     const handled = await runCredentialCommand(
       deps,
-      client.clientId,
+      clientId,
       { type: 'RequestUserNameReminder', requestId, ...cooldown(deps) },
       { ...requester, actor, commandId: requestId },
     );
-    if (handled.ok) await waitUntilReadable(deps, handled.value.position);
+    if (sentSomething(handled)) {
+      requested += 1;
+      await waitUntilReadable(deps, handled.value.position);
+    }
   }
-  if (withLogin.length === 0) {
+  // As for a reset: nothing asked for (no login on that email, cooling down) is recorded like no match.
+  if (requested === 0) {
     await recordUnmatched(
       deps,
       { type: 'UserNameReminderUnmatched', data: { emailFingerprint: deps.secrets.fingerprint(email) } },
       anonymous,
     );
   }
+}
+
+/**
+ * With no login to ask for, the same command still runs, against a stream that no client has (a
+ * keyed fingerprint of what was typed): it reads, folds and is refused, so an unmatched request does
+ * the work of one that matched inside its cooldown, and appends nothing there.
+ */
+function orDecoy(deps: AppDeps, clientIds: string[], typed: string): string[] {
+  return clientIds.length > 0 ? clientIds : [`no-login-${deps.secrets.fingerprint(`decoy:${typed}`)}`];
+}
+
+/** Whether the command asked for an email (a retry of one that did counts too). */
+function sentSomething(
+  handled: Awaited<ReturnType<typeof runCredentialCommand>>,
+): handled is { ok: true; value: Handled<CredentialEvent, CredentialState> } {
+  return handled.ok && (handled.value.duplicate || handled.value.events.length > 0);
 }
 
 /** For the mail relay: mints the reset token, appends only its hash, and returns the token to send. */

@@ -4,6 +4,7 @@ import type { Login } from '../domain/credential/state.ts';
 import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
 import { unmatchedStream, type UnmatchedEvent } from '../domain/unmatched.ts';
 import { normaliseUserName } from '../domain/username.ts';
+import { canonicalTempPasswordInput, couldBeTempPassword } from '../domain/temp-password-input.ts';
 import { loadCredentialState, runCredentialCommand } from './credential-decider.ts';
 import { commandContext, waitUntilReadable, type AppDeps, type Requester } from './deps.ts';
 import { recordEvent } from './record-event.ts';
@@ -69,7 +70,7 @@ export async function signIn(
       const stillValid = current.status !== 'none' && sameSecrets(current.login, state.login);
       return {
         type: 'RecordLoginAttempt',
-        check: stillValid ? match : { kind: 'no_match' },
+        check: stillValid ? match : { kind: 'no_match', couldBeTemporary: couldBeTempPassword(input.password) },
         rules: deps.settings.loginRules,
         now: now.toISOString(),
       };
@@ -118,16 +119,19 @@ async function matchPassword(deps: AppDeps, login: Login, password: string): Pro
   const permanent = login.passwordHash
     ? await deps.passwords.verify(password, login.passwordHash)
     : (await deps.passwords.verifyNothing(password), { matches: false, needsRehash: false });
-  const temporary = login.temp !== null && deps.secrets.verifySecret(password, login.temp.secretHash);
+  const temporary =
+    login.temp !== null && deps.secrets.verifySecret(canonicalTempPasswordInput(password), login.temp.secretHash);
   if (temporary) return { kind: 'temporary_matched' };
   if (permanent.matches)
     return { kind: 'permanent_matched', rehash: permanent.needsRehash ? await deps.passwords.hash(password) : null };
   const now = deps.clock.now().getTime();
   const superseded = login.supersededTemps.find(
-    (old) => Date.parse(old.expiresAt) > now && deps.secrets.verifySecret(password, old.secretHash),
+    (old) =>
+      Date.parse(old.expiresAt) > now &&
+      deps.secrets.verifySecret(canonicalTempPasswordInput(password), old.secretHash),
   );
   if (superseded) return { kind: 'superseded_matched', tempPasswordId: superseded.id };
-  return { kind: 'no_match' };
+  return { kind: 'no_match', couldBeTemporary: couldBeTempPassword(password) };
 }
 
 /**
@@ -150,7 +154,12 @@ export async function choosePermanentPassword(
   const state = await loadCredentialState(deps, input.clientId);
   if (state.status !== 'active' || !state.login.mustChoose)
     return reject('no_password_to_choose', 'Your password is already set. Sign in again.');
-  const sameAsTemporary = deps.secrets.verifySecret(input.newPassword, state.login.mustChoose.tempSecretHash);
+  // Compared in the form a login compares it in: a full-width or upper-case copy of the emailed
+  // password would otherwise be saved as the permanent one, and the plain one would then open the account.
+  const sameAsTemporary = deps.secrets.verifySecret(
+    canonicalTempPasswordInput(input.newPassword),
+    state.login.mustChoose.tempSecretHash,
+  );
   const checked = checkNewPassword(deps, {
     clientId: input.clientId,
     userName: state.login.userName,
@@ -191,7 +200,12 @@ export async function changePassword(
     await runCredentialCommand(
       deps,
       input.clientId,
-      { type: 'RecordLoginAttempt', check: { kind: 'no_match' }, rules, now: now.toISOString() },
+      {
+        type: 'RecordLoginAttempt',
+        check: { kind: 'no_match', couldBeTemporary: couldBeTempPassword(input.currentPassword) },
+        rules,
+        now: now.toISOString(),
+      },
       requester,
     );
     return reject('wrong_current_password', 'Your current password is not right. Try again.');

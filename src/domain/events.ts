@@ -72,7 +72,13 @@ export const eventCatalogue: EventCatalogue = {
   PasswordChanged: v1('credential'),
   PasswordRehashed: v1('credential'),
   LoginSucceeded: v1('credential'),
-  LoginFailed: v1('credential'),
+  // Version 2 records `couldBeTemporary` (whether the try counted against a pending temporary
+  // password); every version-1 failure counted.
+  LoginFailed: {
+    stream: 'credential',
+    version: 2,
+    upcasters: [(data) => ({ couldBeTemporary: true, ...(data as object) })],
+  },
   PasswordResetRequested: v1('credential'),
   PasswordResetLinkIssued: v1('credential'),
   PasswordResetCompleted: v1('credential'),

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import type { App } from '../app/context.ts';
 import { loadServerSecret } from '../app/pepper.ts';
@@ -8,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import { createSiteAssets } from './assets.ts';
 import { createClientIpResolver } from './client-ip.ts';
 import { createTokenBuckets, ipRateLimit } from './rate-limit.ts';
+import { sameOriginPosts } from './same-origin.ts';
 import { accountRoutes } from './routes/account.tsx';
 import { choosePasswordRoutes } from './routes/choose-password.tsx';
 import { loginRoutes, logoutRoutes } from './routes/login.tsx';
@@ -68,7 +68,7 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
       }),
       bodyLimit({ maxSize: clientBodyLimitBytes }),
       // Behind a proxy the request URL is the internal one, so the allowed origin is the public one.
-      csrf({ origin: publicOrigin, secFetchSite: 'same-origin' }),
+      sameOriginPosts({ origin: publicOrigin }),
       ipRateLimit({
         buckets,
         clientIp,

@@ -9,6 +9,7 @@ import {
 } from '../../src/app/recovery.ts';
 import { describeLoginStatus } from '../../src/projections/login-status.ts';
 import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
+import { mistype } from '../http/support.ts';
 
 const newPassword = 'correct horse battery staple';
 
@@ -61,7 +62,7 @@ describe('credentials on a real SQLite store', () => {
   it('a mistyped temporary password burns it: the right one then fails too', async () => {
     await assignLogin(app.deps, { clientId: 'C1', userName: 'olivia@example.com' }, { actor: staff });
     const temp = await issue();
-    expect(await signIn(app.deps, { userName: 'olivia@example.com', password: 'not-it' }, {})).toMatchObject({
+    expect(await signIn(app.deps, { userName: 'olivia@example.com', password: mistype(temp) }, {})).toMatchObject({
       ok: false,
     });
     expect(await signIn(app.deps, { userName: 'olivia@example.com', password: temp }, {})).toMatchObject({ ok: false });
@@ -192,8 +193,8 @@ describe('credentials on a real SQLite store', () => {
 
   it('password reset: same answer for a mismatch, a one-time link for a match, and the old password stops working', async () => {
     await assignLogin(app.deps, { clientId: 'C1', userName: 'olivia@example.com' }, { actor: staff });
-    await requestPasswordReset(app.deps, { userName: 'olivia@example.com', email: 'wrong@example.com' });
-    await requestPasswordReset(app.deps, { userName: 'olivia@example.com', email: 'Olivia@Example.com' });
+    await requestPasswordReset(app.deps, { identifier: 'wrong@example.com' });
+    await requestPasswordReset(app.deps, { identifier: ' Olivia@Example.com ' });
     const events = await app.deps.store.readAll({ after: null, limit: 10_000 });
     const requests = events.filter((e) => e.type === 'PasswordResetRequested');
     expect(requests).toHaveLength(1);
@@ -223,7 +224,7 @@ describe('credentials on a real SQLite store', () => {
 
   it('asking again and again for a reset link sends one per cooldown, with the same answer each time', async () => {
     await assignLogin(app.deps, { clientId: 'C1', userName: 'olivia@example.com' }, { actor: staff });
-    const ask = () => requestPasswordReset(app.deps, { userName: 'olivia@example.com', email: 'olivia@example.com' });
+    const ask = () => requestPasswordReset(app.deps, { identifier: 'olivia@example.com' });
     for (let i = 0; i < 5; i++) await ask();
     app.clock.advance(120_000);
     await ask();

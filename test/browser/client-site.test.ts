@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerClients } from '../support/app.ts';
-import { giveLogin, givePermanentPassword, giveTempPassword, mintResetToken } from '../http/support.ts';
+import { giveLogin, givePermanentPassword, giveTempPassword, mintResetToken, mistype } from '../http/support.ts';
 import { launchChromium, screenshot, startSiteServer, watchForProblems, type SiteServer } from './support.ts';
 
 const newPassword = 'velvet otter juggles lanterns';
@@ -122,7 +122,7 @@ for (const javaScript of [true, false]) {
       const temp = await giveTempPassword(server.app, clientId);
       await openPage();
       await page.goto('/login');
-      await logIn(userName, `${temp}-typo`);
+      await logIn(userName, mistype(temp));
       await page.locator('#login-error').waitFor();
       expect(await focusedId()).toBe('password');
       expect(await page.getByLabel('User name').inputValue()).toBe(userName);
@@ -142,8 +142,7 @@ for (const javaScript of [true, false]) {
       await page.getByRole('link', { name: 'Forgot your password?' }).click();
       await page.waitForURL('**/forgot-password');
       await screenshot(page, `${mode}-forgot-password`);
-      await page.getByLabel('User name').fill(userName);
-      await page.getByLabel('Email address').fill(`${userName}@example.com`);
+      await page.getByLabel('User name or email address').fill(`${userName}@example.com`);
       await page.getByRole('button', { name: 'Email me a link' }).click();
       await page.waitForURL('**/forgot-password/sent');
       await screenshot(page, `${mode}-forgot-password-sent`);

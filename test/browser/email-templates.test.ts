@@ -43,7 +43,7 @@ beforeAll(async () => {
     { clientId: 'C-1', newPassword: 'copper kettle whistles at dawn' },
     { actor: { kind: 'client', id: 'C-1' } },
   );
-  await requestPasswordReset(app.deps, { userName: 'marcus.bell@example.com', email: 'marcus.bell@example.com' });
+  await requestPasswordReset(app.deps, { identifier: 'marcus.bell@example.com' });
   await requestUserNameReminder(app.deps, { email: 'priya.shah@example.com' });
   await vi.waitFor(() => expect(emails.size).toBe(4), { timeout: 10_000 });
 }, 60_000);

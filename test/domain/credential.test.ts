@@ -51,6 +51,12 @@ const failed = (reason: Extract<CredentialEvent, { type: 'LoginFailed' }>['data'
   type: 'LoginFailed',
   data: { clientId, reason },
 });
+const guess = { kind: 'no_match', couldBeTemporary: true } as const;
+const junk = { kind: 'no_match', couldBeTemporary: false } as const;
+const failedTry = (couldBeTemporary: boolean): CredentialEvent => ({
+  type: 'LoginFailed',
+  data: { clientId, reason: 'wrong_password', couldBeTemporary },
+});
 const burned = (
   reason: Extract<CredentialEvent, { type: 'TempPasswordBurned' }>['data']['reason'],
   id = 'T1',
@@ -94,7 +100,7 @@ describe('a login', () => {
       ]));
   it('fails a login attempt with no password at all', () =>
     given(assigned)
-      .when(attempt({ kind: 'no_match' }))
+      .when(attempt(guess))
       .then([failed('no_password')]));
 });
 
@@ -105,16 +111,26 @@ describe('a login with a temporary password pending', () => {
       .then([consumed, { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } }]));
   it('a mistyped temporary password burns it', () =>
     given(assigned, tempIssued())
-      .when(attempt({ kind: 'no_match' }))
-      .then([failed('wrong_password'), burned('failed_attempt')]));
+      .when(attempt(guess))
+      .then([failedTry(true), burned('failed_attempt')]));
+  it('a wrong try that could not have been a temporary password fails but does not burn it', () =>
+    given(assigned, tempIssued())
+      .when(attempt(junk))
+      .then([failedTry(false)]));
   it('with three failures allowed, the first mistake does not burn it but the third does', () => {
     const lenient = { ...rules, tempPasswordMaxFailures: 3 };
     given(assigned, tempIssued())
-      .when(attempt({ kind: 'no_match' }, later, lenient))
-      .then([failed('wrong_password')]);
+      .when(attempt(guess, later, lenient))
+      .then([failedTry(true)]);
     given(assigned, tempIssued(), failed('wrong_password'), failed('wrong_password'))
-      .when(attempt({ kind: 'no_match' }, later, lenient))
-      .then([failed('wrong_password'), burned('failed_attempt')]);
+      .when(attempt(guess, later, lenient))
+      .then([failedTry(true), burned('failed_attempt')]);
+  });
+  it('tries that could not have been a temporary password do not count towards burning it', () => {
+    const lenient = { ...rules, tempPasswordMaxFailures: 2 };
+    given(assigned, tempIssued(), failedTry(false), failedTry(false), failedTry(false))
+      .when(attempt(guess, later, lenient))
+      .then([failedTry(true)]);
   });
   it('an expired temporary password is burned when tried, even when typed correctly', () =>
     given(assigned, tempIssued())
@@ -132,7 +148,7 @@ describe('a login with a temporary password pending', () => {
     given(assigned, tempIssued(), consumed, chosen, tempIssued('T2'))
       .when(attempt({ kind: 'permanent_matched', rehash: null }))
       .then([{ type: 'LoginSucceeded', data: { clientId, method: 'password' } }]));
-  it('an existing permanent password is refused when configured so, and the attempt burns the temporary one', () =>
+  it('an existing permanent password is refused when configured so, and does not burn the temporary one', () =>
     given(assigned, tempIssued(), consumed, chosen, tempIssued('T2'))
       .when(
         attempt({ kind: 'permanent_matched', rehash: null }, later, {
@@ -140,7 +156,7 @@ describe('a login with a temporary password pending', () => {
           permanentWorksWhileTempPending: false,
         }),
       )
-      .then([failed('wrong_password'), burned('failed_attempt', 'T2')]));
+      .then([failedTry(false)]));
   it('a burned temporary password that is typed again fails as burned', () =>
     given(assigned, tempIssued(), failed('wrong_password'), burned('failed_attempt'))
       .when(attempt({ kind: 'temporary_matched' }))
@@ -180,7 +196,7 @@ describe('an active login with a permanent password', () => {
       ]));
   it('a wrong password is a failure that counts', () => {
     given(...state)
-      .when(attempt({ kind: 'no_match' }))
+      .when(attempt(guess))
       .then([failed('wrong_password')]);
     const after = given(...state, failed('wrong_password'), failed('wrong_password')).state;
     expect(after).toMatchObject({ login: { consecutiveFailures: 2 } });

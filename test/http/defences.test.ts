@@ -47,6 +47,47 @@ describe('CSRF', () => {
     expect(await eventTypes(site.app)).not.toContain('UnknownUserNameLoginFailed');
   });
 
+  it('refuses a cross-site JSON POST to /logout and /account/logout-everywhere: the session lives on', async () => {
+    site = await createSite();
+    await giveLogin(site.app, 'C1', 'olivia');
+    await givePermanentPassword(site.app, 'C1', 'olivia', strongPassword);
+    const client = site.client();
+    await client.post('/login', { username: 'olivia', password: strongPassword });
+    for (const path of ['/logout', '/account/logout-everywhere']) {
+      for (const headers of [
+        { origin: 'https://evil.example' },
+        { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+        { 'sec-fetch-site': 'same-site', origin: 'https://sub.localhost:3000' },
+        {},
+      ] as Record<string, string>[]) {
+        const response = await site.http.request(path, {
+          method: 'POST',
+          headers: { cookie: `__Host-latchkey=${client.cookie}`, 'content-type': 'application/json', ...headers },
+          body: '{}',
+        });
+        expect({ path, headers, status: response.status }).toEqual({ path, headers, status: 403 });
+      }
+    }
+    expect((await client.get('/account')).status).toBe(200);
+    expect(await eventTypes(site.app)).not.toContain('SessionsRevoked');
+    expect(await eventTypes(site.app)).not.toContain('SessionEnded');
+  });
+
+  it('refuses a state-changing request of any method or content type from another origin', async () => {
+    site = await createSite();
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'])
+      for (const contentType of ['application/json', 'application/octet-stream', 'text/xml', ''])
+        expect(
+          (
+            await site.http.request('/login', {
+              method,
+              headers: { origin: 'https://evil.example', ...(contentType ? { 'content-type': contentType } : {}) },
+              body: 'username=a&password=b',
+            })
+          ).status,
+        ).toBe(403);
+  });
+
   it('accepts PUBLIC_ORIGIN even when the request reached us at an internal address', async () => {
     site = await createSite({ PUBLIC_ORIGIN: 'https://login.example.com' });
     const response = await site.http.request('http://10.0.0.7:3000/login', {

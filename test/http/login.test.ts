@@ -8,6 +8,7 @@ import {
   giveLogin,
   givePermanentPassword,
   giveTempPassword,
+  mistype,
   strongPassword,
   tokenClaims,
   type Site,
@@ -162,7 +163,7 @@ describe('every kind of login failure looks the same', () => {
     const wrongPassword = await attempt('not the password');
 
     const burnedTemp = await giveTempPassword(site.app, 'C1');
-    await attempt('a mistyped temporary password');
+    await attempt(mistype(burnedTemp));
     const burned = await attempt(burnedTemp);
 
     const expiringTemp = await giveTempPassword(site.app, 'C1');
@@ -191,7 +192,7 @@ describe('temporary passwords', () => {
     site = await createSite();
     await giveLogin(site.app, 'C1', 'olivia');
     const temp = await giveTempPassword(site.app, 'C1');
-    expect((await site.client().post('/login', { username: 'olivia', password: `${temp}x` })).status).toBe(422);
+    expect((await site.client().post('/login', { username: 'olivia', password: mistype(temp) })).status).toBe(422);
     const retry = await site.client().post('/login', { username: 'olivia', password: temp });
     expect(retry.status).toBe(422);
     expect(retry.headers.getSetCookie()).toEqual([]);
@@ -202,13 +203,42 @@ describe('temporary passwords', () => {
     site = await createSite({ TEMP_PASSWORD_MAX_FAILURES: '2' });
     await giveLogin(site.app, 'C1', 'olivia');
     const temp = await giveTempPassword(site.app, 'C1');
-    await site.client().post('/login', { username: 'olivia', password: 'typo one' });
+    await site.client().post('/login', { username: 'olivia', password: mistype(temp) });
     expect((await site.client().post('/login', { username: 'olivia', password: temp })).status).toBe(303);
 
     const second = await giveTempPassword(site.app, 'C1');
-    await site.client().post('/login', { username: 'olivia', password: 'typo one' });
-    await site.client().post('/login', { username: 'olivia', password: 'typo two' });
+    await site.client().post('/login', { username: 'olivia', password: mistype(second) });
+    await site.client().post('/login', { username: 'olivia', password: mistype(mistype(second)) });
     expect((await site.client().post('/login', { username: 'olivia', password: second })).status).toBe(422);
+  });
+
+  it('is compared after trimming and case-folding: pasted with a newline, a space or in capitals, it signs in', async () => {
+    site = await createSite();
+    await giveLogin(site.app, 'C1', 'olivia');
+    for (const variant of [(t: string) => `${t}\n`, (t: string) => ` ${t} `, (t: string) => t.toUpperCase()]) {
+      const temp = await giveTempPassword(site.app, 'C1');
+      const response = await site.client().post('/login', { username: 'olivia', password: variant(temp) });
+      expect(response.headers.get('location')).toBe('/choose-password');
+    }
+  });
+
+  it('a wrong try that could not have been a temporary password (junk, a permanent password) does not burn it', async () => {
+    site = await createSite();
+    await giveLogin(site.app, 'C1', 'olivia');
+    const temp = await giveTempPassword(site.app, 'C1');
+    for (const password of ['x', ' ', 'velvet otter juggles lanterns', `${temp}-and-more`, "' OR 1=1 --"])
+      expect((await site.client().post('/login', { username: 'olivia', password })).status).toBe(422);
+    const failures = (await site.app.deps.store.readAll({ after: null, limit: 1000 })).filter(
+      (e) => e.type === 'LoginFailed',
+    );
+    expect(failures.map((e) => (e.data as { couldBeTemporary?: boolean }).couldBeTemporary)).toEqual(
+      Array(5).fill(false),
+    );
+    expect(site.app.deps.readModels.credentials.getCredential('C1')?.tempOutcome).not.toBe('burned_failed_attempt');
+    site.app.clock.advance(60_000); // past the account backoff that five failures start
+    expect((await site.client().post('/login', { username: 'olivia', password: temp })).headers.get('location')).toBe(
+      '/choose-password',
+    );
   });
 
   it('works once: a second login with the same temporary password fails', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeLoginAccess } from '../../src/app/logins.ts';
-import { staff } from '../support/app.ts';
+import { registerClients, staff } from '../support/app.ts';
 import {
   createSite,
   eventTypes,
@@ -23,7 +23,7 @@ async function withAccount() {
 }
 
 async function resetLink(): Promise<string> {
-  const asked = await site.client().post('/forgot-password', { username: 'olivia', email: 'olivia@example.com' });
+  const asked = await site.client().post('/forgot-password', { identifier: 'olivia' });
   expect(asked.headers.get('location')).toBe('/forgot-password/sent');
   return `/reset/${await mintResetToken(site.app, 'C1')}`;
 }
@@ -31,30 +31,49 @@ async function resetLink(): Promise<string> {
 const choose = (password: string, confirm = password) => ({ newPassword: password, confirmPassword: confirm });
 
 describe('forgotten password', () => {
-  it('gives the same answer whether both match, the email is wrong or the user name is unknown; only a match asks for mail', async () => {
+  it('asks for one identifier: the user name or the email on file both find the login', async () => {
     await withAccount();
-    const answers = [];
-    for (const form of [
-      { username: 'olivia', email: 'someone@example.com' },
-      { username: 'nobody', email: 'olivia@example.com' },
-      { username: 'OLIVIA', email: ' Olivia@Example.com ' },
-    ]) {
-      const response = await site.client().post('/forgot-password', form);
-      answers.push({ status: response.status, headers: [...response.headers], body: await response.text() });
-    }
-    expect(answers[0]).toMatchObject({ status: 303 });
-    expect(answers[1]).toEqual(answers[0]);
-    expect(answers[2]).toEqual(answers[0]);
-    expect((await eventTypes(site.app)).filter((type) => type === 'PasswordResetRequested')).toHaveLength(1);
-    const sent = await (await site.client().get('/forgot-password/sent')).text();
-    expect(sent).toContain('If the user name and email address match our records');
+    const page = await (await site.client().get('/forgot-password')).text();
+    expect(page.match(/<input id="[^"]+" name="[^"]+"/g)).toEqual(['<input id="identifier" name="identifier"']);
+    expect(page).toContain('User name or email address');
+    await site.client().post('/forgot-password', { identifier: 'OLIVIA' });
+    site.app.clock.advance(121_000);
+    await site.client().post('/forgot-password', { identifier: ' Olivia@Example.com ' });
+    expect((await eventTypes(site.app)).filter((type) => type === 'PasswordResetRequested')).toHaveLength(2);
   });
 
-  it('an empty or malformed form comes back as 422 and asks for nothing', async () => {
+  it('matched, unmatched, cooling down and disabled: the same answer, and exactly one event each', async () => {
     await withAccount();
-    const response = await site.client().post('/forgot-password', { username: 'olivia', email: 'not an email' });
+    await giveLogin(site.app, 'C2', 'liam.garcia');
+    await changeLoginAccess(site.app.deps, { clientId: 'C2', action: 'disable' }, { actor: staff });
+    const outcomes: Record<string, { response: unknown; appended: string[] }> = {};
+    for (const [outcome, identifier] of [
+      ['matched', 'olivia'],
+      ['unmatched', 'nobody@example.com'],
+      ['cooling down', 'olivia@example.com'],
+      ['disabled', 'liam.garcia'],
+    ] as const) {
+      const before = (await eventTypes(site.app)).length;
+      const response = await site.client().post('/forgot-password', { identifier });
+      outcomes[outcome] = {
+        response: { status: response.status, headers: [...response.headers], body: await response.text() },
+        appended: (await eventTypes(site.app)).slice(before),
+      };
+    }
+    expect(outcomes.matched!.appended).toEqual(['PasswordResetRequested']);
+    for (const outcome of ['unmatched', 'cooling down', 'disabled']) {
+      expect(outcomes[outcome]!.appended).toEqual(['PasswordResetRequestUnmatched']);
+      expect(outcomes[outcome]!.response).toEqual(outcomes.matched!.response);
+    }
+    const sent = await (await site.client().get('/forgot-password/sent')).text();
+    expect(sent).toContain('If that matches a login');
+  });
+
+  it('an empty form comes back as 422 and asks for nothing', async () => {
+    await withAccount();
+    const response = await site.client().post('/forgot-password', { identifier: '  ' });
     expect(response.status).toBe(422);
-    expect(await response.text()).toMatch(/<input id="email"[^>]*aria-invalid="true"/);
+    expect(await response.text()).toMatch(/<input id="identifier"[^>]*aria-invalid="true"/);
     expect(await eventTypes(site.app)).not.toContain('PasswordResetRequested');
   });
 
@@ -161,6 +180,34 @@ describe('forgotten user name', () => {
     const types = await eventTypes(site.app);
     expect(types.filter((type) => type === 'UserNameReminderRequested')).toHaveLength(1);
     expect(types).toContain('UserNameReminderUnmatched');
+  });
+
+  it('matched, unmatched, cooling down and disabled: the same answer, and exactly one event each', async () => {
+    await withAccount();
+    await registerClients(site.app, [
+      { clientId: 'C3', firstName: 'Ava', lastName: 'Stone', email: 'ava@example.com' },
+    ]);
+    await giveLogin(site.app, 'C3', 'ava.stone');
+    await changeLoginAccess(site.app.deps, { clientId: 'C3', action: 'disable' }, { actor: staff });
+    const outcomes: Record<string, { response: unknown; appended: string[] }> = {};
+    for (const [outcome, email] of [
+      ['matched', 'olivia@example.com'],
+      ['unmatched', 'nobody@example.com'],
+      ['cooling down', 'olivia@example.com'],
+      ['disabled', 'ava@example.com'],
+    ] as const) {
+      const before = (await eventTypes(site.app)).length;
+      const response = await site.client().post('/forgot-username', { email });
+      outcomes[outcome] = {
+        response: { status: response.status, headers: [...response.headers], body: await response.text() },
+        appended: (await eventTypes(site.app)).slice(before),
+      };
+    }
+    expect(outcomes.matched!.appended).toEqual(['UserNameReminderRequested']);
+    for (const outcome of ['unmatched', 'cooling down', 'disabled']) {
+      expect(outcomes[outcome]!.appended).toEqual(['UserNameReminderUnmatched']);
+      expect(outcomes[outcome]!.response).toEqual(outcomes.matched!.response);
+    }
   });
 
   it('an empty email comes back as 422 with the error by the field', async () => {

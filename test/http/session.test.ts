@@ -7,6 +7,7 @@ import { createHttpApp } from '../../src/http/app.ts';
 import { staff } from '../support/app.ts';
 import {
   createSite,
+  fullWidth,
   giveLogin,
   givePermanentPassword,
   giveTempPassword,
@@ -103,6 +104,31 @@ describe('choosing the first password', () => {
     expect(differ.status).toBe(422);
     expect(await differ.text()).toMatch(/<input id="confirmPassword"[^>]*aria-invalid="true"[^>]*autofocus=""/);
     expect(site.app.deps.readModels.credentials.getCredential('C1')?.hasPassword).toBe(false);
+  });
+
+  it('refuses a full-width, upper-case or padded copy of the temporary password: it never becomes the permanent one', async () => {
+    const { client, temp } = await tempSession();
+    for (const variant of [fullWidth(temp), temp.toUpperCase(), ` ${temp}\t`]) {
+      const same = await client.post('/choose-password', { newPassword: variant, confirmPassword: variant });
+      expect(same.status).toBe(422);
+      expect(await same.text()).toContain('can&#39;t be the temporary one');
+    }
+    expect(site.app.deps.readModels.credentials.getCredential('C1')?.hasPassword).toBe(false);
+    expect((await site.client().post('/login', { username: 'olivia', password: temp })).status).toBe(422);
+  });
+
+  it('takes the two boxes as the same password when they differ only in Unicode form (NFKC)', async () => {
+    const { client } = await tempSession();
+    const chosen = await client.post('/choose-password', {
+      newPassword: strongPassword,
+      confirmPassword: fullWidth(strongPassword),
+    });
+    expect(chosen.headers.get('location')).toBe('/account?notice=password-set');
+    expect(
+      (await site.client().post('/login', { username: 'olivia', password: fullWidth(strongPassword) })).headers.get(
+        'location',
+      ),
+    ).toBe('/account');
   });
 
   it('a good password opens the account under a new session and ends the temporary one', async () => {

@@ -124,5 +124,15 @@ export function tokenClaims(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
+/** A typo that keeps the generated shape (the last digit changed), so it counts against the password. */
+export function mistype(temp: string): string {
+  return `${temp.slice(0, -1)}${temp.endsWith('9') ? '8' : '9'}`;
+}
+
+/** The same text in full-width forms, which NFKC reads as the plain ones. */
+export function fullWidth(text: string): string {
+  return text.replace(/[!-~]/g, (ch) => String.fromCodePoint(ch.codePointAt(0)! + 0xfee0));
+}
+
 export const hourMs = 3600 * 1000;
 export const dayMs = 24 * hourMs;

@@ -161,7 +161,7 @@ describe('the mail relay', () => {
   });
 
   it('a password reset request mails a one-hour link that opens the reset form', async () => {
-    await requestPasswordReset(app.deps, { userName: 'marcus.bell@example.com', email: 'marcus.bell@example.com' });
+    await requestPasswordReset(app.deps, { identifier: 'marcus.bell@example.com' });
     await runRelayOnce();
 
     const [message] = outboxMessages(app);
@@ -263,7 +263,7 @@ describe('the mail relay', () => {
       );
 
       const askedAt = Date.now();
-      await requestPasswordReset(app.deps, { userName: 'marcus.bell@example.com', email: 'marcus.bell@example.com' });
+      await requestPasswordReset(app.deps, { identifier: 'marcus.bell@example.com' });
       await vi.waitFor(() => expect(fake.messages.map((message) => message.to)).toEqual(['marcus.bell@example.com']), {
         timeout: 5_000,
       });

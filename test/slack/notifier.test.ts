@@ -46,7 +46,7 @@ describe('staff alerts', () => {
       { actor: staff },
     );
     if (!issued.ok) throw new Error('not issued');
-    await signIn(slack.app.deps, { userName: 'ada@example.com', password: 'wrong-guess' }, {});
+    await signIn(slack.app.deps, { userName: 'ada@example.com', password: 'wrong-guess-like-this-22222' }, {});
     await catchUp();
 
     const [alert] = alerts();

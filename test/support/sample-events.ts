@@ -37,7 +37,7 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
   PasswordChanged: { type: 'PasswordChanged', data: { clientId: 'C1', passwordHash: 'sample-password-hash' } },
   PasswordRehashed: { type: 'PasswordRehashed', data: { clientId: 'C1', passwordHash: 'sample-password-hash' } },
   LoginSucceeded: { type: 'LoginSucceeded', data: { clientId: 'C1', method: 'password' } },
-  LoginFailed: { type: 'LoginFailed', data: { clientId: 'C1', reason: 'wrong_password' } },
+  LoginFailed: { type: 'LoginFailed', data: { clientId: 'C1', reason: 'wrong_password', couldBeTemporary: true } },
   PasswordResetRequested: { type: 'PasswordResetRequested', data: { clientId: 'C1', requestId: 'R2' } },
   PasswordResetLinkIssued: {
     type: 'PasswordResetLinkIssued',

@@ -7,7 +7,8 @@ export type PasswordMatch =
   | { readonly kind: 'temporary_matched' }
   /** The password of an older email, replaced by a newer one but not yet expired. */
   | { readonly kind: 'superseded_matched'; readonly tempPasswordId: string }
-  | { readonly kind: 'no_match' };
+  /** `couldBeTemporary`: the typed text had the shape of a temporary password (it may burn one). */
+  | { readonly kind: 'no_match'; readonly couldBeTemporary: boolean };
 
 export interface LoginRules {
   /** Failed attempts that burn a pending temporary password (the business's rule: 1). */

@@ -102,7 +102,9 @@ function decideLoginAttempt(
 ): CredentialEvent[] {
   const { login } = state;
   const clientId = login.clientId;
-  const failed = (reason: Extract<CredentialEvent, { type: 'LoginFailed' }>['data']['reason']): CredentialEvent => ({
+  const failed = (
+    reason: Extract<CredentialEvent, { type: 'LoginFailed' }>['data']['reason'],
+  ): Extract<CredentialEvent, { type: 'LoginFailed' }> => ({
     type: 'LoginFailed',
     data: { clientId, reason },
   });
@@ -127,8 +129,10 @@ function decideLoginAttempt(
       ];
     case 'permanent_matched':
       // An expired temporary password is no longer pending: it cannot hold the permanent one back.
+      // Refused by the business's setting, but it is the client's own password, not a guess at
+      // the temporary one: it does not burn it.
       if (temp && !tempExpired && !rules.permanentWorksWhileTempPending)
-        return failAttempt(login, rules, failed('wrong_password'));
+        return failAttempt(login, rules, failed('wrong_password'), false);
       return [
         ...(tempExpired ? burnTemp(login, 'expired') : []),
         ...(check.rehash
@@ -138,14 +142,24 @@ function decideLoginAttempt(
       ];
     case 'no_match':
       if (!temp && login.passwordHash === null) return [failed('no_password')];
-      return failAttempt(login, rules, failed('wrong_password'));
+      return failAttempt(login, rules, failed('wrong_password'), check.couldBeTemporary);
   }
 }
 
-function failAttempt(login: Login, rules: LoginRules, failure: CredentialEvent): CredentialEvent[] {
+/**
+ * Only a try that could have been the temporary password counts against it: a junk string, an
+ * empty one or the client's permanent password cannot match it, so it is no guess at it.
+ */
+function failAttempt(
+  login: Login,
+  rules: LoginRules,
+  failure: Extract<CredentialEvent, { type: 'LoginFailed' }>,
+  couldBeTemporary: boolean,
+): CredentialEvent[] {
   const temp = login.temp;
-  const burns = temp !== null && temp.failures + 1 >= rules.tempPasswordMaxFailures;
-  return [failure, ...(burns ? burnTemp(login, 'failed_attempt') : [])];
+  const burns = temp !== null && couldBeTemporary && temp.failures + 1 >= rules.tempPasswordMaxFailures;
+  const recorded = temp === null ? failure : { ...failure, data: { ...failure.data, couldBeTemporary } };
+  return [recorded, ...(burns ? burnTemp(login, 'failed_attempt') : [])];
 }
 
 function decideCompleteReset(

@@ -56,7 +56,19 @@ export type CredentialEvent =
       readonly type: 'LoginSucceeded';
       readonly data: { readonly clientId: string; readonly method: 'password' | 'temporary' };
     }
-  | { readonly type: 'LoginFailed'; readonly data: { readonly clientId: string; readonly reason: LoginFailureReason } }
+  | {
+      readonly type: 'LoginFailed';
+      readonly data: {
+        readonly clientId: string;
+        readonly reason: LoginFailureReason;
+        /**
+         * False when the typed text could not have been a temporary password, so the failure did not
+         * count against a pending one. Written when a temporary password was pending; version-1
+         * events, which all counted, are upcast to true.
+         */
+        readonly couldBeTemporary?: boolean;
+      };
+    }
   | {
       readonly type: 'PasswordResetRequested';
       readonly data: { readonly clientId: string; readonly requestId: string };

@@ -138,7 +138,7 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
       // Neither a throttled attempt nor an older email's password is a guess at the current one.
       return event.data.reason === 'throttled' || event.data.reason === 'temporary_superseded'
         ? login
-        : countFailure(login, at);
+        : countFailure(login, at, event.data.couldBeTemporary !== false);
     case 'PasswordResetLinkIssued':
       return {
         ...login,
@@ -167,7 +167,7 @@ function rememberSuperseded(login: Login, temp: PendingTempPassword, at: string)
   return [...live, replaced].slice(-maxSupersededTempPasswords);
 }
 
-function countFailure(login: Login, at: string): Login {
-  const temp = login.temp ? { ...login.temp, failures: login.temp.failures + 1 } : null;
+function countFailure(login: Login, at: string, countsAgainstTemp: boolean): Login {
+  const temp = login.temp && countsAgainstTemp ? { ...login.temp, failures: login.temp.failures + 1 } : login.temp;
   return { ...login, temp, consecutiveFailures: login.consecutiveFailures + 1, lastFailureAt: at };
 }

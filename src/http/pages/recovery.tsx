@@ -11,32 +11,20 @@ import {
 } from '../views/form.tsx';
 import { NewPasswordFields, newPasswordFields } from './new-password.tsx';
 
-const forgotPasswordFields = ['username', 'email'];
-
-export function ForgotPasswordForm(props: { values?: { username?: string; email?: string }; errors?: FieldErrors }) {
+export function ForgotPasswordForm(props: { values?: { identifier?: string }; errors?: FieldErrors }) {
   const errors = props.errors ?? {};
-  const focus = firstErrorField(errors, forgotPasswordFields);
   return (
     <PostForm id="forgot-password-form" action="/forgot-password" label="Ask for a password reset link">
-      <ErrorSummary title="There is a problem" errors={summaryOf(errors, forgotPasswordFields)} />
+      <ErrorSummary title="There is a problem" errors={summaryOf(errors, ['identifier'])} />
       <Field
-        name="username"
-        label="User name"
+        name="identifier"
+        label="User name or email address"
+        hint="Your user name (usually your email), or the email address we have on file for you."
         type="text"
         autocomplete="username"
-        value={props.values?.username ?? ''}
-        error={errors.username}
-        autofocus={focus === 'username'}
-      />
-      <Field
-        name="email"
-        label="Email address"
-        hint="The one we have on file for you."
-        type="email"
-        autocomplete="email"
-        value={props.values?.email ?? ''}
-        error={errors.email}
-        autofocus={focus === 'email'}
+        value={props.values?.identifier ?? ''}
+        error={errors.identifier}
+        autofocus={Boolean(errors.identifier)}
       />
       <SubmitButton>Email me a link</SubmitButton>
     </PostForm>
@@ -48,8 +36,8 @@ export function ForgotPasswordPage(props: { form: Child; linkMinutes: number }) 
     <>
       <h1>Forgot your password?</h1>
       <p>
-        Enter your user name and the email address we have on file. If they match, we'll email you a link to choose a
-        new password. The link works once, for {props.linkMinutes} minutes.
+        Enter your user name or the email address we have on file. If we find your login, we'll email you a link to
+        choose a new password. The link works once, for {props.linkMinutes} minutes.
       </p>
       <div class="card">{props.form}</div>
       <ul class="links">
@@ -71,7 +59,7 @@ export function ResetRequestedPage(props: { linkMinutes: number; businessName: s
       <h1>Check your email</h1>
       <Notice>
         <p>
-          If the user name and email address match our records, we've sent a link to choose a new password. It works
+          If that matches a login, we've sent a link to choose a new password to the email address on file. It works
           once, for {props.linkMinutes} minutes.
         </p>
       </Notice>

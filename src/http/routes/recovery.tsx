@@ -32,12 +32,11 @@ const emailField = z
   .regex(/^[^\s@]+@[^\s@]+$/, 'Enter an email address like name@example.com');
 
 const forgotPasswordSchema = z.object({
-  username: z
-    .string({ error: 'Enter your user name' })
+  identifier: z
+    .string({ error: 'Enter your user name or email address' })
     .trim()
-    .min(1, 'Enter your user name')
-    .max(254, 'A user name has at most 254 characters'),
-  email: emailField,
+    .min(1, 'Enter your user name or email address')
+    .max(254, 'A user name or email address has at most 254 characters'),
 });
 
 /** Mounted at /forgot-password. */
@@ -57,7 +56,7 @@ export function forgotPasswordRoutes(site: Site) {
       const form = <ForgotPasswordForm values={input.raw} errors={input.errors} />;
       return sendForm(c, site.chrome, { status: 422, title: 'Forgot your password?', form, page });
     }
-    await requestPasswordReset(deps, { userName: input.value.username, email: input.value.email });
+    await requestPasswordReset(deps, { identifier: input.value.identifier });
     return redirectAfterPost(c, '/forgot-password/sent');
   });
 
