@@ -102,7 +102,7 @@ describe('payloads Slack accepts', () => {
     expect(JSON.stringify(found)).toContain('Hound &lt;!channel&gt; &amp; co');
     await assignLogin(slack.app.deps, { clientId: 'c-hound', userName: 'hound.co' }, { actor: staff });
     await issueTempPassword(slack.app.deps, { clientId: 'c-hound', delivery: 'shown_to_staff' }, { actor: staff });
-    await signIn(slack.app.deps, { userName: 'hound.co', password: 'wrong-guess' }, {});
+    await signIn(slack.app.deps, { userName: 'hound.co', password: 'maple-river-otter-lamp-23456' }, {});
     await slack.bot.alerts!.catchUp();
     await slack.send(buttonClick(slack.fake, 'client_history:c-hound', 'c-hound'));
     await slack.send(buttonClick(slack.fake, 'temp_password_issue:c-hound', 'c-hound'));
@@ -222,7 +222,7 @@ describe('the Home tab', () => {
     await bounce('c-ada');
     await assignLogin(slack.app.deps, { clientId: 'C1042', userName: 'grace.hopper' }, { actor: staff });
     await issueTempPassword(slack.app.deps, { clientId: 'C1042', delivery: 'shown_to_staff' }, { actor: staff });
-    await signIn(slack.app.deps, { userName: 'grace.hopper', password: 'wrong-guess' }, {});
+    await signIn(slack.app.deps, { userName: 'grace.hopper', password: 'maple-river-otter-lamp-23456' }, {});
     await slack.send(appHomeOpened());
     const view = slack.fake.callsTo('views.publish').at(-1)?.body.view as { blocks: Block[] };
     const ids = actionIdsOf(view.blocks);
