@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { AppDeps } from '../app/deps.ts';
 import { recordEvent } from '../app/record-event.ts';
+import { decodeEvent } from '../domain/events.ts';
 import type { BatchTally } from '../domain/batch.ts';
 import { slackProgressStream, type SlackProgressEvent } from '../domain/slack-progress.ts';
 import type { Actor } from '../eventstore/port.ts';
@@ -114,8 +115,10 @@ export async function postProgressMessage(options: ProgressMessageOptions): Prom
 /** The messages of the stopped run say where it stopped, and that this new one carries on. */
 async function markStoppedMessages(options: ProgressMessageOptions, ts: string): Promise<void> {
   const recorded = await options.deps.store.readStream(slackProgressStream(options.resumes!));
-  for (const event of recorded) {
-    const data = (event as unknown as SlackProgressEvent).data;
+  for (const stored of recorded) {
+    const event = decodeEvent(stored);
+    if (event?.type !== 'ProgressMessagePosted') continue;
+    const { data } = event;
     if (data.messageTs === ts) continue;
     try {
       await options.client.chat.update({

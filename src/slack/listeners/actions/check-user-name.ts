@@ -14,6 +14,7 @@ export function checkUserNameAction({ deps, timeZone }: SlackServices) {
     const metadata = parseEditorMetadataJson(view?.private_metadata);
     if (!view || !metadata) return;
     const { clientId } = metadata;
+    // Vendor seam: Bolt types a block action as the union of every element; this one is a text input.
     const check = checkUserName(deps, clientId, (args.action as unknown as PlainTextInputAction).value ?? '');
     const model = loginEditorModel(deps, clientId, timeZone, {
       ok: check.ok,
