@@ -9,7 +9,7 @@ import { changeLoginAccess } from '../src/app/logins.ts';
 import { provisionAll } from '../src/app/provision.ts';
 import { loadConfig } from '../src/config.ts';
 import { copyEventStore } from '../src/eventstore/copy.ts';
-import { openPostgresEventStore } from '../src/eventstore/postgres.ts';
+import { linkColumns, openPostgresEventStore } from '../src/eventstore/postgres.ts';
 import type { EventStore } from '../src/eventstore/port.ts';
 import { openSqliteEventStore } from '../src/eventstore/sqlite.ts';
 import { verifyChain } from '../src/eventstore/verify.ts';
@@ -108,18 +108,7 @@ async function bulkInsert(source: EventStore, pool: Pool, schema: string) {
   for (let after: string | null = null; ;) {
     const links = await source.readLinks({ after, limit: 5_000 });
     if (links.length === 0) break;
-    const column = <K extends keyof (typeof links)[number]>(key: K) => links.map((link) => link[key]);
-    await pool.query(insert, [
-      column('position'),
-      column('id'),
-      column('stream'),
-      column('revision'),
-      column('type'),
-      column('dataJson'),
-      column('metadataJson'),
-      column('prevHash'),
-      column('hash'),
-    ]);
+    await pool.query(insert, linkColumns(links));
     events += links.length;
     after = links[links.length - 1]!.position;
   }

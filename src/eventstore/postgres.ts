@@ -110,19 +110,7 @@ export async function openPostgresEventStore(
     },
     async appendLinks(links) {
       if (links.length === 0) return;
-      const column = <K extends keyof StoredLink>(key: K) => links.map((link) => link[key]);
-      const params = [
-        column('position'),
-        column('id'),
-        column('stream'),
-        column('revision'),
-        column('type'),
-        column('dataJson'),
-        column('metadataJson'),
-        column('prevHash'),
-        column('hash'),
-      ];
-      await pool.query(appendLinksSql, params).catch((error: unknown) => {
+      await pool.query(appendLinksSql, linkColumns(links)).catch((error: unknown) => {
         throw toAppendLinksError(error, links, target);
       });
       appended.emit('append');
@@ -307,4 +295,20 @@ function tupleToStoredLink(row: EventTuple): StoredLink {
     prevHash: row[7],
     hash: row[8],
   };
+}
+
+/** A page of links as the nine parallel arrays that `latchkey_append_links` and `unnest` take. */
+export function linkColumns(links: readonly StoredLink[]): unknown[][] {
+  const column = <K extends keyof StoredLink>(key: K) => links.map((link) => link[key]);
+  return [
+    column('position'),
+    column('id'),
+    column('stream'),
+    column('revision'),
+    column('type'),
+    column('dataJson'),
+    column('metadataJson'),
+    column('prevHash'),
+    column('hash'),
+  ];
 }

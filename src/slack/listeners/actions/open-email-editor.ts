@@ -1,10 +1,9 @@
 import type { ButtonAction } from '@slack/bolt';
 import { emailEditorModal } from '../../blocks/email-editor.ts';
-import { plainMessage } from '../../blocks/messages.ts';
 import { summariseClient } from '../../client-summary.ts';
-import { replyPrivately, type ButtonArgs } from '../../reply.ts';
+import type { ButtonArgs } from '../../reply.ts';
 import type { SlackServices } from '../../services.ts';
-import { openModal } from './open-login-editor.ts';
+import { openModal, replyClientGone } from './open-login-editor.ts';
 
 /** "Change email" from a card, a bounce alert or the Home tab. */
 export function openEmailEditorAction(services: SlackServices) {
@@ -13,14 +12,7 @@ export function openEmailEditorAction(services: SlackServices) {
     const clientId = (args.action as ButtonAction).value ?? '';
     const summary = summariseClient(services.deps, clientId);
     if (!summary) {
-      await replyPrivately(
-        args,
-        {
-          text: 'That client is no longer in the directory.',
-          blocks: plainMessage('That client is no longer in the directory.'),
-        },
-        { logger: services.logger },
-      );
+      await replyClientGone(services, args);
       return;
     }
     await openModal(

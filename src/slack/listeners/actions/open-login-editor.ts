@@ -10,6 +10,12 @@ import type { SlackServices } from '../../services.ts';
  * it has expired (a slow moment, a replayed click), staff are told to click again rather than
  * left looking at nothing.
  */
+/** The answer to a button whose client has left the directory since the message was posted. */
+export function replyClientGone({ logger }: Pick<SlackServices, 'logger'>, args: ButtonArgs): Promise<void> {
+  const text = 'That client is no longer in the directory.';
+  return replyPrivately(args, { text, blocks: plainMessage(text) }, { logger }).then(() => undefined);
+}
+
 export async function openModal(
   { logger }: Pick<SlackServices, 'logger'>,
   args: ButtonArgs,
@@ -49,14 +55,7 @@ export function openLoginEditorAction(services: SlackServices) {
       args.body.response_url,
     );
     if (!model) {
-      await replyPrivately(
-        args,
-        {
-          text: 'That client is no longer in the directory.',
-          blocks: plainMessage('That client is no longer in the directory.'),
-        },
-        { logger: services.logger },
-      );
+      await replyClientGone(services, args);
       return;
     }
     await openModal(services, args, loginEditorModal(model));
