@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './audit.ts';
+import { registerBusinessCommands } from './business.ts';
 import { registerClientCommands } from './clients.ts';
 import { registerDemoCommand } from './demo.ts';
 import { describeFailure } from './failure.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerMailCommands(program);
   registerAuditCommands(program);
   registerStoreCommands(program);
+  registerBusinessCommands(program);
   return program;
 }
 

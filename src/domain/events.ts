@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../eventstore/port.ts';
 import type { BatchEvent } from './batch.ts';
+import type { BusinessEvent, BusinessOriginEvent } from './business.ts';
 import type { ClientEvent } from './client.ts';
 import type { CredentialEvent } from './credential/events.ts';
 import type { MailEvent, MailWebhookTokenEvent } from './mail.ts';
@@ -25,6 +26,8 @@ export interface StreamEvents {
   readonly 'staff-alert': StaffAlertEvent;
   readonly 'staff-refusal': StaffAccessEvent;
   readonly 'slack-progress': SlackProgressEvent;
+  readonly business: BusinessEvent;
+  readonly 'business-origin': BusinessOriginEvent;
 }
 
 export type StreamKind = keyof StreamEvents;
@@ -111,6 +114,13 @@ export const eventCatalogue: EventCatalogue = {
   StaffAlertPosted: v1('staff-alert'),
   StaffActionRefused: v1('staff-refusal'),
   ProgressMessagePosted: v1('slack-progress'),
+  BusinessRegistered: v1('business'),
+  BusinessRenamed: v1('business'),
+  BusinessSettingsChanged: v1('business'),
+  BusinessSuspended: v1('business'),
+  BusinessReinstated: v1('business'),
+  OriginClaimed: v1('business-origin'),
+  OriginReleased: v1('business-origin'),
 };
 
 export function isLatchkeyEventType(

@@ -59,6 +59,13 @@ export const mailTemplateByEvent: MailTemplateTable = {
   StaffAlertPosted: null,
   StaffActionRefused: null,
   ProgressMessagePosted: null,
+  BusinessRegistered: null,
+  BusinessRenamed: null,
+  BusinessSettingsChanged: null,
+  BusinessSuspended: null,
+  BusinessReinstated: null,
+  OriginClaimed: null,
+  OriginReleased: null,
 };
 
 export function toMailRequest(event: DecodedEvent): MailRequest | null {

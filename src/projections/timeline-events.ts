@@ -70,6 +70,13 @@ export const timelineEvents: TimelineCatalogue = {
   StaffAlertPosted: null,
   StaffActionRefused: null,
   ProgressMessagePosted: null,
+  BusinessRegistered: null,
+  BusinessRenamed: null,
+  BusinessSettingsChanged: null,
+  BusinessSuspended: null,
+  BusinessReinstated: null,
+  OriginClaimed: null,
+  OriginReleased: null,
 };
 
 /** The label of a timeline row's type; a type this version does not know reads as itself. */

@@ -85,6 +85,13 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'StaffAlertPosted':
     case 'StaffActionRefused':
     case 'ProgressMessagePosted':
+    case 'BusinessRegistered':
+    case 'BusinessRenamed':
+    case 'BusinessSettingsChanged':
+    case 'BusinessSuspended':
+    case 'BusinessReinstated':
+    case 'OriginClaimed':
+    case 'OriginReleased':
       return null;
     default: {
       const _exhaustive: never = event;

@@ -1,5 +1,21 @@
 import type { EventOfType, LatchkeyEventType } from '../../src/domain/events.ts';
 import type { RecordedEvent } from '../../src/eventstore/port.ts';
+import type { BusinessSettings } from '../../src/domain/business-settings.ts';
+
+export const sampleBusinessSettings: BusinessSettings = {
+  name: 'Happy Paws',
+  logoUrl: null,
+  contact: 'office@happypaws.example',
+  timeZone: 'America/New_York',
+  publicOrigin: 'https://happypaws.example',
+  tempPasswordTtlDays: 7,
+  tempPasswordMaxFailures: 1,
+  passwordMinLength: 15,
+  recoveryCooldownSeconds: 120,
+  mailFrom: 'Happy Paws <hello@happypaws.example>',
+  mailReplyTo: null,
+  mailgunDomain: null,
+};
 
 /**
  * One example of every event in the catalogue, as a table the compiler checks: a new event type
@@ -147,6 +163,22 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
     type: 'ProgressMessagePosted',
     data: { batchId: 'B1', channel: 'C1', messageTs: '1700000000.000100' },
   },
+  BusinessRegistered: {
+    type: 'BusinessRegistered',
+    data: { businessId: 'happypaws', settings: sampleBusinessSettings },
+  },
+  BusinessRenamed: {
+    type: 'BusinessRenamed',
+    data: { businessId: 'happypaws', from: 'Happy Paws', to: 'Happy Paws Co' },
+  },
+  BusinessSettingsChanged: {
+    type: 'BusinessSettingsChanged',
+    data: { businessId: 'happypaws', changes: { timeZone: 'Europe/London' } },
+  },
+  BusinessSuspended: { type: 'BusinessSuspended', data: { businessId: 'happypaws', reason: 'unpaid invoice' } },
+  BusinessReinstated: { type: 'BusinessReinstated', data: { businessId: 'happypaws' } },
+  OriginClaimed: { type: 'OriginClaimed', data: { origin: 'https://happypaws.example', businessId: 'happypaws' } },
+  OriginReleased: { type: 'OriginReleased', data: { origin: 'https://happypaws.example', businessId: 'happypaws' } },
 };
 
 const streamOf = ({ data }: { readonly data: unknown }): string =>

@@ -93,6 +93,13 @@ const describers: { readonly [T in LatchkeyEventType]: ((details: Details) => st
   StaffAlertPosted: null,
   StaffActionRefused: null,
   ProgressMessagePosted: null,
+  BusinessRegistered: null,
+  BusinessRenamed: null,
+  BusinessSettingsChanged: null,
+  BusinessSuspended: null,
+  BusinessReinstated: null,
+  OriginClaimed: null,
+  OriginReleased: null,
 };
 
 /** Events with no sentence of their own (about no one client) read as the catalogue's label. */

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+
+describe('latchkey business', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'latchkey-cli-'));
+    env = { LATCHKEY_DATA_DIR: dir, BUSINESS_NAME: 'First Paws', PUBLIC_ORIGIN: 'http://localhost:3000' };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('adds, lists, shows, changes, suspends and reinstates a business', async () => {
+    const added = await runCli(
+      [
+        'business',
+        'add',
+        'happypaws',
+        '--name',
+        'Happy Paws',
+        '--origin',
+        'http://happypaws.localhost:3000',
+        'time-zone=America/Chicago',
+        'contact=office@happypaws.example',
+      ],
+      env,
+    );
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toBe('Added happypaws (Happy Paws) at http://happypaws.localhost:3000.\n');
+
+    const listed = await runCli(['business', 'list'], env);
+    expect(listed.stdout).toBe(
+      'default\tactive\thttp://localhost:3000\tFirst Paws\nhappypaws\tactive\thttp://happypaws.localhost:3000\tHappy Paws\n',
+    );
+
+    const changed = await runCli(['business', 'set', 'happypaws', 'password-min-length=12', 'contact='], env);
+    expect(changed.code).toBe(0);
+    expect(changed.stdout).toMatch(/password-min-length +12\n/);
+    expect(changed.stdout).toMatch(/contact +\(none\)\n/);
+    expect(changed.stdout).toMatch(/time-zone +America\/Chicago\n/);
+
+    const suspended = await runCli(['business', 'suspend', 'happypaws', '--reason', 'unpaid invoice'], env);
+    expect(suspended.stdout).toBe('happypaws is suspended: unpaid invoice.\n');
+    const shown = await runCli(['business', 'show', 'happypaws'], env);
+    expect(shown.stdout).toContain('state:    suspended (unpaid invoice)');
+    expect((await runCli(['business', 'reinstate', 'happypaws'], env)).stdout).toBe('happypaws is active.\n');
+
+    const verified = await runCli(['audit', 'verify'], env);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain('The log is intact');
+  });
+
+  it('refuses bad input with one clear line and records nothing', async () => {
+    const before = (await runCli(['audit', 'log'], env)).stdout;
+    const cases: [string[], string][] = [
+      [
+        ['business', 'set', 'happypaws', 'time-zone=Mars/Olympus', 'colour=blue'],
+        'latchkey: nothing was changed: time-zone: use a time zone name, like Europe/London or America/New_York; colour: not a business setting',
+      ],
+      [
+        ['business', 'add', 'Bad_Id', '--name', 'X', '--origin', 'https://x.example'],
+        'latchkey: "Bad_Id" cannot be a business id',
+      ],
+      [
+        ['business', 'add', 'copycat', '--name', 'X', '--origin', 'http://happypaws.localhost:3000'],
+        'latchkey: http://happypaws.localhost:3000 is already the address of business happypaws.',
+      ],
+      [
+        ['business', 'add', 'plain', '--name', 'X', '--origin', 'http://plain.example'],
+        'latchkey: nothing was changed: origin: use the site address clients see',
+      ],
+      [['business', 'show', 'nobody'], 'latchkey: there is no business nobody'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(args, env);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr.startsWith(message), result.stderr).toBe(true);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+    expect((await runCli(['audit', 'log'], env)).stdout).toBe(before);
+  });
+});
