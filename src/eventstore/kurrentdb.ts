@@ -30,6 +30,7 @@ import {
 import {
   checkExpectedRevision,
   DuplicateEventIdError,
+  fromRevisionOf,
   type AppendResult,
   type EventMetadata,
   type EventStore,
@@ -228,9 +229,10 @@ export function createKurrentDbEventStore(
       }
       throw new Error(`append to ${stream} lost the race for the KurrentDB log ${maxLogAttempts} times; retry later`);
     },
-    async readStream(stream) {
+    async readStream(stream, options) {
+      const fromRevision = BigInt(fromRevisionOf(options));
       await completeHead();
-      const resolved = await collectEvents(client.readStream(stream));
+      const resolved = await collectEvents(client.readStream(stream, { fromRevision }));
       return resolved.flatMap(({ event }) => (event ? [fromStreamEvent(event)] : []));
     },
     async readAll({ after, limit }) {

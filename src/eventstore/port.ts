@@ -53,6 +53,20 @@ export interface AppendResult {
   readonly position: string;
 }
 
+export interface ReadStreamOptions {
+  /** Read from this revision on (0-based, inclusive): what a reader holding a snapshot at an earlier revision needs. */
+  readonly fromRevision?: number;
+}
+
+/** The first revision a stream read returns; a revision that is not a whole number ≥ 0 is a caller's bug. */
+export function fromRevisionOf(options: ReadStreamOptions | undefined): number {
+  const from = options?.fromRevision ?? 0;
+  if (!Number.isSafeInteger(from) || from < 0) {
+    throw new RangeError(`readStream: fromRevision must be a whole number from 0, not ${String(from)}`);
+  }
+  return from;
+}
+
 export interface ReadAllOptions {
   /** Read events strictly after this position; null or absent reads from the start. */
   readonly after?: string | null;
@@ -87,7 +101,8 @@ export interface EventStore {
    * stream at a time.
    */
   appendAtomically?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
-  readStream(stream: string): Promise<RecordedEvent[]>;
+  /** A stream's events in revision order, from `fromRevision` on (past the end: none). */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /** The same order as readAll, unparsed, for auditors who must check every stored byte. */
   readLinks(options: ReadAllOptions): Promise<StoredLink[]>;

@@ -3,14 +3,15 @@ import { escapeIdentifier, Pool, type PoolClient, type QueryResultRow } from 'pg
 import { toAppendError, toAppendLinksError, toUnavailableError } from './postgres-errors.ts';
 import { startAppendListener, type AppendListener } from './postgres-listener.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
-import type {
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  ReadAllOptions,
-  RecordedEvent,
-  StoredLink,
+import {
+  fromRevisionOf,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type StoredLink,
 } from './port.ts';
 
 export interface PostgresEventStoreOptions {
@@ -115,10 +116,10 @@ export async function openPostgresEventStore(
       });
       appended.emit('append');
     },
-    async readStream(stream) {
+    async readStream(stream, options) {
       const rows = await query<EventRow>(
-        `SELECT ${columns} FROM ${qualified('events')} WHERE stream = $1 ORDER BY revision`,
-        [stream],
+        `SELECT ${columns} FROM ${qualified('events')} WHERE stream = $1 AND revision >= $2 ORDER BY revision`,
+        [stream, fromRevisionOf(options)],
       );
       return rows.map(toRecordedEvent);
     },

@@ -5,6 +5,7 @@ import { checkLinkRevisionsAndIds, checkLinksContinueChain } from './links.ts';
 import {
   checkExpectedRevision,
   DuplicateEventIdError,
+  fromRevisionOf,
   EventStoreUnavailableError,
   type AppendResult,
   type EventStore,
@@ -136,8 +137,8 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
       appendLinksTransaction.immediate(links);
       appended.emit('append');
     },
-    async readStream(stream) {
-      return (statements.readStream.all(stream) as EventTuple[]).map(tupleToRecordedEvent);
+    async readStream(stream, options) {
+      return (statements.readStream.all(stream, fromRevisionOf(options)) as EventTuple[]).map(tupleToRecordedEvent);
     },
     async readAll({ after, limit }: ReadAllOptions) {
       return (statements.readAllRows.all(toPositionNumber(after), limit) as EventTuple[]).map(tupleToRecordedEvent);
@@ -241,7 +242,9 @@ function prepare(db: Database.Database) {
     streamRevision: db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
     lastLink: db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1'),
     insert: db.prepare(`INSERT INTO events (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    readStream: db.prepare(`SELECT ${columns} FROM events WHERE stream = ? ORDER BY revision`).raw(true),
+    readStream: db
+      .prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision`)
+      .raw(true),
     readAll: db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
     // Reads are the hot path of every command and subscriber: rows as arrays skip an object per row.
     readAllRows: db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { CredentialCommand, LoginRules } from '../../src/domain/credential/commands.ts';
 import { decideCredential } from '../../src/domain/credential/decide.ts';
 import type { CredentialEvent } from '../../src/domain/credential/events.ts';
-import { evolveCredential, initialCredentialState } from '../../src/domain/credential/state.ts';
+import { evolveCredential, initialCredentialState, type CredentialState } from '../../src/domain/credential/state.ts';
 import { loginThrottledUntil, defaultThrottlePolicy } from '../../src/domain/credential/throttle.ts';
+import { deciderSpec } from '../support/decider-spec.ts';
 
 const at = '2026-03-03T14:00:00.000Z';
 const later = '2026-03-03T15:00:00.000Z';
@@ -15,20 +16,14 @@ const rules: LoginRules = {
   throttle: defaultThrottlePolicy,
 };
 
-/** given(events).when(command).then(events) — the decider's tests read as its rules. */
-function given(...events: CredentialEvent[]) {
-  const state = events.reduce((s, e) => evolveCredential(s, e, at), initialCredentialState);
-  return {
-    state,
-    when: (command: CredentialCommand) => {
-      const decision = decideCredential(command, state);
-      return {
-        then: (expected: CredentialEvent[]) => expect(decision).toEqual({ ok: true, value: expected }),
-        thenRejects: (code: string) => expect(decision).toMatchObject({ ok: false, error: { code } }),
-      };
-    },
-  };
-}
+const { given } = deciderSpec<CredentialCommand, CredentialEvent, CredentialState>(
+  {
+    initialState: initialCredentialState,
+    evolve: (state, event, metadata) => evolveCredential(state, event, metadata.at),
+    decide: decideCredential,
+  },
+  { at },
+);
 
 const assigned: CredentialEvent = { type: 'LoginAssigned', data: { clientId, userName: 'olivia@example.com' } };
 const tempIssued = (id = 'T1', expiresAt = '2026-03-10T14:00:00.000Z'): CredentialEvent => ({
@@ -71,8 +66,8 @@ describe('a client with no login', () => {
   it('cannot be issued a temporary password', () =>
     given()
       .when({ type: 'IssueTempPassword', tempPasswordId: 'T1', secretHash: 'h', expiresAt: later, delivery: 'email' })
-      .thenRejects('no_login'));
-  it('cannot be disabled', () => given().when({ type: 'DisableLogin', reason: null }).thenRejects('no_login'));
+      .thenError('no_login'));
+  it('cannot be disabled', () => given().when({ type: 'DisableLogin', reason: null }).thenError('no_login'));
 });
 
 describe('a login', () => {
@@ -172,11 +167,11 @@ describe('a client signed in with the temporary password', () => {
   it('may not choose the temporary password again', () =>
     given(...state)
       .when({ type: 'ChoosePermanentPassword', passwordHash: 'x', sameAsTemporary: true })
-      .thenRejects('same_as_temporary'));
+      .thenError('same_as_temporary'));
   it('cannot choose twice', () =>
     given(...state, chosen)
       .when({ type: 'ChoosePermanentPassword', passwordHash: 'x', sameAsTemporary: false })
-      .thenRejects('no_password_to_choose'));
+      .thenError('no_password_to_choose'));
   it('choosing a password ends every earlier session', () => {
     expect(given(...state, chosen).state).toMatchObject({
       status: 'active',
@@ -253,23 +248,23 @@ describe('password reset', () => {
   it('a used link cannot be used again', () =>
     given(assigned, link, { type: 'PasswordResetCompleted', data: { clientId, tokenId: 'K1', passwordHash: 'p' } })
       .when(complete())
-      .thenRejects('invalid_reset_link'));
+      .thenError('invalid_reset_link'));
   it('an expired link is refused', () =>
     given(assigned, link)
       .when(complete({ now: '2026-03-03T15:00:00.000Z' }))
-      .thenRejects('invalid_reset_link'));
+      .thenError('invalid_reset_link'));
   it('a wrong secret is refused', () =>
     given(assigned, link)
       .when(complete({ secretMatches: false }))
-      .thenRejects('invalid_reset_link'));
+      .thenError('invalid_reset_link'));
   it('a superseded link is refused', () =>
     given(assigned, link, { ...link, data: { ...link.data, tokenId: 'K2' } } as CredentialEvent)
       .when(complete())
-      .thenRejects('invalid_reset_link'));
+      .thenError('invalid_reset_link'));
   it('a disabled login cannot be reset', () =>
     given(assigned, link, { type: 'LoginDisabled', data: { clientId, reason: null } })
       .when(complete())
-      .thenRejects('invalid_reset_link'));
+      .thenError('invalid_reset_link'));
 });
 
 describe('mail a client may ask for', () => {
@@ -315,8 +310,8 @@ describe('a disabled login', () => {
   it('cannot be issued a temporary password or emailed credentials', () => {
     given(assigned, disabled)
       .when({ type: 'IssueTempPassword', tempPasswordId: 'T', secretHash: 'h', expiresAt: later, delivery: 'email' })
-      .thenRejects('disabled');
-    given(assigned, disabled).when({ type: 'RequestCredentialsEmail', requestId: 'R' }).thenRejects('disabled');
+      .thenError('disabled');
+    given(assigned, disabled).when({ type: 'RequestCredentialsEmail', requestId: 'R' }).thenError('disabled');
   });
   it('is enabled again, and enabling twice appends nothing', () => {
     given(assigned, disabled)
@@ -370,5 +365,57 @@ describe('a login whose credentials email was sent again', () => {
   it('forgets the replaced passwords once the newer one is used', () => {
     const { state } = given(...resent, { type: 'TempPasswordConsumed', data: { clientId, tempPasswordId: 'T2' } });
     expect(state.status === 'active' && state.login.supersededTemps).toEqual([]);
+  });
+});
+
+describe('commands every login answers', () => {
+  const active = [assigned, tempIssued(), consumed, chosen] as const;
+  it('emailing credentials records the request, with its batch when it has one', () => {
+    given(...active)
+      .when({ type: 'RequestCredentialsEmail', requestId: 'R9' })
+      .then([{ type: 'CredentialsEmailRequested', data: { clientId, requestId: 'R9' } }]);
+    given(...active)
+      .when({ type: 'RequestCredentialsEmail', requestId: 'R9', batchId: 'B1' })
+      .then([{ type: 'CredentialsEmailRequested', data: { clientId, requestId: 'R9', batchId: 'B1' } }]);
+  });
+  it('issuing a reset link records its hash and expiry, never a token', () =>
+    given(...active)
+      .when({ type: 'IssueResetLink', tokenId: 'K1', secretHash: 'hash-K1', expiresAt: later, requestId: 'R1' })
+      .then([
+        {
+          type: 'PasswordResetLinkIssued',
+          data: { clientId, tokenId: 'K1', secretHash: 'hash-K1', expiresAt: later, requestId: 'R1' },
+        },
+      ]));
+  it('logging out in one browser ends that session by its fingerprint', () =>
+    given(...active)
+      .when({ type: 'EndSession', sessionFingerprint: 'fp-1', expiresAt: later })
+      .then([{ type: 'SessionEnded', data: { clientId, sessionFingerprint: 'fp-1', expiresAt: later } }]));
+  it('disabling a disabled login appends nothing', () =>
+    given(...active, { type: 'LoginDisabled', data: { clientId, reason: null } })
+      .when({ type: 'DisableLogin', reason: 'again' })
+      .then([]));
+  it('a disabled login can neither change its password nor ask for a reset or a reminder', () => {
+    const disabled = [...active, { type: 'LoginDisabled', data: { clientId, reason: null } }] as const;
+    given(...disabled)
+      .when({ type: 'ChangePassword', passwordHash: 'x' })
+      .thenError('disabled', /Enable it first/);
+    given(...disabled)
+      .when({ type: 'RequestPasswordReset', requestId: 'R', now: later, cooldownSeconds: 120 })
+      .thenError('disabled');
+    given(...disabled)
+      .when({ type: 'RequestUserNameReminder', requestId: 'R', now: later, cooldownSeconds: 120 })
+      .thenError('disabled');
+  });
+  it('a login that never had a password cannot choose one', () =>
+    given(assigned)
+      .when({ type: 'ChoosePermanentPassword', passwordHash: 'x', sameAsTemporary: false })
+      .thenError('no_password_to_choose'));
+  it('a client with no login cannot sign in, be emailed or be reset', () => {
+    given().when(attempt(guess)).thenError('no_login');
+    given().when({ type: 'RequestCredentialsEmail', requestId: 'R' }).thenError('no_login');
+    given()
+      .when({ type: 'CompleteReset', tokenId: 'K1', secretMatches: true, passwordHash: 'p', now: later })
+      .thenError('no_login');
   });
 });

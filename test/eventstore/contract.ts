@@ -289,6 +289,33 @@ export function testEventStore(
         expect(await store.readStream(stream())).toEqual([]);
       });
 
+      it('readStream from a revision returns that event and the ones after it, and nothing past the end', async () => {
+        const s = stream();
+        await store.append(s, [event('A'), event('B'), event('C')], { expected: 'no_stream' });
+        await store.append(stream(), [event('Elsewhere')], { expected: 'no_stream' });
+        const from = async (fromRevision: number) =>
+          (await store.readStream(s, { fromRevision })).map((e) => [e.type, e.revision]);
+        expect(await from(0)).toEqual([
+          ['A', 0],
+          ['B', 1],
+          ['C', 2],
+        ]);
+        expect(await from(2)).toEqual([['C', 2]]);
+        expect(await from(3)).toEqual([]);
+        expect(await from(1_000)).toEqual([]);
+        expect(await store.readStream(stream(), { fromRevision: 5 })).toEqual([]);
+        const [fromOne] = await store.readStream(s, { fromRevision: 1 });
+        expect(fromOne).toEqual((await store.readStream(s))[1]);
+      });
+
+      it('readStream refuses a revision that is not a whole number from 0', async () => {
+        const s = stream();
+        await store.append(s, [event('A')], { expected: 'no_stream' });
+        for (const fromRevision of [-1, 0.5, Number.NaN]) {
+          await expect(store.readStream(s, { fromRevision })).rejects.toThrow(/fromRevision must be a whole number/);
+        }
+      });
+
       it('readAll pages through every event in strictly increasing order', async () => {
         const streams = [stream(), stream(), stream()];
         for (let i = 0; i < 30; i++) await store.append(streams[i % 3]!, [event('N', { i })], { expected: 'any' });
