@@ -67,7 +67,7 @@ async function benchAppend(count: number) {
 const replayRounds = 8;
 
 /** Full replay through readAll (rows decoded, data and metadata parsed) against a raw SELECT scan of the same file. */
-async function benchReplay(count: number) {
+async function benchReplay(count = 100_000) {
   const s = scratch();
   const file = join(s.dir, 'events.sqlite');
   const store = openSqliteEventStore(file);
@@ -156,7 +156,7 @@ export { benchReplay };
 export async function benchCore(): Promise<Record<string, unknown>> {
   return {
     durableAppend: await benchAppend(3_000),
-    replay: await benchReplay(100_000),
+    replay: await benchReplay(),
     provision10k: await benchProvision(10_000),
   };
 }

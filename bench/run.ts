@@ -5,7 +5,7 @@
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { benchCliStart } from './cli-start.ts';
-import { benchCore } from './core.ts';
+import { benchCore, benchReplay } from './core.ts';
 import { benchForgot } from './forgot.ts';
 import { benchLogin, benchLoginOnLongStream } from './login.ts';
 import { benchLongLog } from './longlog.ts';
@@ -29,6 +29,8 @@ async function whenPostgresAnswers(run: () => Promise<Record<string, unknown>>):
 const sections: Record<string, () => Promise<Record<string, unknown>>> = {
   cli: benchCliStart,
   core: benchCore,
+  // The replay figure of `core` alone.
+  replay: async () => ({ replay: await benchReplay() }),
   login: () => benchLogin(),
   loginOnLongStream: () => benchLoginOnLongStream(),
   forgot: () => benchForgot(),

@@ -78,8 +78,8 @@ export const mailStatusProjection: Projection = {
   name: 'mail-status',
   schema: `
     CREATE TABLE IF NOT EXISTS mail_history (
-      request_event_id    TEXT PRIMARY KEY,
-      seq                 INTEGER NOT NULL,
+      request_event_id    TEXT NOT NULL UNIQUE,
+      seq                 INTEGER PRIMARY KEY,
       client_id           TEXT NOT NULL,
       template            TEXT NOT NULL,
       recipient           TEXT,
@@ -111,10 +111,11 @@ export const mailStatusProjection: Projection = {
     { name: 'credentials_email_requests', orderBy: 'client_id' },
   ],
   bind(db) {
-    const nextSeq = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM mail_history');
+    // seq is the rowid: SQLite draws the next one from the end of the table's b-tree, where a
+    // max(seq) over an unindexed column read the whole table for every email requested.
     const insertRequest =
-      db.prepare(`INSERT INTO mail_history (request_event_id, seq, client_id, template, state, requested_at, updated_at)
-      VALUES (@requestEventId, @seq, @clientId, @template, 'requested', @at, @at) ON CONFLICT DO NOTHING`);
+      db.prepare(`INSERT INTO mail_history (request_event_id, client_id, template, state, requested_at, updated_at)
+      VALUES (@requestEventId, @clientId, @template, 'requested', @at, @at) ON CONFLICT DO NOTHING`);
     const credentialsRequested =
       db.prepare(`INSERT INTO credentials_email_requests (client_id, last_requested_at) VALUES (@clientId, @at)
       ON CONFLICT (client_id) DO UPDATE SET last_requested_at = excluded.last_requested_at`);
@@ -155,10 +156,8 @@ export const mailStatusProjection: Projection = {
       const at = event.metadata.at;
       const request = toMailRequest(event);
       if (request) {
-        const { seq } = nextSeq.get() as { seq: number };
         insertRequest.run({
           requestEventId: event.id,
-          seq,
           clientId: request.clientId,
           template: request.template,
           at,
@@ -169,9 +168,8 @@ export const mailStatusProjection: Projection = {
       if (!isEventOfStream(event, 'mail')) return;
       // An outcome always follows its request; should one stand alone, it still gets its row.
       if ('requestEventId' in event.data) {
-        const { seq } = nextSeq.get() as { seq: number };
         const { requestEventId, clientId, template } = event.data;
-        insertRequest.run({ requestEventId, seq, clientId, template, at });
+        insertRequest.run({ requestEventId, clientId, template, at });
       }
       switch (event.type) {
         case 'EmailSent':

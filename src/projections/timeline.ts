@@ -31,22 +31,32 @@ export const timelineProjection: Projection = {
       'INSERT INTO timeline (position, client_id, at, type, actor, details) VALUES (?, ?, ?, ?, ?, ?)',
     );
     return (event) => {
-      const spec = timelineEvents[event.type];
-      if (!spec || !('clientId' in event.data)) return;
+      const allowed = allowedFields[event.type];
+      if (!allowed || !('clientId' in event.data)) return;
       const clientId = event.data.clientId;
-      const allowed: readonly string[] = spec.fields;
-      const details = Object.fromEntries(Object.entries(event.data).filter(([key]) => allowed.includes(key)));
       insert.run(
         event.position,
         clientId,
         event.metadata.at,
         event.type,
         JSON.stringify(event.metadata.actor),
-        JSON.stringify(details),
+        JSON.stringify(pickAllowed(event.data, allowed)),
       );
     };
   },
 };
+
+/** Each type's allow-list as a set, built once: the timeline sees every event of a catch-up. */
+const allowedFields = Object.fromEntries(
+  Object.entries(timelineEvents).map(([type, spec]) => [type, spec ? new Set<string>(spec.fields) : null]),
+) as Record<keyof typeof timelineEvents, ReadonlySet<string> | null>;
+
+/** The allowed fields of an event's data, in the data's own order. */
+function pickAllowed(data: object, allowed: ReadonlySet<string>): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) if (allowed.has(key)) details[key] = value;
+  return details;
+}
 
 export function createTimelineQueries(db: Database.Database) {
   const forClient = db.prepare(

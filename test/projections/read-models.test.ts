@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openReadModels } from '../../src/projections/read-models.ts';
+import { coreProjections, openReadModels } from '../../src/projections/read-models.ts';
 import type { RecordedEvent } from '../../src/eventstore/port.ts';
 
 let dir: string;
@@ -49,4 +50,37 @@ it('a file made with other projections is emptied so the log rebuilds it', () =>
   const again = openReadModels(file);
   expect(again.checkpoint()).toBe('1');
   again.close();
+});
+
+it('applying an event never reads a whole read-model table: every statement a projection prepares is a search', () => {
+  const db = new Database(':memory:');
+  for (const projection of coreProjections) db.exec(projection.schema);
+  const prepared: string[] = [];
+  const recording = new Proxy(db, {
+    get: (target, key) =>
+      key === 'prepare'
+        ? (sql: string) => (prepared.push(sql), target.prepare(sql))
+        : (Reflect.get(target, key) as unknown),
+  });
+  for (const projection of coreProjections) projection.bind(recording);
+  expect(prepared.length).toBeGreaterThan(20);
+  const scans = prepared.flatMap((sql) => {
+    const named = [...new Set([...sql.matchAll(/@(\w+)/g)].map((match) => match[1]!))];
+    const params = named.length > 0 ? [Object.fromEntries(named.map((name) => [name, null]))] : [];
+    const positional = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => null);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params, ...positional) as { detail: string }[];
+    return plan.filter((step) => /^SCAN (?!CONSTANT ROW)/.test(step.detail)).map((step) => `${step.detail}: ${sql}`);
+  });
+  db.close();
+  expect(scans).toEqual([]);
+});
+
+it("mail history's order is its rowid, so recording an email request looks up no maximum", () => {
+  const readModels = openReadModels(':memory:');
+  const key = (readModels.db.pragma('table_info(mail_history)') as { name: string; type: string; pk: number }[]).filter(
+    (column) => column.pk > 0,
+  );
+  readModels.close();
+  // An INTEGER PRIMARY KEY is the rowid itself: the next one comes from the end of the b-tree.
+  expect(key).toEqual([expect.objectContaining({ name: 'seq', type: 'INTEGER', pk: 1 })]);
 });
