@@ -62,9 +62,10 @@ export type CredentialEvent =
         readonly clientId: string;
         readonly reason: LoginFailureReason;
         /**
-         * False when the typed text could not have been a temporary password, so the failure did not
-         * count against a pending one. Written when a temporary password was pending; version-1
-         * events, which all counted, are upcast to true.
+         * False when the failure did not count against the pending temporary password: the typed
+         * text could not have been one, or it was checked against another one (issued or used while
+         * it was hashed). Written when a temporary password was pending; version-1 events, which all
+         * counted, are upcast to true.
          */
         readonly couldBeTemporary?: boolean;
       };

@@ -32,6 +32,8 @@ export interface Login {
   readonly clientId: string;
   readonly userName: string;
   readonly passwordHash: string | null;
+  /** Counts the permanent passwords set (chosen, changed, reset); a rehash of the same one keeps it. */
+  readonly passwordVersion: number;
   readonly temp: PendingTempPassword | null;
   readonly supersededTemps: readonly SupersededTempPassword[];
   /** Set by a temporary-password login: the client must choose a password, and not this one. */
@@ -76,6 +78,7 @@ function newLogin(clientId: string, userName: string): Login {
     clientId,
     userName,
     passwordHash: null,
+    passwordVersion: 0,
     temp: null,
     supersededTemps: [],
     mustChoose: null,
@@ -121,11 +124,18 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
         : { ...login, temp: null };
     case 'PermanentPasswordChosen':
     case 'PasswordChanged':
-      return { ...login, passwordHash: event.data.passwordHash, reset: null, supersededTemps: [] };
+      return {
+        ...login,
+        passwordHash: event.data.passwordHash,
+        passwordVersion: login.passwordVersion + 1,
+        reset: null,
+        supersededTemps: [],
+      };
     case 'PasswordResetCompleted':
       return {
         ...login,
         passwordHash: event.data.passwordHash,
+        passwordVersion: login.passwordVersion + 1,
         reset: null,
         consecutiveFailures: 0,
         supersededTemps: [],
