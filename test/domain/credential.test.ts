@@ -357,7 +357,7 @@ describe('a login whose credentials email was sent again', () => {
   it('remembers the replaced password by id and hash until it would have expired', () => {
     const { state } = given(...resent);
     expect(state.status === 'active' && state.login.supersededTemps).toEqual([
-      { id: 'T1', secretHash: 'hash-T1', expiresAt: '2026-03-10T14:00:00.000Z', supersededAt: at },
+      { id: 'T1', secretHash: 'hash-T1', expiresAt: '2026-03-10T14:00:00.000Z', supersededAt: at, failures: 0 },
     ]);
   });
 
@@ -415,4 +415,57 @@ describe('an attempt decided after the login changed while it was being checked'
     given(...withPermanent, { type: 'PasswordRehashed', data: { clientId, passwordHash: 'scrypt-2' } })
       .when(attempt(permanentMatch(null, 1)))
       .then([success]));
+});
+
+describe('a temporary password that could not be shown', () => {
+  const replaced = [assigned, tempIssued('T1'), burned('superseded', 'T1'), tempIssued('T2')] as const;
+  const withdraw = (restoreTempPasswordId: string | null, now = later): CredentialCommand => ({
+    type: 'WithdrawTempPassword',
+    tempPasswordId: 'T2',
+    restoreTempPasswordId,
+    now,
+  });
+  const withdrawn = (restored: { tempPasswordId: string; expiresAt: string } | null): CredentialEvent => ({
+    type: 'TempPasswordWithdrawn',
+    data: { clientId, tempPasswordId: 'T2', reason: 'not_shown', restored },
+  });
+  const t1 = { tempPasswordId: 'T1', expiresAt: '2026-03-10T14:00:00.000Z' };
+
+  it('is withdrawn, and the one it replaced is pending again as it was', () => {
+    given(...replaced)
+      .when(withdraw('T1'))
+      .then([withdrawn(t1)]);
+    const { state } = given(...replaced, withdrawn(t1));
+    expect(state.status === 'active' && [state.login.temp, state.login.supersededTemps]).toEqual([
+      { id: 'T1', secretHash: 'hash-T1', expiresAt: '2026-03-10T14:00:00.000Z', failures: 0 },
+      [],
+    ]);
+  });
+  it('restores nothing once the one it replaced has expired', () =>
+    given(...replaced)
+      .when(withdraw('T1', afterExpiry))
+      .then([withdrawn(null)]));
+  it('leaves no temporary password pending when it replaced none', () => {
+    const { state } = given(assigned, tempIssued('T2'), withdrawn(null));
+    expect(state.status === 'active' && state.login.temp).toBeNull();
+  });
+  it('is not withdrawn once replaced by a newer one', () =>
+    given(...replaced, burned('superseded', 'T2'), tempIssued('T3'))
+      .when(withdraw('T1'))
+      .then([]));
+  it('a restored password keeps the failures counted against it before', () => {
+    const lenient = { ...rules, tempPasswordMaxFailures: 2 };
+    const { state } = given(
+      assigned,
+      tempIssued('T1'),
+      failedTry(true),
+      burned('superseded', 'T1'),
+      tempIssued('T2'),
+      withdrawn(t1),
+    );
+    expect(state.status === 'active' && state.login.temp?.failures).toBe(1);
+    given(assigned, tempIssued('T1'), failedTry(true), burned('superseded', 'T1'), tempIssued('T2'), withdrawn(t1))
+      .when(attempt(guess, later, lenient))
+      .then([failedTry(true), burned('failed_attempt', 'T1')]);
+  });
 });

@@ -37,6 +37,13 @@ export type CredentialCommand =
       readonly delivery: TempPasswordDelivery;
       readonly requestId?: string;
     }
+  /** `restoreTempPasswordId`: the one the withdrawn password replaced, pending again if it has not expired. */
+  | {
+      readonly type: 'WithdrawTempPassword';
+      readonly tempPasswordId: string;
+      readonly restoreTempPasswordId: string | null;
+      readonly now: string;
+    }
   | {
       readonly type: 'RecordLoginAttempt';
       readonly check: PasswordMatch;

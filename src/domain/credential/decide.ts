@@ -23,6 +23,8 @@ export function decideCredential(command: CredentialCommand, state: CredentialSt
       const { type: _, ...issued } = command;
       return ok([...supersedeTemp(login), { type: 'TempPasswordIssued', data: { clientId, ...issued } }]);
     }
+    case 'WithdrawTempPassword':
+      return ok(decideWithdrawTemp(login, command));
     case 'RecordLoginAttempt':
       return ok(decideLoginAttempt(state, command.check, command.rules, command.now));
     case 'RecordThrottledAttempt':
@@ -87,6 +89,31 @@ function decideAssign(clientId: string, userName: string, state: CredentialState
   if (state.status === 'none') return ok([{ type: 'LoginAssigned', data: { clientId, userName } }]);
   if (state.login.userName === userName) return ok([]);
   return ok([{ type: 'LoginRenamed', data: { clientId, from: state.login.userName, to: userName } }]);
+}
+
+/**
+ * Only the pending one can be withdrawn (used or replaced since, it is left as it is); the one it
+ * replaced is named for restoring only while it is still remembered and not expired.
+ */
+function decideWithdrawTemp(
+  login: Login,
+  command: Extract<CredentialCommand, { type: 'WithdrawTempPassword' }>,
+): CredentialEvent[] {
+  if (login.temp?.id !== command.tempPasswordId) return [];
+  const restorable = login.supersededTemps.find(
+    (old) => old.id === command.restoreTempPasswordId && Date.parse(old.expiresAt) > Date.parse(command.now),
+  );
+  return [
+    {
+      type: 'TempPasswordWithdrawn',
+      data: {
+        clientId: login.clientId,
+        tempPasswordId: command.tempPasswordId,
+        reason: 'not_shown',
+        restored: restorable ? { tempPasswordId: restorable.id, expiresAt: restorable.expiresAt } : null,
+      },
+    },
+  ];
 }
 
 type LoginFailedEvent = Extract<CredentialEvent, { type: 'LoginFailed' }>;

@@ -17,6 +17,8 @@ export interface SupersededTempPassword {
   readonly secretHash: string;
   readonly expiresAt: string;
   readonly supersededAt: string;
+  /** Failed tries counted against it before it was replaced, kept should it be pending again. */
+  readonly failures: number;
 }
 
 /** Enough for every resend within a temporary password's lifetime; older ones are dropped first. */
@@ -122,6 +124,10 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
       return event.data.reason === 'superseded'
         ? { ...login, temp: null, supersededTemps: rememberSuperseded(login, login.temp, at) }
         : { ...login, temp: null };
+    case 'TempPasswordWithdrawn':
+      return login.temp?.id === event.data.tempPasswordId
+        ? restoreTemp(login, event.data.restored?.tempPasswordId ?? null)
+        : login;
     case 'PermanentPasswordChosen':
     case 'PasswordChanged':
       return {
@@ -173,8 +179,26 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
 
 function rememberSuperseded(login: Login, temp: PendingTempPassword, at: string): SupersededTempPassword[] {
   const live = login.supersededTemps.filter((old) => Date.parse(old.expiresAt) > Date.parse(at));
-  const replaced = { id: temp.id, secretHash: temp.secretHash, expiresAt: temp.expiresAt, supersededAt: at };
+  const replaced = {
+    id: temp.id,
+    secretHash: temp.secretHash,
+    expiresAt: temp.expiresAt,
+    supersededAt: at,
+    failures: temp.failures,
+  };
   return [...live, replaced].slice(-maxSupersededTempPasswords);
+}
+
+/** The withdrawn password goes; the one it replaced, when named, is pending again as it was. */
+function restoreTemp(login: Login, restoredId: string | null): Login {
+  const restored = login.supersededTemps.find((old) => old.id === restoredId);
+  if (!restored) return { ...login, temp: null };
+  const { id, secretHash, expiresAt, failures } = restored;
+  return {
+    ...login,
+    temp: { id, secretHash, expiresAt, failures },
+    supersededTemps: login.supersededTemps.filter((old) => old !== restored),
+  };
 }
 
 function countFailure(login: Login, at: string, countsAgainstTemp: boolean): Login {
