@@ -75,6 +75,15 @@ export async function assignLogin(
   return ok({ userName, changed: assigned.value.events.length > 0 });
 }
 
+export interface IssuedTempPassword {
+  readonly password: string;
+  readonly tempPasswordId: string;
+  readonly expiresAt: string;
+  readonly userName: string;
+  /** The pending one this issue replaced, if any: what a withdrawal would make pending again. */
+  readonly replacedTempPasswordId: string | null;
+}
+
 /**
  * Mints a temporary password where it is delivered: only its keyed hash is appended, and the
  * plaintext goes back to the one caller that shows or sends it, once. Any earlier one is burned.
@@ -83,7 +92,7 @@ export async function issueTempPassword(
   deps: AppDeps,
   input: { clientId: string; delivery: 'shown_to_staff' | 'email'; requestId?: string },
   requester: Requester,
-): Promise<Result<{ password: string; expiresAt: string; userName: string }, Rejection>> {
+): Promise<Result<IssuedTempPassword, Rejection>> {
   const minted = mintTempPassword(deps.secrets, newId());
   const expiresAt = new Date(deps.clock.now().getTime() + deps.settings.tempPasswordTtlSeconds * 1000).toISOString();
   const handled = await runCredentialCommand(
@@ -109,7 +118,47 @@ export async function issueTempPassword(
   if (handled.value.state.status === 'none')
     throw new Error(`credential stream ${credentialStream(input.clientId)} has no login after an issue`);
   await waitUntilReadable(deps, handled.value.position);
-  return ok({ password: minted.password, expiresAt, userName: handled.value.state.login.userName });
+  const replaced = handled.value.events.find((event) => event.type === 'TempPasswordBurned');
+  return ok({
+    password: minted.password,
+    tempPasswordId: minted.tempPasswordId,
+    expiresAt,
+    userName: handled.value.state.login.userName,
+    replacedTempPasswordId: replaced?.data.tempPasswordId ?? null,
+  });
+}
+
+export type TempPasswordWithdrawal =
+  /** `restoredExpiresAt`: the one it replaced works again until then; null when none does. */
+  | { readonly withdrawn: true; readonly restoredExpiresAt: string | null }
+  /** Used or replaced before it could be withdrawn: nothing changed. */
+  | { readonly withdrawn: false };
+
+/**
+ * Takes back a temporary password its deliverer could not show, so an unseen password is never
+ * the login's only one: the one it replaced, unless expired, is pending again. Only ids are recorded.
+ */
+export async function withdrawTempPassword(
+  deps: AppDeps,
+  issued: { clientId: string; tempPasswordId: string; replacedTempPasswordId: string | null },
+  requester: Requester,
+): Promise<Result<TempPasswordWithdrawal, Rejection>> {
+  const handled = await runCredentialCommand(
+    deps,
+    issued.clientId,
+    {
+      type: 'WithdrawTempPassword',
+      tempPasswordId: issued.tempPasswordId,
+      restoreTempPasswordId: issued.replacedTempPasswordId,
+      now: deps.clock.now().toISOString(),
+    },
+    requester,
+  );
+  if (!handled.ok) return handled;
+  const withdrawn = handled.value.events.find((event) => event.type === 'TempPasswordWithdrawn');
+  if (!withdrawn) return ok({ withdrawn: false });
+  await waitUntilReadable(deps, handled.value.position);
+  return ok({ withdrawn: true, restoredExpiresAt: withdrawn.data.restored?.expiresAt ?? null });
 }
 
 type SimpleStaffCommand = 'disable' | 'enable' | 'revoke-sessions';

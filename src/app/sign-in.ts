@@ -61,20 +61,13 @@ export async function signIn(
     return throttled(state.login, deps, now);
   }
   const match = await matchPassword(deps, state.login, input.password);
+  // Decided on the stream as it is at the append (another attempt, or a temporary password issued
+  // meanwhile, may have landed while this one hashed): the decider counts the attempt for the
+  // secret it was checked against, and only while that secret is still the login's.
   const handled = await runCredentialCommand(
     deps,
     clientId,
-    (current) => {
-      // Another attempt may have landed while we hashed; a match on a temporary password
-      // that is gone by now must not count, so decide on the current state.
-      const stillValid = current.status !== 'none' && sameSecrets(current.login, state.login);
-      return {
-        type: 'RecordLoginAttempt',
-        check: stillValid ? match : { kind: 'no_match', couldBeTemporary: couldBeTempPassword(input.password) },
-        rules: deps.settings.loginRules,
-        now: now.toISOString(),
-      };
-    },
+    { type: 'RecordLoginAttempt', check: match, rules: deps.settings.loginRules, now: now.toISOString() },
     { ...requester, actor },
   );
   if (!handled.ok) throw new Error(`login attempt for ${clientId} was refused: ${handled.error.message}`);
@@ -82,8 +75,11 @@ export async function signIn(
   await waitUntilReadable(deps, handled.value.position);
   const wasThrottled = handled.value.events.some((e) => e.type === 'LoginFailed' && e.data.reason === 'throttled');
   if (wasThrottled && handled.value.state.status !== 'none') return throttled(handled.value.state.login, deps, now);
-  if (match.kind === 'superseded_matched' && !succeeded) {
-    const replaced = state.login.supersededTemps.find((old) => old.id === match.tempPasswordId);
+  const superseded = handled.value.events.some(
+    (e) => e.type === 'LoginFailed' && e.data.reason === 'temporary_superseded',
+  );
+  if (superseded && handled.value.state.status !== 'none' && 'tempPasswordId' in match) {
+    const replaced = handled.value.state.login.supersededTemps.find((old) => old.id === match.tempPasswordId);
     if (replaced) return { ok: false, error: { code: 'superseded_temporary', replacedAt: replaced.supersededAt } };
   }
   if (!succeeded || handled.value.state.status !== 'active')
@@ -103,14 +99,6 @@ function throttled(login: Login, deps: AppDeps, now: Date): { ok: false; error: 
   return { ok: false, error: { code: 'throttled', retryAfterSeconds } };
 }
 
-function sameSecrets(a: Login, b: Login): boolean {
-  return (
-    a.temp?.id === b.temp?.id &&
-    a.passwordHash === b.passwordHash &&
-    a.supersededTemps.length === b.supersededTemps.length
-  );
-}
-
 /**
  * Exactly one scrypt verification per attempt, whatever the account holds, so timing does not
  * tell an account with a temporary password from one with a permanent password.
@@ -119,11 +107,13 @@ async function matchPassword(deps: AppDeps, login: Login, password: string): Pro
   const permanent = login.passwordHash
     ? await deps.passwords.verify(password, login.passwordHash)
     : (await deps.passwords.verifyNothing(password), { matches: false, needsRehash: false });
-  const temporary =
-    login.temp !== null && deps.secrets.verifySecret(canonicalTempPasswordInput(password), login.temp.secretHash);
-  if (temporary) return { kind: 'temporary_matched' };
-  if (permanent.matches)
-    return { kind: 'permanent_matched', rehash: permanent.needsRehash ? await deps.passwords.hash(password) : null };
+  const temp = login.temp;
+  if (temp && deps.secrets.verifySecret(canonicalTempPasswordInput(password), temp.secretHash))
+    return { kind: 'temporary_matched', tempPasswordId: temp.id };
+  if (permanent.matches) {
+    const rehash = permanent.needsRehash ? await deps.passwords.hash(password) : null;
+    return { kind: 'permanent_matched', passwordVersion: login.passwordVersion, rehash };
+  }
   const now = deps.clock.now().getTime();
   const superseded = login.supersededTemps.find(
     (old) =>
@@ -131,7 +121,11 @@ async function matchPassword(deps: AppDeps, login: Login, password: string): Pro
       deps.secrets.verifySecret(canonicalTempPasswordInput(password), old.secretHash),
   );
   if (superseded) return { kind: 'superseded_matched', tempPasswordId: superseded.id };
-  return { kind: 'no_match', couldBeTemporary: couldBeTempPassword(password) };
+  return {
+    kind: 'no_match',
+    couldBeTemporary: couldBeTempPassword(password),
+    checkedTempPasswordId: login.temp?.id ?? null,
+  };
 }
 
 /**
@@ -202,7 +196,11 @@ export async function changePassword(
       input.clientId,
       {
         type: 'RecordLoginAttempt',
-        check: { kind: 'no_match', couldBeTemporary: couldBeTempPassword(input.currentPassword) },
+        check: {
+          kind: 'no_match',
+          couldBeTemporary: couldBeTempPassword(input.currentPassword),
+          checkedTempPasswordId: state.login.temp?.id ?? null,
+        },
         rules,
         now: now.toISOString(),
       },

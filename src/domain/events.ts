@@ -71,6 +71,7 @@ export const eventCatalogue: EventCatalogue = {
   TempPasswordIssued: v1('credential'),
   TempPasswordConsumed: v1('credential'),
   TempPasswordBurned: v1('credential'),
+  TempPasswordWithdrawn: v1('credential'),
   PermanentPasswordChosen: v1('credential'),
   PasswordChanged: v1('credential'),
   PasswordRehashed: v1('credential'),

@@ -22,6 +22,7 @@ export const mailTemplateByEvent: MailTemplateTable = {
   TempPasswordIssued: null,
   TempPasswordConsumed: null,
   TempPasswordBurned: null,
+  TempPasswordWithdrawn: null,
   PermanentPasswordChosen: 'password-changed',
   PasswordChanged: 'password-changed',
   PasswordRehashed: null,

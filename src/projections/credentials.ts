@@ -3,7 +3,7 @@ import { endsSessions, type CredentialEvent, type TempPasswordBurnReason } from 
 import { isEventOfStream, type Recorded } from '../domain/events.ts';
 import type { Projection } from './projection.ts';
 
-export type TempOutcome = 'consumed' | `burned_${TempPasswordBurnReason}`;
+export type TempOutcome = 'consumed' | `burned_${TempPasswordBurnReason}` | 'withdrawn_not_shown';
 export type EmailState = 'requested' | 'sent' | 'delivered' | 'failed' | 'bounced' | 'complained';
 
 /** What staff may see about a login. It has no field that could hold a hash or a secret. */
@@ -100,6 +100,10 @@ export const credentialsProjection: Projection = {
           return void updates.mustChoose.run({ clientId });
         case 'TempPasswordBurned':
           return void updates.tempEnded.run({ clientId, outcome: `burned_${event.data.reason}`, at });
+        case 'TempPasswordWithdrawn':
+          return event.data.restored
+            ? void updates.tempIssued.run({ clientId, expiresAt: event.data.restored.expiresAt })
+            : void updates.tempEnded.run({ clientId, outcome: 'withdrawn_not_shown', at });
         case 'PermanentPasswordChosen':
         case 'PasswordChanged':
           return void updates.passwordSet.run({ clientId });

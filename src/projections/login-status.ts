@@ -40,6 +40,7 @@ const burnReasons: Record<TempOutcome, string> = {
   burned_superseded: 'replaced by a newer one',
   burned_password_set: 'no longer needed: a password was set',
   burned_disabled: 'cancelled when the login was disabled',
+  withdrawn_not_shown: 'withdrawn: Slack could not show it to staff',
 };
 
 /** Why a temporary password no longer works, in words. */

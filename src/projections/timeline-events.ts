@@ -29,6 +29,10 @@ export const timelineEvents: TimelineCatalogue = {
   },
   TempPasswordConsumed: { label: 'Temporary password used', fields: ['tempPasswordId'] },
   TempPasswordBurned: { label: 'Temporary password burned', fields: ['tempPasswordId', 'reason'] },
+  TempPasswordWithdrawn: {
+    label: 'Temporary password withdrawn',
+    fields: ['tempPasswordId', 'reason', 'restored'],
+  },
   PermanentPasswordChosen: { label: 'Password chosen', fields: [] },
   PasswordChanged: { label: 'Password changed', fields: [] },
   PasswordRehashed: { label: 'Password hash upgraded', fields: [] },

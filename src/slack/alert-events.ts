@@ -53,6 +53,7 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'LoginRenamed':
     case 'TempPasswordIssued':
     case 'TempPasswordConsumed':
+    case 'TempPasswordWithdrawn':
     case 'PasswordChanged':
     case 'PasswordRehashed':
     case 'LoginSucceeded':

@@ -46,8 +46,12 @@ const failed = (reason: Extract<CredentialEvent, { type: 'LoginFailed' }>['data'
   type: 'LoginFailed',
   data: { clientId, reason },
 });
-const guess = { kind: 'no_match', couldBeTemporary: true } as const;
-const junk = { kind: 'no_match', couldBeTemporary: false } as const;
+/** A miss checked against T1 (or against nothing, where none was pending). */
+const guess = { kind: 'no_match', couldBeTemporary: true, checkedTempPasswordId: 'T1' } as const;
+const junk = { kind: 'no_match', couldBeTemporary: false, checkedTempPasswordId: 'T1' } as const;
+const tempMatch = (tempPasswordId = 'T1') => ({ kind: 'temporary_matched', tempPasswordId }) as const;
+const permanentMatch = (rehash: string | null = null, passwordVersion = 1) =>
+  ({ kind: 'permanent_matched', passwordVersion, rehash }) as const;
 const failedTry = (couldBeTemporary: boolean): CredentialEvent => ({
   type: 'LoginFailed',
   data: { clientId, reason: 'wrong_password', couldBeTemporary },
@@ -102,7 +106,7 @@ describe('a login', () => {
 describe('a login with a temporary password pending', () => {
   it('a correct temporary password is consumed and signs in', () =>
     given(assigned, tempIssued())
-      .when(attempt({ kind: 'temporary_matched' }))
+      .when(attempt(tempMatch()))
       .then([consumed, { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } }]));
   it('a mistyped temporary password burns it', () =>
     given(assigned, tempIssued())
@@ -129,24 +133,24 @@ describe('a login with a temporary password pending', () => {
   });
   it('an expired temporary password is burned when tried, even when typed correctly', () =>
     given(assigned, tempIssued())
-      .when(attempt({ kind: 'temporary_matched' }, afterExpiry))
+      .when(attempt(tempMatch(), afterExpiry))
       .then([burned('expired'), failed('temporary_expired')]));
   it('expires exactly at its expiry instant', () =>
     given(assigned, tempIssued())
-      .when(attempt({ kind: 'temporary_matched' }, '2026-03-10T14:00:00.000Z'))
+      .when(attempt(tempMatch(), '2026-03-10T14:00:00.000Z'))
       .then([burned('expired'), failed('temporary_expired')]));
   it('still works one millisecond before expiry', () =>
     given(assigned, tempIssued())
-      .when(attempt({ kind: 'temporary_matched' }, '2026-03-10T13:59:59.999Z'))
+      .when(attempt(tempMatch(), '2026-03-10T13:59:59.999Z'))
       .then([consumed, { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } }]));
   it('an existing permanent password keeps working by default', () =>
     given(assigned, tempIssued(), consumed, chosen, tempIssued('T2'))
-      .when(attempt({ kind: 'permanent_matched', rehash: null }))
+      .when(attempt(permanentMatch()))
       .then([{ type: 'LoginSucceeded', data: { clientId, method: 'password' } }]));
   it('an existing permanent password is refused when configured so, and does not burn the temporary one', () =>
     given(assigned, tempIssued(), consumed, chosen, tempIssued('T2'))
       .when(
-        attempt({ kind: 'permanent_matched', rehash: null }, later, {
+        attempt(permanentMatch(), later, {
           ...rules,
           permanentWorksWhileTempPending: false,
         }),
@@ -154,7 +158,7 @@ describe('a login with a temporary password pending', () => {
       .then([failedTry(false)]));
   it('a burned temporary password that is typed again fails as burned', () =>
     given(assigned, tempIssued(), failed('wrong_password'), burned('failed_attempt'))
-      .when(attempt({ kind: 'temporary_matched' }))
+      .when(attempt(tempMatch()))
       .then([failed('temporary_burned')]));
 });
 
@@ -184,7 +188,7 @@ describe('an active login with a permanent password', () => {
   const state = [assigned, tempIssued(), consumed, chosen] as const;
   it('a rehash on login is recorded before the success', () =>
     given(...state)
-      .when(attempt({ kind: 'permanent_matched', rehash: 'scrypt-2' }))
+      .when(attempt(permanentMatch('scrypt-2')))
       .then([
         { type: 'PasswordRehashed', data: { clientId, passwordHash: 'scrypt-2' } },
         { type: 'LoginSucceeded', data: { clientId, method: 'password' } },
@@ -199,10 +203,10 @@ describe('an active login with a permanent password', () => {
   it('an attempt decided inside the backoff is throttled, even with the right password', () => {
     const fiveFailures = Array.from({ length: 5 }, () => failed('wrong_password'));
     given(...state, ...fiveFailures)
-      .when(attempt({ kind: 'permanent_matched', rehash: null }, '2026-03-03T14:00:01.000Z'))
+      .when(attempt(permanentMatch(), '2026-03-03T14:00:01.000Z'))
       .then([failed('throttled')]);
     given(...state, ...fiveFailures)
-      .when(attempt({ kind: 'permanent_matched', rehash: null }, '2026-03-03T14:00:02.000Z'))
+      .when(attempt(permanentMatch(), '2026-03-03T14:00:02.000Z'))
       .then([{ type: 'LoginSucceeded', data: { clientId, method: 'password' } }]);
   });
   it('throttled attempts are recorded but do not count', () => {
@@ -305,7 +309,7 @@ describe('a disabled login', () => {
       .then([burned('disabled'), disabled]));
   it('refuses every login, even a correct password', () =>
     given(assigned, tempIssued(), consumed, chosen, disabled)
-      .when(attempt({ kind: 'permanent_matched', rehash: null }))
+      .when(attempt(permanentMatch()))
       .then([failed('disabled')]));
   it('cannot be issued a temporary password or emailed credentials', () => {
     given(assigned, disabled)
@@ -348,7 +352,7 @@ describe('a login whose credentials email was sent again', () => {
   it('remembers the replaced password by id and hash until it would have expired', () => {
     const { state } = given(...resent);
     expect(state.status === 'active' && state.login.supersededTemps).toEqual([
-      { id: 'T1', secretHash: 'hash-T1', expiresAt: '2026-03-10T14:00:00.000Z', supersededAt: at },
+      { id: 'T1', secretHash: 'hash-T1', expiresAt: '2026-03-10T14:00:00.000Z', supersededAt: at, failures: 0 },
     ]);
   });
 
@@ -417,5 +421,98 @@ describe('commands every login answers', () => {
     given()
       .when({ type: 'CompleteReset', tokenId: 'K1', secretMatches: true, passwordHash: 'p', now: later })
       .thenError('no_login');
+  });
+});
+
+describe('an attempt decided after the login changed while it was being checked', () => {
+  const withPermanent = [assigned, tempIssued('T1'), consumed, chosen] as const;
+  const resent = [assigned, tempIssued('T1'), burned('superseded', 'T1'), tempIssued('T2')] as const;
+  const success = { type: 'LoginSucceeded', data: { clientId, method: 'password' } } as const;
+
+  it('the permanent password still signs in when staff issued a temporary one meanwhile, which stays pending', () => {
+    const issuedMeanwhile = given(...withPermanent, tempIssued('T2'));
+    issuedMeanwhile.when(attempt(permanentMatch())).then([success]);
+    expect(issuedMeanwhile.state.status === 'active' && issuedMeanwhile.state.login.temp?.id).toBe('T2');
+  });
+  it('a miss checked when no temporary password was pending does not count against one issued meanwhile', () =>
+    given(...withPermanent, tempIssued('T2'))
+      .when(attempt({ kind: 'no_match', couldBeTemporary: true, checkedTempPasswordId: null }))
+      .then([failedTry(false)]));
+  it('a miss checked against the replaced temporary password does not burn the newer one', () =>
+    given(...resent)
+      .when(attempt(guess))
+      .then([failedTry(false)]));
+  it('a miss checked against the pending temporary password burns it', () =>
+    given(...resent)
+      .when(attempt({ ...guess, checkedTempPasswordId: 'T2' }))
+      .then([failedTry(true), burned('failed_attempt', 'T2')]));
+  it('a match with a temporary password replaced meanwhile fails as replaced and leaves the newer one', () =>
+    given(...resent)
+      .when(attempt(tempMatch('T1')))
+      .then([failed('temporary_superseded')]));
+  it('a match with a temporary password used meanwhile fails as burned, not counted against a newer one', () =>
+    given(assigned, tempIssued('T1'), consumed, tempIssued('T2'))
+      .when(attempt(tempMatch('T1')))
+      .then([{ type: 'LoginFailed', data: { clientId, reason: 'temporary_burned', couldBeTemporary: false } }]));
+  it('a match with a permanent password changed meanwhile opens nothing', () =>
+    given(...withPermanent, { type: 'PasswordChanged', data: { clientId, passwordHash: 'scrypt-9' } })
+      .when(attempt(permanentMatch(null, 1)))
+      .then([failed('wrong_password')]));
+  it('a rehash of the permanent password meanwhile keeps the match', () =>
+    given(...withPermanent, { type: 'PasswordRehashed', data: { clientId, passwordHash: 'scrypt-2' } })
+      .when(attempt(permanentMatch(null, 1)))
+      .then([success]));
+});
+
+describe('a temporary password that could not be shown', () => {
+  const replaced = [assigned, tempIssued('T1'), burned('superseded', 'T1'), tempIssued('T2')] as const;
+  const withdraw = (restoreTempPasswordId: string | null, now = later): CredentialCommand => ({
+    type: 'WithdrawTempPassword',
+    tempPasswordId: 'T2',
+    restoreTempPasswordId,
+    now,
+  });
+  const withdrawn = (restored: { tempPasswordId: string; expiresAt: string } | null): CredentialEvent => ({
+    type: 'TempPasswordWithdrawn',
+    data: { clientId, tempPasswordId: 'T2', reason: 'not_shown', restored },
+  });
+  const t1 = { tempPasswordId: 'T1', expiresAt: '2026-03-10T14:00:00.000Z' };
+
+  it('is withdrawn, and the one it replaced is pending again as it was', () => {
+    given(...replaced)
+      .when(withdraw('T1'))
+      .then([withdrawn(t1)]);
+    const { state } = given(...replaced, withdrawn(t1));
+    expect(state.status === 'active' && [state.login.temp, state.login.supersededTemps]).toEqual([
+      { id: 'T1', secretHash: 'hash-T1', expiresAt: '2026-03-10T14:00:00.000Z', failures: 0 },
+      [],
+    ]);
+  });
+  it('restores nothing once the one it replaced has expired', () =>
+    given(...replaced)
+      .when(withdraw('T1', afterExpiry))
+      .then([withdrawn(null)]));
+  it('leaves no temporary password pending when it replaced none', () => {
+    const { state } = given(assigned, tempIssued('T2'), withdrawn(null));
+    expect(state.status === 'active' && state.login.temp).toBeNull();
+  });
+  it('is not withdrawn once replaced by a newer one', () =>
+    given(...replaced, burned('superseded', 'T2'), tempIssued('T3'))
+      .when(withdraw('T1'))
+      .then([]));
+  it('a restored password keeps the failures counted against it before', () => {
+    const lenient = { ...rules, tempPasswordMaxFailures: 2 };
+    const { state } = given(
+      assigned,
+      tempIssued('T1'),
+      failedTry(true),
+      burned('superseded', 'T1'),
+      tempIssued('T2'),
+      withdrawn(t1),
+    );
+    expect(state.status === 'active' && state.login.temp?.failures).toBe(1);
+    given(assigned, tempIssued('T1'), failedTry(true), burned('superseded', 'T1'), tempIssued('T2'), withdrawn(t1))
+      .when(attempt(guess, later, lenient))
+      .then([failedTry(true), burned('failed_attempt', 'T1')]);
   });
 });

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/app/batch.ts';
-import { assignLogin } from '../../src/app/logins.ts';
+import { loadCredentialState } from '../../src/app/credential-decider.ts';
+import { assignLogin, issueTempPassword } from '../../src/app/logins.ts';
+import { signIn } from '../../src/app/sign-in.ts';
 import { registerClients, staff } from '../support/app.ts';
 import { buttonClick, createSlackHarness, staffChannel, staffUser, type SlackHarness } from './harness.ts';
 
@@ -41,6 +43,77 @@ describe('a temporary password is never minted unless it can be shown', () => {
     expect(notice?.body.channel).toBe(staffUser.id);
     expect(JSON.stringify(notice?.body)).toContain('no temporary password was issued and nothing changed');
     for (const call of slack.fake.calls) expect(JSON.stringify(call.body)).not.toMatch(passwordPattern);
+  });
+});
+
+describe('a private reply that stops working between the check and the password', () => {
+  const pendingTempId = async () => {
+    const state = await loadCredentialState(slack.app.deps, 'c-ada');
+    return state.status === 'none' ? undefined : (state.login.temp?.id ?? null);
+  };
+  const lastDirectMessage = () =>
+    JSON.stringify(
+      slack.fake
+        .callsTo('chat.postMessage')
+        .filter((call) => call.body.channel === staffUser.id)
+        .at(-1)?.body,
+    );
+
+  it('sends the password by ephemeral message when the response URL expired after the check', async () => {
+    slack.fake.expireResponseUrlsAfter(1);
+    await slack.send(buttonClick(slack.fake, 'temp_password_issue:c-ada', 'c-ada'));
+    const ephemerals = slack.fake.callsTo('chat.postEphemeral');
+    expect(ephemerals.map((call) => call.body.user)).toEqual([staffUser.id]);
+    expect(JSON.stringify(ephemerals[0]?.body.blocks)).toMatch(passwordPattern);
+    expect(await eventsOfType('TempPasswordWithdrawn')).toHaveLength(0);
+    const [issued] = await eventsOfType('TempPasswordIssued');
+    expect(await pendingTempId()).toBe((issued?.data as { tempPasswordId: string }).tempPasswordId);
+  });
+
+  it('withdraws the unseen password and the earlier one works again when no way is left', async () => {
+    const earlier = await issueTempPassword(slack.app.deps, { clientId: 'c-ada', delivery: 'email' }, { actor: staff });
+    if (!earlier.ok) throw new Error(earlier.error.message);
+    slack.fake.expireResponseUrlsAfter(1);
+    // The bot was removed from the channel meanwhile: the password and then the notice are refused there.
+    slack.fake.failNext('chat.postEphemeral', 'user_not_in_channel');
+    slack.fake.failNext('chat.postEphemeral', 'user_not_in_channel');
+    await slack.send(buttonClick(slack.fake, 'temp_password_issue:c-ada', 'c-ada'));
+
+    const issued = await eventsOfType('TempPasswordIssued');
+    expect(issued).toHaveLength(2);
+    const [withdrawn] = await eventsOfType('TempPasswordWithdrawn');
+    expect(withdrawn?.data).toEqual({
+      clientId: 'c-ada',
+      tempPasswordId: (issued[1]!.data as { tempPasswordId: string }).tempPasswordId,
+      reason: 'not_shown',
+      restored: { tempPasswordId: earlier.value.tempPasswordId, expiresAt: earlier.value.expiresAt },
+    });
+    expect(withdrawn?.metadata.actor).toMatchObject({ kind: 'staff', id: staffUser.id });
+    expect(await pendingTempId()).toBe(earlier.value.tempPasswordId);
+    expect(lastDirectMessage()).toContain('so it was withdrawn: it will never work');
+    expect(lastDirectMessage()).toContain('The temporary password issued before it works again');
+    expect(lastDirectMessage()).not.toMatch(passwordPattern);
+    // The emailed one still signs the client in.
+    const signedIn = await signIn(
+      slack.app.deps,
+      { userName: 'ada@example.com', password: earlier.value.password },
+      {},
+    );
+    expect(signedIn).toMatchObject({ ok: true, value: { mustChoosePassword: true } });
+  });
+
+  it('withdraws the unseen password and says none is pending when there was none before', async () => {
+    slack.fake.expireResponseUrlsAfter(1);
+    slack.fake.failNext('chat.postEphemeral', 'user_not_in_channel');
+    slack.fake.failNext('chat.postEphemeral', 'user_not_in_channel');
+    await slack.send(buttonClick(slack.fake, 'temp_password_issue:c-ada', 'c-ada'));
+    expect((await eventsOfType('TempPasswordWithdrawn'))[0]?.data).toMatchObject({ restored: null });
+    expect(await pendingTempId()).toBeNull();
+    expect(lastDirectMessage()).toContain('No temporary password is pending for this client now');
+    expect(slack.app.deps.readModels.credentials.getCredential('c-ada')).toMatchObject({
+      tempExpiresAt: null,
+      tempOutcome: 'withdrawn_not_shown',
+    });
   });
 });
 

@@ -22,6 +22,11 @@ export interface FakeSlack {
   /** Makes the next POST to a response_url answer with this HTTP status, as an expired one does (404). */
   failNextResponseUrl(status: number): void;
   /**
+   * From now on each response_url works this many times and is then gone, as one that expired
+   * while the bot worked: Slack answers 404 with `expired_url`.
+   */
+  expireResponseUrlsAfter(uses: number): void;
+  /**
    * Every payload the strict Block Kit check refused, with what was wrong. The harness fails a
    * test that leaves any here: it is a payload real Slack would have refused.
    */
@@ -45,6 +50,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const failures = new Map<string, string[]>();
   const refusals: { method: string; problems: string[] }[] = [];
   const responseUrlStatuses: number[] = [];
+  const responseUrlUses = new Map<string, number>();
+  let responseUrlLifetime = Infinity;
   let messageCounter = 0;
   const waiters: { method: string; resolve: () => void }[] = [];
   const server: Server = createServer((request, response) => {
@@ -63,6 +70,15 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         response.statusCode = status;
         response.end(status === 404 ? 'no_active_hooks' : 'error');
         return;
+      }
+      if (method === 'response_url') {
+        const uses = (responseUrlUses.get(path) ?? 0) + 1;
+        responseUrlUses.set(path, uses);
+        if (uses > responseUrlLifetime) {
+          response.statusCode = 404;
+          response.end('expired_url');
+          return;
+        }
       }
       const failure = failures.get(method)?.shift();
       const refused = checkSlackCall(method, body);
@@ -121,6 +137,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     channelMembers,
     failNext: (method, error) => void failures.set(method, [...(failures.get(method) ?? []), error]),
     failNextResponseUrl: (status) => void responseUrlStatuses.push(status),
+    expireResponseUrlsAfter: (uses) => void (responseUrlLifetime = uses),
     refusals,
     socketModeUrl: null,
     socketModeGate: null,

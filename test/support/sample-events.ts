@@ -46,6 +46,15 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
     type: 'TempPasswordBurned',
     data: { clientId: 'C1', tempPasswordId: 'T1', reason: 'failed_attempt' },
   },
+  TempPasswordWithdrawn: {
+    type: 'TempPasswordWithdrawn',
+    data: {
+      clientId: 'C1',
+      tempPasswordId: 'T2',
+      reason: 'not_shown',
+      restored: { tempPasswordId: 'T1', expiresAt: '2026-03-10T14:00:00.000Z' },
+    },
+  },
   PermanentPasswordChosen: {
     type: 'PermanentPasswordChosen',
     data: { clientId: 'C1', passwordHash: 'sample-password-hash' },

@@ -1,14 +1,23 @@
 import type { TempPasswordDelivery } from './events.ts';
 import type { ThrottlePolicy } from './throttle.ts';
 
-/** What checking a typed password against the login found; the hashing happens in the app. */
+/**
+ * What checking a typed password against the login found; the hashing happens in the app. Each
+ * kind names the secret it was checked against, because the stream may move on while it hashes
+ * (staff issue a temporary password, the relay mints one): the decider then counts the attempt
+ * for that secret only, never for one it was not compared with.
+ */
 export type PasswordMatch =
-  | { readonly kind: 'permanent_matched'; readonly rehash: string | null }
-  | { readonly kind: 'temporary_matched' }
+  /** `passwordVersion`: the login's permanent password when it was checked (a rehash keeps it). */
+  | { readonly kind: 'permanent_matched'; readonly passwordVersion: number; readonly rehash: string | null }
+  | { readonly kind: 'temporary_matched'; readonly tempPasswordId: string }
   /** The password of an older email, replaced by a newer one but not yet expired. */
   | { readonly kind: 'superseded_matched'; readonly tempPasswordId: string }
-  /** `couldBeTemporary`: the typed text had the shape of a temporary password (it may burn one). */
-  | { readonly kind: 'no_match'; readonly couldBeTemporary: boolean };
+  /**
+   * `couldBeTemporary`: the typed text had the shape of a temporary password (it may burn one).
+   * `checkedTempPasswordId`: the temporary password it was compared with, if one was pending.
+   */
+  | { readonly kind: 'no_match'; readonly couldBeTemporary: boolean; readonly checkedTempPasswordId: string | null };
 
 export interface LoginRules {
   /** Failed attempts that burn a pending temporary password (the business's rule: 1). */
@@ -27,6 +36,13 @@ export type CredentialCommand =
       readonly expiresAt: string;
       readonly delivery: TempPasswordDelivery;
       readonly requestId?: string;
+    }
+  /** `restoreTempPasswordId`: the one the withdrawn password replaced, pending again if it has not expired. */
+  | {
+      readonly type: 'WithdrawTempPassword';
+      readonly tempPasswordId: string;
+      readonly restoreTempPasswordId: string | null;
+      readonly now: string;
     }
   | {
       readonly type: 'RecordLoginAttempt';

@@ -23,6 +23,8 @@ export function decideCredential(command: CredentialCommand, state: CredentialSt
       const { type: _, ...issued } = command;
       return ok([...supersedeTemp(login), { type: 'TempPasswordIssued', data: { clientId, ...issued } }]);
     }
+    case 'WithdrawTempPassword':
+      return ok(decideWithdrawTemp(login, command));
     case 'RecordLoginAttempt':
       return ok(decideLoginAttempt(state, command.check, command.rules, command.now));
     case 'RecordThrottledAttempt':
@@ -90,9 +92,42 @@ function decideAssign(clientId: string, userName: string, state: CredentialState
 }
 
 /**
+ * Only the pending one can be withdrawn (used or replaced since, it is left as it is); the one it
+ * replaced is named for restoring only while it is still remembered and not expired.
+ */
+function decideWithdrawTemp(
+  login: Login,
+  command: Extract<CredentialCommand, { type: 'WithdrawTempPassword' }>,
+): CredentialEvent[] {
+  if (login.temp?.id !== command.tempPasswordId) return [];
+  const restorable = login.supersededTemps.find(
+    (old) => old.id === command.restoreTempPasswordId && Date.parse(old.expiresAt) > Date.parse(command.now),
+  );
+  return [
+    {
+      type: 'TempPasswordWithdrawn',
+      data: {
+        clientId: login.clientId,
+        tempPasswordId: command.tempPasswordId,
+        reason: 'not_shown',
+        restored: restorable ? { tempPasswordId: restorable.id, expiresAt: restorable.expiresAt } : null,
+      },
+    },
+  ];
+}
+
+type LoginFailedEvent = Extract<CredentialEvent, { type: 'LoginFailed' }>;
+
+const loginFailed = (clientId: string, reason: LoginFailedEvent['data']['reason']): LoginFailedEvent => ({
+  type: 'LoginFailed',
+  data: { clientId, reason },
+});
+
+/**
  * The business's rule: a temporary password works once. A correct one is consumed by the
  * login it opens; a wrong attempt burns it (after `tempPasswordMaxFailures`); an expired one is
  * burned when tried. Every failure looks the same to the client; the reason is for auditors.
+ * Decided on the stream as it is at the append, for the secret the attempt was checked against.
  */
 function decideLoginAttempt(
   state: Exclude<CredentialState, { status: 'none' }>,
@@ -101,13 +136,7 @@ function decideLoginAttempt(
   now: string,
 ): CredentialEvent[] {
   const { login } = state;
-  const clientId = login.clientId;
-  const failed = (
-    reason: Extract<CredentialEvent, { type: 'LoginFailed' }>['data']['reason'],
-  ): Extract<CredentialEvent, { type: 'LoginFailed' }> => ({
-    type: 'LoginFailed',
-    data: { clientId, reason },
-  });
+  const failed = (reason: LoginFailedEvent['data']['reason']) => loginFailed(login.clientId, reason);
   if (state.status === 'disabled') return [failed('disabled')];
   // Checked here, on the stream as it is when the append is decided, so attempts sent in
   // parallel cannot all slip in before the first failure is recorded.
@@ -122,43 +151,74 @@ function decideLoginAttempt(
     case 'superseded_matched':
       return [failed('temporary_superseded')];
     case 'temporary_matched':
-      if (!temp) return [failed('temporary_burned')];
-      return [
-        { type: 'TempPasswordConsumed', data: { clientId, tempPasswordId: temp.id } },
-        { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } },
-      ];
+      return decideTemporaryMatch(login, check.tempPasswordId, rules);
     case 'permanent_matched':
-      // An expired temporary password is no longer pending: it cannot hold the permanent one back.
-      // Refused by the business's setting, but it is the client's own password, not a guess at
-      // the temporary one: it does not burn it.
-      if (temp && !tempExpired && !rules.permanentWorksWhileTempPending)
-        return failAttempt(login, rules, failed('wrong_password'), false);
-      return [
-        ...(tempExpired ? burnTemp(login, 'expired') : []),
-        ...(check.rehash
-          ? [{ type: 'PasswordRehashed', data: { clientId, passwordHash: check.rehash } } as const]
-          : []),
-        { type: 'LoginSucceeded', data: { clientId, method: 'password' } },
-      ];
-    case 'no_match':
+      return decidePermanentMatch(login, check, rules, tempExpired);
+    case 'no_match': {
       if (!temp && login.passwordHash === null) return [failed('no_password')];
-      return failAttempt(login, rules, failed('wrong_password'), check.couldBeTemporary);
+      // A miss is a guess only at the temporary password it was compared with, never at one
+      // issued while it was being checked.
+      const guessedThisTemp = temp !== null && temp.id === check.checkedTempPasswordId && check.couldBeTemporary;
+      return failAttempt(login, rules, failed('wrong_password'), guessedThisTemp);
+    }
   }
 }
 
+/** It opens the login only if the temporary password it matched is still the pending one. */
+function decideTemporaryMatch(login: Login, tempPasswordId: string, rules: LoginRules): CredentialEvent[] {
+  const clientId = login.clientId;
+  if (login.temp?.id === tempPasswordId)
+    return [
+      { type: 'TempPasswordConsumed', data: { clientId, tempPasswordId } },
+      { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } },
+    ];
+  if (login.supersededTemps.some((old) => old.id === tempPasswordId))
+    return [loginFailed(clientId, 'temporary_superseded')];
+  // Used or burned while it was checked: a newer temporary password was never compared with it.
+  return failAttempt(login, rules, loginFailed(clientId, 'temporary_burned'), false);
+}
+
 /**
- * Only a try that could have been the temporary password counts against it: a junk string, an
- * empty one or the client's permanent password cannot match it, so it is no guess at it.
+ * The client's own password stays a match when only the temporary password changed meanwhile
+ * (staff issued one, the relay minted one): that is no guess at the new one and burns nothing.
+ */
+function decidePermanentMatch(
+  login: Login,
+  check: Extract<PasswordMatch, { kind: 'permanent_matched' }>,
+  rules: LoginRules,
+  tempExpired: boolean,
+): CredentialEvent[] {
+  const clientId = login.clientId;
+  // Replaced (changed, reset) while it was checked: the old password opens nothing.
+  if (check.passwordVersion !== login.passwordVersion)
+    return failAttempt(login, rules, loginFailed(clientId, 'wrong_password'), false);
+  // An expired temporary password is no longer pending: it cannot hold the permanent one back.
+  // Refused by the business's setting, but it is the client's own password, not a guess at
+  // the temporary one: it does not burn it.
+  if (login.temp && !tempExpired && !rules.permanentWorksWhileTempPending)
+    return failAttempt(login, rules, loginFailed(clientId, 'wrong_password'), false);
+  return [
+    ...(tempExpired ? burnTemp(login, 'expired') : []),
+    ...(check.rehash ? [{ type: 'PasswordRehashed', data: { clientId, passwordHash: check.rehash } } as const] : []),
+    { type: 'LoginSucceeded', data: { clientId, method: 'password' } },
+  ];
+}
+
+/**
+ * Only a try that could have been the pending temporary password counts against it: a junk
+ * string, an empty one, the client's permanent password or a try checked against another
+ * temporary password cannot match it, so it is no guess at it.
  */
 function failAttempt(
   login: Login,
   rules: LoginRules,
-  failure: Extract<CredentialEvent, { type: 'LoginFailed' }>,
-  couldBeTemporary: boolean,
+  failure: LoginFailedEvent,
+  countsAgainstTemp: boolean,
 ): CredentialEvent[] {
   const temp = login.temp;
-  const burns = temp !== null && couldBeTemporary && temp.failures + 1 >= rules.tempPasswordMaxFailures;
-  const recorded = temp === null ? failure : { ...failure, data: { ...failure.data, couldBeTemporary } };
+  const burns = temp !== null && countsAgainstTemp && temp.failures + 1 >= rules.tempPasswordMaxFailures;
+  const recorded =
+    temp === null ? failure : { ...failure, data: { ...failure.data, couldBeTemporary: countsAgainstTemp } };
   return [recorded, ...(burns ? burnTemp(login, 'failed_attempt') : [])];
 }
 

@@ -47,6 +47,21 @@ export type CredentialEvent =
       };
     }
   | {
+      /**
+       * A temporary password that Slack would not show to the staff member who asked for it,
+       * taken back so that no unseen password is the login's only one. When it had replaced an
+       * earlier one that had not expired, that one is pending again (its id and expiry only: its
+       * keyed hash is already in the log).
+       */
+      readonly type: 'TempPasswordWithdrawn';
+      readonly data: {
+        readonly clientId: string;
+        readonly tempPasswordId: string;
+        readonly reason: 'not_shown';
+        readonly restored: { readonly tempPasswordId: string; readonly expiresAt: string } | null;
+      };
+    }
+  | {
       readonly type: 'PermanentPasswordChosen';
       readonly data: { readonly clientId: string; readonly passwordHash: string };
     }
@@ -62,9 +77,10 @@ export type CredentialEvent =
         readonly clientId: string;
         readonly reason: LoginFailureReason;
         /**
-         * False when the typed text could not have been a temporary password, so the failure did not
-         * count against a pending one. Written when a temporary password was pending; version-1
-         * events, which all counted, are upcast to true.
+         * False when the failure did not count against the pending temporary password: the typed
+         * text could not have been one, or it was checked against another one (issued or used while
+         * it was hashed). Written when a temporary password was pending; version-1 events, which all
+         * counted, are upcast to true.
          */
         readonly couldBeTemporary?: boolean;
       };
@@ -122,6 +138,7 @@ export const endsSessions = {
   TempPasswordIssued: false,
   TempPasswordConsumed: false,
   TempPasswordBurned: false,
+  TempPasswordWithdrawn: false,
   PermanentPasswordChosen: true,
   PasswordChanged: true,
   PasswordRehashed: false,

@@ -17,6 +17,8 @@ export interface SupersededTempPassword {
   readonly secretHash: string;
   readonly expiresAt: string;
   readonly supersededAt: string;
+  /** Failed tries counted against it before it was replaced, kept should it be pending again. */
+  readonly failures: number;
 }
 
 /** Enough for every resend within a temporary password's lifetime; older ones are dropped first. */
@@ -32,6 +34,8 @@ export interface Login {
   readonly clientId: string;
   readonly userName: string;
   readonly passwordHash: string | null;
+  /** Counts the permanent passwords set (chosen, changed, reset); a rehash of the same one keeps it. */
+  readonly passwordVersion: number;
   readonly temp: PendingTempPassword | null;
   readonly supersededTemps: readonly SupersededTempPassword[];
   /** Set by a temporary-password login: the client must choose a password, and not this one. */
@@ -83,6 +87,7 @@ function newLogin(clientId: string, userName: string): Login {
     clientId,
     userName,
     passwordHash: null,
+    passwordVersion: 0,
     temp: null,
     supersededTemps: [],
     mustChoose: null,
@@ -126,13 +131,24 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
       return event.data.reason === 'superseded'
         ? { ...login, temp: null, supersededTemps: rememberSuperseded(login, login.temp, at) }
         : { ...login, temp: null };
+    case 'TempPasswordWithdrawn':
+      return login.temp?.id === event.data.tempPasswordId
+        ? restoreTemp(login, event.data.restored?.tempPasswordId ?? null)
+        : login;
     case 'PermanentPasswordChosen':
     case 'PasswordChanged':
-      return { ...login, passwordHash: event.data.passwordHash, reset: null, supersededTemps: [] };
+      return {
+        ...login,
+        passwordHash: event.data.passwordHash,
+        passwordVersion: login.passwordVersion + 1,
+        reset: null,
+        supersededTemps: [],
+      };
     case 'PasswordResetCompleted':
       return {
         ...login,
         passwordHash: event.data.passwordHash,
+        passwordVersion: login.passwordVersion + 1,
         reset: null,
         consecutiveFailures: 0,
         supersededTemps: [],
@@ -170,8 +186,26 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
 
 function rememberSuperseded(login: Login, temp: PendingTempPassword, at: string): SupersededTempPassword[] {
   const live = login.supersededTemps.filter((old) => Date.parse(old.expiresAt) > Date.parse(at));
-  const replaced = { id: temp.id, secretHash: temp.secretHash, expiresAt: temp.expiresAt, supersededAt: at };
+  const replaced = {
+    id: temp.id,
+    secretHash: temp.secretHash,
+    expiresAt: temp.expiresAt,
+    supersededAt: at,
+    failures: temp.failures,
+  };
   return [...live, replaced].slice(-maxSupersededTempPasswords);
+}
+
+/** The withdrawn password goes; the one it replaced, when named, is pending again as it was. */
+function restoreTemp(login: Login, restoredId: string | null): Login {
+  const restored = login.supersededTemps.find((old) => old.id === restoredId);
+  if (!restored) return { ...login, temp: null };
+  const { id, secretHash, expiresAt, failures } = restored;
+  return {
+    ...login,
+    temp: { id, secretHash, expiresAt, failures },
+    supersededTemps: login.supersededTemps.filter((old) => old !== restored),
+  };
 }
 
 function countFailure(login: Login, at: string, countsAgainstTemp: boolean): Login {

@@ -55,6 +55,10 @@ const describers: { readonly [T in LatchkeyEventType]: ((details: Details) => st
       ? 'Temporary password issued for the credentials email'
       : 'Temporary password shown to staff',
   TempPasswordConsumed: () => 'Temporary password used to sign in',
+  TempPasswordWithdrawn: (d) =>
+    d.restored
+      ? 'New temporary password withdrawn (Slack could not show it); the one before it works again'
+      : 'New temporary password withdrawn (Slack could not show it)',
   TempPasswordBurned: (d) => `Temporary password ${burnReasons[String(d.reason)] ?? 'stopped working'}`,
   PermanentPasswordChosen: () => 'Chose their own password',
   PasswordChanged: () => 'Password changed',

@@ -1,6 +1,8 @@
-import { issueTempPassword } from '../../../app/logins.ts';
+import { issueTempPassword, withdrawTempPassword, type TempPasswordWithdrawal } from '../../../app/logins.ts';
+import type { Rejection, Result } from '../../../domain/result.ts';
 import { escapeText } from '../../blocks/kit.ts';
 import { plainMessage, tempPasswordBlocks } from '../../blocks/messages.ts';
+import { readableTime } from '../../blocks/time.ts';
 import { clientName } from '../../client-summary.ts';
 import { replyPrivately, type ButtonArgs } from '../../reply.ts';
 import type { SlackServices } from '../../services.ts';
@@ -14,6 +16,8 @@ import { startClientAction } from './client-action.ts';
  * Issuing burns the earlier temporary password, so one that cannot be shown must not be minted:
  * a private reply is proven first (the response URL, else an ephemeral message), and the password
  * goes the same way seconds later. If no private way works, nothing is issued and staff are told.
+ * If the proven way fails by then (the response URL expired, the bot was removed from the channel),
+ * the unseen password is withdrawn and the one it replaced is pending again, and staff are told.
  */
 export function issueTempPasswordAction(services: SlackServices) {
   return async function issueTempPasswordListener(args: ButtonArgs): Promise<void> {
@@ -65,10 +69,29 @@ export function issueTempPasswordAction(services: SlackServices) {
       { secret: true, logger, prefer: proven },
     );
     if (!shown) {
-      logger.error({ clientId: action.clientId }, 'a temporary password was issued but could not be shown');
-      await action.report(
-        ':warning: A temporary password was issued but Slack would not show it to you. It cannot be shown again: issue a new one.',
-      );
+      logger.warn({ clientId: action.clientId }, 'a temporary password could not be shown; withdrawing it');
+      const { tempPasswordId, replacedTempPasswordId } = issued.value;
+      const withdrawal = await withdrawTempPassword(
+        services.deps,
+        { clientId: action.clientId, tempPasswordId, replacedTempPasswordId },
+        { ...action.requester, commandId: `${action.requester.commandId}:withdraw` },
+      ).catch((error: unknown) => {
+        logger.error({ err: error, clientId: action.clientId }, 'an unseen temporary password could not be withdrawn');
+        return null;
+      });
+      await action.report(notShownText(withdrawal, timeZone));
     }
   };
+}
+
+function notShownText(withdrawal: Result<TempPasswordWithdrawal, Rejection> | null, timeZone: string): string {
+  const lead = ':warning: Slack would not show you the new temporary password';
+  if (!withdrawal?.ok)
+    return `${lead}, and I could not withdraw it, so the one before it no longer works. Click again from a channel I am in to get a new one.`;
+  if (!withdrawal.value.withdrawn)
+    return `${lead}; it was already replaced or used, so nothing was withdrawn. Click again for a new one.`;
+  const earlier = withdrawal.value.restoredExpiresAt
+    ? `The temporary password issued before it works again, until ${readableTime(withdrawal.value.restoredExpiresAt, timeZone)}.`
+    : 'No temporary password is pending for this client now; a permanent password they chose still works.';
+  return `${lead}, so it was withdrawn: it will never work. ${earlier} Click again from a channel I am in to get a new one.`;
 }
