@@ -1,11 +1,17 @@
 import type { CredentialCommand } from '../domain/credential/commands.ts';
 import { decideCredential } from '../domain/credential/decide.ts';
 import { credentialStream, type CredentialEvent } from '../domain/credential/events.ts';
-import { evolveCredential, initialCredentialState, type CredentialState } from '../domain/credential/state.ts';
+import {
+  credentialFoldVersion,
+  evolveCredential,
+  initialCredentialState,
+  type CredentialState,
+} from '../domain/credential/state.ts';
 import { isEventOfStream } from '../domain/events.ts';
 import type { Rejection, Result } from '../domain/result.ts';
 import { commandContext, type AppDeps, type Requester } from './deps.ts';
-import { foldStream, handleCommand, type Decider, type Handled } from './handle-command.ts';
+import { handleCommand, loadWholeStream, type Decider, type Handled, type StreamLoader } from './handle-command.ts';
+import { loadFromSnapshot, snapshotCacheOf, type SnapshotPolicy } from './snapshots.ts';
 
 export const credentialDecider: Decider<CredentialCommand, CredentialEvent, CredentialState> = {
   initialState: initialCredentialState,
@@ -14,8 +20,27 @@ export const credentialDecider: Decider<CredentialCommand, CredentialEvent, Cred
   decide: decideCredential,
 };
 
+/** Snapshots of credential states: a login reads at most this many events past its snapshot. */
+export const credentialSnapshotPolicy: SnapshotPolicy = { foldVersion: credentialFoldVersion, everyEvents: 50 };
+
+type CredentialDeps = Pick<AppDeps, 'store'> & Partial<Pick<AppDeps, 'readModels'>>;
+
+function snapshotLoader(deps: CredentialDeps): StreamLoader<CredentialState> | undefined {
+  const readModels = deps.readModels;
+  if (!readModels) return undefined;
+  return (stream) =>
+    loadFromSnapshot(deps.store, credentialDecider, stream, snapshotCacheOf(readModels.db), credentialSnapshotPolicy);
+}
+
+/**
+ * A command whose id is minted here (no `requester.commandId`: every login attempt, throttled or
+ * not) cannot already be in the stream, so it decides on the snapshot and the events after it
+ * and skips the duplicate check over the events before. A command carrying its own id (a retried
+ * request, a batch item, an import row) may be a retry: it reads the whole stream, so that check
+ * sees every command id. Keeping every id in the snapshot instead would make it grow with the stream.
+ */
 export function runCredentialCommand(
-  deps: Pick<AppDeps, 'store' | 'clock'>,
+  deps: Pick<AppDeps, 'store' | 'clock'> & Partial<Pick<AppDeps, 'readModels'>>,
   clientId: string,
   command: CredentialCommand | ((state: CredentialState) => CredentialCommand),
   requester: Requester,
@@ -26,9 +51,13 @@ export function runCredentialCommand(
     credentialStream(clientId),
     command,
     commandContext(deps, requester),
+    requester.commandId === undefined ? snapshotLoader(deps) : undefined,
   );
 }
 
-export async function loadCredentialState(deps: Pick<AppDeps, 'store'>, clientId: string): Promise<CredentialState> {
-  return foldStream(credentialDecider, await deps.store.readStream(credentialStream(clientId)));
+/** The current state, from the snapshot beside the read models when there is one. */
+export async function loadCredentialState(deps: CredentialDeps, clientId: string): Promise<CredentialState> {
+  const stream = credentialStream(clientId);
+  const load = snapshotLoader(deps) ?? ((name: string) => loadWholeStream(deps.store, credentialDecider, name));
+  return (await load(stream)).state;
 }

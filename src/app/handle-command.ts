@@ -76,11 +76,37 @@ export function foldStream<E extends LatchkeyEvent, S>(
   return foldEvents(decider, decider.initialState, decodeStream(decider, recorded));
 }
 
+/** A stream's state as a command sees it before deciding. */
+export interface LoadedStream<S> {
+  readonly state: S;
+  /** The last revision folded into `state`; null when there is no stream. */
+  readonly revision: number | null;
+  /** Whether a command id is in the events this load read (a snapshot load reads only those after it). */
+  hasCommand(commandId: string): boolean;
+}
+
+export type StreamLoader<S> = (stream: string) => Promise<LoadedStream<S>>;
+
+/** Reads and folds the whole stream: every command id in it is known. */
+export async function loadWholeStream<E extends LatchkeyEvent, S>(
+  store: EventStore,
+  decider: Decider<unknown, E, S>,
+  stream: string,
+): Promise<LoadedStream<S>> {
+  const recorded = await store.readStream(stream);
+  return {
+    state: foldStream(decider, recorded),
+    revision: recorded.length === 0 ? null : recorded[recorded.length - 1]!.revision,
+    hasCommand: (commandId) => recorded.some((event) => event.metadata.commandId === commandId),
+  };
+}
+
 const maxAttempts = 20;
 
 /**
  * Load → decide → append with the expected revision; on a conflict, load again and decide
- * again, because the other writer's events may change the decision.
+ * again, because the other writer's events may change the decision. `load` reads the whole
+ * stream unless the caller gives a cheaper one (a snapshot's) where its command id is fresh.
  */
 export async function handleCommand<C, E extends LatchkeyEvent, S>(
   store: EventStore,
@@ -88,11 +114,11 @@ export async function handleCommand<C, E extends LatchkeyEvent, S>(
   stream: string,
   command: C | ((state: S) => C),
   context: CommandContext,
+  load: StreamLoader<S> = (name) => loadWholeStream(store, decider as Decider<unknown, E, S>, name),
 ): Promise<Result<Handled<E, S>, Rejection>> {
   for (let attempt = 1; ; attempt++) {
-    const recorded = await store.readStream(stream);
-    const state = foldStream(decider as Decider<unknown, E, S>, recorded);
-    if (recorded.some((event) => event.metadata.commandId === context.commandId)) {
+    const { state, revision, hasCommand } = await load(stream);
+    if (hasCommand(context.commandId)) {
       return { ok: true, value: { events: [], state, position: null, duplicate: true } };
     }
     const decision = decider.decide(
@@ -103,7 +129,7 @@ export async function handleCommand<C, E extends LatchkeyEvent, S>(
       return decision.ok ? { ok: true, value: { events: [], state, position: null, duplicate: false } } : decision;
     }
     const events = decision.value;
-    const expected = recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1]!.revision;
+    const expected = revision === null ? 'no_stream' : revision;
     try {
       const appended = await store.append(stream, toNewEvents(stream, events, context), { expected });
       const next = events.reduce((s, event) => decider.evolve(s, event, eventMetadata(event, context)), state);

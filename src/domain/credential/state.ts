@@ -54,6 +54,13 @@ export type CredentialState =
 
 export const initialCredentialState: CredentialState = { status: 'none' };
 
+/**
+ * The version of this fold. Stored snapshots of the state carry it, and one made by another
+ * version is ignored and rebuilt from the log: bump it whenever `evolveCredential` or the state's
+ * shape changes.
+ */
+export const credentialFoldVersion = 1;
+
 /** `at` is the event's decision time from its metadata: evolve reads no clock either. */
 export function evolveCredential(state: CredentialState, event: CredentialEvent, at: string): CredentialState {
   if (event.type === 'LoginAssigned') {
