@@ -7,7 +7,7 @@ import pg from 'pg';
 import { benchCliStart } from './cli-start.ts';
 import { benchCore } from './core.ts';
 import { benchForgot } from './forgot.ts';
-import { benchLogin } from './login.ts';
+import { benchLogin, benchLoginOnLongStream } from './login.ts';
 import { benchLongLog } from './longlog.ts';
 import { benchPostgres } from './postgres.ts';
 import { benchRelay } from './relay.ts';
@@ -30,6 +30,7 @@ const sections: Record<string, () => Promise<Record<string, unknown>>> = {
   cli: benchCliStart,
   core: benchCore,
   login: () => benchLogin(),
+  loginOnLongStream: () => benchLoginOnLongStream(),
   forgot: () => benchForgot(),
   relay: () => benchRelay(),
   postgres: () => whenPostgresAnswers(() => benchPostgres(postgresUrl)),
