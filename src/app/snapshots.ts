@@ -51,8 +51,7 @@ export function snapshotCacheOf(db: Database.Database): SnapshotCache {
   const cache: SnapshotCache = {
     read(stream) {
       const row = select.get(stream) as
-        | { fold_version: number; revision: number; event_id: string; state: string }
-        | undefined;
+        { fold_version: number; revision: number; event_id: string; state: string } | undefined;
       if (!row) return null;
       return {
         foldVersion: row.fold_version,
