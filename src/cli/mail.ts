@@ -133,11 +133,13 @@ export function registerMailCommands(program: Command): void {
       await withApp(async (app) => {
         await app.deps.projections.catchUp();
         const mail = app.deps.readModels.mail;
+        const { describeRelayState } = await import('../mail/relay-state-text.ts');
         if (clientId) {
           if (!app.deps.readModels.clients.getClient(clientId)) fail(`There is no client ${clientId}.`);
           const history = mail.clientMailHistory(clientId);
           if (history.length === 0) await stdout.write(`No email has been requested for ${clientId}.\n`);
           for (const entry of history) await stdout.write(`${describeEntry(app, entry, false)}\n`);
+          await stdout.write(`\n${describeRelayState(app.config)}\n`);
           return;
         }
         const troubled = mail.listTroubledEmails();
@@ -149,6 +151,7 @@ export function registerMailCommands(program: Command): void {
           await stdout.write(
             `  ${address.address}  ${address.reason} on ${formatMailDateTime(address.since, app.config.businessTimeZone)}  (lift: latchkey mail unsuppress ${address.clientId})\n`,
           );
+        await stdout.write(`\n${describeRelayState(app.config)}\n`);
       });
     });
 

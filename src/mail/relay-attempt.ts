@@ -4,6 +4,7 @@ import { secretBearingTemplates, type MailEvent } from '../domain/mail.ts';
 import type { Logger } from '../logger.ts';
 import { composeMail, type MailSettings } from './compose.ts';
 import { hasNewerRequest, readRequestStatus, recordMailEvent } from './outcomes.ts';
+import { RelayStopped } from './relay-pause.ts';
 import type { MailRequest } from './requests.ts';
 import { PermanentMailError, TransientMailError, type MailTransport } from './transport.ts';
 
@@ -16,7 +17,7 @@ export interface MailJob {
   readonly requests: MailRequest[];
 }
 
-export class RelayStopped extends Error {}
+export { RelayStopped };
 
 export interface AttemptContext {
   readonly app: App;
@@ -122,6 +123,7 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
     }
     await context.beforeStep?.('recorded', primary.event.id);
   } catch (error) {
+    if (error instanceof RelayStopped) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     if (error instanceof PermanentMailError || !(error instanceof Error)) {
       for (const request of fresh) await recordFailure(context, request, { permanent: true, reason });
