@@ -1,5 +1,5 @@
 import type { BatchTally } from '../domain/batch.ts';
-import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
+import { err, reject, ok, type Rejection, type Result } from '../domain/result.ts';
 import { runBatch } from './batch.ts';
 import { provisionClientForBatch } from './batch-item.ts';
 import {
@@ -38,7 +38,10 @@ export interface EmailAlertInput {
   readonly onProgress?: (tally: BatchTally, total: number) => void | Promise<void>;
 }
 
-export type EmailAlertRejection = Rejection<'unknown_client' | 'no_clients' | 'unknown_batch'>;
+export type EmailAlertRejection = Rejection<'unknown_client' | 'no_clients' | 'unknown_batch'> & {
+  /** When everyone in the group was left out: who, and why (Slack offers to send anyway). */
+  readonly leftOut?: RecipientsLeftOut;
+};
 
 const alertConcurrency = 8;
 
@@ -111,7 +114,8 @@ function selectRecipients(
   });
   if (selected.included.length === 0) {
     const why = describeRecipientsLeftOut(selected.leftOut, deps.settings.credentialsResendCooldownSeconds);
-    return reject('no_clients', `Nobody in that group can be emailed now, so nothing was sent. ${why ?? ''}`.trim());
+    const message = `Nobody in that group can be emailed now, so nothing was sent. ${why ?? ''}`.trim();
+    return err({ code: 'no_clients', message, leftOut: selected.leftOut });
   }
   return ok(selected);
 }
