@@ -1,27 +1,9 @@
 import type { ClientView } from '../projections/clients.ts';
-import type { CredentialView } from '../projections/credentials.ts';
 import { suggestUserNames } from '../domain/username.ts';
 import type { ItemOutcome } from './batch.ts';
+import { chosenAtStart, credentialsEmailSkip } from './credentials-recipients.ts';
 import type { AppDeps, Requester } from './deps.ts';
 import { assignLogin, requestCredentialsEmail } from './logins.ts';
-
-/** Why a batch leaves a client out of the credentials email, or null when it may send it. */
-export type CredentialsEmailSkip = 'no_email' | 'login_disabled';
-
-/**
- * The one rule of who a batch (provisioning with email, Email Alerts) sends the credentials email
- * to: a client with an email on file whose login, if it has one yet, is enabled. A disabled login
- * was closed on purpose, and an email would reopen it. Both the choice of recipients when a batch
- * starts and each item when it runs ask this function, so a new rule goes here and nowhere else.
- */
-export function credentialsEmailSkip(
-  client: ClientView,
-  credential: CredentialView | null,
-): CredentialsEmailSkip | null {
-  if (!client.email) return 'no_email';
-  if (credential?.disabled) return 'login_disabled';
-  return null;
-}
 
 /** What one batch shares across its items. */
 export interface BatchItemRun {
@@ -36,7 +18,7 @@ export interface BatchItemRun {
 /**
  * One item of provisioning or of an Email Alert: a client with an email and no login gets one
  * (user name = email, or a name-based suggestion when a shared inbox already gave the email to an
- * earlier client of the batch), then, when the batch sends email and the rule allows it, the
+ * earlier client of the batch), then, when the batch sends email and credentialsEmailSkip allows it, the
  * credentials request. Every step has a command id derived from the batch, so a resumed batch
  * redoes nothing. `emailOwners` keeps the shared-inbox rule deterministic although items run
  * concurrently: owners are claimed in batch order, which is client-id order.
@@ -55,7 +37,7 @@ export async function provisionClientForBatch(
     if (!assigned) return 'failed';
   }
   if (!run.sendEmail) return 'succeeded';
-  if (credentialsEmailSkip(client, deps.readModels.credentials.getCredential(clientId)) !== null) return 'skipped';
+  if (credentialsEmailSkip(deps, clientId, chosenAtStart) !== null) return 'skipped';
   const requested = await requestCredentialsEmail(
     deps,
     { clientId, batchId: run.batchId },

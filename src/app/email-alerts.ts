@@ -1,10 +1,12 @@
 import type { BatchTally } from '../domain/batch.ts';
-import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
-import type { CredentialView } from '../projections/credentials.ts';
+import { err, reject, ok, type Rejection, type Result } from '../domain/result.ts';
 import { runBatch } from './batch.ts';
-import { credentialsEmailSkip, provisionClientForBatch } from './batch-item.ts';
+import { provisionClientForBatch } from './batch-item.ts';
 import {
+  chosenAtStart,
+  credentialsEmailSkip,
   describeRecipientsLeftOut,
+  emptyLeftOut,
   selectCredentialsRecipients,
   type RecipientsLeftOut,
 } from './credentials-recipients.ts';
@@ -18,8 +20,9 @@ import { newId } from './ids.ts';
  *   provisioned first exactly as `provision` does (user name = email, or first.last when a shared
  *   inbox already gave the email to someone else);
  * - ids: the clients named, provisioned first the same way when they have no login.
- * Who is left out (no email, a disabled login) is decided by credentialsEmailSkip (batch-item.ts),
- * both here and when each item runs; those items count as skipped.
+ * Who is left out (inactive, no email, a disabled login, a suppressed address, emailed within the
+ * resend cooldown) is decided by credentialsEmailSkip (credentials-recipients.ts), both here and
+ * when each item runs.
  */
 export type EmailAlertGroup = 'never-logged-in' | 'no-login' | 'ids';
 
@@ -35,7 +38,10 @@ export interface EmailAlertInput {
   readonly onProgress?: (tally: BatchTally, total: number) => void | Promise<void>;
 }
 
-export type EmailAlertRejection = Rejection<'unknown_client' | 'no_clients' | 'unknown_batch'>;
+export type EmailAlertRejection = Rejection<'unknown_client' | 'no_clients' | 'unknown_batch'> & {
+  /** When everyone in the group was left out: who, and why (Slack offers to send anyway). */
+  readonly leftOut?: RecipientsLeftOut;
+};
 
 const alertConcurrency = 8;
 
@@ -50,9 +56,7 @@ export async function sendEmailAlert(
   const existing = input.batchId ? deps.readModels.batches.getBatch(input.batchId) : null;
   if (input.batchId && existing?.kind !== 'email_alert')
     return reject('unknown_batch', `There is no Email Alert ${input.batchId} to resume.`);
-  const selected = existing
-    ? ok({ included: [], leftOut: { inactive: [], recentlyEmailed: [] } })
-    : selectRecipients(deps, input);
+  const selected = existing ? ok({ included: [], leftOut: emptyLeftOut }) : selectRecipients(deps, input);
   if (!selected.ok) return selected;
   const { included, leftOut } = selected.value;
   const batchId = input.batchId ?? newId();
@@ -75,22 +79,23 @@ function selectRecipients(
   input: EmailAlertInput,
 ): Result<{ included: readonly string[]; leftOut: RecipientsLeftOut }, EmailAlertRejection> {
   const { clients, credentials } = deps.readModels;
-  const mayEmail = (clientId: string, credential: CredentialView | null) => {
-    const client = clients.getClient(clientId);
-    return client !== null && credentialsEmailSkip(client, credential) === null;
+  // A group holds those who could be mailed at all; the cooldown and suppressions are reported below.
+  const mayEmail = (clientId: string) => {
+    const skip = credentialsEmailSkip(deps, clientId, chosenAtStart);
+    return skip !== 'no_email' && skip !== 'login_disabled';
   };
   let clientIds: string[];
   switch (input.group) {
     case 'never-logged-in':
       clientIds = credentials
         .listCredentials()
-        .filter((login) => login.lastLoginAt === null && mayEmail(login.clientId, login))
+        .filter((login) => login.lastLoginAt === null && mayEmail(login.clientId))
         .map((login) => login.clientId);
       break;
     case 'no-login':
       clientIds = credentials
         .listClientsWithoutLogin()
-        .filter((client) => mayEmail(client.clientId, null))
+        .filter((client) => mayEmail(client.clientId))
         .map((client) => client.clientId);
       break;
     case 'ids': {
@@ -109,7 +114,8 @@ function selectRecipients(
   });
   if (selected.included.length === 0) {
     const why = describeRecipientsLeftOut(selected.leftOut, deps.settings.credentialsResendCooldownSeconds);
-    return reject('no_clients', `Nobody in that group can be emailed now, so nothing was sent. ${why ?? ''}`.trim());
+    const message = `Nobody in that group can be emailed now, so nothing was sent. ${why ?? ''}`.trim();
+    return err({ code: 'no_clients', message, leftOut: selected.leftOut });
   }
   return ok(selected);
 }

@@ -1,15 +1,7 @@
 import { Argument, Option, type Command } from 'commander';
-import type { App } from '../app/context.ts';
-import { describeRecipientsLeftOut } from '../app/credentials-recipients.ts';
 import type { EmailAlertGroup } from '../app/email-alerts.ts';
-import { requestCredentialsEmail } from '../app/logins.ts';
-import { liftMailSuppression } from '../app/mail-suppression.ts';
-import type { MailHistoryEntry } from '../projections/mail-status.ts';
-import { describeMailState } from '../mail/status-text.ts';
-import { formatMailDateTime } from '../mail/templates.ts';
 import type { MailTemplate } from '../domain/mail.ts';
 import { fail } from './errors.ts';
-import { cliActor, withApp } from './shared.ts';
 import { stdout } from './output.ts';
 import type { Progress } from './progress.ts';
 
@@ -68,11 +60,13 @@ export function registerMailCommands(program: Command): void {
         .filter(Boolean);
       if (options.group === 'ids' && clientIds.length === 0) fail('--group ids needs --ids C1,C2');
       if (options.group !== 'ids' && clientIds.length > 0) fail('--ids goes with --group ids');
-      const [{ sendEmailAlert }, { createProgress }, { cliActor, withApp }] = await Promise.all([
-        import('../app/email-alerts.ts'),
-        import('./progress.ts'),
-        import('./shared.ts'),
-      ]);
+      const [{ sendEmailAlert }, { createProgress }, { cliActor, withApp }, { describeRecipientsLeftOut }] =
+        await Promise.all([
+          import('../app/email-alerts.ts'),
+          import('./progress.ts'),
+          import('./shared.ts'),
+          import('../app/credentials-recipients.ts'),
+        ]);
       await withApp(async (app) => {
         let progress: Progress | null = null;
         const result = await sendEmailAlert(
@@ -109,20 +103,8 @@ export function registerMailCommands(program: Command): void {
     .addArgument(new Argument('<email>', 'which email').choices(['credentials']))
     .argument('<client>', 'the client id')
     .action(async (_email: 'credentials', clientId: string) => {
-      await withApp(async (app) => {
-        const requested = await requestCredentialsEmail(app.deps, { clientId }, { actor: cliActor() });
-        if (!requested.ok) fail(requested.error.message);
-        await stdout.write(
-          `Credentials email to ${requested.value.email} requested; the mail relay of \`latchkey serve\` sends it.\n`,
-        );
-        const suppression = app.deps.readModels.mail.findSuppression(requested.value.email);
-        if (suppression)
-          await stdout.write(
-            `But mail to ${suppression.address} is suppressed (it ${suppression.reason} on ${formatMailDateTime(suppression.since, app.config.businessTimeZone)}): ` +
-              `it will not be sent. Once the address is fixed, run \`latchkey mail unsuppress ${clientId}\` and send again.\n`,
-          );
-        await stdout.write(`Follow it with \`latchkey mail status ${clientId}\`.\n`);
-      });
+      const { sendCredentialsEmail } = await import('./mail-actions.ts');
+      await sendCredentialsEmail(clientId);
     });
 
   mail
@@ -130,26 +112,8 @@ export function registerMailCommands(program: Command): void {
     .description("each email's life: requested, sent, delivered / failed / bounced, suppressed, retrying until …")
     .argument('[client]', 'one client (default: every email staff may need to act on)')
     .action(async (clientId: string | undefined) => {
-      await withApp(async (app) => {
-        await app.deps.projections.catchUp();
-        const mail = app.deps.readModels.mail;
-        if (clientId) {
-          if (!app.deps.readModels.clients.getClient(clientId)) fail(`There is no client ${clientId}.`);
-          const history = mail.clientMailHistory(clientId);
-          if (history.length === 0) await stdout.write(`No email has been requested for ${clientId}.\n`);
-          for (const entry of history) await stdout.write(`${describeEntry(app, entry, false)}\n`);
-          return;
-        }
-        const troubled = mail.listTroubledEmails();
-        await stdout.write(troubled.length === 0 ? 'No email needs attention.\n' : 'Emails that need attention:\n');
-        for (const entry of troubled) await stdout.write(`${describeEntry(app, entry, true)}\n`);
-        const suppressed = mail.listSuppressions();
-        if (suppressed.length > 0) await stdout.write('\nAddresses no longer mailed:\n');
-        for (const address of suppressed)
-          await stdout.write(
-            `  ${address.address}  ${address.reason} on ${formatMailDateTime(address.since, app.config.businessTimeZone)}  (lift: latchkey mail unsuppress ${address.clientId})\n`,
-          );
-      });
+      const { showMailStatus } = await import('./mail-actions.ts');
+      await showMailStatus(clientId);
     });
 
   mail
@@ -157,20 +121,7 @@ export function registerMailCommands(program: Command): void {
     .description("mail a client's address again after it bounced, complained or unsubscribed, once it is fixed")
     .argument('<client>', 'the client id')
     .action(async (clientId: string) => {
-      await withApp(async (app) => {
-        const lifted = await liftMailSuppression(app.deps, { clientId }, { actor: cliActor() });
-        if (!lifted.ok) fail(lifted.error.message);
-        await stdout.write(
-          `Mail to ${lifted.value.address} goes out again (it had ${lifted.value.reason}). If Mailgun suppresses it too, remove it there (Suppressions). ` +
-            `Send the email again with \`latchkey mail send credentials ${clientId}\`.\n`,
-        );
-      });
+      const { unsuppressMail } = await import('./mail-actions.ts');
+      await unsuppressMail(clientId);
     });
-}
-
-function describeEntry(app: App, entry: MailHistoryEntry, withClient: boolean): string {
-  const settings = { timeZone: app.config.businessTimeZone, retryWindowSeconds: app.config.mail.retryWindowSeconds };
-  const who = withClient ? `${entry.clientId}  ` : '';
-  const requested = formatMailDateTime(entry.requestedAt, app.config.businessTimeZone);
-  return `${who}${entry.template}  requested ${requested}\n    ${describeMailState(entry, settings)}`;
 }

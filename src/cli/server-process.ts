@@ -51,7 +51,11 @@ export async function runServer(): Promise<void> {
     if (config.admin) {
       const running = slack;
       const adminApp = createAdminApp(app, {
-        mail: () => ({ relay: relay ? 'running' : 'off', transport: config.mail.transport }),
+        mail: () => {
+          const state = relay?.state();
+          const paused = state?.kind === 'paused' ? { problem: state.problem, since: state.since } : {};
+          return { relay: state?.kind ?? 'off', transport: config.mail.transport, ...paused };
+        },
         slack: () => (running ? { ...running.tokenState() } : null),
       });
       admin = await startHttpServer(adminApp, { ...config.admin, name: 'admin' });

@@ -101,6 +101,7 @@ export const eventCatalogue: EventCatalogue = {
   EmailSendFailed: v1('mail'),
   EmailSendDeferred: v1('mail'),
   EmailSuppressed: v1('mail'),
+  EmailSendSkipped: v1('mail'),
   EmailSuppressionLifted: v1('mail'),
   EmailDelivered: v1('mail'),
   EmailDeliveryFailed: v1('mail'),

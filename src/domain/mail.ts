@@ -57,6 +57,22 @@ export type MailEvent =
       };
     }
   | {
+      /**
+       * Not sent, nothing minted: staff issued a temporary password by hand (Slack or
+       * `login issue-temp`) after this credentials email was requested. Sending it would mint a
+       * newer one and burn the password staff just gave the client, so staff's newer action wins.
+       */
+      readonly type: 'EmailSendSkipped';
+      readonly data: {
+        readonly clientId: string;
+        readonly requestEventId: string;
+        readonly template: MailTemplate;
+        readonly reason: MailSkipReason;
+        /** The temporary password staff issued since the request (its id, never the secret). */
+        readonly tempPasswordId: string;
+      };
+    }
+  | {
       /** Staff say the address is fixed: mail to it goes out again. */
       readonly type: 'EmailSuppressionLifted';
       readonly data: { readonly clientId: string; readonly address: string; readonly reason: SuppressionReason };
@@ -90,11 +106,15 @@ export type MailEvent =
 /** Why an address is no longer mailed: Mailgun reported a permanent bounce, a spam complaint or an unsubscribe. */
 export type SuppressionReason = 'bounced' | 'complained' | 'unsubscribed';
 
+/** Why the relay left a request alone. */
+export type MailSkipReason = 'temp_password_issued_since';
+
 /** Events that settle a request: once one names it, the relay never sends for that request again. */
 export const mailOutcomeTypes: ReadonlySet<MailEvent['type']> = new Set([
   'EmailSent',
   'EmailSendFailed',
   'EmailSuppressed',
+  'EmailSendSkipped',
 ]);
 
 /** Templates whose email carries a secret (a temporary password or a reset link). */

@@ -4,7 +4,13 @@ import { securityHeaders } from './security-headers.ts';
 
 /** What the other parts of a running server report about themselves. */
 export interface ServerParts {
-  readonly mail: () => { readonly relay: 'running' | 'off'; readonly transport: string };
+  readonly mail: () => {
+    readonly relay: 'running' | 'paused' | 'off';
+    readonly transport: string;
+    /** While paused: why (Mailgun refused the API key, or could not be reached), and since when. */
+    readonly problem?: string;
+    readonly since?: string;
+  };
   readonly slack: () => Record<string, unknown> | null;
 }
 

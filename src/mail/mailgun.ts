@@ -1,7 +1,13 @@
 import FormData from 'form-data';
 import Mailgun from 'mailgun.js';
 import { withRetryAfter } from './retry-after.ts';
-import { PermanentMailError, TransientMailError, type MailMessage, type MailTransport } from './transport.ts';
+import {
+  MailServiceUnavailableError,
+  PermanentMailError,
+  TransientMailError,
+  type MailMessage,
+  type MailTransport,
+} from './transport.ts';
 
 export interface MailgunTransportOptions {
   readonly apiKey: string;
@@ -57,7 +63,8 @@ export function stripAngleBrackets(messageId: string): string {
 /**
  * mailgun.js reports every failure as one error type: an HTTP status with the response text, or,
  * when no response came at all, status 400 with the socket error code (ECONNREFUSED, ETIMEDOUT…)
- * as its message. Telling those apart matters: a network failure is worth retrying, a 400 is not.
+ * as its message. Telling those apart matters: a network failure is worth retrying, a 400 is not,
+ * and neither an unreachable Mailgun nor a refused API key says anything about the message.
  */
 function toMailError(error: unknown, retryAfterSeconds: number | null): Error {
   if (error instanceof TransientMailError || error instanceof PermanentMailError) return error;
@@ -66,7 +73,10 @@ function toMailError(error: unknown, retryAfterSeconds: number | null): Error {
     [message, details].filter((part) => typeof part === 'string' && part !== '').join(': ') || String(error);
   if (typeof status !== 'number') return new TransientMailError(`Mailgun request failed: ${summary}`, { cause: error });
   if (isSocketErrorCode(message))
-    return new TransientMailError(`Mailgun could not be reached: ${summary}`, { cause: error });
+    return new MailServiceUnavailableError('Mailgun could not be reached', summary, { cause: error });
+  // Our own API key, not this message: every other email would be refused the same way.
+  if (status === 401)
+    return new MailServiceUnavailableError('Mailgun refused the API key (401)', summary, { cause: error });
   if (status === 429 || status >= 500)
     return new TransientMailError(`Mailgun answered ${status}: ${summary}`, { cause: error, retryAfterSeconds });
   if (status >= 400)

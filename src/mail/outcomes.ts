@@ -2,6 +2,7 @@ import type { AppDeps } from '../app/deps.ts';
 import { readStreamOf } from '../app/handle-command.ts';
 import { recordEvent } from '../app/record-event.ts';
 import { credentialStream } from '../domain/credential/events.ts';
+import { decodeEvent } from '../domain/events.ts';
 import { mailOutcomeTypes, mailStream, type MailEvent } from '../domain/mail.ts';
 import { DuplicateEventIdError, type RecordedEvent } from '../eventstore/port.ts';
 import { mailRelayActor } from './compose.ts';
@@ -52,6 +53,21 @@ export async function readRequestEvent(
 ): Promise<RecordedEvent | null> {
   const recorded = await deps.store.readStream(credentialStream(clientId));
   return recorded.find((event) => event.id === requestEventId) ?? null;
+}
+
+/**
+ * The temporary password staff issued by hand (Slack, `login issue-temp`) after this request was
+ * recorded, if any: decided on the credential stream as it is now, not on a read model.
+ */
+export async function findStaffIssuedSince(deps: AppDeps, request: MailRequest): Promise<string | null> {
+  const recorded = await deps.store.readStream(credentialStream(request.clientId));
+  const index = recorded.findIndex((event) => event.id === request.event.id);
+  for (const stored of recorded.slice(index + 1)) {
+    const event = decodeEvent(stored);
+    if (event?.type === 'TempPasswordIssued' && event.data.delivery === 'shown_to_staff')
+      return event.data.tempPasswordId;
+  }
+  return null;
 }
 
 /** A request for a secret-bearing email is moot once the client asked for the same email again. */

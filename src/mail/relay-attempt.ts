@@ -3,7 +3,8 @@ import { decideMailRetry, type MailRetryPolicy } from '../domain/mail-retry.ts';
 import { secretBearingTemplates, type MailEvent } from '../domain/mail.ts';
 import type { Logger } from '../logger.ts';
 import { composeMail, type MailSettings } from './compose.ts';
-import { hasNewerRequest, readRequestStatus, recordMailEvent } from './outcomes.ts';
+import { findStaffIssuedSince, hasNewerRequest, readRequestStatus, recordMailEvent } from './outcomes.ts';
+import { RelayStopped } from './relay-pause.ts';
 import type { MailRequest } from './requests.ts';
 import { PermanentMailError, TransientMailError, type MailTransport } from './transport.ts';
 
@@ -16,7 +17,7 @@ export interface MailJob {
   readonly requests: MailRequest[];
 }
 
-export class RelayStopped extends Error {}
+export { RelayStopped };
 
 export interface AttemptContext {
   readonly app: App;
@@ -70,7 +71,7 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
         permanent: true,
         reason: 'not sent: a newer request for this email replaced it',
       });
-    } else fresh.push(request);
+    } else if (!(await skippedForStaffPassword(context, request))) fresh.push(request);
   }
   const primary = fresh[0];
   if (!primary) return;
@@ -122,6 +123,7 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
     }
     await context.beforeStep?.('recorded', primary.event.id);
   } catch (error) {
+    if (error instanceof RelayStopped) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     if (error instanceof PermanentMailError || !(error instanceof Error)) {
       for (const request of fresh) await recordFailure(context, request, { permanent: true, reason });
@@ -182,6 +184,29 @@ async function deferOrGiveUp(
   context.scheduleRetry(job, decision.retryAt);
 }
 
+/**
+ * Staff's newer action wins: a credentials email requested before staff issued a temporary
+ * password by hand would mint another one and burn theirs. The request's own password cannot be
+ * sent instead (it was never minted), so the request is skipped, and the record says why.
+ */
+async function skippedForStaffPassword(context: AttemptContext, request: MailRequest): Promise<boolean> {
+  if (request.template !== 'client-login-credentials') return false;
+  const tempPasswordId = await findStaffIssuedSince(context.app.deps, request);
+  if (!tempPasswordId) return false;
+  const { clientId, template } = request;
+  await record(context, request, {
+    type: 'EmailSendSkipped',
+    data: {
+      clientId,
+      requestEventId: request.event.id,
+      template,
+      reason: 'temp_password_issued_since',
+      tempPasswordId,
+    },
+  });
+  return true;
+}
+
 function recordFailure(context: AttemptContext, request: MailRequest, failure: Failure): Promise<void> {
   const { clientId, template } = request;
   return record(context, request, {
@@ -203,6 +228,11 @@ async function record(context: AttemptContext, request: MailRequest, event: Mail
       );
     case 'EmailSuppressed':
       return context.log?.warn({ ...ids, reason: event.data.reason }, 'email not sent: the address is suppressed');
+    case 'EmailSendSkipped':
+      return context.log?.info(
+        { ...ids, reason: event.data.reason, tempPasswordId: event.data.tempPasswordId },
+        'email not sent: staff issued a temporary password by hand since it was requested',
+      );
     default:
       return context.log?.warn({ ...ids, event: event.type }, 'email not sent');
   }

@@ -10,11 +10,14 @@ import { mailSettingsOf } from './compose.ts';
 import { readRequestEvent } from './outcomes.ts';
 import { attemptMailJob, RelayStopped, type MailJob, type RelayStep } from './relay-attempt.ts';
 import { openRelayCheckpoint } from './relay-checkpoint.ts';
+import { pauseOnUnavailable, type PauseBackoff, type RelayState } from './relay-pause.ts';
+import { relayStateFileName, writeRelayState } from './relay-state-file.ts';
 import { toMailRequest, type MailRequest } from './requests.ts';
 import { checkMailTemplates } from './templates.ts';
 import type { MailTransport } from './transport.ts';
 
 export type { RelayStep } from './relay-attempt.ts';
+export type { RelayState } from './relay-pause.ts';
 
 export interface MailRelayOptions {
   readonly logger?: Logger;
@@ -26,6 +29,8 @@ export interface MailRelayOptions {
   /** The jitter's random draw, in [0, 1). */
   readonly random?: () => number;
   readonly checkpointFile?: string;
+  /** How often a paused relay tries again (Mailgun refused the API key or could not be reached). */
+  readonly pauseBackoff?: PauseBackoff;
   /** For the crash tests only: called at each step, and may never return (the test then kills the process). */
   readonly beforeStep?: (step: RelayStep, requestEventId: string) => void | Promise<void>;
 }
@@ -34,6 +39,8 @@ export interface MailRelay {
   /** Handles every request stored up to now (retries already due included), then resolves. */
   drain(): Promise<void>;
   stop(): Promise<void>;
+  /** Sending, or paused (and why) while no email can go through. */
+  state(): RelayState;
 }
 
 /** setTimeout's longest wait; a later retry simply waits again. */
@@ -54,6 +61,22 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
   const concurrency = options.concurrency ?? 8;
   const stopping = new AbortController();
   const log = options.logger;
+  const stateFile = join(config.dataDir, relayStateFileName);
+  const recordState = (state: RelayState | { kind: 'stopped' }) => {
+    try {
+      writeRelayState(stateFile, { ...state, updatedAt: deps.clock.now().toISOString() });
+    } catch (error) {
+      log?.warn({ err: error, file: stateFile }, 'the mail relay could not write its state for `mail status`');
+    }
+  };
+  recordState({ kind: 'running' });
+  const pausing = pauseOnUnavailable(transport, {
+    signal: stopping.signal,
+    now: () => deps.clock.now(),
+    onChange: recordState,
+    ...(log ? { log } : {}),
+    ...(options.pauseBackoff ? { backoff: options.pauseBackoff } : {}),
+  });
   const retryPolicy: MailRetryPolicy = {
     ...defaultMailRetryPolicy,
     windowSeconds: config.mail.retryWindowSeconds,
@@ -61,7 +84,7 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
   };
   const attemptContext = {
     app,
-    transport,
+    transport: pausing,
     settings: mailSettingsOf(config),
     retryPolicy,
     random: options.random ?? Math.random,
@@ -171,7 +194,9 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
       await resumed;
       await subscription.stop();
       await Promise.all(retriesInFlight);
+      recordState({ kind: 'stopped' });
     },
+    state: () => pausing.state(),
   };
 }
 

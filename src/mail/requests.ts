@@ -46,6 +46,7 @@ export const mailTemplateByEvent: MailTemplateTable = {
   EmailSendFailed: null,
   EmailSendDeferred: null,
   EmailSuppressed: null,
+  EmailSendSkipped: null,
   EmailSuppressionLifted: null,
   EmailDelivered: null,
   EmailDeliveryFailed: null,

@@ -32,6 +32,8 @@ export function describeMailState(
       return `failed${because}`;
     case 'gave_up':
       return `gave up${because}`;
+    case 'skipped':
+      return `not sent${because}; the temporary password staff issued is the one that works`;
     case 'suppressed':
       return `not sent${to}: ${entry.reason ?? 'the address is suppressed'}`;
     case 'bounced':

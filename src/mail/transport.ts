@@ -40,3 +40,19 @@ export class TransientMailError extends Error {
 export class PermanentMailError extends Error {
   override readonly name = 'PermanentMailError';
 }
+
+/**
+ * No mail can go through now, whatever the message: the provider refused our own credentials
+ * (Mailgun 401) or could not be reached at all. The relay pauses instead of failing emails.
+ */
+export class MailServiceUnavailableError extends Error {
+  override readonly name = 'MailServiceUnavailableError';
+  constructor(
+    /** What is wrong, the same words each time it happens (the detail goes in the message). */
+    readonly problem: string,
+    detail: string,
+    options: ErrorOptions = {},
+  ) {
+    super(`${problem}: ${detail}`, options);
+  }
+}

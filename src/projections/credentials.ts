@@ -4,7 +4,7 @@ import { isEventOfStream, type Recorded } from '../domain/events.ts';
 import type { Projection } from './projection.ts';
 
 export type TempOutcome = 'consumed' | `burned_${TempPasswordBurnReason}` | 'withdrawn_not_shown';
-export type EmailState = 'requested' | 'sent' | 'delivered' | 'failed' | 'bounced' | 'complained';
+export type EmailState = 'requested' | 'sent' | 'delivered' | 'failed' | 'bounced' | 'complained' | 'skipped';
 
 /** What staff may see about a login. It has no field that could hold a hash or a secret. */
 export interface CredentialView {

@@ -15,6 +15,7 @@ export type MailHistoryState =
   | 'failed'
   | 'gave_up'
   | 'suppressed'
+  | 'skipped'
   | 'delivered'
   | 'deferred'
   | 'bounced'
@@ -195,6 +196,15 @@ export const mailStatusProjection: Projection = {
             at,
           });
           return void cardAfterOutcome.run({ clientId: event.data.clientId, at, state: 'failed' });
+        case 'EmailSendSkipped':
+          afterNotSent.run({
+            requestEventId: event.data.requestEventId,
+            state: 'skipped',
+            reason: 'staff issued a temporary password by hand after it was requested',
+            to: null,
+            at,
+          });
+          return void cardAfterOutcome.run({ clientId: event.data.clientId, at, state: 'skipped' });
         case 'EmailSuppressionLifted':
           return void unsuppress.run({ address: event.data.address });
         case 'EmailDelivered':

@@ -60,6 +60,10 @@ export const timelineEvents: TimelineCatalogue = {
   },
   EmailSendDeferred: { label: 'Email not sent yet; will retry', fields: ['template', 'attempt', 'reason', 'retryAt'] },
   EmailSuppressed: { label: 'Email not sent: address suppressed', fields: ['template', 'to', 'reason', 'since'] },
+  EmailSendSkipped: {
+    label: 'Email not sent: staff issued a newer temporary password',
+    fields: ['requestEventId', 'template', 'reason', 'tempPasswordId'],
+  },
   EmailSuppressionLifted: { label: 'Address mailed again', fields: ['address', 'reason'] },
   EmailDelivered: { label: 'Email delivered', fields: ['providerMessageId'] },
   EmailDeliveryFailed: { label: 'Email delivery failed', fields: ['providerMessageId', 'severity', 'reason'] },

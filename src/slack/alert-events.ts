@@ -75,6 +75,7 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'EmailSent':
     case 'EmailSendDeferred':
     case 'EmailSuppressionLifted':
+    case 'EmailSendSkipped':
     case 'EmailDelivered':
     case 'EmailComplained':
     case 'EmailUnsubscribed':

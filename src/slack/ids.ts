@@ -10,6 +10,7 @@ export const actionIds = {
   showHistory: 'client_history',
   startProvisioning: 'provision_start',
   startEmailAlert: 'email_alert_start',
+  resendCredentialsAnyway: 'credentials_resend_anyway',
   openEmailEditor: 'email_editor_open',
   openEmailAlertPicker: 'email_alert_pick',
   searchClients: 'home_search',

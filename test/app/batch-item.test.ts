@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { credentialsEmailSkip, provisionClientForBatch } from '../../src/app/batch-item.ts';
-import { assignLogin, changeLoginAccess } from '../../src/app/logins.ts';
+import { provisionClientForBatch } from '../../src/app/batch-item.ts';
+import {
+  chosenAtStart,
+  credentialsEmailSkip,
+  selectCredentialsRecipients,
+} from '../../src/app/credentials-recipients.ts';
+import { assignLogin, changeLoginAccess, requestCredentialsEmail } from '../../src/app/logins.ts';
+import { recordEvent } from '../../src/app/record-event.ts';
+import { mailStream, type MailEvent } from '../../src/domain/mail.ts';
 import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
 
 describe('one batch item for provisioning and Email Alerts', () => {
@@ -26,11 +33,77 @@ describe('one batch item for provisioning and Email Alerts', () => {
   const requests = async () =>
     (await app.deps.store.readAll({ after: null, limit: 1_000 })).filter((e) => e.type === 'CredentialsEmailRequested');
 
-  it('decides who is left out of the credentials email in one rule', () => {
-    const { clients, credentials } = app.deps.readModels;
-    expect(credentialsEmailSkip(clients.getClient('C1')!, credentials.getCredential('C1'))).toBeNull();
-    expect(credentialsEmailSkip(clients.getClient('C2')!, null)).toBe('no_email');
-    expect(credentialsEmailSkip(clients.getClient('C3')!, credentials.getCredential('C3'))).toBe('login_disabled');
+  const choice = { namedById: false, force: false };
+  async function emailCredentials(clientId: string) {
+    if (!app.deps.readModels.credentials.getCredential(clientId))
+      await assignLogin(app.deps, { clientId, userName: `${clientId.toLowerCase()}.login` }, { actor: staff });
+    const requested = await requestCredentialsEmail(app.deps, { clientId }, { actor: staff });
+    if (!requested.ok) throw new Error(requested.error.message);
+    await app.deps.projections.catchUp();
+  }
+  async function bounce(clientId: string) {
+    await emailCredentials(clientId);
+    const request = (await app.deps.store.readStream(`credential-${clientId}`)).at(-1)!;
+    const to = app.deps.readModels.clients.getClient(clientId)!.email!;
+    const events: MailEvent[] = [
+      {
+        type: 'EmailSent',
+        data: {
+          clientId,
+          requestEventId: request.id,
+          template: 'client-login-credentials',
+          to,
+          providerMessageId: 'M1',
+        },
+      },
+      { type: 'EmailBounced', data: { clientId, providerMessageId: 'M1', reason: 'no such mailbox' } },
+    ];
+    for (const [index, event] of events.entries())
+      await recordEvent(
+        app.deps.store,
+        mailStream(clientId),
+        event,
+        { actor: staff, commandId: `bounce-${index}`, at: app.clock.now() },
+        'any',
+      );
+    await app.deps.projections.catchUp();
+  }
+
+  it('decides who is left out of the credentials email in one rule', async () => {
+    expect(credentialsEmailSkip(app.deps, 'C1', choice)).toBeNull();
+    expect(credentialsEmailSkip(app.deps, 'C2', choice)).toBe('no_email');
+    expect(credentialsEmailSkip(app.deps, 'C3', choice)).toBe('login_disabled');
+    await registerClients(app, [
+      { clientId: 'C4', firstName: 'Di', lastName: 'Orr', email: 'di@example.com', active: false },
+    ]);
+    expect(credentialsEmailSkip(app.deps, 'C4', choice)).toBe('inactive');
+    expect(credentialsEmailSkip(app.deps, 'C4', { ...choice, namedById: true })).toBeNull();
+
+    await emailCredentials('C1');
+    expect(credentialsEmailSkip(app.deps, 'C1', choice)).toBe('recently_emailed');
+    expect(credentialsEmailSkip(app.deps, 'C1', { ...choice, force: true })).toBeNull();
+    app.clock.advance(app.deps.settings.credentialsResendCooldownSeconds * 1000);
+    expect(credentialsEmailSkip(app.deps, 'C1', choice)).toBeNull();
+
+    await bounce('C1');
+    expect(credentialsEmailSkip(app.deps, 'C1', { namedById: true, force: true })).toBe('suppressed');
+  });
+
+  it('the choice when a batch starts and each item as it runs ask the same rule', async () => {
+    await registerClients(app, [{ clientId: 'C4', firstName: 'Di', lastName: 'Orr', email: 'di@example.com' }]);
+    await bounce('C4');
+    app.clock.advance(app.deps.settings.credentialsResendCooldownSeconds * 1000);
+    expect(selectCredentialsRecipients(app.deps, ['C1', 'C4'], { ...choice, sendsEmail: true })).toEqual({
+      included: ['C1'],
+      leftOut: { inactive: [], recentlyEmailed: [], suppressed: ['C4'] },
+    });
+    // Provisioning without email mails nobody: a suppressed address does not keep the login from it.
+    expect(selectCredentialsRecipients(app.deps, ['C4'], { ...choice, sendsEmail: false }).included).toEqual(['C4']);
+    // An address suppressed after the batch chose its recipients is skipped when its item runs.
+    expect(credentialsEmailSkip(app.deps, 'C4', chosenAtStart)).toBe('suppressed');
+    const before = (await requests()).length;
+    expect(await provisionClientForBatch(app.deps, run(true), 'C4')).toBe('skipped');
+    expect(await requests()).toHaveLength(before);
   });
 
   it('a disabled login is skipped and never emailed, whichever batch asks', async () => {

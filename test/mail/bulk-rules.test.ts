@@ -31,7 +31,7 @@ describe('who bulk credentials emails leave out', () => {
     // C-4 has no login yet, so it is provisioned and emailed; C-1 and C-2 were emailed 23 hours ago.
     expect(again).toMatchObject({
       ok: true,
-      value: { total: 1, leftOut: { recentlyEmailed: ['C-1', 'C-2'], inactive: [] } },
+      value: { total: 1, leftOut: { recentlyEmailed: ['C-1', 'C-2'], inactive: [], suppressed: [] } },
     });
     expect([await requested('C-1'), await requested('C-2'), await requested('C-4')]).toEqual([1, 1, 1]);
 
@@ -51,7 +51,7 @@ describe('who bulk credentials emails leave out', () => {
 
   it('inactive clients are left out of provisioning and alerts unless named by id', async () => {
     const provisioned = await provisionAll(app.deps, { sendEmail: true }, { actor: staff });
-    expect(provisioned.leftOut).toEqual({ inactive: ['C-5'], recentlyEmailed: [] });
+    expect(provisioned.leftOut).toEqual({ inactive: ['C-5'], recentlyEmailed: [], suppressed: [] });
     expect(provisioned.tally.succeeded).toBe(1);
     expect(app.deps.readModels.credentials.getCredential('C-5')).toBeNull();
 

@@ -54,6 +54,8 @@ export interface FakeMailgunOptions {
   readonly onMessage?: (message: ReceivedMessage) => void;
   /** Called as each request arrives, before it is answered (tests move their clock here). */
   readonly onRequest?: () => void;
+  /** Listen on this port (a test bringing an unreachable Mailgun back); unset: one the system picks. */
+  readonly port?: number;
 }
 
 export async function startFakeMailgun(options: FakeMailgunOptions = {}): Promise<FakeMailgun> {
@@ -85,7 +87,7 @@ export async function startFakeMailgun(options: FakeMailgunOptions = {}): Promis
     })().catch((error: unknown) => res.destroy(error instanceof Error ? error : new Error(String(error))));
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailgunTransport } from '../../src/mail/mailgun.ts';
-import { PermanentMailError, TransientMailError, type MailMessage } from '../../src/mail/transport.ts';
+import {
+  MailServiceUnavailableError,
+  PermanentMailError,
+  TransientMailError,
+  type MailMessage,
+} from '../../src/mail/transport.ts';
 import { startFakeMailgun, type FakeMailgun } from './fake-mailgun.ts';
 
 const message: MailMessage = {
@@ -59,7 +64,14 @@ describe('the Mailgun transport, through the real mailgun.js to a local fake Mai
     expect(fake.messages.at(-1)!.fields.has('o:require-tls')).toBe(false);
   });
 
-  it.each([400, 401, 402, 404, 413])('a %i answer is a permanent failure', async (status) => {
+  it('a 401 (our own API key refused) says Mailgun is unavailable to us, not that the message is wrong', async () => {
+    fake.failNext({ status: 401, body: 'Forbidden' });
+    const sending = transport().send(message);
+    await expect(sending).rejects.toBeInstanceOf(MailServiceUnavailableError);
+    await expect(sending).rejects.toMatchObject({ problem: 'Mailgun refused the API key (401)' });
+  });
+
+  it.each([400, 402, 404, 413])('a %i answer is a permanent failure', async (status) => {
     fake.failNext({ status, body: { message: `refused with ${status}` } });
     const sending = transport().send(message);
     await expect(sending).rejects.toBeInstanceOf(PermanentMailError);
@@ -111,7 +123,7 @@ describe('the Mailgun transport, through the real mailgun.js to a local fake Mai
     expect(fake.messages.some((received) => received.to === 'not-an-address')).toBe(false);
   });
 
-  it('an unreachable server is a transient failure, not the 400 mailgun.js reports for it', async () => {
+  it('an unreachable server makes Mailgun unavailable, not the 400 mailgun.js reports for it', async () => {
     const closed = await startFakeMailgun();
     const url = closed.url;
     await closed.close();
@@ -122,7 +134,9 @@ describe('the Mailgun transport, through the real mailgun.js to a local fake Mai
       from: 'a@mg.example.com',
       replyTo: null,
     });
-    await expect(unreachable.send(message)).rejects.toBeInstanceOf(TransientMailError);
+    const sending = unreachable.send(message);
+    await expect(sending).rejects.toBeInstanceOf(MailServiceUnavailableError);
+    await expect(sending).rejects.toMatchObject({ problem: 'Mailgun could not be reached' });
   });
 
   it('leaves out Reply-To when none is configured', async () => {

@@ -134,6 +134,16 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
       since: '2026-03-03T14:00:00.000Z',
     },
   },
+  EmailSendSkipped: {
+    type: 'EmailSendSkipped',
+    data: {
+      clientId: 'C1',
+      requestEventId: 'E2',
+      template: 'client-login-credentials',
+      reason: 'temp_password_issued_since',
+      tempPasswordId: 'T2',
+    },
+  },
   EmailSuppressionLifted: {
     type: 'EmailSuppressionLifted',
     data: { clientId: 'C1', address: 'olivia@example.com', reason: 'bounced' },

@@ -85,6 +85,7 @@ const describers: { readonly [T in LatchkeyEventType]: ((details: Details) => st
   EmailUnsubscribed: () => 'Client unsubscribed from email',
   EmailSendDeferred: (d) => `Email not sent yet, will try again${d.retryAt ? ` after ${text(d.retryAt)}` : ''}`,
   EmailSuppressed: (d) => `Email not sent: the address is suppressed${d.reason ? ` (${text(d.reason)})` : ''}`,
+  EmailSendSkipped: () => 'Email not sent: staff issued a newer temporary password by hand',
   EmailSuppressionLifted: () => 'Email address may be mailed again',
   BatchStarted: null,
   BatchProgressed: null,

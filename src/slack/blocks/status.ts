@@ -36,6 +36,7 @@ const emailStates: Record<string, string> = {
   sent: 'sent',
   delivered: 'delivered',
   failed: 'failed',
+  skipped: 'not sent: a newer password was issued by hand',
   bounced: 'bounced',
   complained: 'marked as spam',
   deferred: 'delayed, still trying',

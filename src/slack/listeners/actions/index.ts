@@ -16,6 +16,7 @@ import { openEmailEditorAction } from './open-email-editor.ts';
 import { openLoginEditorAction } from './open-login-editor.ts';
 import { revokeSessionsAction } from './revoke-sessions.ts';
 import { showHistoryAction } from './show-history.ts';
+import { resendCredentialsAnywayAction } from './resend-credentials-anyway.ts';
 import { startEmailAlertAction } from './start-email-alert.ts';
 import { startProvisioningAction } from './start-provisioning.ts';
 
@@ -30,6 +31,7 @@ export function register(app: App, services: SlackServices): void {
   app.action(matchActionId(actionIds.showHistory), showHistoryAction(services));
   app.action(matchActionId(actionIds.startProvisioning), startProvisioningAction(services));
   app.action(matchActionId(actionIds.startEmailAlert), startEmailAlertAction(services));
+  app.action(actionIds.resendCredentialsAnyway, resendCredentialsAnywayAction(services));
   app.action(matchActionId(actionIds.openEmailEditor), openEmailEditorAction(services));
   app.action(actionIds.searchClients, openSearchAction(services));
   app.action(actionIds.openProvisioning, openProvisioningAction(services));

@@ -1,7 +1,10 @@
 import type { ButtonAction } from '@slack/bolt';
 import type { Requester } from '../../../app/deps.ts';
 import { sendEmailAlert, type EmailAlertInput } from '../../../app/email-alerts.ts';
+import type { RecipientsLeftOut } from '../../../app/credentials-recipients.ts';
 import { plainMessage } from '../../blocks/messages.ts';
+import { resendOfferBlocks } from '../../blocks/resend-offer.ts';
+import { clientName } from '../../client-summary.ts';
 import {
   emailAlertChoiceLabel,
   emailAlertInputFor,
@@ -37,8 +40,9 @@ export function startEmailAlertAction(services: SlackServices) {
         };
     const title =
       button.kind === 'group' ? `Email Alerts: ${emailAlertChoiceLabel(button.choice)}` : 'Email Alerts (resumed)';
+    let leftOut: RecipientsLeftOut | null = null;
     await runBulkFromSlack(services, args, 'email_alert', title, plan, async (progress, requester) => {
-      await runEmailAlert(
+      leftOut = await runEmailAlert(
         services,
         progress,
         requester,
@@ -46,7 +50,31 @@ export function startEmailAlertAction(services: SlackServices) {
         button.kind === 'group' ? emailAlertInputFor(deps, button.choice) : { group: 'ids', batchId: button.batchId },
       );
     });
+    await offerResend(services, args, leftOut);
   };
+}
+
+/** Tells the staff member who was left out for the resend cooldown, with a confirmed "Send anyway". */
+export async function offerResend(
+  { deps, logger }: Pick<SlackServices, 'deps' | 'logger'>,
+  args: ButtonArgs,
+  leftOut: RecipientsLeftOut | null,
+): Promise<void> {
+  const clientIds = leftOut?.recentlyEmailed ?? [];
+  if (clientIds.length === 0) return;
+  const names = clientIds.flatMap((clientId) => {
+    const client = deps.readModels.clients.getClient(clientId);
+    return client ? [clientName(client)] : [];
+  });
+  const cooldownHours = deps.settings.credentialsResendCooldownSeconds / 3600;
+  await replyPrivately(
+    args,
+    {
+      text: `${clientIds.length} left out: sent credentials in the last ${cooldownHours} hours`,
+      blocks: resendOfferBlocks({ clientIds, names, cooldownHours }),
+    },
+    { logger },
+  );
 }
 
 /** Runs one Email Alert behind a progress message; shared by the menu's buttons and the picker. */
@@ -54,8 +82,8 @@ export async function runEmailAlert(
   { deps }: Pick<SlackServices, 'deps'>,
   progress: ProgressMessage,
   requester: Requester,
-  target: Pick<EmailAlertInput, 'group' | 'clientIds' | 'batchId'>,
-): Promise<void> {
+  target: Pick<EmailAlertInput, 'group' | 'clientIds' | 'batchId' | 'force'>,
+): Promise<RecipientsLeftOut | null> {
   let began: Promise<void> = Promise.resolve();
   const sent = await sendEmailAlert(
     deps,
@@ -67,6 +95,10 @@ export async function runEmailAlert(
     requester,
   );
   await began;
-  if (!sent.ok) return progress.abandon(sent.error.message);
+  if (!sent.ok) {
+    await progress.abandon(sent.error.message);
+    return sent.error.leftOut ?? null;
+  }
   await progress.finish(sent.value.tally, sent.value.total);
+  return sent.value.leftOut;
 }
