@@ -1,4 +1,5 @@
-import { loginThrottledUntil } from '../domain/credential/throttle.ts';
+import { isDeviceTrusted, loginThrottledUntil } from '../domain/credential/throttle.ts';
+import { mintDeviceToken, verifyDeviceToken } from './device-tokens.ts';
 import type { PasswordMatch } from '../domain/credential/commands.ts';
 import type { Login } from '../domain/credential/state.ts';
 import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
@@ -15,6 +16,10 @@ export interface SignedIn {
   readonly sessionVersion: number;
   /** Signed in with a temporary password: the only page open is "choose your new password". */
   readonly mustChoosePassword: boolean;
+  /** A fresh device cookie for this browser (each login replaces the one it showed). */
+  readonly deviceToken: string;
+  /** Whether the browser showed a valid device cookie of this login. */
+  readonly knownDevice: boolean;
 }
 
 /**
@@ -29,7 +34,7 @@ export type SignInFailure =
 
 export async function signIn(
   deps: AppDeps,
-  input: { userName: string; password: string },
+  input: { userName: string; password: string; deviceToken?: string },
   requester: Omit<Requester, 'actor'>,
 ): Promise<Result<SignedIn, SignInFailure>> {
   const userName = normaliseUserName(input.userName);
@@ -47,7 +52,9 @@ export async function signIn(
   const state = await loadCredentialState(deps, clientId);
   if (state.status === 'none') return { ok: false, error: { code: 'invalid_credentials' } };
   const now = deps.clock.now();
-  if (loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
+  const presented = verifyDeviceToken(deps.secrets, input.deviceToken, clientId, now);
+  const device = isDeviceTrusted(state.login, presented, deps.settings.loginRules.throttle) ? presented : null;
+  if (!device && loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
     // No hashing while throttled: the correct password is refused like any other, in the time a
     // checked attempt takes, so a fast answer does not tell a throttled account from an unknown one.
     const handled = await runCredentialCommand(
@@ -73,6 +80,7 @@ export async function signIn(
         check: stillValid ? match : { kind: 'no_match', couldBeTemporary: couldBeTempPassword(input.password) },
         rules: deps.settings.loginRules,
         now: now.toISOString(),
+        ...(device ? { deviceFingerprint: device } : {}),
       };
     },
     { ...requester, actor },
@@ -94,6 +102,8 @@ export async function signIn(
     clientId,
     sessionVersion: handled.value.state.login.sessionVersion,
     mustChoosePassword: succeeded.data.method === 'temporary',
+    deviceToken: mintDeviceToken(deps.secrets, clientId, now).token,
+    knownDevice: succeeded.data.knownDevice === true,
   });
 }
 

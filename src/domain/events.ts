@@ -71,13 +71,15 @@ export const eventCatalogue: EventCatalogue = {
   PermanentPasswordChosen: v1('credential'),
   PasswordChanged: v1('credential'),
   PasswordRehashed: v1('credential'),
-  LoginSucceeded: v1('credential'),
+  // Version 2 may record `knownDevice`; a version-1 success had no device cookie, which reads the same.
+  LoginSucceeded: { stream: 'credential', version: 2, upcasters: [(data) => data] },
   // Version 2 records `couldBeTemporary` (whether the try counted against a pending temporary
-  // password); every version-1 failure counted.
+  // password); every version-1 failure counted. Version 3 may record `deviceFingerprint`; an older
+  // failure came from no known device, which reads the same.
   LoginFailed: {
     stream: 'credential',
-    version: 2,
-    upcasters: [(data) => ({ couldBeTemporary: true, ...(data as object) })],
+    version: 3,
+    upcasters: [(data) => ({ couldBeTemporary: true, ...(data as object) }), (data) => data],
   },
   PasswordResetRequested: v1('credential'),
   PasswordResetLinkIssued: v1('credential'),

@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/account.tsx';
 import { choosePasswordRoutes } from './routes/choose-password.tsx';
 import { loginRoutes, logoutRoutes } from './routes/login.tsx';
 import { forgotPasswordRoutes, forgotUserNameRoutes, resetRoutes } from './routes/recovery.tsx';
+import { createDeviceCookie } from './device-cookie.ts';
 import { createSessions } from './session.ts';
 import { sendProblem, type Site } from './site.tsx';
 import { isSessionEnded } from '../app/logins.ts';
@@ -44,6 +45,7 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
   const site: Site = {
     app,
     sessions,
+    devices: createDeviceCookie(publicOrigin),
     chrome: {
       businessName: config.businessName,
       logoUrl: config.businessLogoUrl,

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { App } from '../app/context.ts';
 import { HashingBusyError } from '../app/password-hasher.ts';
 import type { Logger } from '../logger.ts';
+import type { DeviceCookie } from './device-cookie.ts';
 import type { Session, Sessions } from './session.ts';
 import type { Chrome } from './views/layout.tsx';
 import { redirectAfterPost, sendPage, wantsFragment } from './views/render.tsx';
@@ -12,6 +13,7 @@ export interface Site {
   readonly app: App;
   readonly chrome: Chrome;
   readonly sessions: Sessions;
+  readonly devices: DeviceCookie;
   /** Headers, body limit, CSRF and per-IP limit, in that order: every client route runs them. */
   readonly guards: readonly MiddlewareHandler[];
   readonly logger?: Logger;

@@ -33,6 +33,8 @@ export type CredentialCommand =
       readonly check: PasswordMatch;
       readonly rules: LoginRules;
       readonly now: string;
+      /** The fingerprint of a valid device cookie the browser showed, if any. */
+      readonly deviceFingerprint?: string;
     }
   | { readonly type: 'RecordThrottledAttempt' }
   | { readonly type: 'ChoosePermanentPassword'; readonly passwordHash: string; readonly sameAsTemporary: boolean }

@@ -1,8 +1,8 @@
 import { ok, reject, type Rejection, type Result } from '../result.ts';
-import type { CredentialCommand, LoginRules, PasswordMatch } from './commands.ts';
+import type { CredentialCommand, LoginRules } from './commands.ts';
 import type { CredentialEvent } from './events.ts';
 import type { CredentialState, Login } from './state.ts';
-import { loginThrottledUntil } from './throttle.ts';
+import { isDeviceTrusted, loginThrottledUntil } from './throttle.ts';
 
 export type CredentialRejectionCode =
   'no_login' | 'disabled' | 'not_disabled' | 'no_password_to_choose' | 'same_as_temporary' | 'invalid_reset_link';
@@ -24,7 +24,7 @@ export function decideCredential(command: CredentialCommand, state: CredentialSt
       return ok([...supersedeTemp(login), { type: 'TempPasswordIssued', data: { clientId, ...issued } }]);
     }
     case 'RecordLoginAttempt':
-      return ok(decideLoginAttempt(state, command.check, command.rules, command.now));
+      return ok(decideLoginAttempt(state, command));
     case 'RecordThrottledAttempt':
       return ok([{ type: 'LoginFailed', data: { clientId, reason: 'throttled' } }]);
     case 'ChoosePermanentPassword':
@@ -96,22 +96,27 @@ function decideAssign(clientId: string, userName: string, state: CredentialState
  */
 function decideLoginAttempt(
   state: Exclude<CredentialState, { status: 'none' }>,
-  check: PasswordMatch,
-  rules: LoginRules,
-  now: string,
+  { check, rules, now, deviceFingerprint }: Extract<CredentialCommand, { type: 'RecordLoginAttempt' }>,
 ): CredentialEvent[] {
   const { login } = state;
   const clientId = login.clientId;
+  // A known device's tries count against its own budget, not the account's: a stranger's
+  // guesses cannot lock the client out of a browser they signed in on before.
+  const device = isDeviceTrusted(login, deviceFingerprint ?? null, rules.throttle) ? deviceFingerprint : undefined;
   const failed = (
     reason: Extract<CredentialEvent, { type: 'LoginFailed' }>['data']['reason'],
   ): Extract<CredentialEvent, { type: 'LoginFailed' }> => ({
     type: 'LoginFailed',
-    data: { clientId, reason },
+    data: { clientId, reason, ...(device ? { deviceFingerprint: device } : {}) },
   });
   if (state.status === 'disabled') return [failed('disabled')];
   // Checked here, on the stream as it is when the append is decided, so attempts sent in
   // parallel cannot all slip in before the first failure is recorded.
-  if (loginThrottledUntil(login, rules.throttle, new Date(now))) return [failed('throttled')];
+  if (!device && loginThrottledUntil(login, rules.throttle, new Date(now))) return [failed('throttled')];
+  const succeeded = (method: 'password' | 'temporary'): CredentialEvent => ({
+    type: 'LoginSucceeded',
+    data: { clientId, method, ...(device ? { knownDevice: true } : {}) },
+  });
 
   const temp = login.temp;
   const tempExpired = temp !== null && Date.parse(temp.expiresAt) <= Date.parse(now);
@@ -123,10 +128,7 @@ function decideLoginAttempt(
       return [failed('temporary_superseded')];
     case 'temporary_matched':
       if (!temp) return [failed('temporary_burned')];
-      return [
-        { type: 'TempPasswordConsumed', data: { clientId, tempPasswordId: temp.id } },
-        { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } },
-      ];
+      return [{ type: 'TempPasswordConsumed', data: { clientId, tempPasswordId: temp.id } }, succeeded('temporary')];
     case 'permanent_matched':
       // An expired temporary password is no longer pending: it cannot hold the permanent one back.
       // Refused by the business's setting, but it is the client's own password, not a guess at
@@ -138,7 +140,7 @@ function decideLoginAttempt(
         ...(check.rehash
           ? [{ type: 'PasswordRehashed', data: { clientId, passwordHash: check.rehash } } as const]
           : []),
-        { type: 'LoginSucceeded', data: { clientId, method: 'password' } },
+        succeeded('password'),
       ];
     case 'no_match':
       if (!temp && login.passwordHash === null) return [failed('no_password')];

@@ -54,7 +54,16 @@ export type CredentialEvent =
   | { readonly type: 'PasswordRehashed'; readonly data: { readonly clientId: string; readonly passwordHash: string } }
   | {
       readonly type: 'LoginSucceeded';
-      readonly data: { readonly clientId: string; readonly method: 'password' | 'temporary' };
+      readonly data: {
+        readonly clientId: string;
+        readonly method: 'password' | 'temporary';
+        /**
+         * True when the browser showed a valid device cookie of this login: the account-wide
+         * failure count is then left as it was, so the client's own logins do not hand a stranger
+         * fresh free tries. Absent on version-1 events (no device cookies then).
+         */
+        readonly knownDevice?: boolean;
+      };
     }
   | {
       readonly type: 'LoginFailed';
@@ -67,6 +76,11 @@ export type CredentialEvent =
          * events, which all counted, are upcast to true.
          */
         readonly couldBeTemporary?: boolean;
+        /**
+         * A try from a browser with a valid device cookie: a keyed fingerprint of the device id (never
+         * the cookie), counted against that device's own budget instead of the account-wide backoff.
+         */
+        readonly deviceFingerprint?: string;
       };
     }
   | {

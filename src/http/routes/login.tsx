@@ -42,7 +42,12 @@ export function loginRoutes(site: Site) {
       return answer(
         <LoginForm businessName={site.chrome.businessName} username={input.raw.username ?? ''} errors={input.errors} />,
       );
-    const signedIn = await signIn(deps, { userName: input.value.username, password: input.value.password }, {});
+    const deviceToken = site.devices.read(c);
+    const signedIn = await signIn(
+      deps,
+      { userName: input.value.username, password: input.value.password, ...(deviceToken ? { deviceToken } : {}) },
+      {},
+    );
     // One answer for every kind of failure (and throttling), so nobody can learn which it was;
     // only the holder of an older email's real password learns that a newer email replaced it.
     if (!signedIn.ok && signedIn.error.code === 'superseded_temporary')
@@ -55,6 +60,7 @@ export function loginRoutes(site: Site) {
       );
     if (!signedIn.ok)
       return answer(<LoginForm businessName={site.chrome.businessName} username={input.value.username} failed />);
+    site.devices.write(c, signedIn.value.deviceToken);
     await site.sessions.start(c, signedIn.value);
     return redirectAfterPost(c, signedIn.value.mustChoosePassword ? '/choose-password' : '/account');
   });
