@@ -1,5 +1,7 @@
 import { isDeviceTrusted, loginThrottledUntil } from '../domain/credential/throttle.ts';
+import type { DeviceFamily } from '../domain/session.ts';
 import { mintDeviceToken, verifyDeviceToken } from './device-tokens.ts';
+import { newId } from './ids.ts';
 import type { PasswordMatch } from '../domain/credential/commands.ts';
 import type { Login } from '../domain/credential/state.ts';
 import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
@@ -34,7 +36,7 @@ export type SignInFailure =
 
 export async function signIn(
   deps: AppDeps,
-  input: { userName: string; password: string; deviceToken?: string },
+  input: { userName: string; password: string; deviceToken?: string; deviceFamily?: DeviceFamily },
   requester: Omit<Requester, 'actor'>,
 ): Promise<Result<SignedIn, SignInFailure>> {
   const userName = normaliseUserName(input.userName);
@@ -81,6 +83,7 @@ export async function signIn(
         rules: deps.settings.loginRules,
         now: now.toISOString(),
         ...(device ? { deviceFingerprint: device } : {}),
+        ...(device ? {} : newSignInNotice(deps, clientId, input.deviceFamily)),
       };
     },
     { ...requester, actor },
@@ -105,6 +108,12 @@ export async function signIn(
     deviceToken: mintDeviceToken(deps.secrets, clientId, now).token,
     knownDevice: succeeded.data.knownDevice === true,
   });
+}
+
+/** Asked for on every login without a known device; the decider keeps it for a permanent-password success. */
+function newSignInNotice(deps: AppDeps, clientId: string, family: DeviceFamily | undefined) {
+  if (!deps.settings.newSignInEmail || !family || !deps.readModels.clients.getClient(clientId)?.email) return {};
+  return { newSignInNotice: { requestId: newId(), browser: family.browser, os: family.os } };
 }
 
 function throttled(login: Login, deps: AppDeps, now: Date): { ok: false; error: SignInFailure } {

@@ -3,6 +3,7 @@ import type { BatchEvent } from './batch.ts';
 import type { ClientEvent } from './client.ts';
 import type { CredentialEvent } from './credential/events.ts';
 import type { MailEvent, MailWebhookTokenEvent } from './mail.ts';
+import type { SessionEvent } from './session.ts';
 import type { SlackProgressEvent } from './slack-progress.ts';
 import type { StaffAccessEvent } from './staff-access.ts';
 import type { StaffAlertEvent } from './staff-alert.ts';
@@ -17,6 +18,7 @@ import type { UserNameEvent } from './username-reservation.ts';
 export interface StreamEvents {
   readonly client: ClientEvent;
   readonly credential: CredentialEvent;
+  readonly session: SessionEvent;
   readonly 'user-name': UserNameEvent;
   readonly batch: BatchEvent;
   readonly mail: MailEvent;
@@ -89,7 +91,10 @@ export const eventCatalogue: EventCatalogue = {
   SessionsRevoked: v1('credential'),
   SessionEnded: v1('credential'),
   CredentialsEmailRequested: v1('credential'),
+  NewSignInNoticeRequested: v1('credential'),
   UserNameReminderRequested: v1('credential'),
+  SessionStarted: v1('session'),
+  SessionSeen: v1('session'),
   UserNameReserved: v1('user-name'),
   UserNameReleased: v1('user-name'),
   BatchStarted: v1('batch'),

@@ -4,7 +4,7 @@ import type { App } from '../app/context.ts';
 import { HashingBusyError } from '../app/password-hasher.ts';
 import type { Logger } from '../logger.ts';
 import type { DeviceCookie } from './device-cookie.ts';
-import type { Session, Sessions } from './session.ts';
+import type { PresentedSession, Session, Sessions } from './session.ts';
 import type { Chrome } from './views/layout.tsx';
 import { redirectAfterPost, sendPage, wantsFragment } from './views/render.tsx';
 
@@ -19,7 +19,7 @@ export interface Site {
   readonly logger?: Logger;
 }
 
-export type SiteEnv = { Variables: { session: Session } };
+export type SiteEnv = { Variables: { session: PresentedSession } };
 
 /** How long a client should wait when password hashing is saturated. */
 const busyRetryAfterSeconds = 5;

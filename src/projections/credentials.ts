@@ -129,6 +129,7 @@ export const credentialsProjection: Projection = {
         case 'SessionsRevoked':
         case 'SessionEnded':
         case 'UserNameReminderRequested':
+        case 'NewSignInNoticeRequested':
           return undefined;
         default: {
           const _exhaustive: never = event;

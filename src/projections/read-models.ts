@@ -5,6 +5,7 @@ import type { EventStore, RecordedEvent } from '../eventstore/port.ts';
 import { subscribe, type Subscription } from '../eventstore/subscription.ts';
 import { batchesProjection, createBatchQueries } from './batches.ts';
 import { clientsProjection, createClientQueries } from './clients.ts';
+import { clientSessionsProjection, createClientSessionQueries } from './client-sessions.ts';
 import { createCredentialQueries, credentialsProjection } from './credentials.ts';
 import { createEndedSessionQueries, endedSessionsProjection } from './ended-sessions.ts';
 import { createMailQueries, mailStatusProjection } from './mail-status.ts';
@@ -18,6 +19,7 @@ export const coreProjections: readonly Projection[] = [
   timelineProjection,
   batchesProjection,
   endedSessionsProjection,
+  clientSessionsProjection,
 ];
 
 export interface ReadModels {
@@ -29,6 +31,7 @@ export interface ReadModels {
   readonly batches: ReturnType<typeof createBatchQueries>;
   readonly mail: ReturnType<typeof createMailQueries>;
   readonly endedSessions: ReturnType<typeof createEndedSessionQueries>;
+  readonly sessions: ReturnType<typeof createClientSessionQueries>;
   checkpoint(): string | null;
   /**
    * Applies a batch and moves the checkpoint in one transaction: a crash keeps both or neither.
@@ -110,6 +113,7 @@ export function openReadModels(file: string, projections: readonly Projection[] 
     batches: createBatchQueries(db),
     mail: createMailQueries(db),
     endedSessions: createEndedSessionQueries(db),
+    sessions: createClientSessionQueries(db),
     checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
     apply(events, comparePositions) {
       if (events.length > 0) applyBatch.immediate(events, comparePositions);

@@ -66,6 +66,9 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'SessionEnded':
     case 'CredentialsEmailRequested':
     case 'UserNameReminderRequested':
+    case 'NewSignInNoticeRequested':
+    case 'SessionStarted':
+    case 'SessionSeen':
     case 'UserNameReserved':
     case 'UserNameReleased':
     case 'BatchStarted':

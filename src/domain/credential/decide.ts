@@ -96,7 +96,7 @@ function decideAssign(clientId: string, userName: string, state: CredentialState
  */
 function decideLoginAttempt(
   state: Exclude<CredentialState, { status: 'none' }>,
-  { check, rules, now, deviceFingerprint }: Extract<CredentialCommand, { type: 'RecordLoginAttempt' }>,
+  { check, rules, now, deviceFingerprint, newSignInNotice }: Extract<CredentialCommand, { type: 'RecordLoginAttempt' }>,
 ): CredentialEvent[] {
   const { login } = state;
   const clientId = login.clientId;
@@ -141,6 +141,10 @@ function decideLoginAttempt(
           ? [{ type: 'PasswordRehashed', data: { clientId, passwordHash: check.rehash } } as const]
           : []),
         succeeded('password'),
+        // The temporary password's own first login is the client's, just sent the email: no notice.
+        ...(newSignInNotice && !device
+          ? [{ type: 'NewSignInNoticeRequested', data: { clientId, ...newSignInNotice } } as const]
+          : []),
       ];
     case 'no_match':
       if (!temp && login.passwordHash === null) return [failed('no_password')];

@@ -119,6 +119,16 @@ export type CredentialEvent =
   | {
       readonly type: 'UserNameReminderRequested';
       readonly data: { readonly clientId: string; readonly requestId: string };
+    }
+  | {
+      /** A permanent-password login from a browser with no device cookie: the client is told by email. */
+      readonly type: 'NewSignInNoticeRequested';
+      readonly data: {
+        readonly clientId: string;
+        readonly requestId: string;
+        readonly browser: string;
+        readonly os: string;
+      };
     };
 
 export type CredentialEventType = CredentialEvent['type'];
@@ -151,4 +161,5 @@ export const endsSessions = {
   SessionEnded: false,
   CredentialsEmailRequested: false,
   UserNameReminderRequested: false,
+  NewSignInNoticeRequested: false,
 } as const satisfies Record<CredentialEventType, boolean>;

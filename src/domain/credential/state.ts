@@ -158,6 +158,7 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
     case 'SessionsRevoked':
     case 'LoginEnabled':
     case 'CredentialsEmailRequested':
+    case 'NewSignInNoticeRequested':
     case 'SessionEnded':
       return login;
     default: {
