@@ -201,7 +201,7 @@ export async function choosePermanentPassword(
 
 export async function changePassword(
   deps: AppDeps,
-  input: { clientId: string; currentPassword: string; newPassword: string },
+  input: { clientId: string; currentPassword: string; newPassword: string; deviceToken?: string },
   requester: Requester,
 ): Promise<Result<{ sessionVersion: number }, PasswordRejection>> {
   const state = await loadCredentialState(deps, input.clientId);
@@ -210,7 +210,10 @@ export async function changePassword(
   // The current password is a password check like a login: throttled and counted the same way,
   // so a stolen session cannot be used to guess it at leisure.
   const now = deps.clock.now();
-  if (loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
+  // As at login, a known device is not held back by a stranger's guesses, and its mistakes are its own.
+  const presented = verifyDeviceToken(deps.secrets, input.deviceToken, input.clientId, now);
+  const device = isDeviceTrusted(state.login, presented, deps.settings.loginRules.throttle) ? presented : null;
+  if (!device && loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
     return reject('throttled', 'Too many wrong passwords. Wait a minute, then try again.');
   }
   const current = await deps.passwords.verify(input.currentPassword, state.login.passwordHash);
@@ -224,6 +227,7 @@ export async function changePassword(
         check: { kind: 'no_match', couldBeTemporary: couldBeTempPassword(input.currentPassword) },
         rules,
         now: now.toISOString(),
+        ...(device ? { deviceFingerprint: device } : {}),
       },
       requester,
     );

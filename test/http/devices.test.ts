@@ -94,6 +94,18 @@ describe('device cookies: a stranger cannot lock the client out', () => {
     expect(site.app.deps.readModels.credentials.getCredential('C1')?.consecutiveFailures).toBe(strangersCount);
   });
 
+  it("a signed-in client on a known browser can change the password while a stranger's tries hold the account back", async () => {
+    const client = await clientWithAccount();
+    expect((await logIn(client)).status).toBe(303);
+    await strangerGuesses(30);
+    const changed = await client.post('/account/password', {
+      currentPassword: strongPassword,
+      newPassword: 'copper kettle whistles softly',
+      confirmPassword: 'copper kettle whistles softly',
+    });
+    expect(changed.headers.get('location')).toBe('/account?notice=password-changed');
+  });
+
   it("the client's own logins from a known browser do not hand a stranger fresh free tries", async () => {
     const client = await clientWithAccount();
     await strangerGuesses(6);

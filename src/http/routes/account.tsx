@@ -83,12 +83,14 @@ export function accountRoutes(site: Site) {
       });
     const input = await readForm(c, changePasswordSchema);
     if (!input.ok) return answer(input.errors);
+    const deviceToken = site.devices.read(c);
     const changed = await changePassword(
       deps,
       {
         clientId: session.clientId,
         currentPassword: input.value.currentPassword,
         newPassword: input.value.newPassword,
+        ...(deviceToken ? { deviceToken } : {}),
       },
       { actor: clientActor(session) },
     );
