@@ -44,6 +44,14 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9+/=_-]{43,}$/, 'use at least 32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
   SESSION_MAX_AGE_HOURS: positiveInt.max(24 * 30, 'use at most 720 hours').default(12),
+  SESSION_KEEP_SIGNED_IN_DAYS: positiveInt.max(400, 'use at most 400 days').default(30),
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce
+    .number({ error: 'use a whole number of minutes' })
+    .int('use a whole number of minutes')
+    .min(0, 'use 0 (no idle timeout) or more')
+    .max(24 * 60, 'use at most 1440 minutes')
+    .default(0),
+  NEW_SIGN_IN_EMAIL: boolean.default(true),
   TRUSTED_PROXY: z
     .string()
     .transform((value) =>
@@ -181,6 +189,12 @@ export interface Config {
   readonly publicOrigin: string;
   readonly sessionSecret: string | null;
   readonly sessionMaxAgeSeconds: number;
+  /** The lifetime of a session started with "keep me signed in on this device". */
+  readonly sessionKeepSignedInSeconds: number;
+  /** A session (not a kept one) unused this long ends; null when there is no idle timeout. */
+  readonly sessionIdleTimeoutSeconds: number | null;
+  /** Whether a login from a browser with no device cookie emails the client a "new sign-in" notice. */
+  readonly newSignInEmail: boolean;
   /** Proxies whose X-Forwarded-For is believed; empty means the socket address is the client. */
   readonly trustedProxies: readonly string[];
   readonly ipRateLimitPerMinute: number;
@@ -272,6 +286,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicOrigin: (e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     sessionSecret: e.SESSION_SECRET ?? null,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_HOURS * 3600,
+    sessionKeepSignedInSeconds: e.SESSION_KEEP_SIGNED_IN_DAYS * 24 * 3600,
+    sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_MINUTES > 0 ? e.SESSION_IDLE_TIMEOUT_MINUTES * 60 : null,
+    newSignInEmail: e.NEW_SIGN_IN_EMAIL,
     trustedProxies: e.TRUSTED_PROXY ?? [],
     ipRateLimitPerMinute: e.IP_RATE_LIMIT_PER_MINUTE,
     slack: slackSettings(e),

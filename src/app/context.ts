@@ -44,6 +44,7 @@ export function credentialSettings(config: Config): CredentialSettings {
         baseDelaySeconds: config.loginBackoffBaseSeconds,
       },
     },
+    newSignInEmail: config.newSignInEmail,
     passwordPolicy: makePasswordPolicy(config.passwordMinLength),
     passwordBlocklist: loadCommonPasswordBlocklist(),
   };

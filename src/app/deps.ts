@@ -17,6 +17,8 @@ export interface CredentialSettings {
   /** Bulk credentials emails skip clients sent credentials this recently, unless forced. */
   readonly credentialsResendCooldownSeconds: number;
   readonly loginRules: LoginRules;
+  /** NEW_SIGN_IN_EMAIL: a login from a new device emails the client. */
+  readonly newSignInEmail: boolean;
   readonly passwordPolicy: PasswordPolicy;
   readonly passwordBlocklist: PasswordBlocklist;
 }

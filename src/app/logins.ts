@@ -1,3 +1,4 @@
+import { sessionFingerprintOf } from './client-sessions.ts';
 import { credentialStream } from '../domain/credential/events.ts';
 import { isEventOfStream } from '../domain/events.ts';
 import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
@@ -189,7 +190,7 @@ export async function endSession(
   input: { clientId: string; sessionId: string; expiresAt: string },
   requester: Requester,
 ): Promise<void> {
-  const sessionFingerprint = deps.secrets.fingerprint(`session:${input.sessionId}`);
+  const sessionFingerprint = sessionFingerprintOf(deps, input.sessionId);
   const handled = await runCredentialCommand(
     deps,
     input.clientId,
@@ -200,7 +201,7 @@ export async function endSession(
 }
 
 export function isSessionEnded(deps: Pick<AppDeps, 'secrets' | 'readModels'>, sessionId: string): boolean {
-  return deps.readModels.endedSessions.isSessionEnded(deps.secrets.fingerprint(`session:${sessionId}`));
+  return deps.readModels.endedSessions.isSessionEnded(sessionFingerprintOf(deps, sessionId));
 }
 
 /** Records the request; the mail relay mints the temporary password where it sends it. */

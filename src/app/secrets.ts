@@ -11,6 +11,9 @@ export interface SecretHasher {
   verifySecret(secret: string, expectedHash: string): boolean;
   /** A keyed hash for identifiers that must never be logged raw (unknown user names). */
   fingerprint(value: string): string;
+  /** A keyed signature (base64url) of a value handed to a browser, such as a device cookie. */
+  sign(purpose: string, value: string): string;
+  verifySignature(purpose: string, value: string, signature: string): boolean;
 }
 
 export function createSecretHasher(pepper: Buffer): SecretHasher {
@@ -24,6 +27,12 @@ export function createSecretHasher(pepper: Buffer): SecretHasher {
       return actual.length === expected.length && timingSafeEqual(actual, expected);
     },
     fingerprint: (value) => mac('fingerprint', value).slice(0, 32),
+    sign: (purpose, value) => Buffer.from(mac(`signature:${purpose}`, value), 'hex').toString('base64url'),
+    verifySignature(purpose, value, signature) {
+      const actual = Buffer.from(mac(`signature:${purpose}`, value), 'hex');
+      const expected = Buffer.from(signature, 'base64url');
+      return actual.length === expected.length && timingSafeEqual(actual, expected);
+    },
   };
 }
 

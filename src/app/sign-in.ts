@@ -1,4 +1,7 @@
-import { loginThrottledUntil } from '../domain/credential/throttle.ts';
+import { isDeviceTrusted, loginThrottledUntil } from '../domain/credential/throttle.ts';
+import type { DeviceFamily } from '../domain/session.ts';
+import { mintDeviceToken, verifyDeviceToken } from './device-tokens.ts';
+import { newId } from './ids.ts';
 import type { PasswordMatch } from '../domain/credential/commands.ts';
 import type { Login } from '../domain/credential/state.ts';
 import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
@@ -15,6 +18,10 @@ export interface SignedIn {
   readonly sessionVersion: number;
   /** Signed in with a temporary password: the only page open is "choose your new password". */
   readonly mustChoosePassword: boolean;
+  /** A fresh device cookie for this browser (each login replaces the one it showed). */
+  readonly deviceToken: string;
+  /** Whether the browser showed a valid device cookie of this login. */
+  readonly knownDevice: boolean;
 }
 
 /**
@@ -29,7 +36,7 @@ export type SignInFailure =
 
 export async function signIn(
   deps: AppDeps,
-  input: { userName: string; password: string },
+  input: { userName: string; password: string; deviceToken?: string; deviceFamily?: DeviceFamily },
   requester: Omit<Requester, 'actor'>,
 ): Promise<Result<SignedIn, SignInFailure>> {
   const userName = normaliseUserName(input.userName);
@@ -47,7 +54,9 @@ export async function signIn(
   const state = await loadCredentialState(deps, clientId);
   if (state.status === 'none') return { ok: false, error: { code: 'invalid_credentials' } };
   const now = deps.clock.now();
-  if (loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
+  const presented = verifyDeviceToken(deps.secrets, input.deviceToken, clientId, now);
+  const device = isDeviceTrusted(state.login, presented, deps.settings.loginRules.throttle) ? presented : null;
+  if (!device && loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
     // No hashing while throttled: the correct password is refused like any other, in the time a
     // checked attempt takes, so a fast answer does not tell a throttled account from an unknown one.
     const handled = await runCredentialCommand(
@@ -67,7 +76,14 @@ export async function signIn(
   const handled = await runCredentialCommand(
     deps,
     clientId,
-    { type: 'RecordLoginAttempt', check: match, rules: deps.settings.loginRules, now: now.toISOString() },
+    {
+      type: 'RecordLoginAttempt',
+      check: match,
+      rules: deps.settings.loginRules,
+      now: now.toISOString(),
+      ...(device ? { deviceFingerprint: device } : {}),
+      ...(device ? {} : newSignInNotice(deps, clientId, input.deviceFamily)),
+    },
     { ...requester, actor },
   );
   if (!handled.ok) throw new Error(`login attempt for ${clientId} was refused: ${handled.error.message}`);
@@ -90,7 +106,15 @@ export async function signIn(
     clientId,
     sessionVersion: handled.value.state.login.sessionVersion,
     mustChoosePassword: succeeded.data.method === 'temporary',
+    deviceToken: mintDeviceToken(deps.secrets, clientId, now).token,
+    knownDevice: succeeded.data.knownDevice === true,
   });
+}
+
+/** Asked for on every login without a known device; the decider keeps it for a permanent-password success. */
+function newSignInNotice(deps: AppDeps, clientId: string, family: DeviceFamily | undefined) {
+  if (!deps.settings.newSignInEmail || !family || !deps.readModels.clients.getClient(clientId)?.email) return {};
+  return { newSignInNotice: { requestId: newId(), browser: family.browser, os: family.os } };
 }
 
 function throttled(login: Login, deps: AppDeps, now: Date): { ok: false; error: SignInFailure } {
@@ -176,7 +200,7 @@ export async function choosePermanentPassword(
 
 export async function changePassword(
   deps: AppDeps,
-  input: { clientId: string; currentPassword: string; newPassword: string },
+  input: { clientId: string; currentPassword: string; newPassword: string; deviceToken?: string },
   requester: Requester,
 ): Promise<Result<{ sessionVersion: number }, PasswordRejection>> {
   const state = await loadCredentialState(deps, input.clientId);
@@ -185,7 +209,10 @@ export async function changePassword(
   // The current password is a password check like a login: throttled and counted the same way,
   // so a stolen session cannot be used to guess it at leisure.
   const now = deps.clock.now();
-  if (loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
+  // As at login, a known device is not held back by a stranger's guesses, and its mistakes are its own.
+  const presented = verifyDeviceToken(deps.secrets, input.deviceToken, input.clientId, now);
+  const device = isDeviceTrusted(state.login, presented, deps.settings.loginRules.throttle) ? presented : null;
+  if (!device && loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
     return reject('throttled', 'Too many wrong passwords. Wait a minute, then try again.');
   }
   const current = await deps.passwords.verify(input.currentPassword, state.login.passwordHash);
@@ -203,6 +230,7 @@ export async function changePassword(
         },
         rules,
         now: now.toISOString(),
+        ...(device ? { deviceFingerprint: device } : {}),
       },
       requester,
     );

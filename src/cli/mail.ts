@@ -14,6 +14,7 @@ const templateChoices = [
   'password-reset',
   'forgotten-user-name',
   'password-changed',
+  'new-sign-in',
 ] as const satisfies readonly MailTemplate[];
 const everyTemplateOffered: [Exclude<MailTemplate, (typeof templateChoices)[number]>] extends [never] ? true : never =
   true;

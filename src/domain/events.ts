@@ -4,6 +4,7 @@ import type { BusinessEvent, BusinessOriginEvent } from './business.ts';
 import type { ClientEvent } from './client.ts';
 import type { CredentialEvent } from './credential/events.ts';
 import type { MailEvent, MailWebhookTokenEvent } from './mail.ts';
+import type { SessionEvent } from './session.ts';
 import type { SlackProgressEvent } from './slack-progress.ts';
 import type { StaffAccessEvent } from './staff-access.ts';
 import type { StaffAlertEvent } from './staff-alert.ts';
@@ -18,6 +19,7 @@ import type { UserNameEvent } from './username-reservation.ts';
 export interface StreamEvents {
   readonly client: ClientEvent;
   readonly credential: CredentialEvent;
+  readonly session: SessionEvent;
   readonly 'user-name': UserNameEvent;
   readonly batch: BatchEvent;
   readonly mail: MailEvent;
@@ -75,13 +77,15 @@ export const eventCatalogue: EventCatalogue = {
   PermanentPasswordChosen: v1('credential'),
   PasswordChanged: v1('credential'),
   PasswordRehashed: v1('credential'),
-  LoginSucceeded: v1('credential'),
+  // Version 2 may record `knownDevice`; a version-1 success had no device cookie, which reads the same.
+  LoginSucceeded: { stream: 'credential', version: 2, upcasters: [(data) => data] },
   // Version 2 records `couldBeTemporary` (whether the try counted against a pending temporary
-  // password); every version-1 failure counted.
+  // password); every version-1 failure counted. Version 3 may record `deviceFingerprint`; an older
+  // failure came from no known device, which reads the same.
   LoginFailed: {
     stream: 'credential',
-    version: 2,
-    upcasters: [(data) => ({ couldBeTemporary: true, ...(data as object) })],
+    version: 3,
+    upcasters: [(data) => ({ couldBeTemporary: true, ...(data as object) }), (data) => data],
   },
   PasswordResetRequested: v1('credential'),
   PasswordResetLinkIssued: v1('credential'),
@@ -91,7 +95,10 @@ export const eventCatalogue: EventCatalogue = {
   SessionsRevoked: v1('credential'),
   SessionEnded: v1('credential'),
   CredentialsEmailRequested: v1('credential'),
+  NewSignInNoticeRequested: v1('credential'),
   UserNameReminderRequested: v1('credential'),
+  SessionStarted: v1('session'),
+  SessionSeen: v1('session'),
   UserNameReserved: v1('user-name'),
   UserNameReleased: v1('user-name'),
   BatchStarted: v1('batch'),

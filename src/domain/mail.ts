@@ -1,10 +1,12 @@
 /**
  * The life of each email, stream `mail-<clientId>`. Mail is requested by credential events
  * (CredentialsEmailRequested, PasswordResetRequested, UserNameReminderRequested, and the
- * password-changed notice after PermanentPasswordChosen / PasswordChanged / PasswordResetCompleted);
+ * password-changed notice after PermanentPasswordChosen / PasswordChanged / PasswordResetCompleted, and
+ * the new-sign-in notice after NewSignInNoticeRequested);
  * the relay sends it and records what happened here. No event holds the message body.
  */
-export type MailTemplate = 'client-login-credentials' | 'password-reset' | 'forgotten-user-name' | 'password-changed';
+export type MailTemplate =
+  'client-login-credentials' | 'password-reset' | 'forgotten-user-name' | 'password-changed' | 'new-sign-in';
 
 export type MailEvent =
   | {

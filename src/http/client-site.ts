@@ -12,9 +12,12 @@ import { accountRoutes } from './routes/account.tsx';
 import { choosePasswordRoutes } from './routes/choose-password.tsx';
 import { loginRoutes, logoutRoutes } from './routes/login.tsx';
 import { forgotPasswordRoutes, forgotUserNameRoutes, resetRoutes } from './routes/recovery.tsx';
+import { createDeviceCookie } from './device-cookie.ts';
 import { createSessions } from './session.ts';
 import { sendProblem, type Site } from './site.tsx';
 import { isSessionEnded } from '../app/logins.ts';
+import { recordSessionSeen, recordSessionStarted, sessionLastSeenAt } from '../app/client-sessions.ts';
+import { parseDeviceFamily } from './user-agent.ts';
 
 export interface ClientSiteOptions {
   readonly logger?: Logger;
@@ -32,6 +35,20 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
     secret: loadServerSecret(config.sessionSecret, config.dataDir, 'session-secret'),
     origin: publicOrigin,
     maxAgeSeconds: config.sessionMaxAgeSeconds,
+    keepSignedInSeconds: config.sessionKeepSignedInSeconds,
+    idleTimeoutSeconds: config.sessionIdleTimeoutSeconds,
+    activity: {
+      lastSeenAt: (session) => sessionLastSeenAt(deps, session.clientId, session.id),
+      started: (c, session) =>
+        recordSessionStarted(deps, {
+          clientId: session.clientId,
+          sessionId: session.id,
+          expiresAt: session.expiresAt,
+          keptSignedIn: session.keptSignedIn,
+          family: parseDeviceFamily(c.req.header('user-agent')),
+        }),
+      seen: (session) => recordSessionSeen(deps, { clientId: session.clientId, sessionId: session.id }),
+    },
     clock: deps.clock,
     currentSessionVersion: (clientId) => {
       const credential = deps.readModels.credentials.getCredential(clientId);
@@ -44,6 +61,7 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
   const site: Site = {
     app,
     sessions,
+    devices: createDeviceCookie(publicOrigin),
     chrome: {
       businessName: config.businessName,
       logoUrl: config.businessLogoUrl,

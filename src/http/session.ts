@@ -17,12 +17,24 @@ export interface Session {
   readonly sessionVersion: number;
   /** Signed in with a temporary password: only "choose your new password" is open. */
   readonly mustChoosePassword: boolean;
+  /** "Keep me signed in on this device": a longer session, in a cookie that outlives the browser window. */
+  readonly keptSignedIn?: boolean;
 }
 
 /** A session as a request presents it: which token it is, and until when it is good. */
 export interface PresentedSession extends Session {
   readonly id: string;
   readonly expiresAt: string;
+  readonly issuedAt: string;
+  readonly keptSignedIn: boolean;
+}
+
+/** Where sessions are recorded, for the account page's list and the idle timeout. */
+export interface SessionActivity {
+  /** When the session was last recorded as used, or null when it never was (a token older than the list). */
+  lastSeenAt(session: PresentedSession): string | null;
+  started(c: Context, session: PresentedSession): Promise<void>;
+  seen(session: PresentedSession): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -30,6 +42,10 @@ export interface SessionOptions {
   /** The site's public origin: tokens from another deployment are refused. */
   readonly origin: string;
   readonly maxAgeSeconds: number;
+  readonly keepSignedInSeconds: number;
+  /** A session that is not kept ends after this long unused; null for none. */
+  readonly idleTimeoutSeconds: number | null;
+  readonly activity: SessionActivity;
   readonly clock: Clock;
   /** The client's session version now, or null when the login is gone or disabled. */
   readonly currentSessionVersion: (clientId: string) => number | null;
@@ -49,7 +65,9 @@ const claimsSchema = z.object({
   sub: z.string().min(1),
   sv: z.number().int().nonnegative(),
   mc: z.boolean(),
+  ks: z.boolean().optional(),
   jti: z.string().min(1),
+  iat: z.number().int(),
   exp: z.number().int(),
 });
 
@@ -58,17 +76,34 @@ const audience = 'latchkey-client-site';
 export function createSessions(options: SessionOptions): Sessions {
   const cookieOptions = { httpOnly: true, secure: true, sameSite: 'Lax', path: '/' } as const;
 
-  async function issueToken(session: Session): Promise<string> {
+  const lifetimeSeconds = (kept: boolean) => (kept ? options.keepSignedInSeconds : options.maxAgeSeconds);
+  // "Last seen" is recorded at most this often; with an idle timeout, often enough to keep within it.
+  const seenIntervalSeconds = options.idleTimeoutSeconds === null ? 300 : Math.min(60, options.idleTimeoutSeconds / 4);
+
+  async function issueToken(session: Session): Promise<{ token: string; presented: PresentedSession }> {
     const issuedAt = Math.floor(options.clock.now().getTime() / 1000);
-    return new SignJWT({ sv: session.sessionVersion, mc: session.mustChoosePassword })
+    const keptSignedIn = session.keptSignedIn === true;
+    const expiresAt = issuedAt + lifetimeSeconds(keptSignedIn);
+    const id = randomBytes(16).toString('base64url');
+    const token = await new SignJWT({ sv: session.sessionVersion, mc: session.mustChoosePassword, ks: keptSignedIn })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(session.clientId)
       .setIssuer(options.origin)
       .setAudience(audience)
       .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + options.maxAgeSeconds)
-      .setJti(randomBytes(16).toString('base64url'))
+      .setExpirationTime(expiresAt)
+      .setJti(id)
       .sign(options.secret);
+    const presented = {
+      clientId: session.clientId,
+      sessionVersion: session.sessionVersion,
+      mustChoosePassword: session.mustChoosePassword,
+      keptSignedIn,
+      id,
+      issuedAt: new Date(issuedAt * 1000).toISOString(),
+      expiresAt: new Date(expiresAt * 1000).toISOString(),
+    };
+    return { token, presented };
   }
 
   async function verifyToken(token: string): Promise<PresentedSession | null> {
@@ -78,23 +113,39 @@ export function createSessions(options: SessionOptions): Sessions {
         algorithms: ['HS256'],
         issuer: options.origin,
         audience,
-        maxTokenAge: options.maxAgeSeconds,
+        maxTokenAge: Math.max(options.maxAgeSeconds, options.keepSignedInSeconds),
         currentDate: options.clock.now(),
         requiredClaims: ['exp', 'iat'],
       });
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) return null;
-      const { sub, sv, mc, jti, exp } = claims.data;
+      const { sub, sv, mc, ks, jti, iat, exp } = claims.data;
+      const keptSignedIn = ks === true;
+      // The claim says how long this token may live: a short one cannot pass for a kept one.
+      if (exp - iat > lifetimeSeconds(keptSignedIn)) return null;
       return {
         clientId: sub,
         sessionVersion: sv,
         mustChoosePassword: mc,
+        keptSignedIn,
         id: jti,
+        issuedAt: new Date(iat * 1000).toISOString(),
         expiresAt: new Date(exp * 1000).toISOString(),
       };
     } catch {
       return null;
     }
+  }
+
+  /** Ends a session unused for the idle timeout (kept ones excepted); otherwise records that it was used. */
+  async function isIdle(session: PresentedSession): Promise<boolean> {
+    const nowMs = options.clock.now().getTime();
+    const lastSeenMs = Date.parse(options.activity.lastSeenAt(session) ?? session.issuedAt);
+    const idleMs = nowMs - lastSeenMs;
+    if (options.idleTimeoutSeconds !== null && !session.keptSignedIn && idleMs > options.idleTimeoutSeconds * 1000)
+      return true;
+    if (idleMs >= seenIntervalSeconds * 1000) await options.activity.seen(session);
+    return false;
   }
 
   return {
@@ -105,10 +156,15 @@ export function createSessions(options: SessionOptions): Sessions {
       // every token issued before it stops here.
       // "Log out" in one browser ends that token alone, copies of it included.
       if (!session || options.currentSessionVersion(session.clientId) !== session.sessionVersion) return null;
-      return options.isSessionEnded(session.id) ? null : session;
+      if (options.isSessionEnded(session.id)) return null;
+      return (await isIdle(session)) ? null : session;
     },
     async start(c, session) {
-      setCookie(c, sessionCookieName, await issueToken(session), { ...cookieOptions, maxAge: options.maxAgeSeconds });
+      const { token, presented } = await issueToken(session);
+      // A session that is not kept lives in a browser-session cookie: closing the browser ends it.
+      const lifetime = presented.keptSignedIn ? { maxAge: lifetimeSeconds(true) } : {};
+      setCookie(c, sessionCookieName, token, { ...cookieOptions, ...lifetime });
+      await options.activity.started(c, presented);
     },
     end(c) {
       deleteCookie(c, sessionCookieName, cookieOptions);

@@ -3,7 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { App } from '../app/context.ts';
 import { HashingBusyError } from '../app/password-hasher.ts';
 import type { Logger } from '../logger.ts';
-import type { Session, Sessions } from './session.ts';
+import type { DeviceCookie } from './device-cookie.ts';
+import type { PresentedSession, Session, Sessions } from './session.ts';
 import type { Chrome } from './views/layout.tsx';
 import { redirectAfterPost, sendPage, wantsFragment } from './views/render.tsx';
 
@@ -12,12 +13,13 @@ export interface Site {
   readonly app: App;
   readonly chrome: Chrome;
   readonly sessions: Sessions;
+  readonly devices: DeviceCookie;
   /** Headers, body limit, CSRF and per-IP limit, in that order: every client route runs them. */
   readonly guards: readonly MiddlewareHandler[];
   readonly logger?: Logger;
 }
 
-export type SiteEnv = { Variables: { session: Session } };
+export type SiteEnv = { Variables: { session: PresentedSession } };
 
 /** How long a client should wait when password hashing is saturated. */
 const busyRetryAfterSeconds = 5;

@@ -131,6 +131,18 @@ export async function composeMail(
       };
       return render({ template: request.template, view });
     }
+    case 'new-sign-in': {
+      const { event } = request;
+      const device =
+        event.type === 'NewSignInNoticeRequested' ? `${event.data.browser} on ${event.data.os}` : 'a new device';
+      const view = {
+        ...common,
+        userName: credential.userName,
+        device,
+        signedInAt: formatMailDateTime(request.event.metadata.at, settings.timeZone),
+      };
+      return render({ template: request.template, view });
+    }
   }
 }
 

@@ -60,6 +60,12 @@ export function previewMail(
       userName,
       changedAt: formatMailDateTime(now.toISOString(), config.businessTimeZone),
     },
+    'new-sign-in': {
+      ...common,
+      userName,
+      device: 'Firefox on Windows',
+      signedInAt: formatMailDateTime(now.toISOString(), config.businessTimeZone),
+    },
   };
   try {
     return ok({

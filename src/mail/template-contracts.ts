@@ -40,6 +40,10 @@ export const templateContracts: Record<MailTemplate, TemplateContract> = {
     required: ['userName'],
     known: [...common, 'userName', 'changedAt'],
   },
+  'new-sign-in': {
+    required: ['userName', 'device', 'signedInAt'],
+    known: [...common, 'userName', 'device', 'signedInAt'],
+  },
 };
 
 type Token = [string, string, number, number, Token[]?, ...unknown[]];

@@ -14,6 +14,7 @@ export const mailTemplates: readonly MailTemplate[] = [
   'password-reset',
   'forgotten-user-name',
   'password-changed',
+  'new-sign-in',
 ];
 
 interface CommonView {
@@ -45,6 +46,10 @@ export type MailView =
   | {
       readonly template: 'password-changed';
       readonly view: CommonView & { readonly userName: string; readonly changedAt: string };
+    }
+  | {
+      readonly template: 'new-sign-in';
+      readonly view: CommonView & { readonly userName: string; readonly device: string; readonly signedInAt: string };
     };
 
 export interface RenderedMail {

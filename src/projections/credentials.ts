@@ -78,6 +78,7 @@ export const credentialsProjection: Projection = {
       passwordSet: set('has_password = 1, reset_token_id = NULL, reset_expires_at = NULL'),
       resetCompleted: set('has_password = 1, reset_token_id = NULL, reset_expires_at = NULL, consecutive_failures = 0'),
       succeeded: set('last_login_at = @at, consecutive_failures = 0, last_failure_at = NULL'),
+      loggedIn: set('last_login_at = @at'),
       failed: set('consecutive_failures = consecutive_failures + 1, last_failure_at = @at'),
       resetLink: set('reset_token_id = @tokenId, reset_expires_at = @expiresAt'),
       disabled: set('disabled = 1'),
@@ -110,9 +111,15 @@ export const credentialsProjection: Projection = {
         case 'PasswordResetCompleted':
           return void updates.resetCompleted.run({ clientId });
         case 'LoginSucceeded':
-          return void updates.succeeded.run({ clientId, at });
+          // As the decider counts: a login from a known device leaves the strangers' count as it was.
+          return event.data.knownDevice
+            ? void updates.loggedIn.run({ clientId, at })
+            : void updates.succeeded.run({ clientId, at });
         case 'LoginFailed':
-          return event.data.reason === 'throttled' ? undefined : void updates.failed.run({ clientId, at });
+          // A known device's wrong tries count against that device, not the account.
+          return event.data.reason === 'throttled' || event.data.deviceFingerprint !== undefined
+            ? undefined
+            : void updates.failed.run({ clientId, at });
         case 'PasswordResetLinkIssued':
           return void updates.resetLink.run({ clientId, tokenId: event.data.tokenId, expiresAt: event.data.expiresAt });
         case 'LoginDisabled':
@@ -126,6 +133,7 @@ export const credentialsProjection: Projection = {
         case 'SessionsRevoked':
         case 'SessionEnded':
         case 'UserNameReminderRequested':
+        case 'NewSignInNoticeRequested':
           return undefined;
         default: {
           const _exhaustive: never = event;

@@ -6,6 +6,7 @@ import { subscribe, type Subscription } from '../eventstore/subscription.ts';
 import { batchesProjection, createBatchQueries } from './batches.ts';
 import { businessesProjection, createBusinessQueries } from './businesses.ts';
 import { clientsProjection, createClientQueries } from './clients.ts';
+import { clientSessionsProjection, createClientSessionQueries } from './client-sessions.ts';
 import { createCredentialQueries, credentialsProjection } from './credentials.ts';
 import { createEndedSessionQueries, endedSessionsProjection } from './ended-sessions.ts';
 import { createMailQueries, mailStatusProjection } from './mail-status.ts';
@@ -20,6 +21,7 @@ export const coreProjections: readonly Projection[] = [
   batchesProjection,
   endedSessionsProjection,
   businessesProjection,
+  clientSessionsProjection,
 ];
 
 export interface ReadModels {
@@ -32,6 +34,7 @@ export interface ReadModels {
   readonly mail: ReturnType<typeof createMailQueries>;
   readonly endedSessions: ReturnType<typeof createEndedSessionQueries>;
   readonly businesses: ReturnType<typeof createBusinessQueries>;
+  readonly sessions: ReturnType<typeof createClientSessionQueries>;
   checkpoint(): string | null;
   /**
    * Applies a batch and moves the checkpoint in one transaction: a crash keeps both or neither.
@@ -114,6 +117,7 @@ export function openReadModels(file: string, projections: readonly Projection[] 
     mail: createMailQueries(db),
     endedSessions: createEndedSessionQueries(db),
     businesses: createBusinessQueries(db),
+    sessions: createClientSessionQueries(db),
     checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
     apply(events, comparePositions) {
       if (events.length > 0) applyBatch.immediate(events, comparePositions);

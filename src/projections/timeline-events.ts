@@ -48,6 +48,11 @@ export const timelineEvents: TimelineCatalogue = {
   SessionEnded: { label: 'Logged out in one browser', fields: ['expiresAt'] },
   CredentialsEmailRequested: { label: 'Credentials email requested', fields: ['requestId', 'batchId'] },
   UserNameReminderRequested: { label: 'User name reminder requested', fields: ['requestId'] },
+  NewSignInNoticeRequested: { label: 'New sign-in email requested', fields: ['requestId', 'browser', 'os'] },
+  // The session's fingerprint stays out: a keyed hash that means nothing to people.
+  SessionStarted: { label: 'Signed in on a browser', fields: ['browser', 'os', 'keptSignedIn', 'expiresAt'] },
+  // "Still using the site" is recorded every few minutes: history without it stays readable.
+  SessionSeen: null,
   UserNameReserved: { label: 'User name reserved', fields: ['userName'] },
   UserNameReleased: { label: 'User name released', fields: ['userName'] },
   BatchStarted: null,

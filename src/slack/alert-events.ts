@@ -67,6 +67,9 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'SessionEnded':
     case 'CredentialsEmailRequested':
     case 'UserNameReminderRequested':
+    case 'NewSignInNoticeRequested':
+    case 'SessionStarted':
+    case 'SessionSeen':
     case 'UserNameReserved':
     case 'UserNameReleased':
     case 'BatchStarted':

@@ -36,11 +36,13 @@ const attempt = (
   check: Extract<CredentialCommand, { type: 'RecordLoginAttempt' }>['check'],
   now = later,
   r = rules,
+  deviceFingerprint?: string,
 ): CredentialCommand => ({
   type: 'RecordLoginAttempt',
   check,
   rules: r,
   now,
+  ...(deviceFingerprint ? { deviceFingerprint } : {}),
 });
 const failed = (reason: Extract<CredentialEvent, { type: 'LoginFailed' }>['data']['reason']): CredentialEvent => ({
   type: 'LoginFailed',
@@ -208,6 +210,39 @@ describe('an active login with a permanent password', () => {
     given(...state, ...fiveFailures)
       .when(attempt(permanentMatch(), '2026-03-03T14:00:02.000Z'))
       .then([{ type: 'LoginSucceeded', data: { clientId, method: 'password' } }]);
+  });
+  it('inside the backoff, a known device still gets in, and its success leaves the account count as it was', () => {
+    const fiveFailures = Array.from({ length: 5 }, () => failed('wrong_password'));
+    const fromDevice = attempt(permanentMatch(), at, rules, 'D1');
+    const success: CredentialEvent = {
+      type: 'LoginSucceeded',
+      data: { clientId, method: 'password', knownDevice: true },
+    };
+    given(...state, ...fiveFailures)
+      .when(fromDevice)
+      .then([success]);
+    expect(given(...state, ...fiveFailures, success).state).toMatchObject({ login: { consecutiveFailures: 5 } });
+  });
+  it("a known device's wrong tries count against its own budget; once spent, the backoff applies to it too", () => {
+    const fiveFailures = Array.from({ length: 5 }, () => failed('wrong_password'));
+    const deviceFailure: CredentialEvent = {
+      type: 'LoginFailed',
+      data: { clientId, reason: 'wrong_password', deviceFingerprint: 'D1' },
+    };
+    const devicePassword = attempt(permanentMatch(), at, rules, 'D1');
+    given(...state, ...fiveFailures)
+      .when(attempt(guess, at, rules, 'D1'))
+      .then([deviceFailure]);
+    const fourMistakes = Array.from({ length: 4 }, () => deviceFailure);
+    expect(given(...state, ...fourMistakes).state).toMatchObject({
+      login: { consecutiveFailures: 0, deviceFailures: { D1: 4 } },
+    });
+    given(...state, ...fiveFailures, ...fourMistakes)
+      .when(devicePassword)
+      .then([{ type: 'LoginSucceeded', data: { clientId, method: 'password', knownDevice: true } }]);
+    given(...state, ...fiveFailures, ...fourMistakes, deviceFailure)
+      .when(devicePassword)
+      .then([failed('throttled')]);
   });
   it('throttled attempts are recorded but do not count', () => {
     given(...state)

@@ -4,6 +4,7 @@ import { issueResetLink } from '../../src/app/recovery.ts';
 import { choosePermanentPassword, signIn } from '../../src/app/sign-in.ts';
 import { credentialStream } from '../../src/domain/credential/events.ts';
 import { createHttpApp } from '../../src/http/app.ts';
+import { deviceCookieName } from '../../src/http/device-cookie.ts';
 import { sessionCookieName } from '../../src/http/session.ts';
 import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
 
@@ -17,6 +18,8 @@ export const otherStrongPassword = 'copper kettle whistles softly';
  */
 export class SiteClient {
   cookie: string | null = null;
+  /** The device cookie a successful login leaves (kept across log out, as a browser keeps it). */
+  deviceCookie: string | null = null;
 
   constructor(
     private readonly http: Hono,
@@ -37,15 +40,20 @@ export class SiteClient {
   }
 
   private withCookie(headers: Record<string, string>): Record<string, string> {
-    return this.cookie ? { cookie: `${sessionCookieName}=${this.cookie}`, ...headers } : headers;
+    const pairs = [
+      ...(this.cookie ? [`${sessionCookieName}=${this.cookie}`] : []),
+      ...(this.deviceCookie ? [`${deviceCookieName(origin)}=${this.deviceCookie}`] : []),
+    ];
+    return pairs.length > 0 ? { cookie: pairs.join('; '), ...headers } : headers;
   }
 
   private keep(response: Response): Response {
     for (const line of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
       const [name, value = ''] = pair.split('=');
-      if (name !== sessionCookieName) continue;
-      this.cookie = attributes.includes('Max-Age=0') || value === '' ? null : value;
+      const kept = attributes.includes('Max-Age=0') || value === '' ? null : value;
+      if (name === sessionCookieName) this.cookie = kept;
+      if (name === deviceCookieName(origin)) this.deviceCookie = kept;
     }
     return response;
   }

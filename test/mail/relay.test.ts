@@ -213,6 +213,36 @@ describe('the mail relay', () => {
     expect(notice.text).not.toContain('copper kettle');
   });
 
+  it('sends the new-sign-in notice, naming the device family, after a password login from a new device', async () => {
+    await requestCredentialsEmail(app.deps, { clientId: 'C-2' }, { actor: staff });
+    await runRelayOnce();
+    const password = tempPasswordIn(outboxMessages(app)[0]!.text);
+    const firefox = { browser: 'Firefox', os: 'Windows' };
+    await signIn(app.deps, { userName: 'marcus.bell@example.com', password, deviceFamily: firefox }, {});
+    const chosen = await choosePermanentPassword(
+      app.deps,
+      { clientId: 'C-2', newPassword: 'copper kettle whistles at dawn' },
+      { actor: { kind: 'client', id: 'C-2' } },
+    );
+    expect(chosen.ok).toBe(true);
+    const signedIn = await signIn(
+      app.deps,
+      { userName: 'marcus.bell@example.com', password: 'copper kettle whistles at dawn', deviceFamily: firefox },
+      {},
+    );
+    expect(signedIn.ok).toBe(true);
+    await runRelayOnce();
+
+    const subjects = outboxMessages(app).map((message) => message.subject);
+    // The temporary password's own login sent no notice: only the later one from a new device did.
+    expect(subjects.filter((subject) => subject.startsWith('New sign-in'))).toHaveLength(1);
+    const notice = outboxMessages(app).find((message) => message.subject.startsWith('New sign-in'))!;
+    expect(notice.subject).toBe('New sign-in to your Happy Paws Pet Sitting account');
+    expect(notice.text).toMatch(/marcus\.bell@example\.com, on\s+Tuesday, March 3, 2026 at 2:00 PM UTC/);
+    expect(notice.text).toContain('Firefox on Windows');
+    expect(notice.html).toContain('<strong>Firefox on Windows</strong>');
+  });
+
   describe('through Mailgun', () => {
     let fake: FakeMailgun;
     beforeEach(async () => {

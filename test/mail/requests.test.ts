@@ -21,6 +21,7 @@ describe('mail requests', () => {
       PasswordResetCompleted: 'password-changed',
       CredentialsEmailRequested: 'client-login-credentials',
       UserNameReminderRequested: 'forgotten-user-name',
+      NewSignInNoticeRequested: 'new-sign-in',
     });
   });
 

@@ -90,6 +90,22 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
     data: { clientId: 'C1', requestId: 'R3', batchId: 'B1' },
   },
   UserNameReminderRequested: { type: 'UserNameReminderRequested', data: { clientId: 'C1', requestId: 'R4' } },
+  NewSignInNoticeRequested: {
+    type: 'NewSignInNoticeRequested',
+    data: { clientId: 'C1', requestId: 'R5', browser: 'Firefox', os: 'Windows' },
+  },
+  SessionStarted: {
+    type: 'SessionStarted',
+    data: {
+      clientId: 'C1',
+      sessionFingerprint: 'sample-session-fingerprint',
+      expiresAt: '2026-03-04T14:00:00.000Z',
+      keptSignedIn: false,
+      browser: 'Firefox',
+      os: 'Windows',
+    },
+  },
+  SessionSeen: { type: 'SessionSeen', data: { clientId: 'C1', sessionFingerprint: 'sample-session-fingerprint' } },
   UserNameReserved: { type: 'UserNameReserved', data: { userName: 'ann@example.com', clientId: 'C1' } },
   UserNameReleased: { type: 'UserNameReleased', data: { userName: 'ann@example.com', clientId: 'C1' } },
   BatchStarted: {

@@ -49,6 +49,10 @@ export type CredentialCommand =
       readonly check: PasswordMatch;
       readonly rules: LoginRules;
       readonly now: string;
+      /** The fingerprint of a valid device cookie the browser showed, if any. */
+      readonly deviceFingerprint?: string;
+      /** Set when a password login from a browser with no device cookie should email the client. */
+      readonly newSignInNotice?: { readonly requestId: string; readonly browser: string; readonly os: string };
     }
   | { readonly type: 'RecordThrottledAttempt' }
   | { readonly type: 'ChoosePermanentPassword'; readonly passwordHash: string; readonly sameAsTemporary: boolean }

@@ -2,7 +2,7 @@ import { ok, reject, type Rejection, type Result } from '../result.ts';
 import type { CredentialCommand, LoginRules, PasswordMatch } from './commands.ts';
 import type { CredentialEvent } from './events.ts';
 import type { CredentialState, Login } from './state.ts';
-import { loginThrottledUntil } from './throttle.ts';
+import { isDeviceTrusted, loginThrottledUntil } from './throttle.ts';
 
 export type CredentialRejectionCode =
   'no_login' | 'disabled' | 'not_disabled' | 'no_password_to_choose' | 'same_as_temporary' | 'invalid_reset_link';
@@ -26,7 +26,7 @@ export function decideCredential(command: CredentialCommand, state: CredentialSt
     case 'WithdrawTempPassword':
       return ok(decideWithdrawTemp(login, command));
     case 'RecordLoginAttempt':
-      return ok(decideLoginAttempt(state, command.check, command.rules, command.now));
+      return ok(decideLoginAttempt(state, command));
     case 'RecordThrottledAttempt':
       return ok([{ type: 'LoginFailed', data: { clientId, reason: 'throttled' } }]);
     case 'ChoosePermanentPassword':
@@ -118,11 +118,6 @@ function decideWithdrawTemp(
 
 type LoginFailedEvent = Extract<CredentialEvent, { type: 'LoginFailed' }>;
 
-const loginFailed = (clientId: string, reason: LoginFailedEvent['data']['reason']): LoginFailedEvent => ({
-  type: 'LoginFailed',
-  data: { clientId, reason },
-});
-
 /**
  * The business's rule: a temporary password works once. A correct one is consumed by the
  * login it opens; a wrong attempt burns it (after `tempPasswordMaxFailures`); an expired one is
@@ -131,16 +126,26 @@ const loginFailed = (clientId: string, reason: LoginFailedEvent['data']['reason'
  */
 function decideLoginAttempt(
   state: Exclude<CredentialState, { status: 'none' }>,
-  check: PasswordMatch,
-  rules: LoginRules,
-  now: string,
+  { check, rules, now, deviceFingerprint, newSignInNotice }: Extract<CredentialCommand, { type: 'RecordLoginAttempt' }>,
 ): CredentialEvent[] {
   const { login } = state;
-  const failed = (reason: LoginFailedEvent['data']['reason']) => loginFailed(login.clientId, reason);
+  const clientId = login.clientId;
+  // A known device's tries count against its own budget, not the account's: a stranger's
+  // guesses cannot lock the client out of a browser they signed in on before.
+  const device = isDeviceTrusted(login, deviceFingerprint ?? null, rules.throttle) ? deviceFingerprint : undefined;
+  const failed = (reason: LoginFailedEvent['data']['reason']): LoginFailedEvent => ({
+    type: 'LoginFailed',
+    data: { clientId, reason, ...(device ? { deviceFingerprint: device } : {}) },
+  });
   if (state.status === 'disabled') return [failed('disabled')];
   // Checked here, on the stream as it is when the append is decided, so attempts sent in
   // parallel cannot all slip in before the first failure is recorded.
-  if (loginThrottledUntil(login, rules.throttle, new Date(now))) return [failed('throttled')];
+  if (!device && loginThrottledUntil(login, rules.throttle, new Date(now))) return [failed('throttled')];
+  const succeeded = (method: 'password' | 'temporary'): CredentialEvent => ({
+    type: 'LoginSucceeded',
+    data: { clientId, method, ...(device ? { knownDevice: true } : {}) },
+  });
+  const outcomes: AttemptOutcomes = { failed, succeeded };
 
   const temp = login.temp;
   const tempExpired = temp !== null && Date.parse(temp.expiresAt) <= Date.parse(now);
@@ -151,9 +156,15 @@ function decideLoginAttempt(
     case 'superseded_matched':
       return [failed('temporary_superseded')];
     case 'temporary_matched':
-      return decideTemporaryMatch(login, check.tempPasswordId, rules);
+      return decideTemporaryMatch(login, check.tempPasswordId, rules, outcomes);
     case 'permanent_matched':
-      return decidePermanentMatch(login, check, rules, tempExpired);
+      return [
+        ...decidePermanentMatch(login, check, rules, tempExpired, outcomes),
+        // The temporary password's own first login is the client's, just sent the email: no notice.
+        ...(newSignInNotice && !device && permanentMatchHolds(login, check, rules, tempExpired)
+          ? [{ type: 'NewSignInNoticeRequested', data: { clientId, ...newSignInNotice } } as const]
+          : []),
+      ];
     case 'no_match': {
       if (!temp && login.passwordHash === null) return [failed('no_password')];
       // A miss is a guess only at the temporary password it was compared with, never at one
@@ -164,18 +175,27 @@ function decideLoginAttempt(
   }
 }
 
+/** How an attempt's outcome is recorded: a known device's fingerprint goes on its failures and successes. */
+interface AttemptOutcomes {
+  readonly failed: (reason: LoginFailedEvent['data']['reason']) => LoginFailedEvent;
+  readonly succeeded: (method: 'password' | 'temporary') => CredentialEvent;
+}
+
 /** It opens the login only if the temporary password it matched is still the pending one. */
-function decideTemporaryMatch(login: Login, tempPasswordId: string, rules: LoginRules): CredentialEvent[] {
-  const clientId = login.clientId;
+function decideTemporaryMatch(
+  login: Login,
+  tempPasswordId: string,
+  rules: LoginRules,
+  { failed, succeeded }: AttemptOutcomes,
+): CredentialEvent[] {
   if (login.temp?.id === tempPasswordId)
     return [
-      { type: 'TempPasswordConsumed', data: { clientId, tempPasswordId } },
-      { type: 'LoginSucceeded', data: { clientId, method: 'temporary' } },
+      { type: 'TempPasswordConsumed', data: { clientId: login.clientId, tempPasswordId } },
+      succeeded('temporary'),
     ];
-  if (login.supersededTemps.some((old) => old.id === tempPasswordId))
-    return [loginFailed(clientId, 'temporary_superseded')];
+  if (login.supersededTemps.some((old) => old.id === tempPasswordId)) return [failed('temporary_superseded')];
   // Used or burned while it was checked: a newer temporary password was never compared with it.
-  return failAttempt(login, rules, loginFailed(clientId, 'temporary_burned'), false);
+  return failAttempt(login, rules, failed('temporary_burned'), false);
 }
 
 /**
@@ -187,21 +207,30 @@ function decidePermanentMatch(
   check: Extract<PasswordMatch, { kind: 'permanent_matched' }>,
   rules: LoginRules,
   tempExpired: boolean,
+  { failed, succeeded }: AttemptOutcomes,
 ): CredentialEvent[] {
   const clientId = login.clientId;
-  // Replaced (changed, reset) while it was checked: the old password opens nothing.
-  if (check.passwordVersion !== login.passwordVersion)
-    return failAttempt(login, rules, loginFailed(clientId, 'wrong_password'), false);
-  // An expired temporary password is no longer pending: it cannot hold the permanent one back.
-  // Refused by the business's setting, but it is the client's own password, not a guess at
-  // the temporary one: it does not burn it.
-  if (login.temp && !tempExpired && !rules.permanentWorksWhileTempPending)
-    return failAttempt(login, rules, loginFailed(clientId, 'wrong_password'), false);
+  if (!permanentMatchHolds(login, check, rules, tempExpired))
+    return failAttempt(login, rules, failed('wrong_password'), false);
   return [
     ...(tempExpired ? burnTemp(login, 'expired') : []),
     ...(check.rehash ? [{ type: 'PasswordRehashed', data: { clientId, passwordHash: check.rehash } } as const] : []),
-    { type: 'LoginSucceeded', data: { clientId, method: 'password' } },
+    succeeded('password'),
   ];
+}
+
+function permanentMatchHolds(
+  login: Login,
+  check: Extract<PasswordMatch, { kind: 'permanent_matched' }>,
+  rules: LoginRules,
+  tempExpired: boolean,
+): boolean {
+  // Replaced (changed, reset) while it was checked: the old password opens nothing.
+  if (check.passwordVersion !== login.passwordVersion) return false;
+  // An expired temporary password is no longer pending: it cannot hold the permanent one back.
+  // Refused by the business's setting, but it is the client's own password, not a guess at
+  // the temporary one: it does not burn it.
+  return !(login.temp && !tempExpired && !rules.permanentWorksWhileTempPending);
 }
 
 /**

@@ -69,7 +69,16 @@ export type CredentialEvent =
   | { readonly type: 'PasswordRehashed'; readonly data: { readonly clientId: string; readonly passwordHash: string } }
   | {
       readonly type: 'LoginSucceeded';
-      readonly data: { readonly clientId: string; readonly method: 'password' | 'temporary' };
+      readonly data: {
+        readonly clientId: string;
+        readonly method: 'password' | 'temporary';
+        /**
+         * True when the browser showed a valid device cookie of this login: the account-wide
+         * failure count is then left as it was, so the client's own logins do not hand a stranger
+         * fresh free tries. Absent on version-1 events (no device cookies then).
+         */
+        readonly knownDevice?: boolean;
+      };
     }
   | {
       readonly type: 'LoginFailed';
@@ -83,6 +92,11 @@ export type CredentialEvent =
          * counted, are upcast to true.
          */
         readonly couldBeTemporary?: boolean;
+        /**
+         * A try from a browser with a valid device cookie: a keyed fingerprint of the device id (never
+         * the cookie), counted against that device's own budget instead of the account-wide backoff.
+         */
+        readonly deviceFingerprint?: string;
       };
     }
   | {
@@ -121,6 +135,16 @@ export type CredentialEvent =
   | {
       readonly type: 'UserNameReminderRequested';
       readonly data: { readonly clientId: string; readonly requestId: string };
+    }
+  | {
+      /** A permanent-password login from a browser with no device cookie: the client is told by email. */
+      readonly type: 'NewSignInNoticeRequested';
+      readonly data: {
+        readonly clientId: string;
+        readonly requestId: string;
+        readonly browser: string;
+        readonly os: string;
+      };
     };
 
 export type CredentialEventType = CredentialEvent['type'];
@@ -154,4 +178,5 @@ export const endsSessions = {
   SessionEnded: false,
   CredentialsEmailRequested: false,
   UserNameReminderRequested: false,
+  NewSignInNoticeRequested: false,
 } as const satisfies Record<CredentialEventType, boolean>;

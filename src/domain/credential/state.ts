@@ -45,6 +45,8 @@ export interface Login {
   readonly sessionVersion: number;
   readonly consecutiveFailures: number;
   readonly lastFailureAt: string | null;
+  /** Wrong tries per device cookie (by the device's keyed fingerprint), outside the account-wide count. */
+  readonly deviceFailures: Readonly<Record<string, number>>;
   readonly lastLoginAt: string | null;
   /** When the client last asked for a reset link or a user-name reminder (one cooldown each). */
   readonly lastResetRequestAt: string | null;
@@ -95,6 +97,7 @@ function newLogin(clientId: string, userName: string): Login {
     sessionVersion: 0,
     consecutiveFailures: 0,
     lastFailureAt: null,
+    deviceFailures: {},
     lastLoginAt: null,
     lastResetRequestAt: null,
     lastReminderRequestAt: null,
@@ -156,12 +159,15 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
     case 'PasswordRehashed':
       return { ...login, passwordHash: event.data.passwordHash };
     case 'LoginSucceeded':
-      return { ...login, consecutiveFailures: 0, lastFailureAt: null, lastLoginAt: at };
+      // A login from a known device says nothing about the strangers' tries: their count stays.
+      return event.data.knownDevice
+        ? { ...login, lastLoginAt: at }
+        : { ...login, consecutiveFailures: 0, lastFailureAt: null, lastLoginAt: at };
     case 'LoginFailed':
       // Neither a throttled attempt nor an older email's password is a guess at the current one.
       return event.data.reason === 'throttled' || event.data.reason === 'temporary_superseded'
         ? login
-        : countFailure(login, at, event.data.couldBeTemporary !== false);
+        : countFailure(login, at, event.data.couldBeTemporary !== false, event.data.deviceFingerprint);
     case 'PasswordResetLinkIssued':
       return {
         ...login,
@@ -175,6 +181,7 @@ function evolveLoginDetails(login: Login, event: CredentialEvent, at: string): L
     case 'SessionsRevoked':
     case 'LoginEnabled':
     case 'CredentialsEmailRequested':
+    case 'NewSignInNoticeRequested':
     case 'SessionEnded':
       return login;
     default: {
@@ -208,7 +215,20 @@ function restoreTemp(login: Login, restoredId: string | null): Login {
   };
 }
 
-function countFailure(login: Login, at: string, countsAgainstTemp: boolean): Login {
+/** Enough for every browser a household uses; the least recently failing device is forgotten first. */
+const maxTrackedDevices = 50;
+
+function countFailure(
+  login: Login,
+  at: string,
+  countsAgainstTemp: boolean,
+  deviceFingerprint: string | undefined,
+): Login {
   const temp = login.temp && countsAgainstTemp ? { ...login.temp, failures: login.temp.failures + 1 } : login.temp;
+  if (deviceFingerprint !== undefined) {
+    const { [deviceFingerprint]: before = 0, ...others } = login.deviceFailures;
+    const kept = Object.entries(others).slice(-(maxTrackedDevices - 1));
+    return { ...login, temp, deviceFailures: { ...Object.fromEntries(kept), [deviceFingerprint]: before + 1 } };
+  }
   return { ...login, temp, consecutiveFailures: login.consecutiveFailures + 1, lastFailureAt: at };
 }

@@ -15,6 +15,7 @@ import { NewPasswordFields } from './new-password.tsx';
 export const accountNotices = {
   'password-set': 'Your new password is saved. You are logged in.',
   'password-changed': 'Your password was changed. Any other devices were logged out.',
+  'session-ended': 'That device was logged out.',
 } as const;
 
 export type AccountNotice = keyof typeof accountNotices;
@@ -23,6 +24,43 @@ export interface AccountFacts {
   readonly name: string;
   readonly username: string;
   readonly email: string | null;
+}
+
+/** One line of "Where you are signed in": nothing in it identifies the session but a keyed fingerprint. */
+export interface SessionItem {
+  readonly fingerprint: string;
+  readonly device: string;
+  readonly lastSeen: string;
+  readonly thisDevice: boolean;
+  readonly keptSignedIn: boolean;
+}
+
+export function SessionList(props: { sessions: readonly SessionItem[] }) {
+  return (
+    <ul class="sessions" id="session-list">
+      {props.sessions.map((session) => (
+        <li>
+          <p>
+            <strong>{session.device}</strong>
+            {session.thisDevice ? ' (this device)' : ''}
+            <br />
+            Last seen {session.lastSeen}
+            {session.keptSignedIn ? ' · kept signed in' : ''}
+          </p>
+          <form method="post" action="/account/sessions/end">
+            <input type="hidden" name="session" value={session.fingerprint} />
+            <button
+              type="submit"
+              class="secondary"
+              aria-label={`Log out ${session.device}${session.thisDevice ? ' (this device)' : ''}`}
+            >
+              Log out
+            </button>
+          </form>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 const passwordFields = ['currentPassword', 'newPassword', 'confirmPassword'];
@@ -47,7 +85,12 @@ export function ChangePasswordForm(props: { username: string; minLength: number;
   );
 }
 
-export function AccountPage(props: { facts: AccountFacts; form: Child; notice?: AccountNotice | null }) {
+export function AccountPage(props: {
+  facts: AccountFacts;
+  form: Child;
+  sessions: readonly SessionItem[];
+  notice?: AccountNotice | null;
+}) {
   return (
     <>
       <h1>Your account</h1>
@@ -67,6 +110,10 @@ export function AccountPage(props: { facts: AccountFacts; form: Child; notice?: 
       <section class="card" aria-labelledby="password-heading">
         <h2 id="password-heading">Change your password</h2>
         {props.form}
+      </section>
+      <section class="card" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Where you are signed in</h2>
+        <SessionList sessions={props.sessions} />
       </section>
       <section class="card" aria-labelledby="everywhere-heading">
         <h2 id="everywhere-heading">Log out everywhere</h2>

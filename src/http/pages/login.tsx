@@ -26,6 +26,8 @@ export interface LoginFormProps {
   readonly failed?: boolean;
   /** The password typed was from an older credentials email, replaced on this date by a newer one. */
   readonly replacedOn?: string;
+  /** "Keep me signed in on this device" stays as the client left it when the form comes back. */
+  readonly keepSignedIn?: boolean;
 }
 
 const fields = ['username', 'password'];
@@ -74,6 +76,10 @@ export function LoginForm(props: LoginFormProps) {
         autofocus={focus === 'password'}
         {...(props.failed || props.replacedOn ? { describedBy: 'login-error' } : {})}
       />
+      <p class="check">
+        <input id="keepSignedIn" name="keepSignedIn" type="checkbox" value="on" checked={props.keepSignedIn === true} />
+        <label for="keepSignedIn">Keep me signed in on this device</label>
+      </p>
       <SubmitButton>Log in</SubmitButton>
     </PostForm>
   );

@@ -9,8 +9,11 @@ import {
   accountNotices,
   type AccountFacts,
   type AccountNotice,
+  type SessionItem,
 } from '../pages/account.tsx';
-import type { Session } from '../session.ts';
+import type { PresentedSession, Session } from '../session.ts';
+import { endListedSession, listActiveSessions, sessionFingerprintOf } from '../../app/client-sessions.ts';
+import { formatMailDateTime } from '../../mail/templates.ts';
 import type { FieldErrors } from '../views/form.tsx';
 import { clientActor, newClientRoutes, requireSession, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
@@ -25,7 +28,9 @@ const changePasswordSchema = z
   })
   .and(newPasswordSchema);
 
-/** Mounted at /account: who am I, change password, log out everywhere. */
+const endSessionSchema = z.object({ session: z.string().regex(/^[0-9a-f]{32}$/) });
+
+/** Mounted at /account: who am I, change password, the sessions list, log out everywhere. */
 export function accountRoutes(site: Site) {
   const { deps } = site.app;
   const minLength = deps.settings.passwordPolicy.minLength;
@@ -41,10 +46,28 @@ export function accountRoutes(site: Site) {
     };
   };
 
+  const sessionsOf = (session: PresentedSession): SessionItem[] => {
+    const current = sessionFingerprintOf(deps, session.id);
+    return listActiveSessions(deps, session.clientId, site.app.config.sessionIdleTimeoutSeconds).map((listed) => ({
+      fingerprint: listed.sessionFingerprint,
+      device: `${listed.browser} on ${listed.os}`,
+      lastSeen: formatMailDateTime(listed.lastSeenAt, site.app.config.businessTimeZone),
+      thisDevice: listed.sessionFingerprint === current,
+      keptSignedIn: listed.keptSignedIn,
+    }));
+  };
+
   routes.get('/', (c) => {
     const facts = factsOf(c.var.session);
     const form = <ChangePasswordForm username={facts.username} minLength={minLength} />;
-    const content = <AccountPage facts={facts} form={form} notice={parseAccountNotice(c.req.query('notice'))} />;
+    const content = (
+      <AccountPage
+        facts={facts}
+        form={form}
+        sessions={sessionsOf(c.var.session)}
+        notice={parseAccountNotice(c.req.query('notice'))}
+      />
+    );
     return sendPage(c, site.chrome, { title: 'Your account', content });
   });
 
@@ -56,16 +79,18 @@ export function accountRoutes(site: Site) {
         status: 422,
         title: 'Your account',
         form: <ChangePasswordForm username={facts.username} minLength={minLength} errors={errors} />,
-        page: (form: Child) => <AccountPage facts={facts} form={form} />,
+        page: (form: Child) => <AccountPage facts={facts} form={form} sessions={sessionsOf(session)} />,
       });
     const input = await readForm(c, changePasswordSchema);
     if (!input.ok) return answer(input.errors);
+    const deviceToken = site.devices.read(c);
     const changed = await changePassword(
       deps,
       {
         clientId: session.clientId,
         currentPassword: input.value.currentPassword,
         newPassword: input.value.newPassword,
+        ...(deviceToken ? { deviceToken } : {}),
       },
       { actor: clientActor(session) },
     );
@@ -81,8 +106,23 @@ export function accountRoutes(site: Site) {
       clientId: session.clientId,
       sessionVersion: changed.value.sessionVersion,
       mustChoosePassword: false,
+      keptSignedIn: session.keptSignedIn,
     });
     return redirectAfterPost(c, '/account?notice=password-changed');
+  });
+
+  routes.post('/sessions/end', async (c) => {
+    const { session } = c.var;
+    const input = await readForm(c, endSessionSchema);
+    // A stale or foreign fingerprint ends nothing and says so no differently: the list shows what is left.
+    const ended = input.ok
+      ? await endListedSession(deps, { clientId: session.clientId, sessionFingerprint: input.value.session })
+      : false;
+    if (ended && input.ok && input.value.session === sessionFingerprintOf(deps, session.id)) {
+      site.sessions.end(c);
+      return redirectAfterPost(c, '/login?notice=logged-out');
+    }
+    return redirectAfterPost(c, ended ? '/account?notice=session-ended' : '/account');
   });
 
   routes.post('/logout-everywhere', async (c) => {

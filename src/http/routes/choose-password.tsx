@@ -47,6 +47,7 @@ export function choosePasswordRoutes(site: Site) {
       clientId: session.clientId,
       sessionVersion: chosen.value.sessionVersion,
       mustChoosePassword: false,
+      keptSignedIn: session.keptSignedIn,
     });
     return redirectAfterPost(c, '/account?notice=password-set');
   });

@@ -6,6 +6,7 @@ import { LoginForm, LoginPage, loginNotices, type LoginNotice } from '../pages/l
 import { newClientRoutes, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/render.tsx';
 import { endSession } from '../../app/logins.ts';
+import { parseDeviceFamily } from '../user-agent.ts';
 
 const loginSchema = z.object({
   username: z
@@ -17,6 +18,7 @@ const loginSchema = z.object({
     .string({ error: 'Enter your password' })
     .min(1, 'Enter your password')
     .max(1024, 'A password has at most 1024 characters'),
+  keepSignedIn: z.literal('on').optional(),
 });
 
 /** Mounted at /login. */
@@ -40,9 +42,25 @@ export function loginRoutes(site: Site) {
       sendForm(c, site.chrome, { status: 422, title: 'Log in', form, page: (f) => <LoginPage form={f} /> });
     if (!input.ok)
       return answer(
-        <LoginForm businessName={site.chrome.businessName} username={input.raw.username ?? ''} errors={input.errors} />,
+        <LoginForm
+          businessName={site.chrome.businessName}
+          username={input.raw.username ?? ''}
+          errors={input.errors}
+          keepSignedIn={input.raw.keepSignedIn === 'on'}
+        />,
       );
-    const signedIn = await signIn(deps, { userName: input.value.username, password: input.value.password }, {});
+    const deviceToken = site.devices.read(c);
+    const signedIn = await signIn(
+      deps,
+      {
+        userName: input.value.username,
+        password: input.value.password,
+        deviceFamily: parseDeviceFamily(c.req.header('user-agent')),
+        ...(deviceToken ? { deviceToken } : {}),
+      },
+      {},
+    );
+    const keepSignedIn = input.value.keepSignedIn === 'on';
     // One answer for every kind of failure (and throttling), so nobody can learn which it was;
     // only the holder of an older email's real password learns that a newer email replaced it.
     if (!signedIn.ok && signedIn.error.code === 'superseded_temporary')
@@ -51,11 +69,21 @@ export function loginRoutes(site: Site) {
           businessName={site.chrome.businessName}
           username={input.value.username}
           replacedOn={formatMailDateTime(signedIn.error.replacedAt, site.app.config.businessTimeZone)}
+          keepSignedIn={keepSignedIn}
         />,
       );
     if (!signedIn.ok)
-      return answer(<LoginForm businessName={site.chrome.businessName} username={input.value.username} failed />);
-    await site.sessions.start(c, signedIn.value);
+      return answer(
+        <LoginForm
+          businessName={site.chrome.businessName}
+          username={input.value.username}
+          keepSignedIn={keepSignedIn}
+          failed
+        />,
+      );
+    site.devices.write(c, signedIn.value.deviceToken);
+    const { clientId, sessionVersion, mustChoosePassword } = signedIn.value;
+    await site.sessions.start(c, { clientId, sessionVersion, mustChoosePassword, keptSignedIn: keepSignedIn });
     return redirectAfterPost(c, signedIn.value.mustChoosePassword ? '/choose-password' : '/account');
   });
 

@@ -75,6 +75,10 @@ const describers: { readonly [T in LatchkeyEventType]: ((details: Details) => st
   CredentialsEmailRequested: (d) =>
     d.batchId ? 'Credentials email requested (bulk run)' : 'Credentials email requested',
   UserNameReminderRequested: () => 'Asked for a user name reminder',
+  NewSignInNoticeRequested: () => 'New sign-in email requested',
+  SessionStarted: (d) =>
+    `Signed in on ${typeof d.browser === 'string' ? text(d.browser) : 'a browser'}${typeof d.os === 'string' ? ` on ${text(d.os)}` : ''}${d.keptSignedIn === true ? ' (kept signed in)' : ''}`,
+  SessionSeen: null,
   EmailSent: (d) => `Email sent${d.to ? ` to ${text(d.to)}` : ''}`,
   EmailSendFailed: (d) => `Email could not be sent${d.reason ? `: ${text(d.reason)}` : ''}`,
   EmailDelivered: () => 'Email delivered',
