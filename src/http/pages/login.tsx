@@ -26,13 +26,15 @@ export interface LoginFormProps {
   readonly failed?: boolean;
   /** The password typed was from an older credentials email, replaced on this date by a newer one. */
   readonly replacedOn?: string;
+  /** The user name came with the link (the credentials email's): the password is what is left to type. */
+  readonly prefilled?: boolean;
 }
 
 const fields = ['username', 'password'];
 
 export function LoginForm(props: LoginFormProps) {
   const errors = props.errors ?? {};
-  const focus = props.failed || props.replacedOn ? 'password' : firstErrorField(errors, fields);
+  const focus = props.failed || props.replacedOn || props.prefilled ? 'password' : firstErrorField(errors, fields);
   return (
     <PostForm id="login-form" action="/login" label="Log in">
       {props.replacedOn ? (
@@ -58,7 +60,7 @@ export function LoginForm(props: LoginFormProps) {
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, fields)} />
       <Field
         name="username"
-        label="User name"
+        label="User name (usually your email)"
         type="text"
         autocomplete="username"
         value={props.username ?? ''}
