@@ -7,6 +7,7 @@ import { packageFile } from '../package-files.ts';
 export interface SiteAssets {
   readonly stylesheetUrl: string;
   readonly scriptUrl: string;
+  readonly siteScriptUrl: string;
   /** Mounted at /assets. */
   readonly routes: Hono;
 }
@@ -17,7 +18,7 @@ interface Asset {
 }
 
 /**
- * Our stylesheet and htmx from node_modules, served under names that carry a hash of their
+ * Our stylesheet and script, and htmx from node_modules, served under names that carry a hash of their
  * content: a browser may keep them for a year, and a new version gets a new name.
  */
 export function createSiteAssets(): SiteAssets {
@@ -37,6 +38,8 @@ export function createSiteAssets(): SiteAssets {
     'text/javascript; charset=utf-8',
   );
 
+  const siteScriptUrl = add(packageFile('src/http/assets/site.js'), 'site', 'js', 'text/javascript; charset=utf-8');
+
   const routes = new Hono();
   routes.get('/:name', (c) => {
     const asset = files.get(c.req.param('name'));
@@ -47,5 +50,5 @@ export function createSiteAssets(): SiteAssets {
       'X-Content-Type-Options': 'nosniff',
     });
   });
-  return { stylesheetUrl, scriptUrl, routes };
+  return { stylesheetUrl, scriptUrl, siteScriptUrl, routes };
 }

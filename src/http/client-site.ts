@@ -50,6 +50,7 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
       contact: config.businessContact,
       stylesheetUrl: assets.stylesheetUrl,
       scriptUrl: assets.scriptUrl,
+      siteScriptUrl: assets.siteScriptUrl,
     },
     guards: [
       secureHeaders({

@@ -165,6 +165,40 @@ for (const javaScript of [true, false]) {
       expect(htmxPosts.some((path) => path.startsWith('/reset/'))).toBe(javaScript);
     });
 
+    it('a show-password button works by mouse and keyboard, and is offered only when JavaScript runs', async () => {
+      const { userName } = await newClientWithLogin();
+      await openPage();
+      await page.goto('/login');
+      const password = page.getByLabel('Password', { exact: true });
+      const toggle = page.getByRole('button', { name: 'Show password' });
+      if (!javaScript) {
+        expect(await toggle.count()).toBe(0);
+        expect(await page.locator('button.password-toggle').isVisible()).toBe(false);
+        return;
+      }
+      await password.fill('typed secret words');
+      expect(await toggle.getAttribute('aria-controls')).toBe('password');
+      await toggle.click();
+      expect(await password.getAttribute('type')).toBe('text');
+      expect(await page.getByRole('button', { name: 'Show password', pressed: true }).count()).toBe(1);
+      await password.focus();
+      await page.keyboard.press('Tab');
+      expect(await page.locator('button.password-toggle:focus').getAttribute('aria-controls')).toBe('password');
+      await page.keyboard.press('Space');
+      expect(await password.getAttribute('type')).toBe('password');
+      await page.keyboard.press('Enter');
+      expect(await password.getAttribute('type')).toBe('text');
+
+      // Sending the form puts the field back to a password field; the swapped-in form's button works too.
+      await page.getByLabel('User name').fill(userName);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.locator('#login-error').waitFor();
+      expect(await password.getAttribute('type')).toBe('password');
+      await password.fill('another try');
+      await page.getByRole('button', { name: 'Show password', pressed: false }).click();
+      expect(await password.getAttribute('type')).toBe('text');
+    });
+
     it('a forgotten user name is asked for with the email on file', async () => {
       await openPage();
       await page.goto('/forgot-username');

@@ -10,6 +10,8 @@ import {
   type FieldErrors,
 } from '../views/form.tsx';
 import { LogoutForm } from './choose-password.tsx';
+import type { PasswordPolicy } from '../../domain/password-policy.ts';
+import type { TypedPasswords } from '../routes/new-password-input.ts';
 import { NewPasswordFields } from './new-password.tsx';
 
 export const accountNotices = {
@@ -27,7 +29,12 @@ export interface AccountFacts {
 
 const passwordFields = ['currentPassword', 'newPassword', 'confirmPassword'];
 
-export function ChangePasswordForm(props: { username: string; minLength: number; errors?: FieldErrors }) {
+export function ChangePasswordForm(props: {
+  username: string;
+  policy: PasswordPolicy;
+  errors?: FieldErrors;
+  typed?: TypedPasswords;
+}) {
   const errors = props.errors ?? {};
   const focus = firstErrorField(errors, passwordFields);
   return (
@@ -41,7 +48,13 @@ export function ChangePasswordForm(props: { username: string; minLength: number;
         error={errors.currentPassword}
         autofocus={focus === 'currentPassword'}
       />
-      <NewPasswordFields username={props.username} minLength={props.minLength} errors={errors} focus={focus} />
+      <NewPasswordFields
+        username={props.username}
+        policy={props.policy}
+        errors={errors}
+        focus={focus}
+        typed={props.typed}
+      />
       <SubmitButton>Change password</SubmitButton>
     </PostForm>
   );

@@ -9,6 +9,8 @@ import {
   summaryOf,
   type FieldErrors,
 } from '../views/form.tsx';
+import type { PasswordPolicy } from '../../domain/password-policy.ts';
+import type { TypedPasswords } from '../routes/new-password-input.ts';
 import { NewPasswordFields, newPasswordFields } from './new-password.tsx';
 
 export function ForgotPasswordForm(props: { values?: { identifier?: string }; errors?: FieldErrors }) {
@@ -127,8 +129,9 @@ export function UserNameRequestedPage(props: { businessName: string }) {
 export function ResetPasswordForm(props: {
   action: string;
   username: string;
-  minLength: number;
+  policy: PasswordPolicy;
   errors?: FieldErrors;
+  typed?: TypedPasswords;
 }) {
   const errors = props.errors ?? {};
   return (
@@ -136,8 +139,9 @@ export function ResetPasswordForm(props: {
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, newPasswordFields)} />
       <NewPasswordFields
         username={props.username}
-        minLength={props.minLength}
+        policy={props.policy}
         errors={errors}
+        typed={props.typed}
         focus={firstErrorField(errors, newPasswordFields) ?? 'newPassword'}
       />
       <SubmitButton>Save my new password</SubmitButton>

@@ -14,7 +14,7 @@ import type { Session } from '../session.ts';
 import type { FieldErrors } from '../views/form.tsx';
 import { clientActor, newClientRoutes, requireSession, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
-import { newPasswordSchema } from './new-password-input.ts';
+import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
 
 const changePasswordSchema = z
   .object({
@@ -28,7 +28,7 @@ const changePasswordSchema = z
 /** Mounted at /account: who am I, change password, log out everywhere. */
 export function accountRoutes(site: Site) {
   const { deps } = site.app;
-  const minLength = deps.settings.passwordPolicy.minLength;
+  const policy = deps.settings.passwordPolicy;
   const routes = newClientRoutes(site);
   routes.use('*', requireSession(site, 'full'));
 
@@ -43,7 +43,7 @@ export function accountRoutes(site: Site) {
 
   routes.get('/', (c) => {
     const facts = factsOf(c.var.session);
-    const form = <ChangePasswordForm username={facts.username} minLength={minLength} />;
+    const form = <ChangePasswordForm username={facts.username} policy={policy} />;
     const content = <AccountPage facts={facts} form={form} notice={parseAccountNotice(c.req.query('notice'))} />;
     return sendPage(c, site.chrome, { title: 'Your account', content });
   });
@@ -51,15 +51,15 @@ export function accountRoutes(site: Site) {
   routes.post('/password', async (c) => {
     const { session } = c.var;
     const facts = factsOf(session);
-    const answer = (errors: FieldErrors) =>
+    const answer = (errors: FieldErrors, typed: TypedPasswords = {}) =>
       sendForm(c, site.chrome, {
         status: 422,
         title: 'Your account',
-        form: <ChangePasswordForm username={facts.username} minLength={minLength} errors={errors} />,
+        form: <ChangePasswordForm username={facts.username} policy={policy} errors={errors} typed={typed} />,
         page: (form: Child) => <AccountPage facts={facts} form={form} />,
       });
     const input = await readForm(c, changePasswordSchema);
-    if (!input.ok) return answer(input.errors);
+    if (!input.ok) return answer(input.errors, keptPasswords(input.raw, input.errors));
     const changed = await changePassword(
       deps,
       {
@@ -71,8 +71,9 @@ export function accountRoutes(site: Site) {
     );
     if (!changed.ok) {
       if (changed.error.code === 'wrong_current_password' || changed.error.code === 'throttled')
-        return answer({ currentPassword: changed.error.message });
-      if (changed.error.code === 'weak_password') return answer({ newPassword: changed.error.message });
+        return answer({ currentPassword: changed.error.message }, keptPasswords(input.value));
+      if (changed.error.code === 'weak_password')
+        return answer({ newPassword: changed.error.message }, keptPasswords(input.value));
       site.sessions.end(c);
       return redirectAfterPost(c, '/login');
     }

@@ -7,6 +7,7 @@ export interface Chrome {
   readonly contact: string | null;
   readonly stylesheetUrl: string;
   readonly scriptUrl: string;
+  readonly siteScriptUrl: string;
 }
 
 export function Layout(props: { chrome: Chrome; title: string; children: Child }) {
@@ -22,6 +23,7 @@ export function Layout(props: { chrome: Chrome; title: string; children: Child }
         <title>{`${props.title} – ${chrome.businessName}`}</title>
         <link rel="stylesheet" href={chrome.stylesheetUrl} />
         <script src={chrome.scriptUrl} defer></script>
+        <script src={chrome.siteScriptUrl} defer></script>
       </head>
       <body>
         <a class="skip-link" href="#main">
