@@ -134,7 +134,7 @@ for (const javaScript of [true, false]) {
       expect(server.app.deps.readModels.credentials.getCredential(clientId)?.tempOutcome).toBe('burned_failed_attempt');
     });
 
-    it('a forgotten password is replaced through the emailed link', async () => {
+    it('a forgotten password is replaced through the emailed link, which then signs the client in', async () => {
       const { clientId, userName } = await newClientWithLogin();
       await givePermanentPassword(server.app, clientId, userName, newPassword);
       await openPage();
@@ -159,7 +159,12 @@ for (const javaScript of [true, false]) {
       await page.getByLabel('New password', { exact: true }).fill(resetPassword);
       await page.getByLabel('Type the new password again').fill(resetPassword);
       await page.getByRole('button', { name: 'Save my new password' }).click();
-      await page.waitForURL('**/login?notice=password-reset');
+      // The reset signs this browser in: no second typing of the new password.
+      await page.waitForURL('**/account?notice=password-reset');
+      expect(await page.getByRole('status').innerText()).toContain('you are logged in');
+      expect(await page.locator('dl.facts').innerText()).toContain(userName);
+      await page.getByRole('button', { name: 'Log out', exact: true }).click();
+      await page.waitForURL('**/login?notice=logged-out');
       await logIn(userName, resetPassword);
       await page.waitForURL('**/account');
       expect(htmxPosts.some((path) => path.startsWith('/reset/'))).toBe(javaScript);

@@ -17,6 +17,7 @@ import { NewPasswordFields } from './new-password.tsx';
 export const accountNotices = {
   'password-set': 'Your new password is saved. You are logged in.',
   'password-changed': 'Your password was changed. Any other devices were logged out.',
+  'password-reset': 'Your new password is saved and you are logged in. Any other devices were logged out.',
 } as const;
 
 export type AccountNotice = keyof typeof accountNotices;

@@ -13,7 +13,6 @@ import {
 export const loginNotices = {
   'logged-out': 'You have logged out.',
   'logged-out-everywhere': 'You have been logged out on every device, this one included.',
-  'password-reset': 'Your password was changed. Log in with your new password.',
 } as const;
 
 export type LoginNotice = keyof typeof loginNotices;

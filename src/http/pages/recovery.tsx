@@ -154,8 +154,7 @@ export function ResetPasswordPage(props: { username: string; form: Child }) {
     <>
       <h1>Choose a new password</h1>
       <p>
-        For user name <strong>{props.username}</strong>. Saving it logs you out on every device; then log in with the
-        new password.
+        For user name <strong>{props.username}</strong>. Saving it logs you in here and out on every other device.
       </p>
       <div class="card">{props.form}</div>
     </>

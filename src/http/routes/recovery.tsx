@@ -153,8 +153,14 @@ export function resetRoutes(site: Site) {
       return completed.error.code === 'weak_password'
         ? answer({ newPassword: completed.error.message }, keptPasswords(input.value))
         : invalidLink(c);
-    site.sessions.end(c);
-    return redirectAfterPost(c, '/login?notice=password-reset');
+    // The link proved the client holds the email on file, and the reset ended every earlier
+    // session: this browser carries on under a new one at the new version.
+    await site.sessions.start(c, {
+      clientId: completed.value.clientId,
+      sessionVersion: completed.value.sessionVersion,
+      mustChoosePassword: false,
+    });
+    return redirectAfterPost(c, '/account?notice=password-reset');
   });
 
   return routes;
