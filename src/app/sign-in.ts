@@ -192,7 +192,7 @@ export async function changePassword(
   // so a stolen session cannot be used to guess it at leisure.
   const now = deps.clock.now();
   if (loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
-    return reject('throttled', 'Too many wrong passwords. Wait a minute, then try again.');
+    return reject('throttled', 'Too many wrong passwords. Wait a few minutes, then try again.');
   }
   const current = await deps.passwords.verify(input.currentPassword, state.login.passwordHash);
   if (!current.matches) {

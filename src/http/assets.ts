@@ -8,6 +8,7 @@ export interface SiteAssets {
   readonly stylesheetUrl: string;
   readonly scriptUrl: string;
   readonly siteScriptUrl: string;
+  readonly faviconUrl: string;
   /** Mounted at /assets. */
   readonly routes: Hono;
 }
@@ -39,6 +40,7 @@ export function createSiteAssets(): SiteAssets {
   );
 
   const siteScriptUrl = add(packageFile('src/http/assets/site.js'), 'site', 'js', 'text/javascript; charset=utf-8');
+  const faviconUrl = add(packageFile('src/http/assets/favicon.svg'), 'favicon', 'svg', 'image/svg+xml');
 
   const routes = new Hono();
   routes.get('/:name', (c) => {
@@ -50,5 +52,5 @@ export function createSiteAssets(): SiteAssets {
       'X-Content-Type-Options': 'nosniff',
     });
   });
-  return { stylesheetUrl, scriptUrl, siteScriptUrl, routes };
+  return { stylesheetUrl, scriptUrl, siteScriptUrl, faviconUrl, routes };
 }

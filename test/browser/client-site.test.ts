@@ -36,6 +36,42 @@ async function newClientWithLogin(): Promise<{ clientId: string; userName: strin
   return { clientId, userName };
 }
 
+interface FocusRing {
+  element: string;
+  style: string;
+  width: string;
+  color: string;
+  background: string;
+}
+
+/** The focused element's outline, and the first opaque background behind it. */
+const focusRingScript = `(() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  let behind = element.parentElement;
+  while (behind && getComputedStyle(behind).backgroundColor === 'rgba(0, 0, 0, 0)') behind = behind.parentElement;
+  return JSON.stringify({
+    element: element.tagName.toLowerCase() + (element.id ? '#' + element.id : ''),
+    style: style.outlineStyle,
+    width: style.outlineWidth,
+    color: style.outlineColor,
+    background: behind ? getComputedStyle(behind).backgroundColor : 'rgb(255, 255, 255)',
+  });
+})()`;
+
+/** WCAG 2 contrast ratio of two opaque rgb() colours. */
+function contrastRatio(first: string, second: string): number {
+  const luminance = (colour: string) => {
+    const [r = 0, g = 0, b = 0] = (colour.match(/[\d.]+/g) ?? []).map(Number).map((channel) => {
+      const c = channel / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [light, dark] = [luminance(first), luminance(second)].sort((a, b) => b - a) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
+}
+
 for (const javaScript of [true, false]) {
   const mode = javaScript ? 'js' : 'nojs';
 
@@ -202,6 +238,49 @@ for (const javaScript of [true, false]) {
       await password.fill('another try');
       await page.getByRole('button', { name: 'Show password', pressed: false }).click();
       expect(await password.getAttribute('type')).toBe('text');
+    });
+
+    it('the focus ring keeps a 3:1 contrast with what surrounds it on every control, by keyboard', async () => {
+      await openPage();
+      await page.goto('/login');
+      const seen = new Set<string>();
+      for (let tab = 0; tab < 8; tab++) {
+        await page.keyboard.press('Tab');
+        const ring = JSON.parse((await page.evaluate(focusRingScript)) as string) as FocusRing;
+        if (ring.element === 'body') break;
+        seen.add(ring.element);
+        expect({ element: ring.element, style: ring.style }).toEqual({ element: ring.element, style: 'solid' });
+        expect(parseFloat(ring.width)).toBeGreaterThanOrEqual(2);
+        expect({ element: ring.element, ratio: contrastRatio(ring.color, ring.background) >= 3 }).toEqual({
+          element: ring.element,
+          ratio: true,
+        });
+      }
+      expect([...seen].some((element) => element.startsWith('input'))).toBe(true);
+      expect([...seen].some((element) => element.startsWith('a'))).toBe(true);
+      expect([...seen].some((element) => element.startsWith('button'))).toBe(true);
+    });
+
+    it('the page has a favicon that loads, and /favicon.ico leads to it', async () => {
+      await openPage();
+      await page.goto('/login');
+      const href = await page.locator('link[rel="icon"]').getAttribute('href');
+      const icon = await page.request.get(href!);
+      expect(icon.status()).toBe(200);
+      expect(icon.headers()['content-type']).toBe('image/svg+xml');
+      await page.goto('/favicon.ico');
+      expect(new URL(page.url()).pathname).toBe(href);
+    });
+
+    it('a failed login titles the page "Error:", with or without htmx', async () => {
+      await openPage();
+      await page.goto('/login');
+      expect(await page.title()).toMatch(/^Log in – /);
+      await logIn('nobody.here', 'not a password at all');
+      await page.locator('#login-error').waitFor();
+      await expect.poll(() => page.title()).toMatch(/^Error:/);
+      expect(await page.title()).toMatch(/^Error: Log in – Happy Paws Pet Sitting$/);
+      expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
     });
 
     it('a forgotten user name is asked for with the email on file', async () => {

@@ -165,7 +165,7 @@ describe('POST /login', () => {
       .post('/login', { username: 'nobody', password: 'wrong password' }, { 'hx-request': 'true' });
     const html = await response.text();
     expect(response.status).toBe(422);
-    expect(html.startsWith('<form id="login-form"')).toBe(true);
+    expect(html.startsWith('<title>Error: Log in – Happy Paws Pet Sitting</title><form id="login-form"')).toBe(true);
     expect(html).not.toContain('<html');
     expect(html).toMatch(/<input id="password"[^>]*aria-describedby="login-error" autofocus=""/);
   });

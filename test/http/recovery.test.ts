@@ -185,13 +185,17 @@ describe('forgotten password', () => {
     expect((await site.client().post(link, choose(otherStrongPassword))).status).toBe(404);
   });
 
-  it('with htmx, a spent link answers with the notice alone, to replace the form', async () => {
+  it('with htmx, a spent link answers with its own page in place of the main content, titled as an error', async () => {
     await withAccount();
     const link = await resetLink();
     await site.client().post(link, choose(otherStrongPassword));
     const again = await site.client().post(link, choose(otherStrongPassword), { 'hx-request': 'true' });
     expect(again.status).toBe(404);
-    expect((await again.text()).startsWith('<div id="reset-link-invalid">')).toBe(true);
+    expect(again.headers.get('hx-retarget')).toBe('#main');
+    expect(again.headers.get('hx-reswap')).toBe('innerHTML');
+    expect(await again.text()).toMatch(
+      /^<title>Error: This link no longer works – [^<]+<\/title><div id="reset-link-invalid"><h1>This link no longer works<\/h1>/,
+    );
   });
 });
 

@@ -46,13 +46,10 @@ export function LoginForm(props: LoginFormProps) {
       ) : null}
       {props.failed ? (
         <div class="alert" role="alert" id="login-error">
+          {/* Several failures in a row bring a backoff that grows to 15 minutes: "a few minutes" is the honest wait. */}
           <p>
-            We couldn't log you in with that user name and password. Check them and try again; after several tries, wait
-            a minute first.
-          </p>
-          <p>
-            A temporary password works once and expires. If yours no longer works, use "Forgot your password?" below or
-            ask {props.businessName} for a new one.
+            That user name and password didn't work. After several tries wait a few minutes, or ask {props.businessName}{' '}
+            for help.
           </p>
         </div>
       ) : null}

@@ -157,6 +157,9 @@ export function ResetPasswordPage(props: { username: string; form: Child }) {
         For user name <strong>{props.username}</strong>. Saving it logs you in here and out on every other device.
       </p>
       <div class="card">{props.form}</div>
+      <p>
+        <a href="/login">Back to log in</a>
+      </p>
     </>
   );
 }
@@ -164,12 +167,18 @@ export function ResetPasswordPage(props: { username: string; form: Child }) {
 export function ResetLinkInvalid() {
   return (
     <div id="reset-link-invalid">
+      <h1>This link no longer works</h1>
       <div class="alert" role="alert">
         <p>This link has expired or was already used.</p>
       </div>
-      <p>
-        <a href="/forgot-password">Ask for a new link</a>
-      </p>
+      <ul class="links">
+        <li>
+          <a href="/forgot-password">Ask for a new link</a>
+        </li>
+        <li>
+          <a href="/login">Back to log in</a>
+        </li>
+      </ul>
     </div>
   );
 }

@@ -21,7 +21,7 @@ import {
 } from '../pages/recovery.tsx';
 import type { FieldErrors } from '../views/form.tsx';
 import { newClientRoutes, type Site } from '../site.tsx';
-import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
+import { redirectAfterPost, sendForm, sendMain, sendPage } from '../views/render.tsx';
 import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
 
 const emailField = z
@@ -110,21 +110,11 @@ export function resetRoutes(site: Site) {
   const policy = deps.settings.passwordPolicy;
   const routes = newClientRoutes(site);
   const invalidLink = (c: Context) =>
-    sendForm(c, site.chrome, {
-      status: 404,
-      title: 'This link no longer works',
-      form: <ResetLinkInvalid />,
-      page: (form: Child) => <>{form}</>,
-    });
+    sendMain(c, site.chrome, { status: 404, title: 'Error: This link no longer works', content: <ResetLinkInvalid /> });
 
   routes.get('/:token', async (c) => {
     const checked = await checkResetToken(deps, c.req.param('token'));
-    if (!checked.ok)
-      return sendPage(c, site.chrome, {
-        status: 404,
-        title: 'This link no longer works',
-        content: <ResetLinkInvalid />,
-      });
+    if (!checked.ok) return invalidLink(c);
     const form = <ResetPasswordForm action={c.req.path} username={checked.value.userName} policy={policy} />;
     return sendPage(c, site.chrome, {
       title: 'Choose a new password',
