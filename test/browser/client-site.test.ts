@@ -2,7 +2,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerClients } from '../support/app.ts';
 import { giveLogin, givePermanentPassword, giveTempPassword, mintResetToken, mistype } from '../http/support.ts';
-import { launchChromium, screenshot, startSiteServer, watchForProblems, type SiteServer } from './support.ts';
+import {
+  launchChromium,
+  screenshot,
+  seriousAccessibilityProblems,
+  startSiteServer,
+  watchForProblems,
+  type SiteServer,
+} from './support.ts';
 
 const newPassword = 'velvet otter juggles lanterns';
 const resetPassword = 'copper kettle whistles softly';
@@ -16,6 +23,8 @@ beforeAll(async () => {
   server = await startSiteServer({
     BUSINESS_NAME: 'Happy Paws Pet Sitting',
     BUSINESS_CONTACT: 'call 555-0100 or hello@happypaws.example',
+    // Every test here posts from 127.0.0.1; the per-IP limit has its own HTTP tests.
+    IP_RATE_LIMIT_PER_MINUTE: '1000',
   });
 });
 
@@ -111,6 +120,15 @@ for (const javaScript of [true, false]) {
       await page.getByRole('button', { name: 'Log in' }).click();
     };
 
+    /**
+     * axe-core on the page as it is. Only with JavaScript on: a page with JavaScript off runs no
+     * timers, which axe needs, and its server-rendered markup is the same (less the show-password
+     * buttons, which the stylesheet hides then).
+     */
+    const expectAccessible = async () => {
+      if (javaScript) expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    };
+
     /** Waits until something has the focus, then names it. */
     const focusedId = async () =>
       (await page.waitForFunction('document.activeElement && document.activeElement.id')).jsonValue();
@@ -122,9 +140,11 @@ for (const javaScript of [true, false]) {
       await page.goto('/');
       await page.waitForURL('**/login');
       await screenshot(page, `${mode}-login`);
+      await expectAccessible();
       await logIn(userName, temp);
       await page.waitForURL('**/choose-password');
       await screenshot(page, `${mode}-choose-password`);
+      await expectAccessible();
 
       await page.getByLabel('New password', { exact: true }).fill(temp);
       await page.getByLabel('Type the new password again').fill(temp);
@@ -132,6 +152,7 @@ for (const javaScript of [true, false]) {
       await page.getByText("can't be the temporary one").first().waitFor();
       expect(await focusedId()).toBe('newPassword');
       await screenshot(page, `${mode}-choose-password-error`);
+      await expectAccessible();
 
       await page.getByLabel('New password', { exact: true }).fill(newPassword);
       await page.getByLabel('Type the new password again').fill(newPassword);
@@ -140,6 +161,7 @@ for (const javaScript of [true, false]) {
       expect(await page.getByRole('status').innerText()).toContain('Your new password is saved');
       expect(await page.locator('dl.facts').innerText()).toContain(userName);
       await screenshot(page, `${mode}-account`);
+      await expectAccessible();
 
       await page.getByRole('button', { name: 'Log out', exact: true }).click();
       await page.waitForURL('**/login?notice=logged-out');
@@ -163,6 +185,7 @@ for (const javaScript of [true, false]) {
       expect(await focusedId()).toBe('password');
       expect(await page.getByLabel('User name').inputValue()).toBe(userName);
       await screenshot(page, `${mode}-login-failed`);
+      await expectAccessible();
 
       await logIn(userName, temp);
       await page.locator('#login-error').waitFor();
@@ -178,19 +201,24 @@ for (const javaScript of [true, false]) {
       await page.getByRole('link', { name: 'Forgot your password?' }).click();
       await page.waitForURL('**/forgot-password');
       await screenshot(page, `${mode}-forgot-password`);
+      await expectAccessible();
       await page.getByLabel('User name or email address').fill(`${userName}@example.com`);
       await page.getByRole('button', { name: 'Email me a link' }).click();
       await page.waitForURL('**/forgot-password/sent');
       await screenshot(page, `${mode}-forgot-password-sent`);
+      await expectAccessible();
 
-      await page.goto(`/reset/${await mintResetToken(server.app, clientId)}`);
+      const link = `/reset/${await mintResetToken(server.app, clientId)}`;
+      await page.goto(link);
       await screenshot(page, `${mode}-reset`);
+      await expectAccessible();
       await page.getByLabel('New password', { exact: true }).fill('password');
       await page.getByLabel('Type the new password again').fill('password');
       await page.getByRole('button', { name: 'Save my new password' }).click();
       await page.locator('#newPassword-error').waitFor();
       expect(await focusedId()).toBe('newPassword');
       await screenshot(page, `${mode}-reset-error`);
+      await expectAccessible();
 
       await page.getByLabel('New password', { exact: true }).fill(resetPassword);
       await page.getByLabel('Type the new password again').fill(resetPassword);
@@ -201,6 +229,12 @@ for (const javaScript of [true, false]) {
       expect(await page.locator('dl.facts').innerText()).toContain(userName);
       await page.getByRole('button', { name: 'Log out', exact: true }).click();
       await page.waitForURL('**/login?notice=logged-out');
+      await page.goto(link);
+      expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('This link no longer works');
+      await screenshot(page, `${mode}-reset-link-invalid`);
+      await expectAccessible();
+      await page.getByRole('link', { name: 'Back to log in' }).click();
+      await page.waitForURL('**/login');
       await logIn(userName, resetPassword);
       await page.waitForURL('**/account');
       expect(htmxPosts.some((path) => path.startsWith('/reset/'))).toBe(javaScript);
@@ -291,10 +325,12 @@ for (const javaScript of [true, false]) {
       await page.locator('#email-error').waitFor();
       expect(await focusedId()).toBe('email');
       await screenshot(page, `${mode}-forgot-username-error`);
+      await expectAccessible();
       await page.getByLabel('Email address').fill('someone@example.com');
       await page.getByRole('button', { name: 'Email me my user name' }).click();
       await page.waitForURL('**/forgot-username/sent');
       await screenshot(page, `${mode}-forgot-username-sent`);
+      await expectAccessible();
     });
   });
 }
