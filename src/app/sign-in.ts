@@ -213,7 +213,7 @@ export async function changePassword(
   const presented = verifyDeviceToken(deps.secrets, input.deviceToken, input.clientId, now);
   const device = isDeviceTrusted(state.login, presented, deps.settings.loginRules.throttle) ? presented : null;
   if (!device && loginThrottledUntil(state.login, deps.settings.loginRules.throttle, now)) {
-    return reject('throttled', 'Too many wrong passwords. Wait a minute, then try again.');
+    return reject('throttled', 'Too many wrong passwords. Wait a few minutes, then try again.');
   }
   const current = await deps.passwords.verify(input.currentPassword, state.login.passwordHash);
   if (!current.matches) {

@@ -76,33 +76,31 @@ function findPasswordProblem(password: string, ctx: PasswordCheckContext): Passw
   if (length > policy.maxLength || utf8ByteLength(password) > policy.maxBytes) {
     return refuse('too_long', tooLongMessage(policy));
   }
+  // The rules are stated once, beside the field; a refusal says only what is wrong with this password.
   if (length < policy.minLength) {
-    return refuse(
-      'too_short',
-      `Use at least ${policy.minLength} characters. ` +
-        'A few unrelated words with spaces between them are long and easy to remember.',
-    );
+    return refuse('too_short', `That password is too short: it has ${length} characters.`);
   }
   const lowercase = password.toLowerCase();
   if (ctx.blocklist.has(lowercase)) {
-    return refuse(
-      'common',
-      'That password is too common to be safe. Choose something less predictable, such as a few unrelated words.',
-    );
+    return refuse('common', 'That password is on a list of common passwords, so it is easy to guess.');
   }
-  if (containsContextWord(lowercase, ctx.contextWords)) {
+  const contextWord = findContextWord(lowercase, ctx.contextWords);
+  if (contextWord !== null) {
+    // Naming the word tells the client only their own name, email or the business's.
     return refuse(
       'context',
-      "Passwords can't contain your name, user name, email or the business name. Choose something else.",
+      `That password contains "${contextWord}", which is part of your name, user name, email or the business name.`,
     );
   }
   return null;
 }
 
-function containsContextWord(lowercasePassword: string, contextWords: string[]): boolean {
-  return contextWords
-    .map((word) => normalisePassword(word).trim().toLowerCase())
-    .some((word) => [...word].length >= minContextWordLength && lowercasePassword.includes(word));
+function findContextWord(lowercasePassword: string, contextWords: string[]): string | null {
+  return (
+    contextWords
+      .map((word) => normalisePassword(word).trim().toLowerCase())
+      .find((word) => [...word].length >= minContextWordLength && lowercasePassword.includes(word)) ?? null
+  );
 }
 
 function utf8ByteLength(text: string): number {

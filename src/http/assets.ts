@@ -7,6 +7,8 @@ import { packageFile } from '../package-files.ts';
 export interface SiteAssets {
   readonly stylesheetUrl: string;
   readonly scriptUrl: string;
+  readonly siteScriptUrl: string;
+  readonly faviconUrl: string;
   /** Mounted at /assets. */
   readonly routes: Hono;
 }
@@ -17,7 +19,7 @@ interface Asset {
 }
 
 /**
- * Our stylesheet and htmx from node_modules, served under names that carry a hash of their
+ * Our stylesheet and script, and htmx from node_modules, served under names that carry a hash of their
  * content: a browser may keep them for a year, and a new version gets a new name.
  */
 export function createSiteAssets(): SiteAssets {
@@ -37,6 +39,9 @@ export function createSiteAssets(): SiteAssets {
     'text/javascript; charset=utf-8',
   );
 
+  const siteScriptUrl = add(packageFile('src/http/assets/site.js'), 'site', 'js', 'text/javascript; charset=utf-8');
+  const faviconUrl = add(packageFile('src/http/assets/favicon.svg'), 'favicon', 'svg', 'image/svg+xml');
+
   const routes = new Hono();
   routes.get('/:name', (c) => {
     const asset = files.get(c.req.param('name'));
@@ -47,5 +52,5 @@ export function createSiteAssets(): SiteAssets {
       'X-Content-Type-Options': 'nosniff',
     });
   });
-  return { stylesheetUrl, scriptUrl, routes };
+  return { stylesheetUrl, scriptUrl, siteScriptUrl, faviconUrl, routes };
 }

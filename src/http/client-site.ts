@@ -68,6 +68,8 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
       contact: config.businessContact,
       stylesheetUrl: assets.stylesheetUrl,
       scriptUrl: assets.scriptUrl,
+      siteScriptUrl: assets.siteScriptUrl,
+      faviconUrl: assets.faviconUrl,
     },
     guards: [
       secureHeaders({
@@ -108,6 +110,11 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
 
   const http = new Hono();
   http.route('/assets', assets.routes);
+  // Some browsers and tools ask for /favicon.ico whatever the page says; send them to the real one.
+  http.get('/favicon.ico', (c) => {
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.redirect(assets.faviconUrl, 301);
+  });
   http.route('/login', loginRoutes(site));
   http.route('/logout', logoutRoutes(site));
   http.route('/choose-password', choosePasswordRoutes(site));

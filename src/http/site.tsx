@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { DeviceCookie } from './device-cookie.ts';
 import type { PresentedSession, Session, Sessions } from './session.ts';
 import type { Chrome } from './views/layout.tsx';
-import { redirectAfterPost, sendPage, wantsFragment } from './views/render.tsx';
+import { redirectAfterPost, sendMain } from './views/render.tsx';
 
 /** Everything the client pages share, built once per HTTP app. */
 export interface Site {
@@ -95,20 +95,17 @@ export function sendProblem(
       <div class="alert" role="alert">
         <p>{message}</p>
       </div>
-      <p>
-        <a href={backLink(c)}>Try again</a>
-      </p>
+      <ul class="links">
+        <li>
+          <a href={backLink(c)}>Try again</a>
+        </li>
+        <li>
+          <a href="/login">Back to log in</a>
+        </li>
+      </ul>
     </>
   );
-  if (wantsFragment(c)) {
-    return c.html(content, status, {
-      'Cache-Control': 'no-store',
-      'HX-Retarget': '#main',
-      'HX-Reswap': 'innerHTML',
-      ...headers,
-    });
-  }
-  return sendPage(c, site.chrome, { status, title, content, headers });
+  return sendMain(c, site.chrome, { status, title: `Error: ${title}`, content, headers });
 }
 
 /** Back to the page the form was on; the reset link's token is not repeated anywhere else. */

@@ -87,6 +87,7 @@ export async function composeMail(
       const { userName, password, expiresAt } = issued.value;
       const view = {
         ...common,
+        loginUrl: loginUrlFor(settings, userName),
         userName,
         temporaryPassword: password,
         expiresAt: formatMailDateTime(expiresAt, settings.timeZone),
@@ -157,6 +158,11 @@ export function commonMailView(settings: MailSettings, firstName: string) {
     forgotPasswordUrl: `${settings.publicOrigin}/forgot-password`,
     mistypesAllowed: mistypesAllowedText(settings.tempPasswordMaxFailures),
   };
+}
+
+/** The login page with the user name already filled in, so the client has only the password to paste. */
+export function loginUrlFor(settings: Pick<MailSettings, 'publicOrigin'>, userName: string): string {
+  return `${settings.publicOrigin}/login?username=${encodeURIComponent(userName)}`;
 }
 
 /** "one mistyped attempt", "3 mistyped attempts". */

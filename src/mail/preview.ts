@@ -1,7 +1,7 @@
 import type { App } from '../app/context.ts';
 import type { MailTemplate } from '../domain/mail.ts';
 import { reject, ok, type Rejection, type Result } from '../domain/result.ts';
-import { commonMailView, mailSettingsOf } from './compose.ts';
+import { commonMailView, loginUrlFor, mailSettingsOf } from './compose.ts';
 import {
   formatMailDateTime,
   formatMailDuration,
@@ -41,6 +41,7 @@ export function previewMail(
   const views: { [T in MailTemplate]: Extract<MailView, { template: T }>['view'] } = {
     'client-login-credentials': {
       ...common,
+      loginUrl: loginUrlFor(config, userName),
       userName,
       temporaryPassword: 'sample-only-never-issued-23456',
       expiresAt: formatMailDateTime(

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -75,4 +76,24 @@ export function watchForProblems(page: Page): string[] {
     }
   });
   return problems;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on the page as it stands and names every serious or critical violation. axe is
+ * evaluated through the DevTools protocol, which the page's CSP does not govern, so the site's
+ * policy stays as strict in the test as in production (and it works with JavaScript off too).
+ */
+export async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
+  const found = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((results) =>
+    JSON.stringify(results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }))))`)) as string;
+  const violations = JSON.parse(found) as { id: string; impact: string | null; targets: string[] }[];
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${new URL(page.url()).pathname}: ${violation.id} (${violation.impact}) at ${violation.targets.join(', ')}`,
+    );
 }

@@ -31,7 +31,7 @@ describe('GET /login', () => {
     const response = await site.client().get('/login');
     const html = await response.text();
     expect(response.status).toBe(200);
-    expect(html).toContain('<label for="username">User name</label>');
+    expect(html).toContain('<label for="username">User name (usually your email)</label>');
     expect(html).toContain('autocomplete="username"');
     expect(html).toContain('autocomplete="current-password"');
     expect(html).toContain('Waggy Walks');
@@ -39,6 +39,26 @@ describe('GET /login', () => {
     expect(html).toContain('src="https://cdn.example.com/logo.png"');
     expect(html).not.toMatch(/style=|<style|<script(?![^>]*\ssrc=)/);
     expect(response.headers.get('content-security-policy')).toContain("img-src 'self' https://cdn.example.com");
+  });
+
+  it('fills in the user name from the link, escaped, and puts the focus on the password', async () => {
+    site = await createSite();
+    const html = await (await site.client().get('/login?username=olivia%40example.com')).text();
+    expect(html).toMatch(/<input id="username"[^>]*value="olivia@example\.com"/);
+    expect(html).toMatch(/<input id="password"[^>]*autofocus=""/);
+    expect(html).not.toMatch(/<input id="username"[^>]*autofocus/);
+    const hostile = await (await site.client().get('/login?username=%22%3E%3Cscript%3Ealert(1)%3C/script%3E')).text();
+    expect(hostile).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(hostile).not.toContain('<script>alert');
+  });
+
+  it('ignores a user name in the link that no login could have', async () => {
+    site = await createSite();
+    for (const query of [`?username=${'a'.repeat(255)}`, '?username=%20%20', '?username=']) {
+      const html = await (await site.client().get(`/login${query}`)).text();
+      expect(html).toMatch(/<input id="username"[^>]*value=""/);
+      expect(html).not.toMatch(/autofocus/);
+    }
   });
 
   it('offers the notice named in the query, and ignores any other text there', async () => {
@@ -145,7 +165,7 @@ describe('POST /login', () => {
       .post('/login', { username: 'nobody', password: 'wrong password' }, { 'hx-request': 'true' });
     const html = await response.text();
     expect(response.status).toBe(422);
-    expect(html.startsWith('<form id="login-form"')).toBe(true);
+    expect(html.startsWith('<title>Error: Log in – Happy Paws Pet Sitting</title><form id="login-form"')).toBe(true);
     expect(html).not.toContain('<html');
     expect(html).toMatch(/<input id="password"[^>]*aria-describedby="login-error" autofocus=""/);
   });

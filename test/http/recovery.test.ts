@@ -10,6 +10,7 @@ import {
   mintResetToken,
   otherStrongPassword,
   strongPassword,
+  tokenClaims,
   type Site,
 } from './support.ts';
 
@@ -87,7 +88,7 @@ describe('forgotten password', () => {
     }
     const posted = await site.client().post(link, choose(otherStrongPassword));
     expect(posted.status).toBe(303);
-    expect(posted.headers.get('location')).toBe('/login?notice=password-reset');
+    expect(posted.headers.get('location')).toBe('/account?notice=password-reset');
   });
 
   it('sends no referrer and lets nothing cache the reset pages', async () => {
@@ -127,6 +128,35 @@ describe('forgotten password', () => {
     expect((await site.client().post(link, choose(otherStrongPassword))).status).toBe(404);
   });
 
+  it('a reset signs this browser in with a fresh session, at the new version, and ends the older ones', async () => {
+    await withAccount();
+    const before = site.client();
+    await before.post('/login', { username: 'olivia', password: strongPassword });
+    const link = await resetLink();
+    const browser = site.client();
+    const posted = await browser.post(link, choose(otherStrongPassword));
+    expect(posted.headers.get('location')).toBe('/account?notice=password-reset');
+    expect(posted.headers.getSetCookie().find((line) => line.startsWith('__Host-latchkey='))).toMatch(
+      /; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    expect(tokenClaims(browser.cookie!)).toMatchObject({ sub: 'C1', mc: false });
+    expect(tokenClaims(browser.cookie!).sv).toBeGreaterThan(tokenClaims(before.cookie!).sv as number);
+    const account = await browser.get('/account?notice=password-reset');
+    expect(account.status).toBe(200);
+    expect(await account.text()).toContain('Your new password is saved and you are logged in.');
+    expect((await before.get('/account')).headers.get('location')).toBe('/login');
+  });
+
+  it('with htmx, a reset answers with HX-Redirect to the account and sets the session', async () => {
+    await withAccount();
+    const link = await resetLink();
+    const browser = site.client();
+    const posted = await browser.post(link, choose(otherStrongPassword), { 'hx-request': 'true' });
+    expect(posted.status).toBe(204);
+    expect(posted.headers.get('hx-redirect')).toBe('/account?notice=password-reset');
+    expect((await browser.get('/account')).status).toBe(200);
+  });
+
   it('a reset ends every session and the new password logs in', async () => {
     await withAccount();
     const before = site.client();
@@ -155,13 +185,17 @@ describe('forgotten password', () => {
     expect((await site.client().post(link, choose(otherStrongPassword))).status).toBe(404);
   });
 
-  it('with htmx, a spent link answers with the notice alone, to replace the form', async () => {
+  it('with htmx, a spent link answers with its own page in place of the main content, titled as an error', async () => {
     await withAccount();
     const link = await resetLink();
     await site.client().post(link, choose(otherStrongPassword));
     const again = await site.client().post(link, choose(otherStrongPassword), { 'hx-request': 'true' });
     expect(again.status).toBe(404);
-    expect((await again.text()).startsWith('<div id="reset-link-invalid">')).toBe(true);
+    expect(again.headers.get('hx-retarget')).toBe('#main');
+    expect(again.headers.get('hx-reswap')).toBe('innerHTML');
+    expect(await again.text()).toMatch(
+      /^<title>Error: This link no longer works – [^<]+<\/title><div id="reset-link-invalid"><h1>This link no longer works<\/h1>/,
+    );
   });
 });
 

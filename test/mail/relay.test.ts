@@ -60,10 +60,10 @@ describe('the mail relay', () => {
     expect(message!.to).toBe('olivia.nguyen@example.com');
     expect(message!.subject).toBe('Your Happy Paws Pet Sitting client portal login');
     expect(message!.text).toMatch(/User name: +olivia\.nguyen@example\.com/);
-    expect(message!.text).toContain(`Log in here: ${publicOrigin}/login`);
+    expect(message!.text).toContain(`Log in here: ${publicOrigin}/login?username=olivia.nguyen%40example.com\n`);
     expect(message!.text).toContain('stops working\nafter one mistyped attempt');
     expect(message!.text).toContain('call 555-0100');
-    expect(message!.html).toContain(`href="${publicOrigin}/login"`);
+    expect(message!.html).toContain(`href="${publicOrigin}/login?username=olivia.nguyen%40example.com"`);
     const password = tempPasswordIn(message!.text);
     expect(message!.html).toContain(password);
 

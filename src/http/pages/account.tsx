@@ -10,12 +10,15 @@ import {
   type FieldErrors,
 } from '../views/form.tsx';
 import { LogoutForm } from './choose-password.tsx';
+import type { PasswordPolicy } from '../../domain/password-policy.ts';
+import type { TypedPasswords } from '../routes/new-password-input.ts';
 import { NewPasswordFields } from './new-password.tsx';
 
 export const accountNotices = {
   'password-set': 'Your new password is saved. You are logged in.',
   'password-changed': 'Your password was changed. Any other devices were logged out.',
   'session-ended': 'That device was logged out.',
+  'password-reset': 'Your new password is saved and you are logged in. Any other devices were logged out.',
 } as const;
 
 export type AccountNotice = keyof typeof accountNotices;
@@ -65,7 +68,12 @@ export function SessionList(props: { sessions: readonly SessionItem[] }) {
 
 const passwordFields = ['currentPassword', 'newPassword', 'confirmPassword'];
 
-export function ChangePasswordForm(props: { username: string; minLength: number; errors?: FieldErrors }) {
+export function ChangePasswordForm(props: {
+  username: string;
+  policy: PasswordPolicy;
+  errors?: FieldErrors;
+  typed?: TypedPasswords;
+}) {
   const errors = props.errors ?? {};
   const focus = firstErrorField(errors, passwordFields);
   return (
@@ -79,7 +87,13 @@ export function ChangePasswordForm(props: { username: string; minLength: number;
         error={errors.currentPassword}
         autofocus={focus === 'currentPassword'}
       />
-      <NewPasswordFields username={props.username} minLength={props.minLength} errors={errors} focus={focus} />
+      <NewPasswordFields
+        username={props.username}
+        policy={props.policy}
+        errors={errors}
+        focus={focus}
+        typed={props.typed}
+      />
       <SubmitButton>Change password</SubmitButton>
     </PostForm>
   );

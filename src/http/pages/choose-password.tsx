@@ -1,16 +1,25 @@
 import type { Child } from 'hono/jsx';
 import { ErrorSummary, PostForm, SubmitButton, firstErrorField, summaryOf, type FieldErrors } from '../views/form.tsx';
+import type { PasswordPolicy } from '../../domain/password-policy.ts';
+import type { TypedPasswords } from '../routes/new-password-input.ts';
 import { NewPasswordFields, newPasswordFields } from './new-password.tsx';
 
-export function ChoosePasswordForm(props: { username: string; minLength: number; errors?: FieldErrors }) {
+export function ChoosePasswordForm(props: {
+  username: string;
+  policy: PasswordPolicy;
+  errors?: FieldErrors;
+  typed?: TypedPasswords;
+}) {
   const errors = props.errors ?? {};
   return (
     <PostForm id="choose-password-form" action="/choose-password" label="Choose your new password">
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, newPasswordFields)} />
       <NewPasswordFields
         username={props.username}
-        minLength={props.minLength}
+        policy={props.policy}
         errors={errors}
+        typed={props.typed}
+        notTemporary
         focus={firstErrorField(errors, newPasswordFields) ?? 'newPassword'}
       />
       <SubmitButton>Save my password</SubmitButton>
@@ -22,10 +31,7 @@ export function ChoosePasswordPage(props: { form: Child }) {
   return (
     <>
       <h1>Choose your new password</h1>
-      <p>
-        You logged in with a temporary password, which works only once. Choose a password of your own to continue; it
-        can't be the temporary one.
-      </p>
+      <p>You logged in with a temporary password, which works only once. Choose a password of your own to continue.</p>
       <div class="card">{props.form}</div>
       <LogoutForm />
     </>

@@ -13,7 +13,6 @@ import {
 export const loginNotices = {
   'logged-out': 'You have logged out.',
   'logged-out-everywhere': 'You have been logged out on every device, this one included.',
-  'password-reset': 'Your password was changed. Log in with your new password.',
 } as const;
 
 export type LoginNotice = keyof typeof loginNotices;
@@ -28,13 +27,15 @@ export interface LoginFormProps {
   readonly replacedOn?: string;
   /** "Keep me signed in on this device" stays as the client left it when the form comes back. */
   readonly keepSignedIn?: boolean;
+  /** The user name came with the link (the credentials email's): the password is what is left to type. */
+  readonly prefilled?: boolean;
 }
 
 const fields = ['username', 'password'];
 
 export function LoginForm(props: LoginFormProps) {
   const errors = props.errors ?? {};
-  const focus = props.failed || props.replacedOn ? 'password' : firstErrorField(errors, fields);
+  const focus = props.failed || props.replacedOn || props.prefilled ? 'password' : firstErrorField(errors, fields);
   return (
     <PostForm id="login-form" action="/login" label="Log in">
       {props.replacedOn ? (
@@ -47,20 +48,17 @@ export function LoginForm(props: LoginFormProps) {
       ) : null}
       {props.failed ? (
         <div class="alert" role="alert" id="login-error">
+          {/* Several failures in a row bring a backoff that grows to 15 minutes: "a few minutes" is the honest wait. */}
           <p>
-            We couldn't log you in with that user name and password. Check them and try again; after several tries, wait
-            a minute first.
-          </p>
-          <p>
-            A temporary password works once and expires. If yours no longer works, use "Forgot your password?" below or
-            ask {props.businessName} for a new one.
+            That user name and password didn't work. After several tries wait a few minutes, or ask {props.businessName}{' '}
+            for help.
           </p>
         </div>
       ) : null}
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, fields)} />
       <Field
         name="username"
-        label="User name"
+        label="User name (usually your email)"
         type="text"
         autocomplete="username"
         value={props.username ?? ''}

@@ -9,6 +9,8 @@ import {
   summaryOf,
   type FieldErrors,
 } from '../views/form.tsx';
+import type { PasswordPolicy } from '../../domain/password-policy.ts';
+import type { TypedPasswords } from '../routes/new-password-input.ts';
 import { NewPasswordFields, newPasswordFields } from './new-password.tsx';
 
 export function ForgotPasswordForm(props: { values?: { identifier?: string }; errors?: FieldErrors }) {
@@ -127,8 +129,9 @@ export function UserNameRequestedPage(props: { businessName: string }) {
 export function ResetPasswordForm(props: {
   action: string;
   username: string;
-  minLength: number;
+  policy: PasswordPolicy;
   errors?: FieldErrors;
+  typed?: TypedPasswords;
 }) {
   const errors = props.errors ?? {};
   return (
@@ -136,8 +139,9 @@ export function ResetPasswordForm(props: {
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, newPasswordFields)} />
       <NewPasswordFields
         username={props.username}
-        minLength={props.minLength}
+        policy={props.policy}
         errors={errors}
+        typed={props.typed}
         focus={firstErrorField(errors, newPasswordFields) ?? 'newPassword'}
       />
       <SubmitButton>Save my new password</SubmitButton>
@@ -150,10 +154,12 @@ export function ResetPasswordPage(props: { username: string; form: Child }) {
     <>
       <h1>Choose a new password</h1>
       <p>
-        For user name <strong>{props.username}</strong>. Saving it logs you out on every device; then log in with the
-        new password.
+        For user name <strong>{props.username}</strong>. Saving it logs you in here and out on every other device.
       </p>
       <div class="card">{props.form}</div>
+      <p>
+        <a href="/login">Back to log in</a>
+      </p>
     </>
   );
 }
@@ -161,12 +167,18 @@ export function ResetPasswordPage(props: { username: string; form: Child }) {
 export function ResetLinkInvalid() {
   return (
     <div id="reset-link-invalid">
+      <h1>This link no longer works</h1>
       <div class="alert" role="alert">
         <p>This link has expired or was already used.</p>
       </div>
-      <p>
-        <a href="/forgot-password">Ask for a new link</a>
-      </p>
+      <ul class="links">
+        <li>
+          <a href="/forgot-password">Ask for a new link</a>
+        </li>
+        <li>
+          <a href="/login">Back to log in</a>
+        </li>
+      </ul>
     </div>
   );
 }

@@ -17,7 +17,7 @@ import { formatMailDateTime } from '../../mail/templates.ts';
 import type { FieldErrors } from '../views/form.tsx';
 import { clientActor, newClientRoutes, requireSession, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
-import { newPasswordSchema } from './new-password-input.ts';
+import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
 
 const changePasswordSchema = z
   .object({
@@ -33,7 +33,7 @@ const endSessionSchema = z.object({ session: z.string().regex(/^[0-9a-f]{32}$/) 
 /** Mounted at /account: who am I, change password, the sessions list, log out everywhere. */
 export function accountRoutes(site: Site) {
   const { deps } = site.app;
-  const minLength = deps.settings.passwordPolicy.minLength;
+  const policy = deps.settings.passwordPolicy;
   const routes = newClientRoutes(site);
   routes.use('*', requireSession(site, 'full'));
 
@@ -59,7 +59,7 @@ export function accountRoutes(site: Site) {
 
   routes.get('/', (c) => {
     const facts = factsOf(c.var.session);
-    const form = <ChangePasswordForm username={facts.username} minLength={minLength} />;
+    const form = <ChangePasswordForm username={facts.username} policy={policy} />;
     const content = (
       <AccountPage
         facts={facts}
@@ -74,15 +74,15 @@ export function accountRoutes(site: Site) {
   routes.post('/password', async (c) => {
     const { session } = c.var;
     const facts = factsOf(session);
-    const answer = (errors: FieldErrors) =>
+    const answer = (errors: FieldErrors, typed: TypedPasswords = {}) =>
       sendForm(c, site.chrome, {
         status: 422,
         title: 'Your account',
-        form: <ChangePasswordForm username={facts.username} minLength={minLength} errors={errors} />,
+        form: <ChangePasswordForm username={facts.username} policy={policy} errors={errors} typed={typed} />,
         page: (form: Child) => <AccountPage facts={facts} form={form} sessions={sessionsOf(session)} />,
       });
     const input = await readForm(c, changePasswordSchema);
-    if (!input.ok) return answer(input.errors);
+    if (!input.ok) return answer(input.errors, keptPasswords(input.raw, input.errors));
     const deviceToken = site.devices.read(c);
     const changed = await changePassword(
       deps,
@@ -96,8 +96,9 @@ export function accountRoutes(site: Site) {
     );
     if (!changed.ok) {
       if (changed.error.code === 'wrong_current_password' || changed.error.code === 'throttled')
-        return answer({ currentPassword: changed.error.message });
-      if (changed.error.code === 'weak_password') return answer({ newPassword: changed.error.message });
+        return answer({ currentPassword: changed.error.message }, keptPasswords(input.value));
+      if (changed.error.code === 'weak_password')
+        return answer({ newPassword: changed.error.message }, keptPasswords(input.value));
       site.sessions.end(c);
       return redirectAfterPost(c, '/login');
     }

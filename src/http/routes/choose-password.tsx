@@ -5,40 +5,44 @@ import { ChoosePasswordForm, ChoosePasswordPage } from '../pages/choose-password
 import type { FieldErrors } from '../views/form.tsx';
 import { clientActor, newClientRoutes, requireSession, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
-import { newPasswordSchema } from './new-password-input.ts';
+import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
 
 /** Mounted at /choose-password: the one page a temporary-password login opens. */
 export function choosePasswordRoutes(site: Site) {
   const { deps } = site.app;
-  const minLength = deps.settings.passwordPolicy.minLength;
+  const policy = deps.settings.passwordPolicy;
   const routes = newClientRoutes(site);
   routes.use('*', requireSession(site, 'must-choose'));
   const userNameOf = (clientId: string) => deps.readModels.credentials.getCredential(clientId)?.userName ?? '';
 
   routes.get('/', (c) => {
-    const form = <ChoosePasswordForm username={userNameOf(c.var.session.clientId)} minLength={minLength} />;
+    const form = <ChoosePasswordForm username={userNameOf(c.var.session.clientId)} policy={policy} />;
     return sendPage(c, site.chrome, { title: 'Choose your new password', content: <ChoosePasswordPage form={form} /> });
   });
 
   routes.post('/', async (c) => {
     const { session } = c.var;
-    const answer = (errors: FieldErrors) =>
+    const answer = (errors: FieldErrors, typed: TypedPasswords = {}) =>
       sendForm(c, site.chrome, {
         status: 422,
         title: 'Choose your new password',
-        form: <ChoosePasswordForm username={userNameOf(session.clientId)} minLength={minLength} errors={errors} />,
+        form: (
+          <ChoosePasswordForm username={userNameOf(session.clientId)} policy={policy} errors={errors} typed={typed} />
+        ),
         page: (form: Child) => <ChoosePasswordPage form={form} />,
       });
     const input = await readForm(c, newPasswordSchema);
-    if (!input.ok) return answer(input.errors);
+    if (!input.ok) return answer(input.errors, keptPasswords(input.raw, input.errors));
     const chosen = await choosePermanentPassword(
       deps,
       { clientId: session.clientId, newPassword: input.value.newPassword },
       { actor: clientActor(session) },
     );
     if (!chosen.ok) {
-      if (chosen.error.code === 'weak_password' || chosen.error.code === 'same_as_temporary')
-        return answer({ newPassword: chosen.error.message });
+      // The temporary password is never written back into the page.
+      if (chosen.error.code === 'same_as_temporary') return answer({ newPassword: chosen.error.message });
+      if (chosen.error.code === 'weak_password')
+        return answer({ newPassword: chosen.error.message }, keptPasswords(input.value));
       site.sessions.end(c);
       return redirectAfterPost(c, '/login');
     }

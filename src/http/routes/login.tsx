@@ -8,12 +8,14 @@ import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/ren
 import { endSession } from '../../app/logins.ts';
 import { parseDeviceFamily } from '../user-agent.ts';
 
+const userNameField = z
+  .string({ error: 'Enter your user name' })
+  .trim()
+  .min(1, 'Enter your user name')
+  .max(254, 'A user name has at most 254 characters');
+
 const loginSchema = z.object({
-  username: z
-    .string({ error: 'Enter your user name' })
-    .trim()
-    .min(1, 'Enter your user name')
-    .max(254, 'A user name has at most 254 characters'),
+  username: userNameField,
   password: z
     .string({ error: 'Enter your password' })
     .min(1, 'Enter your password')
@@ -29,7 +31,13 @@ export function loginRoutes(site: Site) {
   routes.get('/', async (c) => {
     const session = await site.sessions.current(c);
     if (session) return c.redirect(session.mustChoosePassword ? '/choose-password' : '/account', 303);
-    const form = <LoginForm businessName={site.chrome.businessName} />;
+    // The credentials email links here with the user name, so a first login is one password to paste.
+    const prefill = userNameField.safeParse(c.req.query('username'));
+    const form = prefill.success ? (
+      <LoginForm businessName={site.chrome.businessName} username={prefill.data} prefilled />
+    ) : (
+      <LoginForm businessName={site.chrome.businessName} />
+    );
     return sendPage(c, site.chrome, {
       title: 'Log in',
       content: <LoginPage form={form} notice={parseLoginNotice(c.req.query('notice'))} />,

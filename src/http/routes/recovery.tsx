@@ -21,8 +21,8 @@ import {
 } from '../pages/recovery.tsx';
 import type { FieldErrors } from '../views/form.tsx';
 import { newClientRoutes, type Site } from '../site.tsx';
-import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
-import { newPasswordSchema } from './new-password-input.ts';
+import { redirectAfterPost, sendForm, sendMain, sendPage } from '../views/render.tsx';
+import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
 
 const emailField = z
   .string({ error: 'Enter your email address' })
@@ -107,25 +107,15 @@ export function forgotUserNameRoutes(site: Site) {
  */
 export function resetRoutes(site: Site) {
   const { deps } = site.app;
-  const minLength = deps.settings.passwordPolicy.minLength;
+  const policy = deps.settings.passwordPolicy;
   const routes = newClientRoutes(site);
   const invalidLink = (c: Context) =>
-    sendForm(c, site.chrome, {
-      status: 404,
-      title: 'This link no longer works',
-      form: <ResetLinkInvalid />,
-      page: (form: Child) => <>{form}</>,
-    });
+    sendMain(c, site.chrome, { status: 404, title: 'Error: This link no longer works', content: <ResetLinkInvalid /> });
 
   routes.get('/:token', async (c) => {
     const checked = await checkResetToken(deps, c.req.param('token'));
-    if (!checked.ok)
-      return sendPage(c, site.chrome, {
-        status: 404,
-        title: 'This link no longer works',
-        content: <ResetLinkInvalid />,
-      });
-    const form = <ResetPasswordForm action={c.req.path} username={checked.value.userName} minLength={minLength} />;
+    if (!checked.ok) return invalidLink(c);
+    const form = <ResetPasswordForm action={c.req.path} username={checked.value.userName} policy={policy} />;
     return sendPage(c, site.chrome, {
       title: 'Choose a new password',
       content: <ResetPasswordPage username={checked.value.userName} form={form} />,
@@ -137,22 +127,30 @@ export function resetRoutes(site: Site) {
     const checked = await checkResetToken(deps, token);
     if (!checked.ok) return invalidLink(c);
     const { userName } = checked.value;
-    const answer = (errors: FieldErrors) =>
+    const answer = (errors: FieldErrors, typed: TypedPasswords = {}) =>
       sendForm(c, site.chrome, {
         status: 422,
         title: 'Choose a new password',
-        form: <ResetPasswordForm action={c.req.path} username={userName} minLength={minLength} errors={errors} />,
+        form: (
+          <ResetPasswordForm action={c.req.path} username={userName} policy={policy} errors={errors} typed={typed} />
+        ),
         page: (form: Child) => <ResetPasswordPage username={userName} form={form} />,
       });
     const input = await readForm(c, newPasswordSchema);
-    if (!input.ok) return answer(input.errors);
+    if (!input.ok) return answer(input.errors, keptPasswords(input.raw, input.errors));
     const completed = await completePasswordReset(deps, { token, newPassword: input.value.newPassword });
     if (!completed.ok)
       return completed.error.code === 'weak_password'
-        ? answer({ newPassword: completed.error.message })
+        ? answer({ newPassword: completed.error.message }, keptPasswords(input.value))
         : invalidLink(c);
-    site.sessions.end(c);
-    return redirectAfterPost(c, '/login?notice=password-reset');
+    // The link proved the client holds the email on file, and the reset ended every earlier
+    // session: this browser carries on under a new one at the new version.
+    await site.sessions.start(c, {
+      clientId: completed.value.clientId,
+      sessionVersion: completed.value.sessionVersion,
+      mustChoosePassword: false,
+    });
+    return redirectAfterPost(c, '/account?notice=password-reset');
   });
 
   return routes;

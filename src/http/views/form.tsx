@@ -28,12 +28,14 @@ export interface FieldProps {
   readonly label: string;
   readonly type: 'text' | 'email' | 'password';
   readonly autocomplete: string;
-  readonly value?: string;
+  readonly value?: string | undefined;
   readonly hint?: string;
   readonly error?: string | undefined;
   readonly autofocus?: boolean;
   /** An error shown elsewhere on the form (the login failure) that this field should announce. */
   readonly describedBy?: string;
+  /** For a new password: the policy's bounds, which password managers read to generate one that fits. */
+  readonly lengths?: { readonly min: number; readonly max: number };
 }
 
 /** Label, hint and error are tied to the input, so a screen reader reads them with it. */
@@ -56,19 +58,54 @@ export function Field(props: FieldProps) {
           {props.error}
         </p>
       ) : null}
-      <input
-        id={id}
-        name={props.name}
-        type={props.type}
-        autocomplete={props.autocomplete}
-        value={props.value}
-        spellcheck={props.type === 'password' ? undefined : false}
-        autocapitalize={props.type === 'password' ? undefined : 'none'}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
-        autofocus={props.autofocus}
-      />
+      {props.type === 'password' ? (
+        <div class="password-input">
+          <Input {...props} describedBy={describedBy} />
+          <PasswordToggle controls={id} />
+        </div>
+      ) : (
+        <Input {...props} describedBy={describedBy} />
+      )}
     </div>
+  );
+}
+
+function Input(props: FieldProps & { describedBy: string }) {
+  const { lengths } = props;
+  return (
+    <input
+      id={props.name}
+      name={props.name}
+      type={props.type}
+      autocomplete={props.autocomplete}
+      value={props.value}
+      minlength={lengths?.min}
+      maxlength={lengths?.max}
+      passwordrules={lengths ? `minlength: ${lengths.min}; maxlength: ${lengths.max};` : undefined}
+      spellcheck={props.type === 'password' ? undefined : false}
+      autocapitalize={props.type === 'password' ? undefined : 'none'}
+      aria-invalid={props.error ? 'true' : undefined}
+      aria-describedby={props.describedBy || undefined}
+      autofocus={props.autofocus}
+    />
+  );
+}
+
+/**
+ * Shows the password as typed. Hidden by the stylesheet until the site script runs (it marks
+ * <html class="js"> and handles the click), so without JavaScript there is no button that does nothing.
+ */
+function PasswordToggle(props: { controls: string }) {
+  return (
+    <button
+      type="button"
+      class="password-toggle"
+      data-password-toggle=""
+      aria-controls={props.controls}
+      aria-pressed="false"
+    >
+      Show password
+    </button>
   );
 }
 

@@ -7,6 +7,12 @@ export interface Chrome {
   readonly contact: string | null;
   readonly stylesheetUrl: string;
   readonly scriptUrl: string;
+  readonly siteScriptUrl: string;
+  readonly faviconUrl: string;
+}
+
+export function pageTitle(chrome: Chrome, title: string): string {
+  return `${title} – ${chrome.businessName}`;
 }
 
 export function Layout(props: { chrome: Chrome; title: string; children: Child }) {
@@ -19,9 +25,11 @@ export function Layout(props: { chrome: Chrome; title: string; children: Child }
         <meta name="referrer" content="no-referrer" />
         {/* htmx's own indicator styles would be an inline stylesheet; ours are in site.css. */}
         <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
-        <title>{`${props.title} – ${chrome.businessName}`}</title>
+        <title>{pageTitle(chrome, props.title)}</title>
+        <link rel="icon" href={chrome.faviconUrl} type="image/svg+xml" />
         <link rel="stylesheet" href={chrome.stylesheetUrl} />
         <script src={chrome.scriptUrl} defer></script>
+        <script src={chrome.siteScriptUrl} defer></script>
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -36,15 +44,14 @@ export function Layout(props: { chrome: Chrome; title: string; children: Child }
         <main id="main" tabindex={-1}>
           {props.children}
         </main>
-        <footer class="site-footer">
-          {chrome.contact ? (
+        {/* The business's own contact when it has set one; no filler line when it has not. */}
+        {chrome.contact ? (
+          <footer class="site-footer">
             <p>
               Need help? Contact {chrome.businessName}: {chrome.contact}
             </p>
-          ) : (
-            <p>Need help? Contact {chrome.businessName}.</p>
-          )}
-        </footer>
+          </footer>
+        ) : null}
       </body>
     </html>
   );

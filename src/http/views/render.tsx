@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { Layout, type Chrome } from './layout.tsx';
+import { Layout, pageTitle, type Chrome } from './layout.tsx';
 
 /** What a JSX expression renders to. */
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -33,6 +33,7 @@ export function sendPage(
 /**
  * A form answered with errors: the whole page for a plain post, the form alone for htmx
  * (htmx 4 swaps 4xx and 5xx answers too, so the form with its errors replaces the old one).
+ * Either way the title starts with "Error:": htmx takes a <title> in a fragment as the page's.
  */
 export function sendForm(
   c: Context,
@@ -45,13 +46,40 @@ export function sendForm(
     headers?: Record<string, string>;
   },
 ) {
-  if (wantsFragment(c)) return c.html(answer.form, answer.status, { ...pageHeaders, ...answer.headers });
+  const title = `Error: ${answer.title}`;
+  if (wantsFragment(c))
+    return c.html(withTitle(chrome, title, answer.form), answer.status, { ...pageHeaders, ...answer.headers });
   return sendPage(c, chrome, {
     status: answer.status,
-    title: `Error: ${answer.title}`,
+    title,
     content: answer.page(answer.form),
     headers: answer.headers ?? {},
   });
+}
+
+/**
+ * A page that replaces whatever the form was on (a spent link, a refusal): the whole page for a
+ * plain request; for htmx the main content, retargeted, since the form it came from may not fit it.
+ */
+export function sendMain(
+  c: Context,
+  chrome: Chrome,
+  page: { status: Status; title: string; content: Child; headers?: Record<string, string> },
+) {
+  if (wantsFragment(c)) {
+    const content = <>{page.content}</>;
+    return c.html(withTitle(chrome, page.title, content), page.status, {
+      ...pageHeaders,
+      'HX-Retarget': '#main',
+      'HX-Reswap': 'innerHTML',
+      ...page.headers,
+    });
+  }
+  return sendPage(c, chrome, page);
+}
+
+function withTitle(chrome: Chrome, title: string, content: Markup) {
+  return html`<title>${pageTitle(chrome, title)}</title>${content}`;
 }
 
 /**
