@@ -137,7 +137,7 @@ describe('forgotten password', () => {
     const posted = await browser.post(link, choose(otherStrongPassword));
     expect(posted.headers.get('location')).toBe('/account?notice=password-reset');
     expect(posted.headers.getSetCookie().find((line) => line.startsWith('__Host-latchkey='))).toMatch(
-      /; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+      /^__Host-latchkey=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
     );
     expect(tokenClaims(browser.cookie!)).toMatchObject({ sub: 'C1', mc: false });
     expect(tokenClaims(browser.cookie!).sv).toBeGreaterThan(tokenClaims(before.cookie!).sv as number);
