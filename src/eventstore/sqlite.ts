@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import { computeChainHash } from './chain.ts';
-import { checkLinkRevisionsAndIds, checkLinksContinueChain } from './links.ts';
+import { describeDamage, findBrokenLink } from './damage.ts';
+import { checkLinkRevisionsAndIds, checkLinksContinueChain, type ChainHead } from './links.ts';
 import {
+  BrokenChainError,
   checkExpectedRevision,
   DuplicateEventIdError,
   EventStoreUnavailableError,
@@ -70,8 +72,8 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
       }
       const current = (statements.streamRevision.get(stream) as { revision: number | null }).revision;
       checkExpectedRevision(stream, expected, current);
-      const last = statements.lastLink.get() as { position: number; hash: string } | undefined;
-      let position = last?.position ?? 0;
+      const last = verifiedHead(statements, file);
+      let position = Number(last?.position ?? 0);
       let prevHash = last?.hash ?? '';
       let revision = current ?? -1;
       for (const event of events) {
@@ -97,8 +99,7 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
 
   // One prepared insert in one transaction: a page of copied links costs one commit.
   const appendLinksTransaction = db.transaction((links: readonly StoredLink[]) => {
-    const head = statements.lastLink.get() as { position: number; hash: string } | undefined;
-    checkLinksContinueChain(head ? { position: String(head.position), hash: head.hash } : null, links);
+    checkLinksContinueChain(verifiedHead(statements, file), links);
     checkLinkRevisionsAndIds(
       links,
       (stream) => (statements.streamRevision.get(stream) as { revision: number | null }).revision,
@@ -239,7 +240,7 @@ function prepare(db: Database.Database) {
     findById: db.prepare(`SELECT ${columns} FROM events WHERE id = ?`),
     hasId: db.prepare('SELECT 1 FROM events WHERE id = ?').pluck(),
     streamRevision: db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
-    lastLink: db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1'),
+    lastLinks: db.prepare(`SELECT ${columns} FROM events ORDER BY position DESC LIMIT ?`),
     insert: db.prepare(`INSERT INTO events (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     readStream: db.prepare(`SELECT ${columns} FROM events WHERE stream = ? ORDER BY revision`).raw(true),
     readAll: db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
@@ -247,6 +248,28 @@ function prepare(db: Database.Database) {
     readAllRows: db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
     byStreamRevision: db.prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision = ?`),
   };
+}
+
+/**
+ * The head of the chain, once its last link has been recomputed and found to name the one before
+ * it: an append never continues a chain whose end was changed or damaged, so the damage stays at
+ * the link where it happened instead of being sealed under new, valid-looking links.
+ */
+function verifiedHead(statements: ReturnType<typeof prepare>, file: string): ChainHead | null {
+  const links = (statements.lastLinks.all(2) as EventRow[]).reverse().map(toStoredLink);
+  const broken = findBrokenLink(links);
+  if (broken) {
+    throw new BrokenChainError(
+      broken.position,
+      broken.problem,
+      describeDamage(
+        file,
+        `the event at position ${broken.position}, where this append would continue the chain: ${broken.problem}`,
+      ),
+    );
+  }
+  const head = links[links.length - 1];
+  return head ? { position: head.position, hash: head.hash } : null;
 }
 
 /** A retried append whose events are already stored, unchanged and in place, succeeds as a no-op. */
