@@ -97,12 +97,18 @@ export function registerAuditCommands(program: Command): void {
       'a head printed by an earlier verify, which the log must still hold (repeatable)',
       collectAnchor,
     )
-    .action(async (options: { anchor?: ChainAnchor[] }) => {
-      const [{ withApp }, { verifyChain }] = await Promise.all([
+    .option('--deep', "also run the database's full integrity check (SQLite: every page and index)")
+    .action(async (options: { anchor?: ChainAnchor[]; deep?: boolean }) => {
+      const [{ withApp }, { verifyChain }, { checkStoreFile }] = await Promise.all([
         import('./shared.ts'),
         import('../eventstore/verify.ts'),
+        import('./store-file-check.ts'),
       ]);
-      await withApp(async ({ deps: { store } }) => {
+      await withApp(async ({ config, deps: { store } }) => {
+        if (options.deep && !(await checkStoreFile(config.store))) {
+          process.exitCode = 2;
+          return;
+        }
         const verdict = await verifyChain(store, {
           anchors: options.anchor ?? [],
           onProgress: (n) => process.stderr.isTTY && process.stderr.write(`\rchecked ${n} events`),

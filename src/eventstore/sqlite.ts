@@ -8,6 +8,7 @@ import {
   checkExpectedRevision,
   DuplicateEventIdError,
   EventStoreUnavailableError,
+  StoreDamagedError,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -49,6 +50,10 @@ export interface SqliteEventStoreOptions {
   /** How long a writer waits for another process's write lock before failing. */
   readonly busyTimeoutMs?: number;
   readonly readonly?: boolean;
+  /** Damage found before the open (by checkSqliteIntegrity): the store then refuses every write. */
+  readonly knownDamage?: string | null;
+  /** How many links at the end of the log are recomputed at open (default 1000). */
+  readonly tailLinksToVerify?: number;
 }
 
 /**
@@ -60,6 +65,10 @@ export interface SqliteEventStoreOptions {
 export function openSqliteEventStore(file: string, options: SqliteEventStoreOptions = {}): EventStore {
   const db = openDatabase(file, options);
   const statements = prepare(db);
+  const damage = options.knownDamage ?? findTailDamage(statements, options.tailLinksToVerify ?? 1_000);
+  const refuseWritesIfDamaged = () => {
+    if (damage !== null) throw new StoreDamagedError(describeDamage(file, damage));
+  };
   const appended = new EventEmitter();
   appended.setMaxListeners(0);
 
@@ -125,27 +134,42 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
     appends.map((a) => appendTransaction(a.stream, a.events, a.expected)),
   );
 
+  /** Every failure of the file leaves here as one of the port's errors, naming the file. */
+  const guard = async <T>(work: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw toStorageError(error, file, damage);
+    }
+  };
+
   return {
-    append: (stream, events, { expected }) => commitGroup({ stream, events, expected }),
-    async appendAtomically(appends) {
-      const results = appendAll.immediate(appends);
-      if (appends.some((a) => a.events.length > 0)) appended.emit('append');
-      return results;
-    },
-    async appendLinks(links) {
-      if (links.length === 0) return;
-      appendLinksTransaction.immediate(links);
-      appended.emit('append');
-    },
-    async readStream(stream) {
-      return (statements.readStream.all(stream) as EventTuple[]).map(tupleToRecordedEvent);
-    },
-    async readAll({ after, limit }: ReadAllOptions) {
-      return (statements.readAllRows.all(toPositionNumber(after), limit) as EventTuple[]).map(tupleToRecordedEvent);
-    },
-    async readLinks({ after, limit }: ReadAllOptions) {
-      return (statements.readAll.all(toPositionNumber(after), limit) as EventRow[]).map(toStoredLink);
-    },
+    append: (stream, events, { expected }) =>
+      guard(() => {
+        refuseWritesIfDamaged();
+        return commitGroup({ stream, events, expected });
+      }),
+    appendAtomically: (appends) =>
+      guard(() => {
+        refuseWritesIfDamaged();
+        const results = appendAll.immediate(appends);
+        if (appends.some((a) => a.events.length > 0)) appended.emit('append');
+        return results;
+      }),
+    appendLinks: (links) =>
+      guard(() => {
+        if (links.length === 0) return;
+        refuseWritesIfDamaged();
+        appendLinksTransaction.immediate(links);
+        appended.emit('append');
+      }),
+    readStream: (stream) => guard(() => (statements.readStream.all(stream) as EventTuple[]).map(tupleToRecordedEvent)),
+    readAll: ({ after, limit }: ReadAllOptions) =>
+      guard(() =>
+        (statements.readAllRows.all(toPositionNumber(after), limit) as EventTuple[]).map(tupleToRecordedEvent),
+      ),
+    readLinks: ({ after, limit }: ReadAllOptions) =>
+      guard(() => (statements.readAll.all(toPositionNumber(after), limit) as EventRow[]).map(toStoredLink)),
     comparePositions(a, b) {
       return Math.sign(toPositionNumber(a) - toPositionNumber(b));
     },
@@ -225,6 +249,44 @@ function openDatabase(file: string, options: SqliteEventStoreOptions): Database.
   }
 }
 
+/** A damaged page can read back as a row of nulls in NOT NULL columns, rather than as an error. */
+class UnreadableRowError extends Error {
+  constructor(position: number | null) {
+    super(`a stored event (position ${String(position)}) reads back without its fields`);
+  }
+}
+
+/**
+ * SQLite's failures of the file itself, as the port's errors: a full disk and an I/O error may pass
+ * (the command can be tried again), a malformed file is damage. Anything else is a bug and passes
+ * through unchanged.
+ */
+function toStorageError(error: unknown, file: string, knownDamage: string | null): unknown {
+  if (error instanceof EventStoreUnavailableError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (
+    error instanceof UnreadableRowError ||
+    code === 'SQLITE_NOTADB' ||
+    (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))
+  ) {
+    const what =
+      knownDamage ??
+      (error instanceof UnreadableRowError ? error.message : `the database file is malformed (${String(code)})`);
+    return new StoreDamagedError(describeDamage(file, what), { cause: error });
+  }
+  if (code === 'SQLITE_FULL')
+    return new EventStoreUnavailableError(
+      `the event store at ${file} cannot grow: the disk is full (SQLITE_FULL). Nothing was written; free some space and try again`,
+      { cause: error },
+    );
+  if (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))
+    return new EventStoreUnavailableError(
+      `the event store at ${file} had an I/O error (${code}). The command was not completed; check the disk (its free space and health) and try again`,
+      { cause: error },
+    );
+  return error;
+}
+
 function describeSqliteError(error: unknown): string {
   const code = (error as { code?: string }).code;
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return 'the file is not a SQLite database or is corrupted';
@@ -248,6 +310,20 @@ function prepare(db: Database.Database) {
     readAllRows: db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
     byStreamRevision: db.prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision = ?`),
   };
+}
+
+/**
+ * The last links of the log, recomputed at open: a damaged end of the log is found before anything
+ * is appended after it, without the cost of verifying the whole chain on every start.
+ */
+function findTailDamage(statements: ReturnType<typeof prepare>, count: number): string | null {
+  try {
+    const broken = findBrokenLink((statements.lastLinks.all(count) as EventRow[]).reverse().map(toStoredLink));
+    return broken ? `the event at position ${broken.position}, among the last ${count}: ${broken.problem}` : null;
+  } catch (error) {
+    // A damaged page can also come back as rows of nulls, which fail as a TypeError here.
+    return `its last ${count} events cannot be read (${describeSqliteError(error)})`;
+  }
 }
 
 /**
@@ -300,6 +376,7 @@ type EventTuple = [number, string, string, number, string, string, string, strin
 
 /** Indexed rather than destructured: array destructuring walks an iterator per row, which halved replay speed. */
 function tupleToRecordedEvent(row: EventTuple): RecordedEvent {
+  if (row[1] === null) throw new UnreadableRowError(row[0]);
   return {
     id: row[1],
     stream: row[2],
@@ -314,6 +391,7 @@ function tupleToRecordedEvent(row: EventTuple): RecordedEvent {
 }
 
 function toStoredLink(row: EventRow): StoredLink {
+  if (row.id === null) throw new UnreadableRowError(row.position);
   return {
     position: String(row.position),
     id: row.id,
