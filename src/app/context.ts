@@ -52,7 +52,13 @@ export function credentialSettings(config: Config): CredentialSettings {
 /** Builds everything once, catches the read models up with the log, and keeps them following it. */
 export async function openApp(config: Config, options: AppOptions = {}): Promise<App> {
   const store = options.store ?? (await openEventStore(config.store));
-  const readModels = openReadModels(config.readModels);
+  const readModels = openReadModels(config.readModels, undefined, {
+    onMovedAside: ({ file, movedTo, problem }) =>
+      options.logger?.warn(
+        { file, movedTo, problem },
+        'the read-model file was damaged: moved it aside and rebuilding it from the log',
+      ),
+  });
   const pepper = loadPepper(config.pepper, config.dataDir);
   const projections = runProjections(store, readModels, {
     pollIntervalMs: options.pollIntervalMs ?? 250,

@@ -1,4 +1,13 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,5 +131,46 @@ describe('a damaged event store file', () => {
     expect(deep.code).toBe(0);
     expect(deep.stdout).toContain('passes the full integrity check');
     expect(deep.stdout).toContain('The log is intact');
+  });
+});
+
+describe('a damaged read-model file', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  const readModels = () => join(dir, 'read-models.sqlite');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'latchkey-damaged-cache-'));
+    env = { LATCHKEY_DATA_DIR: dir };
+    expect((await runCli(['clients', 'import', sample], env)).code).toBe(0);
+    const db = new Database(readModels());
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['overwritten header', (bytes: Buffer) => bytes.fill(0x5a, 0, 100)],
+    ['zeroed page', (bytes: Buffer) => bytes.fill(0, 4096 * 2, 4096 * 3)],
+  ])('%s: it is moved aside, rebuilt from the log, and one line is logged', async (_name, damage) => {
+    const bytes = readFileSync(readModels());
+    damage(bytes);
+    writeFileSync(readModels(), bytes);
+    const result = await runCli(['audit', 'client', 'C1015'], { ...env, LOG_LEVEL: 'warn' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Timeline of C1015');
+    expect(result.stdout).toMatch(/ClientRegistered/);
+    const lines = result.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('the read-model file was damaged: moved it aside and rebuilding it from the log');
+    const moved = readdirSync(dir).filter((name) => /^read-models\.sqlite\.damaged-[^-]/.test(name));
+    expect(moved.length).toBeGreaterThanOrEqual(1);
+    const fresh = new Database(readModels(), { readonly: true });
+    expect(fresh.pragma('quick_check', { simple: true })).toBe('ok');
+    fresh.close();
+    for (const name of moved) rmSync(join(dir, name));
+    const db = new Database(readModels());
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
   });
 });
