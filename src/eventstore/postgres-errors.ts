@@ -70,8 +70,9 @@ const connectionErrorCodes = new Set([
   'EAI_AGAIN',
   'EPIPE',
 ]);
-// SQLSTATE classes 08 (connection), 28 (authorisation), 3D (no such database), 53300 and 57P0x (server going away).
-const unavailableSqlStates = /^(08...|28...|3D000|53300|57P0[1-3])$/;
+// SQLSTATE classes 08 (connection), 28 (authorisation), 3D (no such database), 53100 (disk full),
+// 53300 (too many connections), 57P0x (server going away) and 58030 (I/O error).
+const unavailableSqlStates = /^(08...|28...|3D000|53100|53300|57P0[1-3]|58030)$/;
 const connectionErrorMessages =
   /Connection terminated|timeout exceeded when trying to connect|not queryable|Cannot use a pool after calling end/;
 

@@ -289,10 +289,13 @@ function toStorageError(error: unknown, file: string, knownDamage: string | null
 
 function describeSqliteError(error: unknown): string {
   const code = (error as { code?: string }).code;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return 'the file is not a SQLite database or is corrupted';
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return 'the file is not a SQLite database or is corrupted: restore the latest backup (README, "Backups and damaged storage")';
   if (code === 'SQLITE_CANTOPEN')
     return 'the file or its folder cannot be opened (does the folder exist and is it writable?)';
   if (code === 'SQLITE_READONLY') return 'the file is read-only';
+  if (code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR')))
+    return `the disk is full or failing (${code}): free some space, check the disk, and try again`;
   return error instanceof Error ? error.message : String(error);
 }
 
