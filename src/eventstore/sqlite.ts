@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { computeChainHash } from './chain.ts';
 import { describeDamage, findBrokenLink } from './damage.ts';
@@ -231,7 +232,7 @@ function createGroupCommit(
 function openDatabase(file: string, options: SqliteEventStoreOptions): Database.Database {
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db = options.readonly ? openForReading(file) : new Database(file, { readonly: false, fileMustExist: false });
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
@@ -285,6 +286,27 @@ function toStorageError(error: unknown, file: string, knownDamage: string | null
       { cause: error },
     );
   return error;
+}
+
+/**
+ * Read-only, writing nothing: a store in WAL mode needs its -shm file, which SQLite creates beside
+ * it. On a read-only folder that cannot be made, so a file with no write-ahead log to replay (a
+ * backup, a store closed cleanly) is read from memory instead, as the rollback-journal file it is.
+ */
+function openForReading(file: string): Database.Database {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.prepare('SELECT count(*) FROM events').get();
+    return db;
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? '');
+    const walPending = existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0;
+    if (!/^SQLITE_(CANTOPEN|READONLY)/.test(code) || walPending || !existsSync(file)) throw error;
+    const bytes = readFileSync(file);
+    // Bytes 18 and 19 of the header say WAL (2) or rollback journal (1); memory holds no WAL.
+    if (bytes.length >= 20) bytes.fill(1, 18, 20);
+    return new Database(bytes, { readonly: true });
+  }
 }
 
 function describeSqliteError(error: unknown): string {
