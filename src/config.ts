@@ -265,14 +265,17 @@ export function debugLoggingRequested(env: Record<string, string | undefined> = 
   return env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace';
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: { readOnly?: boolean } = {},
+): Config {
   const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Latchkey's settings have mistakes:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const dataDir = prepareDataDir(e.LATCHKEY_DATA_DIR);
+  const dataDir = prepareDataDir(e.LATCHKEY_DATA_DIR, options.readOnly ?? false);
   return {
     dataDir,
     store: e.LATCHKEY_STORE ?? `sqlite:${resolve(dataDir, 'events.sqlite')}`,
@@ -427,7 +430,7 @@ function isLoopbackHost(host: string): boolean {
  * The default folder (./data) is made on first start so the quick start needs no set-up; a
  * folder named explicitly must already exist, because a typo should not scatter data elsewhere.
  */
-function prepareDataDir(configured: string | undefined): string {
+function prepareDataDir(configured: string | undefined, readOnly: boolean): string {
   const dir = resolve(configured ?? 'data');
   if (!existsSync(dir)) {
     if (configured)
@@ -439,7 +442,8 @@ function prepareDataDir(configured: string | undefined): string {
       `LATCHKEY_DATA_DIR: ${dir} is a file, not a folder. Point it at a folder, or move the file away.`,
     );
   try {
-    accessSync(dir, constants.W_OK | constants.R_OK);
+    // An auditor reading a backup or a read-only copy needs to read the folder, not write it.
+    accessSync(dir, readOnly ? constants.R_OK : constants.W_OK | constants.R_OK);
   } catch {
     throw new ConfigError(
       `LATCHKEY_DATA_DIR: the folder ${dir} is not writable by this user. Fix its permissions or choose another.`,

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { defaultThrottlePolicy } from '../domain/credential/throttle.ts';
 import { loadCommonPasswordBlocklist } from '../domain/common-passwords.ts';
@@ -20,6 +23,11 @@ export interface AppOptions {
   readonly pollIntervalMs?: number;
   /** An already-open store (tests, `store copy`); otherwise opened from config.store. */
   readonly store?: EventStore;
+  /**
+   * For auditors reading a backup or a read-only copy: the store opens for reading only (no
+   * PostgreSQL migration), the read models live in memory, and nothing is written anywhere.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface App {
@@ -52,9 +60,24 @@ export function credentialSettings(config: Config): CredentialSettings {
 
 /** Builds everything once, catches the read models up with the log, and keeps them following it. */
 export async function openApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const store = options.store ?? (await openEventStore(config.store));
-  const readModels = openReadModels(config.readModels);
-  const pepper = loadPepper(config.pepper, config.dataDir);
+  const store =
+    options.store ??
+    (await openEventStore(
+      config.store,
+      options.readOnly ? { sqlite: { readonly: true }, postgres: { readOnly: true } } : {},
+    ));
+  const readModels = openReadModels(options.readOnly ? ':memory:' : config.readModels, undefined, {
+    onMovedAside: ({ file, movedTo, problem }) =>
+      options.logger?.warn(
+        { file, movedTo, problem },
+        'the read-model file was damaged: moved it aside and rebuilding it from the log',
+      ),
+  });
+  // An audit checks no password, so a copy without its pepper file is read with a throw-away one.
+  const pepper =
+    options.readOnly && !config.pepper && !existsSync(join(config.dataDir, 'pepper'))
+      ? randomBytes(32)
+      : loadPepper(config.pepper, config.dataDir);
   const projections = runProjections(store, readModels, {
     pollIntervalMs: options.pollIntervalMs ?? 250,
     onError: (error) => options.logger?.error({ err: error }, 'projection batch failed; retrying'),

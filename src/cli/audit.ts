@@ -20,8 +20,8 @@ export function registerAuditCommands(program: Command): void {
     .command('log')
     .description('print every event as JSON lines, in log order')
     .action(async () => {
-      const { withApp } = await import('./shared.ts');
-      await withApp(async ({ deps: { store } }) => {
+      const { withReadOnlyApp } = await import('./shared.ts');
+      await withReadOnlyApp(async ({ deps: { store } }) => {
         // One page in memory at a time, and the next read waits until the reader has taken this one.
         for (let after: string | null = null; ;) {
           const events = await store.readAll({ after, limit: 1_000 });
@@ -37,8 +37,11 @@ export function registerAuditCommands(program: Command): void {
     .description("one client's timeline, with who did what")
     .argument('<client>', 'client id or user name')
     .action(async (idOrUserName: string) => {
-      const [{ withApp }, { resolveClient }] = await Promise.all([import('./shared.ts'), import('../app/audit.ts')]);
-      await withApp(async (app) => {
+      const [{ withReadOnlyApp }, { resolveClient }] = await Promise.all([
+        import('./shared.ts'),
+        import('../app/audit.ts'),
+      ]);
+      await withReadOnlyApp(async (app) => {
         const clientId = resolveClient(app.deps, idOrUserName) ?? fail(`no client or user name ${idOrUserName}`);
         const client = app.deps.readModels.clients.getClient(clientId);
         await stdout.write(`Timeline of ${clientId}${client ? ` (${client.firstName} ${client.lastName})` : ''}\n`);
@@ -62,11 +65,11 @@ export function registerAuditCommands(program: Command): void {
       const instant = new Date(instantText);
       if (Number.isNaN(instant.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(instantText))
         fail(`not an ISO 8601 instant: ${instantText}`);
-      const [{ withApp }, { credentialStateAsOf, resolveClient }] = await Promise.all([
+      const [{ withReadOnlyApp }, { credentialStateAsOf, resolveClient }] = await Promise.all([
         import('./shared.ts'),
         import('../app/audit.ts'),
       ]);
-      await withApp(async (app) => {
+      await withReadOnlyApp(async (app) => {
         const clientId = resolveClient(app.deps, idOrUserName) ?? fail(`no client or user name ${idOrUserName}`);
         const state = await credentialStateAsOf(app.deps.store, clientId, instant);
         const out: string[] = [`As of ${state.instant}, client ${clientId}:`];
@@ -97,12 +100,18 @@ export function registerAuditCommands(program: Command): void {
       'a head printed by an earlier verify, which the log must still hold (repeatable)',
       collectAnchor,
     )
-    .action(async (options: { anchor?: ChainAnchor[] }) => {
-      const [{ withApp }, { verifyChain }] = await Promise.all([
+    .option('--deep', "also run the database's full integrity check (SQLite: every page and index)")
+    .action(async (options: { anchor?: ChainAnchor[]; deep?: boolean }) => {
+      const [{ withReadOnlyApp }, { verifyChain }, { checkStoreFile }] = await Promise.all([
         import('./shared.ts'),
         import('../eventstore/verify.ts'),
+        import('./store-file-check.ts'),
       ]);
-      await withApp(async ({ deps: { store } }) => {
+      await withReadOnlyApp(async ({ config, deps: { store } }) => {
+        if (options.deep && !(await checkStoreFile(config.store))) {
+          process.exitCode = 2;
+          return;
+        }
         const verdict = await verifyChain(store, {
           anchors: options.anchor ?? [],
           onProgress: (n) => process.stderr.isTTY && process.stderr.write(`\rchecked ${n} events`),

@@ -8,13 +8,21 @@ export { fail } from './errors.ts';
 
 /** Runs a command against a freshly opened app and always closes it. */
 export async function withApp<T>(run: (app: App) => Promise<T>, options: AppOptions = {}): Promise<T> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { readOnly: options.readOnly ?? false });
   const app = await openApp(config, { logger: createLogger(config.logLevel, process.stderr as never), ...options });
   try {
     return await run(app);
   } finally {
     await app.close();
   }
+}
+
+/**
+ * For audits: the store opened for reading only, read models in memory, so a backup or a read-only
+ * copy of the data folder can be audited and nothing is written.
+ */
+export function withReadOnlyApp<T>(run: (app: App) => Promise<T>): Promise<T> {
+  return withApp(run, { readOnly: true });
 }
 
 /** CLI actions are recorded with the operating-system user as the actor. */

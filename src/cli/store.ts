@@ -8,7 +8,28 @@ import { stdout } from './output.ts';
 const locationHelp = 'sqlite:<path>, postgres://…[?schema=<name>] or kurrentdb://…';
 
 export function registerStoreCommands(program: Command): void {
-  const store = program.command('store').description('move the event log from one backend to another');
+  const store = program.command('store').description('back up the event log, or move it to another backend');
+
+  store
+    .command('backup')
+    .description('copy the SQLite event store into a new file, consistently, while Latchkey keeps serving')
+    .argument('<file>', 'the backup file to create (it must not exist)')
+    .action(async (file: string) => {
+      const [{ loadConfig }, { parseEventStoreLocation }] = await Promise.all([
+        import('../config.ts'),
+        import('../eventstore/open-store.ts'),
+      ]);
+      const location = parseEventStoreLocation(loadConfig().store);
+      if (location.kind === 'postgres')
+        fail(
+          'the event store is on PostgreSQL: back it up with pg_dump (pg_dump --format=custom --schema=<schema> --file=<file> <database>) and restore with pg_restore; see "Backups and damaged storage" in the README',
+        );
+      if (location.kind === 'kurrentdb')
+        fail(
+          "the event store is on KurrentDB: back it up with KurrentDB's own backup procedure (a file copy of its stopped node or its snapshots)",
+        );
+      await backupSqlite(location.file, file);
+    });
 
   store
     .command('copy')
@@ -46,6 +67,39 @@ export function registerStoreCommands(program: Command): void {
         await source.close();
       }
     });
+}
+
+async function backupSqlite(sourceFile: string, targetFile: string): Promise<void> {
+  if (!existsSync(sourceFile))
+    fail(`there is no event store at ${sourceFile}; check LATCHKEY_STORE or LATCHKEY_DATA_DIR`);
+  if (existsSync(targetFile)) fail(`${targetFile} already exists: name a new file, so no backup is ever overwritten`);
+  const [{ backupSqliteStore }, { createProgress }] = await Promise.all([
+    import('../eventstore/sqlite-backup.ts'),
+    import('./progress.ts'),
+  ]);
+  const progress = createProgress('Backing up', 100, { rateUnit: '%' });
+  let verdict;
+  try {
+    verdict = await backupSqliteStore(sourceFile, targetFile, {
+      onProgress: (fraction) => progress.update(Math.round(fraction * 100)),
+    });
+  } catch (error) {
+    fail(`the backup to ${targetFile} failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    progress.stop();
+  }
+  if (!verdict.ok) {
+    fail(
+      `the backup ${targetFile} was written but its chain does not verify (${verdict.problem}): the store itself is damaged; run \`latchkey audit verify --deep\``,
+    );
+  }
+  await stdout.write(
+    `Backed up ${verdict.eventsChecked} events to ${targetFile}; every link of its chain verified` +
+      (verdict.headPosition === null
+        ? '.\n'
+        : ` (head: position ${verdict.headPosition}, hash ${verdict.headHash}).\n`) +
+      'To restore: stop Latchkey, put this file in place of the store file (removing its -wal and -shm files), keep the same pepper, start again.\n',
+  );
 }
 
 async function copyWithProgress(

@@ -1,5 +1,6 @@
 import type { EventStore } from './port.ts';
 import type { PostgresEventStoreOptions } from './postgres.ts';
+import { checkSqliteIntegrity, defaultQuickCheckTimeoutMs } from './sqlite-checks.ts';
 import { openSqliteEventStore, type SqliteEventStoreOptions } from './sqlite.ts';
 
 export interface OpenEventStoreOptions {
@@ -23,7 +24,7 @@ export async function openEventStore(url: string, options: OpenEventStoreOptions
   const location = parseEventStoreLocation(url);
   switch (location.kind) {
     case 'sqlite':
-      return openSqliteEventStore(location.file, options.sqlite);
+      return openCheckedSqliteStore(location.file, options.sqlite ?? {});
     case 'postgres': {
       const { openPostgresEventStore } = await import('./postgres.ts');
       return openPostgresEventStore(location.connectionString, {
@@ -40,6 +41,19 @@ export async function openEventStore(url: string, options: OpenEventStoreOptions
       throw new Error(`unhandled event store location ${String(_)}`);
     }
   }
+}
+
+/**
+ * A store opened for writing first passes SQLite's quick integrity check (bounded in time) and has
+ * the last links of its chain recomputed; a store that fails either opens for reading only.
+ */
+async function openCheckedSqliteStore(file: string, options: SqliteEventStoreOptions): Promise<EventStore> {
+  if (options.readonly) return openSqliteEventStore(file, options);
+  const integrity = await checkSqliteIntegrity(file, { timeoutMs: defaultQuickCheckTimeoutMs });
+  return openSqliteEventStore(file, {
+    ...options,
+    ...(integrity.status === 'damaged' ? { knownDamage: integrity.problem } : {}),
+  });
 }
 
 export function parseEventStoreLocation(url: string): EventStoreLocation {

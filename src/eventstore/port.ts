@@ -156,7 +156,27 @@ export class ChainLinkRejectedError extends Error {
 }
 
 export class EventStoreUnavailableError extends Error {
-  override readonly name = 'EventStoreUnavailableError';
+  override readonly name: string = 'EventStoreUnavailableError';
+}
+
+/**
+ * The store's storage is damaged (its file fails an integrity check, or the chain it holds does not
+ * verify): reads still work, for auditors, but every write is refused until a backup is restored.
+ */
+export class StoreDamagedError extends EventStoreUnavailableError {
+  override readonly name: string = 'StoreDamagedError';
+}
+
+/** An append refused because the link it would continue does not verify: nothing was written. */
+export class BrokenChainError extends StoreDamagedError {
+  override readonly name = 'BrokenChainError';
+  constructor(
+    readonly position: string,
+    readonly problem: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The one rule every adapter applies, given the stream's current revision (null: no stream). */

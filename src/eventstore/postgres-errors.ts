@@ -1,4 +1,6 @@
+import { describeDamage } from './damage.ts';
 import {
+  BrokenChainError,
   ChainLinkRejectedError,
   DuplicateEventIdError,
   EventStoreUnavailableError,
@@ -12,6 +14,7 @@ import {
 export function toAppendError(error: unknown, stream: string, expected: ExpectedRevision, target: string): unknown {
   const { code, detail, constraint } = error as { code?: string; detail?: string; constraint?: string };
   if (code === 'LK001') return toConcurrencyError(stream, expected, detail);
+  if (code === 'LK005') return toBrokenChainError(error, target);
   if (code === 'LK002') return new DuplicateEventIdError(detail ?? '', stream);
   // Two events of one batch sharing an id reach the unique index rather than the function's check.
   if (code === '23505' && constraint === 'events_id_key')
@@ -23,6 +26,7 @@ export function toAppendError(error: unknown, stream: string, expected: Expected
 export function toAppendLinksError(error: unknown, links: readonly StoredLink[], target: string): unknown {
   const { code, detail, message } = error as { code?: string; detail?: string; message?: string };
   if (code === 'LK003') return new ChainLinkRejectedError(detail ?? '', message ?? '');
+  if (code === 'LK005') return toBrokenChainError(error, target);
   if (code === 'LK004') {
     const { index, before } = JSON.parse(detail ?? '{}') as { index: number; before: number };
     const link = links[index - 1]!;
@@ -34,6 +38,18 @@ export function toAppendLinksError(error: unknown, links: readonly StoredLink[],
     return new DuplicateEventIdError(id, links.find((link) => link.id === id)?.stream ?? '');
   }
   return toUnavailableError(error, `the event store at ${target} is unavailable`);
+}
+
+/** LK005: the stored head the append would continue does not verify, so nothing was written. */
+function toBrokenChainError(error: unknown, target: string): BrokenChainError {
+  const { detail, message } = error as { detail?: string; message?: string };
+  const position = detail ?? '';
+  const problem = message ?? 'it does not verify';
+  return new BrokenChainError(
+    position,
+    problem,
+    describeDamage(target, `the event at position ${position}, where this append would continue the chain: ${problem}`),
+  );
 }
 
 export function toConcurrencyError(
@@ -54,8 +70,9 @@ const connectionErrorCodes = new Set([
   'EAI_AGAIN',
   'EPIPE',
 ]);
-// SQLSTATE classes 08 (connection), 28 (authorisation), 3D (no such database), 53300 and 57P0x (server going away).
-const unavailableSqlStates = /^(08...|28...|3D000|53300|57P0[1-3])$/;
+// SQLSTATE classes 08 (connection), 28 (authorisation), 3D (no such database), 53100 (disk full),
+// 53300 (too many connections), 57P0x (server going away) and 58030 (I/O error).
+const unavailableSqlStates = /^(08...|28...|3D000|53100|53300|57P0[1-3]|58030)$/;
 const connectionErrorMessages =
   /Connection terminated|timeout exceeded when trying to connect|not queryable|Cannot use a pool after calling end/;
 

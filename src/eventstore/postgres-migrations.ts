@@ -193,4 +193,136 @@ export const postgresMigrations: readonly string[] = [
   END
   $$;
   `,
+
+  // 5. No append onto a broken chain: both ways in first recompute the stored head's link and
+  //    check that it names the link before it, so an end of the log that was changed or damaged
+  //    is never sealed under new links. SQLSTATE LK005: the head does not verify (DETAIL: its
+  //    position; MESSAGE: what is wrong). Called with the append lock held.
+  `
+  CREATE FUNCTION latchkey_verify_head() RETURNS void
+  LANGUAGE plpgsql STABLE
+  SET search_path FROM CURRENT
+  AS $$
+  DECLARE
+    v_head events;
+    v_before events;
+  BEGIN
+    SELECT * INTO v_head FROM events ORDER BY position DESC LIMIT 1;
+    IF NOT FOUND THEN
+      RETURN;
+    END IF;
+    SELECT * INTO v_before FROM events WHERE position < v_head.position ORDER BY position DESC LIMIT 1;
+    IF v_head.prev_hash <> coalesce(v_before.hash, '') THEN
+      RAISE EXCEPTION 'its previous-hash does not match the event before it'
+        USING ERRCODE = 'LK005', DETAIL = v_head.position::text;
+    END IF;
+    IF latchkey_chain_hash(v_head.prev_hash, v_head.position, v_head.id, v_head.stream, v_head.revision, v_head.type, v_head.data, v_head.metadata) <> v_head.hash THEN
+      RAISE EXCEPTION 'its content does not match its hash'
+        USING ERRCODE = 'LK005', DETAIL = v_head.position::text;
+    END IF;
+  END
+  $$;
+
+  CREATE OR REPLACE FUNCTION latchkey_append(
+    p_stream text, p_expected text, p_ids text[], p_types text[], p_data text[], p_metadata text[]
+  ) RETURNS TABLE (next_revision integer, last_position bigint)
+  LANGUAGE plpgsql VOLATILE
+  SET search_path FROM CURRENT
+  AS $$
+  DECLARE
+    v_current integer;
+    v_duplicate text;
+    v_position bigint;
+    v_prev_hash text;
+    v_hash text;
+    v_revision integer;
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('latchkey:append:' || current_schema(), 0));
+    IF cardinality(p_ids) > 0 AND EXISTS (SELECT 1 FROM events WHERE id = p_ids[1]) THEN
+      RETURN QUERY SELECT * FROM latchkey_confirm_idempotent_append(p_stream, p_ids, p_types);
+      RETURN;
+    END IF;
+    SELECT max(revision) INTO v_current FROM events WHERE stream = p_stream;
+    PERFORM latchkey_check_expected_revision(p_stream, p_expected, v_current);
+    -- Not "id = ANY (p_ids)": its generic plan may scan the whole table.
+    SELECT u.id INTO v_duplicate FROM unnest(p_ids) AS u (id) WHERE EXISTS (SELECT 1 FROM events e WHERE e.id = u.id) LIMIT 1;
+    IF FOUND THEN
+      RAISE EXCEPTION 'event % already exists and does not match the append to %', v_duplicate, p_stream
+        USING ERRCODE = 'LK002', DETAIL = v_duplicate;
+    END IF;
+    PERFORM latchkey_verify_head();
+    SELECT position, hash INTO v_position, v_prev_hash FROM events ORDER BY position DESC LIMIT 1;
+    v_position := coalesce(v_position, 0);
+    v_prev_hash := coalesce(v_prev_hash, '');
+    v_revision := coalesce(v_current, -1);
+    FOR i IN 1 .. cardinality(p_ids) LOOP
+      v_position := v_position + 1;
+      v_revision := v_revision + 1;
+      v_hash := latchkey_chain_hash(v_prev_hash, v_position, p_ids[i], p_stream, v_revision, p_types[i], p_data[i], p_metadata[i]);
+      INSERT INTO events (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+      VALUES (v_position, p_ids[i], p_stream, v_revision, p_types[i], p_data[i], p_metadata[i], v_prev_hash, v_hash);
+      v_prev_hash := v_hash;
+    END LOOP;
+    IF cardinality(p_ids) > 0 THEN
+      PERFORM pg_notify('latchkey_events_appended', current_schema());
+    END IF;
+    RETURN QUERY SELECT v_revision, v_position;
+  END
+  $$;
+
+  CREATE OR REPLACE FUNCTION latchkey_append_links(
+    p_positions bigint[], p_ids text[], p_streams text[], p_revisions integer[], p_types text[],
+    p_data text[], p_metadata text[], p_prev_hashes text[], p_hashes text[]
+  ) RETURNS void
+  LANGUAGE plpgsql VOLATILE
+  SET search_path FROM CURRENT
+  AS $$
+  DECLARE
+    v_position bigint;
+    v_prev_hash text;
+    v_index integer;
+    v_before integer;
+    v_duplicate text;
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('latchkey:append:' || current_schema(), 0));
+    PERFORM latchkey_verify_head();
+    SELECT position, hash INTO v_position, v_prev_hash FROM events ORDER BY position DESC LIMIT 1;
+    v_position := coalesce(v_position, 0);
+    v_prev_hash := coalesce(v_prev_hash, '');
+    FOR i IN 1 .. coalesce(cardinality(p_positions), 0) LOOP
+      IF p_positions[i] <> v_position + i THEN
+        RAISE EXCEPTION 'is not the next position of this store (%)', v_position + i
+          USING ERRCODE = 'LK003', DETAIL = p_positions[i]::text;
+      END IF;
+      IF p_prev_hashes[i] <> v_prev_hash THEN
+        RAISE EXCEPTION 'does not name the link before it as its previous-hash'
+          USING ERRCODE = 'LK003', DETAIL = p_positions[i]::text;
+      END IF;
+      IF latchkey_chain_hash(v_prev_hash, p_positions[i], p_ids[i], p_streams[i], p_revisions[i], p_types[i], p_data[i], p_metadata[i]) <> p_hashes[i] THEN
+        RAISE EXCEPTION 'does not match its hash' USING ERRCODE = 'LK003', DETAIL = p_positions[i]::text;
+      END IF;
+      v_prev_hash := p_hashes[i];
+    END LOOP;
+    SELECT l.ord::integer, l.before INTO v_index, v_before FROM (
+      SELECT u.revision, u.ord,
+        coalesce((SELECT max(e.revision) FROM events e WHERE e.stream = u.stream), -1)
+          + row_number() OVER (PARTITION BY u.stream ORDER BY u.ord) - 1 AS before
+      FROM unnest(p_streams, p_revisions) WITH ORDINALITY AS u (stream, revision, ord)
+    ) l WHERE l.revision <> l.before + 1 ORDER BY l.ord LIMIT 1;
+    IF FOUND THEN
+      RAISE EXCEPTION 'the link at position % does not carry its stream''s next revision', p_positions[v_index]
+        USING ERRCODE = 'LK004', DETAIL = json_build_object('index', v_index, 'before', v_before)::text;
+    END IF;
+    SELECT u.id INTO v_duplicate FROM unnest(p_ids) AS u (id) WHERE EXISTS (SELECT 1 FROM events e WHERE e.id = u.id) LIMIT 1;
+    IF FOUND THEN
+      RAISE EXCEPTION 'event % already exists', v_duplicate USING ERRCODE = 'LK002', DETAIL = v_duplicate;
+    END IF;
+    INSERT INTO events (position, id, stream, revision, type, data, metadata, prev_hash, hash)
+    SELECT * FROM unnest(p_positions, p_ids, p_streams, p_revisions, p_types, p_data, p_metadata, p_prev_hashes, p_hashes);
+    IF cardinality(p_positions) > 0 THEN
+      PERFORM pg_notify('latchkey_events_appended', current_schema());
+    END IF;
+  END
+  $$;
+  `,
 ];

@@ -4,6 +4,7 @@ import { toAppendError, toAppendLinksError, toUnavailableError } from './postgre
 import { startAppendListener, type AppendListener } from './postgres-listener.ts';
 import { postgresMigrations } from './postgres-migrations.ts';
 import {
+  EventStoreUnavailableError,
   fromRevisionOf,
   type AppendResult,
   type EventStore,
@@ -18,6 +19,11 @@ export interface PostgresEventStoreOptions {
   /** The schema that holds the log; created and migrated at open. */
   readonly schema?: string;
   readonly poolSize?: number;
+  /**
+   * For auditors: no migration is run (a schema behind this Latchkey is refused with a clear
+   * message), and every session is read-only, so the open can write nothing.
+   */
+  readonly readOnly?: boolean;
   /**
    * Test hook only: keep every append's transaction, and so its lock, open this long before
    * committing, to widen the window in which a late commit could be skipped by a reader.
@@ -52,14 +58,19 @@ export async function openPostgresEventStore(
   const schema = options.schema ?? 'latchkey';
   const qualified = (name: string) => `${escapeIdentifier(schema)}.${name}`;
   const target = describeTarget(connectionString, schema);
-  const pool = new Pool({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  const pool = new Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   // An idle connection that drops must not crash the process: the next query reports it.
   pool.on('error', () => undefined);
   const appended = new EventEmitter();
   appended.setMaxListeners(0);
   let notifications: AppendListener;
   try {
-    await migrate(pool, schema);
+    await (options.readOnly ? checkSchemaIsCurrent(pool, schema) : migrate(pool, schema));
     notifications = await startAppendListener(connectionString, schema, () => appended.emit('append'));
   } catch (error) {
     await pool.end().catch(() => undefined);
@@ -167,6 +178,24 @@ export async function openPostgresEventStore(
     } catch (error) {
       throw toUnavailableError(error, `the event store at ${target} is unavailable`);
     }
+  }
+}
+
+/** A read-only open migrates nothing: the schema must already be exactly at this Latchkey's version. */
+async function checkSchemaIsCurrent(pool: Pool, schema: string): Promise<void> {
+  const table = `${escapeIdentifier(schema)}.schema_migrations`;
+  const { rows } = await pool.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
+  if (!rows[0]?.present)
+    throw new EventStoreUnavailableError(`there is no event store in schema ${schema}: check LATCHKEY_STORE`);
+  const applied = await pool.query<{ version: number }>(`SELECT coalesce(max(version), 0) AS version FROM ${table}`);
+  const current = applied.rows[0]!.version;
+  if (current !== postgresMigrations.length) {
+    throw new EventStoreUnavailableError(
+      `schema ${schema} is at migration ${current} and this Latchkey needs ${postgresMigrations.length}; a read-only audit does not migrate: ` +
+        (current < postgresMigrations.length
+          ? 'start Latchkey once with write access (or restore into a scratch database and open it there) to migrate it, then audit'
+          : 'upgrade Latchkey'),
+    );
   }
 }
 

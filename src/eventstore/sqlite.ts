@@ -1,12 +1,16 @@
 import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { computeChainHash } from './chain.ts';
-import { checkLinkRevisionsAndIds, checkLinksContinueChain } from './links.ts';
+import { describeDamage, findBrokenLink } from './damage.ts';
+import { checkLinkRevisionsAndIds, checkLinksContinueChain, type ChainHead } from './links.ts';
 import {
+  BrokenChainError,
   checkExpectedRevision,
   DuplicateEventIdError,
   fromRevisionOf,
   EventStoreUnavailableError,
+  StoreDamagedError,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -48,6 +52,10 @@ export interface SqliteEventStoreOptions {
   /** How long a writer waits for another process's write lock before failing. */
   readonly busyTimeoutMs?: number;
   readonly readonly?: boolean;
+  /** Damage found before the open (by checkSqliteIntegrity): the store then refuses every write. */
+  readonly knownDamage?: string | null;
+  /** How many links at the end of the log are recomputed at open (default 1000). */
+  readonly tailLinksToVerify?: number;
 }
 
 /**
@@ -59,6 +67,10 @@ export interface SqliteEventStoreOptions {
 export function openSqliteEventStore(file: string, options: SqliteEventStoreOptions = {}): EventStore {
   const db = openDatabase(file, options);
   const statements = prepare(db);
+  const damage = options.knownDamage ?? findTailDamage(statements, options.tailLinksToVerify ?? 1_000);
+  const refuseWritesIfDamaged = () => {
+    if (damage !== null) throw new StoreDamagedError(describeDamage(file, damage));
+  };
   const appended = new EventEmitter();
   appended.setMaxListeners(0);
 
@@ -71,8 +83,8 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
       }
       const current = (statements.streamRevision.get(stream) as { revision: number | null }).revision;
       checkExpectedRevision(stream, expected, current);
-      const last = statements.lastLink.get() as { position: number; hash: string } | undefined;
-      let position = last?.position ?? 0;
+      const last = verifiedHead(statements, file);
+      let position = Number(last?.position ?? 0);
       let prevHash = last?.hash ?? '';
       let revision = current ?? -1;
       for (const event of events) {
@@ -98,8 +110,7 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
 
   // One prepared insert in one transaction: a page of copied links costs one commit.
   const appendLinksTransaction = db.transaction((links: readonly StoredLink[]) => {
-    const head = statements.lastLink.get() as { position: number; hash: string } | undefined;
-    checkLinksContinueChain(head ? { position: String(head.position), hash: head.hash } : null, links);
+    checkLinksContinueChain(verifiedHead(statements, file), links);
     checkLinkRevisionsAndIds(
       links,
       (stream) => (statements.streamRevision.get(stream) as { revision: number | null }).revision,
@@ -125,27 +136,45 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
     appends.map((a) => appendTransaction(a.stream, a.events, a.expected)),
   );
 
+  /** Every failure of the file leaves here as one of the port's errors, naming the file. */
+  const guard = async <T>(work: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw toStorageError(error, file, damage);
+    }
+  };
+
   return {
-    append: (stream, events, { expected }) => commitGroup({ stream, events, expected }),
-    async appendAtomically(appends) {
-      const results = appendAll.immediate(appends);
-      if (appends.some((a) => a.events.length > 0)) appended.emit('append');
-      return results;
-    },
-    async appendLinks(links) {
-      if (links.length === 0) return;
-      appendLinksTransaction.immediate(links);
-      appended.emit('append');
-    },
-    async readStream(stream, options) {
-      return (statements.readStream.all(stream, fromRevisionOf(options)) as EventTuple[]).map(tupleToRecordedEvent);
-    },
-    async readAll({ after, limit }: ReadAllOptions) {
-      return (statements.readAllRows.all(toPositionNumber(after), limit) as EventTuple[]).map(tupleToRecordedEvent);
-    },
-    async readLinks({ after, limit }: ReadAllOptions) {
-      return (statements.readAll.all(toPositionNumber(after), limit) as EventRow[]).map(toStoredLink);
-    },
+    append: (stream, events, { expected }) =>
+      guard(() => {
+        refuseWritesIfDamaged();
+        return commitGroup({ stream, events, expected });
+      }),
+    appendAtomically: (appends) =>
+      guard(() => {
+        refuseWritesIfDamaged();
+        const results = appendAll.immediate(appends);
+        if (appends.some((a) => a.events.length > 0)) appended.emit('append');
+        return results;
+      }),
+    appendLinks: (links) =>
+      guard(() => {
+        if (links.length === 0) return;
+        refuseWritesIfDamaged();
+        appendLinksTransaction.immediate(links);
+        appended.emit('append');
+      }),
+    readStream: (stream, options) =>
+      guard(() =>
+        (statements.readStream.all(stream, fromRevisionOf(options)) as EventTuple[]).map(tupleToRecordedEvent),
+      ),
+    readAll: ({ after, limit }: ReadAllOptions) =>
+      guard(() =>
+        (statements.readAllRows.all(toPositionNumber(after), limit) as EventTuple[]).map(tupleToRecordedEvent),
+      ),
+    readLinks: ({ after, limit }: ReadAllOptions) =>
+      guard(() => (statements.readAll.all(toPositionNumber(after), limit) as EventRow[]).map(toStoredLink)),
     comparePositions(a, b) {
       return Math.sign(toPositionNumber(a) - toPositionNumber(b));
     },
@@ -207,7 +236,7 @@ function createGroupCommit(
 function openDatabase(file: string, options: SqliteEventStoreOptions): Database.Database {
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db = options.readonly ? openForReading(file) : new Database(file, { readonly: false, fileMustExist: false });
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
@@ -225,12 +254,74 @@ function openDatabase(file: string, options: SqliteEventStoreOptions): Database.
   }
 }
 
+/** A damaged page can read back as a row of nulls in NOT NULL columns, rather than as an error. */
+class UnreadableRowError extends Error {
+  constructor(position: number | null) {
+    super(`a stored event (position ${String(position)}) reads back without its fields`);
+  }
+}
+
+/**
+ * SQLite's failures of the file itself, as the port's errors: a full disk and an I/O error may pass
+ * (the command can be tried again), a malformed file is damage. Anything else is a bug and passes
+ * through unchanged.
+ */
+function toStorageError(error: unknown, file: string, knownDamage: string | null): unknown {
+  if (error instanceof EventStoreUnavailableError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (
+    error instanceof UnreadableRowError ||
+    code === 'SQLITE_NOTADB' ||
+    (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))
+  ) {
+    const what =
+      knownDamage ??
+      (error instanceof UnreadableRowError ? error.message : `the database file is malformed (${String(code)})`);
+    return new StoreDamagedError(describeDamage(file, what), { cause: error });
+  }
+  if (code === 'SQLITE_FULL')
+    return new EventStoreUnavailableError(
+      `the event store at ${file} cannot grow: the disk is full (SQLITE_FULL). Nothing was written; free some space and try again`,
+      { cause: error },
+    );
+  if (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))
+    return new EventStoreUnavailableError(
+      `the event store at ${file} had an I/O error (${code}). The command was not completed; check the disk (its free space and health) and try again`,
+      { cause: error },
+    );
+  return error;
+}
+
+/**
+ * Read-only, writing nothing: a store in WAL mode needs its -shm file, which SQLite creates beside
+ * it. On a read-only folder that cannot be made, so a file with no write-ahead log to replay (a
+ * backup, a store closed cleanly) is read from memory instead, as the rollback-journal file it is.
+ */
+function openForReading(file: string): Database.Database {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.prepare('SELECT count(*) FROM events').get();
+    return db;
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? '');
+    const walPending = existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0;
+    if (!/^SQLITE_(CANTOPEN|READONLY)/.test(code) || walPending || !existsSync(file)) throw error;
+    const bytes = readFileSync(file);
+    // Bytes 18 and 19 of the header say WAL (2) or rollback journal (1); memory holds no WAL.
+    if (bytes.length >= 20) bytes.fill(1, 18, 20);
+    return new Database(bytes, { readonly: true });
+  }
+}
+
 function describeSqliteError(error: unknown): string {
   const code = (error as { code?: string }).code;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return 'the file is not a SQLite database or is corrupted';
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return 'the file is not a SQLite database or is corrupted: restore the latest backup (README, "Backups and damaged storage")';
   if (code === 'SQLITE_CANTOPEN')
     return 'the file or its folder cannot be opened (does the folder exist and is it writable?)';
   if (code === 'SQLITE_READONLY') return 'the file is read-only';
+  if (code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR')))
+    return `the disk is full or failing (${code}): free some space, check the disk, and try again`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -240,7 +331,7 @@ function prepare(db: Database.Database) {
     findById: db.prepare(`SELECT ${columns} FROM events WHERE id = ?`),
     hasId: db.prepare('SELECT 1 FROM events WHERE id = ?').pluck(),
     streamRevision: db.prepare('SELECT max(revision) AS revision FROM events WHERE stream = ?'),
-    lastLink: db.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1'),
+    lastLinks: db.prepare(`SELECT ${columns} FROM events ORDER BY position DESC LIMIT ?`),
     insert: db.prepare(`INSERT INTO events (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     readStream: db
       .prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision`)
@@ -250,6 +341,42 @@ function prepare(db: Database.Database) {
     readAllRows: db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
     byStreamRevision: db.prepare(`SELECT ${columns} FROM events WHERE stream = ? AND revision = ?`),
   };
+}
+
+/**
+ * The last links of the log, recomputed at open: a damaged end of the log is found before anything
+ * is appended after it, without the cost of verifying the whole chain on every start.
+ */
+function findTailDamage(statements: ReturnType<typeof prepare>, count: number): string | null {
+  try {
+    const broken = findBrokenLink((statements.lastLinks.all(count) as EventRow[]).reverse().map(toStoredLink));
+    return broken ? `the event at position ${broken.position}, among the last ${count}: ${broken.problem}` : null;
+  } catch (error) {
+    // A damaged page can also come back as rows of nulls, which fail as a TypeError here.
+    return `its last ${count} events cannot be read (${describeSqliteError(error)})`;
+  }
+}
+
+/**
+ * The head of the chain, once its last link has been recomputed and found to name the one before
+ * it: an append never continues a chain whose end was changed or damaged, so the damage stays at
+ * the link where it happened instead of being sealed under new, valid-looking links.
+ */
+function verifiedHead(statements: ReturnType<typeof prepare>, file: string): ChainHead | null {
+  const links = (statements.lastLinks.all(2) as EventRow[]).reverse().map(toStoredLink);
+  const broken = findBrokenLink(links);
+  if (broken) {
+    throw new BrokenChainError(
+      broken.position,
+      broken.problem,
+      describeDamage(
+        file,
+        `the event at position ${broken.position}, where this append would continue the chain: ${broken.problem}`,
+      ),
+    );
+  }
+  const head = links[links.length - 1];
+  return head ? { position: head.position, hash: head.hash } : null;
 }
 
 /** A retried append whose events are already stored, unchanged and in place, succeeds as a no-op. */
@@ -280,6 +407,7 @@ type EventTuple = [number, string, string, number, string, string, string, strin
 
 /** Indexed rather than destructured: array destructuring walks an iterator per row, which halved replay speed. */
 function tupleToRecordedEvent(row: EventTuple): RecordedEvent {
+  if (row[1] === null) throw new UnreadableRowError(row[0]);
   return {
     id: row[1],
     stream: row[2],
@@ -294,6 +422,7 @@ function tupleToRecordedEvent(row: EventTuple): RecordedEvent {
 }
 
 function toStoredLink(row: EventRow): StoredLink {
+  if (row.id === null) throw new UnreadableRowError(row.position);
   return {
     position: String(row.position),
     id: row.id,

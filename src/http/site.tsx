@@ -2,6 +2,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { App } from '../app/context.ts';
 import { HashingBusyError } from '../app/password-hasher.ts';
+import { EventStoreUnavailableError } from '../eventstore/port.ts';
 import type { Logger } from '../logger.ts';
 import type { DeviceCookie } from './device-cookie.ts';
 import type { PresentedSession, Session, Sessions } from './session.ts';
@@ -51,6 +52,7 @@ export function newClientRoutes(site: Site): Hono<SiteEnv> {
       );
     }
     if (error instanceof HashingBusyError) return sendBusy(c, site);
+    if (isStorageFailure(error)) return sendStorageUnavailable(c, site, error);
     site.logger?.error({ err: error, path: routePath(c) }, 'client page failed');
     return sendProblem(
       c,
@@ -61,6 +63,31 @@ export function newClientRoutes(site: Site): Hono<SiteEnv> {
     );
   });
   return routes;
+}
+
+/** How long a client should wait when the store cannot take a write (a full disk, a damaged file). */
+const storageRetryAfterSeconds = 30;
+
+/**
+ * The store or a read model could not be used: the log is untouched and the request can be sent
+ * again once the disk has room or the store is back, so the client gets a 503, never a 500 page.
+ */
+function isStorageFailure(error: unknown): error is Error {
+  if (error instanceof EventStoreUnavailableError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|CORRUPT|NOTADB|CANTOPEN|READONLY)/.test(code);
+}
+
+function sendStorageUnavailable(c: Context, site: Site, error: Error) {
+  site.logger?.error({ path: routePath(c), problem: error.message }, 'storage unavailable; answered 503');
+  return sendProblem(
+    c,
+    site,
+    503,
+    'We cannot sign you in right now',
+    `Our system is briefly unable to save anything. Nothing you sent was lost or half-done. Wait ${storageRetryAfterSeconds} seconds and try again.`,
+    { 'Retry-After': String(storageRetryAfterSeconds) },
+  );
 }
 
 export function sendBusy(c: Context, site: Site) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync, renameSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { decodeEvent } from '../domain/events.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/port.ts';
@@ -82,15 +83,12 @@ function prepareSchema(db: Database.Database, projections: readonly Projection[]
  * Read models live in a local SQLite database (a file, or memory) fed from the log. They are a
  * cache: deleting the file is harmless, it is rebuilt on the next start.
  */
-export function openReadModels(file: string, projections: readonly Projection[] = coreProjections): ReadModels {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
-  // A catch-up touches every table and index on each page: 64 MiB of cache keeps them in memory
-  // (the 2 MiB default evicts and re-reads pages within one transaction).
-  db.pragma('cache_size = -65536');
-  prepareSchema(db, projections);
+export function openReadModels(
+  file: string,
+  projections: readonly Projection[] = coreProjections,
+  options: { onMovedAside?: (moved: MovedAside) => void } = {},
+): ReadModels {
+  const db = openCache(file, projections, options.onMovedAside);
   const appliers = projections.map((projection) => projection.bind(db));
   const readCheckpoint = db.prepare('SELECT position FROM checkpoint WHERE id = 1');
   const writeCheckpoint = db.prepare(
@@ -124,6 +122,63 @@ export function openReadModels(file: string, projections: readonly Projection[] 
     },
     close: () => db.close(),
   };
+}
+
+/** A damaged read-model file, renamed out of the way so a fresh one is rebuilt from the log. */
+export interface MovedAside {
+  readonly file: string;
+  readonly movedTo: string;
+  readonly problem: string;
+}
+
+/**
+ * The read models are a cache of the log, so a file that cannot be opened or fails SQLite's quick
+ * check is never served: it is moved aside (kept for a post-mortem, never deleted) and rebuilt.
+ */
+function openCache(
+  file: string,
+  projections: readonly Projection[],
+  onMovedAside: ((moved: MovedAside) => void) | undefined,
+): Database.Database {
+  try {
+    return openCacheFile(file, projections, true);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const damaged =
+      error instanceof DamagedCacheError ||
+      code === 'SQLITE_NOTADB' ||
+      (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'));
+    if (!damaged || file === ':memory:') throw error;
+    const movedTo = `${file}.damaged-${new Date().toISOString().replaceAll(':', '-')}`;
+    for (const suffix of ['', '-wal', '-shm'])
+      if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+    onMovedAside?.({ file, movedTo, problem: (error as Error).message });
+    return openCacheFile(file, projections, false);
+  }
+}
+
+class DamagedCacheError extends Error {}
+
+function openCacheFile(file: string, projections: readonly Projection[], check: boolean): Database.Database {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 10000');
+    // A catch-up touches every table and index on each page: 64 MiB of cache keeps them in memory
+    // (the 2 MiB default evicts and re-reads pages within one transaction).
+    db.pragma('cache_size = -65536');
+    if (check) {
+      const verdict = db.pragma('quick_check(5)', { simple: false }) as Record<string, string>[];
+      const lines = verdict.map((row) => String(Object.values(row)[0]));
+      if (lines.join() !== 'ok') throw new DamagedCacheError(`quick_check: ${lines.join('; ').replaceAll('\n', ' ')}`);
+    }
+    prepareSchema(db, projections);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 export function runProjections(
