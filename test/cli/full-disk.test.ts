@@ -131,7 +131,7 @@ describe.skipIf('skipped' in mounted)('a full disk', () => {
     expect(full.status).toBe(503);
     expect(full.retryAfter).toMatch(/^\d+$/);
     expect(full.body).toContain('Wait');
-    expect(full.body).not.toMatch(/SQLITE|\n\s+at |Error/);
+    expect(full.body).not.toMatch(/SQLITE|\n\s+at |\w+Error\b/);
 
     const cli = await runCli(['clients', 'set-email', 'D1001', 'olivia.new@example.com'], { LATCHKEY_DATA_DIR: data });
     expect(cli.code).toBe(1);
