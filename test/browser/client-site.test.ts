@@ -193,6 +193,20 @@ for (const javaScript of [true, false]) {
       expect(server.app.deps.readModels.credentials.getCredential(clientId)?.tempOutcome).toBe('burned_failed_attempt');
     });
 
+    it('a temporary password pasted with spaces around it, or typed in capitals, still opens the first login', async () => {
+      const { clientId, userName } = await newClientWithLogin();
+      const temp = await giveTempPassword(server.app, clientId);
+      await openPage();
+      await page.goto(`/login?username=${encodeURIComponent(userName)}`);
+      const password = page.getByLabel('Password', { exact: true });
+      await password.focus();
+      // As a paste arrives: one insertion of the copied text, surrounding spaces included.
+      await page.keyboard.insertText(`  ${temp.toUpperCase()} `);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL('**/choose-password');
+      expect(server.app.deps.readModels.credentials.getCredential(clientId)?.tempOutcome).toBe('consumed');
+    });
+
     it('a forgotten password is replaced through the emailed link, which then signs the client in', async () => {
       const { clientId, userName } = await newClientWithLogin();
       await givePermanentPassword(server.app, clientId, userName, newPassword);
