@@ -152,13 +152,10 @@ async function deferOrGiveUp(
   });
   if (!decision.retry) {
     for (const request of job.requests) {
-      const { clientId, template } = request;
       await record(context, request, {
         type: 'EmailSendFailed',
         data: {
-          clientId,
-          requestEventId: request.event.id,
-          template,
+          ...requestIds(request),
           permanent: false,
           reason: `gave up after ${attempts} attempts: ${reason}`,
           gaveUpAfterAttempts: attempts,
@@ -168,13 +165,10 @@ async function deferOrGiveUp(
     return;
   }
   for (const request of job.requests) {
-    const { clientId, template } = request;
     await record(context, request, {
       type: 'EmailSendDeferred',
       data: {
-        clientId,
-        requestEventId: request.event.id,
-        template,
+        ...requestIds(request),
         attempt: attempts,
         reason,
         retryAt: decision.retryAt,
@@ -193,13 +187,10 @@ async function skippedForStaffPassword(context: AttemptContext, request: MailReq
   if (request.template !== 'client-login-credentials') return false;
   const tempPasswordId = await findStaffIssuedSince(context.app.deps, request);
   if (!tempPasswordId) return false;
-  const { clientId, template } = request;
   await record(context, request, {
     type: 'EmailSendSkipped',
     data: {
-      clientId,
-      requestEventId: request.event.id,
-      template,
+      ...requestIds(request),
       reason: 'temp_password_issued_since',
       tempPasswordId,
     },
@@ -208,16 +199,20 @@ async function skippedForStaffPassword(context: AttemptContext, request: MailReq
 }
 
 function recordFailure(context: AttemptContext, request: MailRequest, failure: Failure): Promise<void> {
-  const { clientId, template } = request;
   return record(context, request, {
     type: 'EmailSendFailed',
-    data: { clientId, requestEventId: request.event.id, template, ...failure },
+    data: { ...requestIds(request), ...failure },
   });
+}
+
+/** What every mail event says about the request it answers. */
+function requestIds({ clientId, template, event }: MailRequest) {
+  return { clientId, template, requestEventId: event.id };
 }
 
 async function record(context: AttemptContext, request: MailRequest, event: MailEvent): Promise<void> {
   await recordMailEvent(context.app.deps, request, event);
-  const ids = { clientId: request.clientId, template: request.template, requestEventId: request.event.id };
+  const ids = requestIds(request);
   switch (event.type) {
     case 'EmailSent':
       return context.log?.info({ ...ids, providerMessageId: event.data.providerMessageId }, 'email sent');
