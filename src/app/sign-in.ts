@@ -157,7 +157,13 @@ async function matchPassword(deps: AppDeps, login: Login, password: string): Pro
  * so a request that matched nothing takes as long as one that did.
  */
 export async function recordUnmatched(deps: AppDeps, event: UnmatchedEvent, actor: Requester['actor']): Promise<void> {
-  const appended = await recordEvent(deps.store, unmatchedStream, event, commandContext(deps, { actor }), 'any');
+  const appended = await recordEvent(
+    deps.store,
+    unmatchedStream(deps.businessId),
+    event,
+    commandContext(deps, { actor }),
+    'any',
+  );
   await waitUntilReadable(deps, appended.position);
 }
 

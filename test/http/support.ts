@@ -110,7 +110,7 @@ export async function givePermanentPassword(
 
 /** What the mail relay does for the latest reset request: mint the link's token. */
 export async function mintResetToken(app: TestApp, clientId: string): Promise<string> {
-  const events = await app.deps.store.readStream(credentialStream(clientId));
+  const events = await app.deps.store.readStream(credentialStream(app.deps.businessId, clientId));
   const request = events.filter((event) => event.type === 'PasswordResetRequested').at(-1);
   if (!request) throw new Error(`no reset was requested for ${clientId}`);
   const { requestId } = request.data as { requestId: string };
