@@ -45,12 +45,16 @@ export function createBusinessScopes(
     scopeOf(businessId) {
       const recorded = businesses.getBusiness(businessId);
       if (!recorded) {
-        return businessId === defaultBusinessId ? { businessId, settings: deployment } : null;
+        return businessId === defaultBusinessId ? { businessId, settings: deployment, suspended: false } : null;
       }
-      const settingsJson = JSON.stringify(recorded.settings);
+      const settingsJson = JSON.stringify([recorded.settings, recorded.suspended]);
       const cached = cache.get(businessId);
       if (cached?.settingsJson === settingsJson) return cached.scope;
-      const scope = { businessId, settings: businessCredentialSettings(deployment, recorded.settings) };
+      const scope = {
+        businessId,
+        settings: businessCredentialSettings(deployment, recorded.settings),
+        suspended: recorded.suspended,
+      };
       cache.set(businessId, { settingsJson, scope });
       return scope;
     },
@@ -65,5 +69,7 @@ export function createBusinessScopes(
 export function forBusiness(deps: AppDeps, businessId: string): AppDeps {
   const scope = deps.scopes.scopeOf(businessId);
   if (!scope) throw new Error(`there is no business ${businessId}`);
-  return scope.businessId === deps.businessId && scope.settings === deps.settings ? deps : { ...deps, ...scope };
+  return scope.businessId === deps.businessId && scope.settings === deps.settings && scope.suspended === deps.suspended
+    ? deps
+    : { ...deps, ...scope, readModels: deps.readModels.forBusiness(businessId) };
 }

@@ -101,7 +101,7 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
     clock: options.clock ?? systemClock,
     scopes,
     // Commands act for the default business unless forBusiness gives them another.
-    ...(scopes.scopeOf(defaultBusinessId) ?? { businessId: defaultBusinessId, settings: deployment }),
+    ...(scopes.scopeOf(defaultBusinessId) ?? { businessId: defaultBusinessId, settings: deployment, suspended: false }),
   };
   return {
     deps,

@@ -31,6 +31,8 @@ export interface CredentialSettings {
 export interface BusinessScope {
   readonly businessId: string;
   readonly settings: CredentialSettings;
+  /** A suspended business's clients cannot log in; nothing of theirs is deleted. */
+  readonly suspended: boolean;
 }
 
 /**

@@ -39,6 +39,11 @@ export async function signIn(
   input: { userName: string; password: string; deviceToken?: string; deviceFamily?: DeviceFamily },
   requester: Omit<Requester, 'actor'>,
 ): Promise<Result<SignedIn, SignInFailure>> {
+  if (deps.suspended) {
+    // The same answer, in the same time, as a wrong password: the page does not say why.
+    await deps.passwords.verifyNothing(input.password);
+    return { ok: false, error: { code: 'invalid_credentials' } };
+  }
   const userName = normaliseUserName(input.userName);
   const clientId = deps.readModels.credentials.findClientIdByUserName(userName);
   const actor = { kind: 'client', id: clientId ?? 'unknown' } as const;
