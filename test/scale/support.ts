@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { Client, escapeIdentifier } from 'pg';
 import { latchkeyArgs } from '../support/cli.ts';
 
@@ -103,12 +104,35 @@ export class Visitor {
   private async send(instance: Instance, path: string, init: RequestInit): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookie) headers.set('cookie', this.cookie);
-    const response = await fetch(`${instance.url}${path}`, { ...init, headers, redirect: 'manual' });
+    // The balancer passes the browser's Host through, and the site answers by it.
+    headers.set('host', new URL(this.publicOrigin).host);
+    const response = await requestWithHost(`${instance.url}${path}`, init.method ?? 'GET', headers, init.body);
     for (const line of response.headers.getSetCookie()) {
       const pair = line.split(';')[0]!;
       this.cookie = /^[^=]+=$/.test(pair) || /max-age=0/i.test(line) ? null : pair;
     }
-    await response.arrayBuffer();
     return response;
   }
+}
+
+/** fetch() always sends the URL's own host; node:http sends the Host it is given. */
+function requestWithHost(url: string, method: string, headers: Headers, body: RequestInit['body']): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method, headers: Object.fromEntries(headers) }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.once('error', reject);
+      incoming.once('end', () => {
+        const status = incoming.statusCode ?? 0;
+        const answered = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers))
+          for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value])
+            answered.append(name, one);
+        const text = [204, 304].includes(status) ? null : Buffer.concat(chunks);
+        resolve(new Response(text, { status, headers: answered }));
+      });
+    });
+    request.once('error', reject);
+    request.end(typeof body === 'string' ? body : undefined);
+  });
 }
