@@ -56,7 +56,7 @@ export async function sendEmailAlert(
   const existing = input.batchId ? deps.readModels.batches.getBatch(input.batchId) : null;
   if (input.batchId && existing?.kind !== 'email_alert')
     return reject('unknown_batch', `There is no Email Alert ${input.batchId} to resume.`);
-  const selected = existing ? ok({ included: [], leftOut: emptyLeftOut }) : selectRecipients(deps, input);
+  const selected = existing ? ok({ included: [], leftOut: emptyLeftOut }) : selectEmailAlertRecipients(deps, input);
   if (!selected.ok) return selected;
   const { included, leftOut } = selected.value;
   const batchId = input.batchId ?? newId();
@@ -74,7 +74,11 @@ export async function sendEmailAlert(
   return ok({ batchId, total, tally, leftOut });
 }
 
-function selectRecipients(
+/**
+ * Who an Email Alert would email now, and who it leaves out (and why): sendEmailAlert and the
+ * Slack menu's group counts both ask this, so a count is what a send then does.
+ */
+export function selectEmailAlertRecipients(
   deps: AppDeps,
   input: EmailAlertInput,
 ): Result<{ included: readonly string[]; leftOut: RecipientsLeftOut }, EmailAlertRejection> {

@@ -2,7 +2,12 @@ import type { BatchTally } from '../domain/batch.ts';
 import { runBatch } from './batch.ts';
 import { provisionClientForBatch } from './batch-item.ts';
 import type { AppDeps, Requester } from './deps.ts';
-import { selectCredentialsRecipients, type RecipientsLeftOut } from './credentials-recipients.ts';
+import {
+  emptyLeftOut,
+  selectCredentialsRecipients,
+  type CredentialsRecipients,
+  type RecipientsLeftOut,
+} from './credentials-recipients.ts';
 import { newId } from './ids.ts';
 
 export interface ProvisionOptions {
@@ -20,6 +25,25 @@ export interface ProvisionOptions {
  * a couple shares one inbox, the first free suggestion such as first.last), and, when asked,
  * the credentials email, which carries a fresh temporary password minted by the mail relay.
  */
+/**
+ * Who "provision everyone" would take on now (an email on file, no login, and the credentials
+ * rule), and who it leaves out: provisionAll and the Slack menu's count both ask this.
+ */
+export function selectProvisioningRecipients(
+  deps: Pick<AppDeps, 'readModels' | 'clock' | 'settings'>,
+  options: { readonly sendEmail: boolean; readonly force?: boolean },
+): CredentialsRecipients {
+  const candidates = deps.readModels.credentials
+    .listClientsWithoutLogin()
+    .filter((client) => client.email !== null)
+    .map((client) => client.clientId);
+  return selectCredentialsRecipients(deps, candidates, {
+    namedById: false,
+    force: options.force ?? false,
+    sendsEmail: options.sendEmail,
+  });
+}
+
 export async function provisionAll(
   deps: AppDeps,
   options: ProvisionOptions,
@@ -28,17 +52,9 @@ export async function provisionAll(
   const unfinished = deps.readModels.batches.unfinishedBatches('provision');
   const resumeId = options.batchId ?? unfinished[0]?.batchId;
   const batchId = resumeId ?? newId();
-  const candidates = resumeId
-    ? []
-    : deps.readModels.credentials
-        .listClientsWithoutLogin()
-        .filter((client) => client.email !== null)
-        .map((client) => client.clientId);
-  const { included: clientIds, leftOut } = selectCredentialsRecipients(deps, candidates, {
-    namedById: false,
-    force: options.force ?? false,
-    sendsEmail: options.sendEmail,
-  });
+  const { included: clientIds, leftOut } = resumeId
+    ? { included: [], leftOut: emptyLeftOut }
+    : selectProvisioningRecipients(deps, options);
   const existing = resumeId ? deps.readModels.batches.getBatch(resumeId) : null;
   if (resumeId && !existing) throw new Error(`there is no provisioning batch ${resumeId}`);
   options.onStart?.(batchId, Boolean(resumeId), existing?.total ?? clientIds.length);

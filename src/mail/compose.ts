@@ -5,6 +5,7 @@ import { issueResetLink } from '../app/recovery.ts';
 import { ok, reject, type Rejection, type Result } from '../domain/result.ts';
 import type { Actor } from '../eventstore/port.ts';
 import { requestIdOf, type MailRequest } from './requests.ts';
+import type { MailSender } from './transport.ts';
 import {
   formatMailDateTime,
   formatMailDuration,
@@ -24,6 +25,8 @@ export interface MailSettings {
   readonly templatesDir: string;
   /** TEMP_PASSWORD_MAX_FAILURES, so the email says truthfully when a mistyped password stops working. */
   readonly tempPasswordMaxFailures: number;
+  /** The business's From, Reply-To and Mailgun domain; absent, the transport's own. */
+  readonly sender?: MailSender;
 }
 
 /** What the relay sends: the address and the rendered parts (which may hold a secret). */

@@ -32,9 +32,11 @@ export function createMailgunTransport(options: MailgunTransportOptions): MailTr
       const variables = Object.fromEntries(
         Object.entries(message.variables).map(([name, value]) => [`v:${name}`, value]),
       );
+      const { sender } = message;
+      const replyTo = sender ? sender.replyTo : options.replyTo;
       const answer = await withRetryAfter(() =>
-        client.messages.create(options.domain, {
-          from: options.from,
+        client.messages.create(sender?.mailgunDomain ?? options.domain, {
+          from: sender?.from ?? options.from,
           to: [message.to],
           subject: message.subject,
           text: message.text,
@@ -43,7 +45,7 @@ export function createMailgunTransport(options: MailgunTransportOptions): MailTr
           // Click tracking would rewrite the login and reset links through Mailgun's domain.
           'o:tracking': 'no',
           ...(message.requireTls ? { 'o:require-tls': true } : {}),
-          ...(options.replyTo ? { 'h:Reply-To': options.replyTo } : {}),
+          ...(replyTo ? { 'h:Reply-To': replyTo } : {}),
           ...variables,
         }),
       );

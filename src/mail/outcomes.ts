@@ -66,9 +66,7 @@ export async function readRequestEvent(
  * recorded, if any: decided on the credential stream as it is now, not on a read model.
  */
 export async function findStaffIssuedSince(deps: AppDeps, request: MailRequest): Promise<string | null> {
-  const recorded = await deps.store.readStream(credentialStream(businessOf(request.event), request.clientId));
-  const index = recorded.findIndex((event) => event.id === request.event.id);
-  for (const stored of recorded.slice(index + 1)) {
+  for (const stored of await readAfterRequest(deps, request)) {
     const event = decodeEvent(stored);
     if (event?.type === 'TempPasswordIssued' && event.data.delivery === 'shown_to_staff')
       return event.data.tempPasswordId;
@@ -78,7 +76,10 @@ export async function findStaffIssuedSince(deps: AppDeps, request: MailRequest):
 
 /** A request for a secret-bearing email is moot once the client asked for the same email again. */
 export async function hasNewerRequest(deps: AppDeps, request: MailRequest): Promise<boolean> {
-  const recorded = await deps.store.readStream(credentialStream(businessOf(request.event), request.clientId));
-  const index = recorded.findIndex((event) => event.id === request.event.id);
-  return recorded.slice(index + 1).some((event) => event.type === request.event.type);
+  return (await readAfterRequest(deps, request)).some((event) => event.type === request.event.type);
+}
+
+/** What the request's own stream recorded after it: usually nothing or a few events, however long the stream. */
+function readAfterRequest(deps: AppDeps, request: MailRequest): Promise<RecordedEvent[]> {
+  return deps.store.readStream(request.event.stream, { fromRevision: request.event.revision + 1 });
 }

@@ -2,6 +2,7 @@ import type { App } from '../app/context.ts';
 import { decideMailRetry, type MailRetryPolicy } from '../domain/mail-retry.ts';
 import { secretBearingTemplates, type MailEvent } from '../domain/mail.ts';
 import type { Logger } from '../logger.ts';
+import { businessOf } from './business-of.ts';
 import { composeMail, type MailSettings } from './compose.ts';
 import { findStaffIssuedSince, hasNewerRequest, readRequestStatus, recordMailEvent } from './outcomes.ts';
 import { RelayStopped } from './relay-pause.ts';
@@ -22,7 +23,8 @@ export { RelayStopped };
 export interface AttemptContext {
   readonly app: App;
   readonly transport: MailTransport;
-  readonly settings: MailSettings;
+  /** The business's settings for its email; null for a business this deployment does not know. */
+  readonly settingsFor: (businessId: string) => MailSettings | null;
   readonly retryPolicy: MailRetryPolicy;
   readonly random: () => number;
   readonly signal: AbortSignal;
@@ -40,7 +42,7 @@ type Failure = { readonly permanent: boolean; readonly reason: string };
  * is a scheduled retry falling due.
  */
 export async function attemptMailJob(context: AttemptContext, job: MailJob, kind: 'new' | 'retry'): Promise<void> {
-  const { app, settings } = context;
+  const { app } = context;
   const { deps, config } = app;
   const pending: MailRequest[] = [];
   let attemptsSoFar = 0;
@@ -97,6 +99,13 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
     return;
   }
 
+  const businessId = businessOf(primary.event);
+  const settings = context.settingsFor(businessId);
+  if (!settings) {
+    const reason = `not sent: the business ${businessId} is not registered here`;
+    for (const request of fresh) await recordFailure(context, request, { permanent: true, reason });
+    return;
+  }
   const composed = await composeMail(deps, settings, primary);
   if (!composed.ok) {
     for (const request of fresh)
@@ -112,6 +121,7 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
       tags: ['latchkey', primary.template],
       variables: { 'client-id': primary.clientId, 'request-event-id': primary.event.id, template: primary.template },
       requireTls: secretBearingTemplates.has(primary.template),
+      ...(settings.sender ? { sender: settings.sender } : {}),
     });
     await context.beforeStep?.('sent', primary.event.id);
     for (const request of fresh) {

@@ -6,7 +6,7 @@ import { defaultMailRetryPolicy, type MailRetryPolicy } from '../domain/mail-ret
 import type { RecordedEvent } from '../eventstore/port.ts';
 import { subscribe } from '../eventstore/subscription.ts';
 import type { Logger } from '../logger.ts';
-import { mailSettingsOf } from './compose.ts';
+import { mailSettingsForBusiness } from './business-mail-settings.ts';
 import { readRequestEvent } from './outcomes.ts';
 import { attemptMailJob, RelayStopped, type MailJob, type RelayStep } from './relay-attempt.ts';
 import { openRelayCheckpoint } from './relay-checkpoint.ts';
@@ -85,7 +85,7 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
   const attemptContext = {
     app,
     transport: pausing,
-    settings: mailSettingsOf(config),
+    settingsFor: (businessId: string) => mailSettingsForBusiness(deps, config, businessId),
     retryPolicy,
     random: options.random ?? Math.random,
     signal: stopping.signal,

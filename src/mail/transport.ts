@@ -13,6 +13,16 @@ export interface MailMessage {
   readonly variables: Readonly<Record<string, string>>;
   /** The message carries a secret: refuse to hand it to a receiving server over plain text. */
   readonly requireTls: boolean;
+  /** The business's own sender, when it has one; otherwise the transport's (the deployment's). */
+  readonly sender?: MailSender;
+}
+
+/** Whom an email comes from, per business: From, Reply-To and the Mailgun sending domain. */
+export interface MailSender {
+  readonly from: string;
+  readonly replyTo: string | null;
+  /** Null: the deployment's MAILGUN_DOMAIN. */
+  readonly mailgunDomain: string | null;
 }
 
 export interface SentMail {

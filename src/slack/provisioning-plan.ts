@@ -1,10 +1,13 @@
 import type { AppDeps } from '../app/deps.ts';
+import { selectProvisioningRecipients } from '../app/provision.ts';
 
 /**
- * How many clients "provision everyone" would take on now: an email on file and no login. The
- * directory's active flag is the mail rules' business (src/app); this counts what provisionAll
- * counts, by asking the same read model.
+ * How many clients "provision everyone" would take on now, by the rule provisionAll itself
+ * applies (an email on file, no login, active; with email, not suppressed or emailed recently).
  */
-export function provisioningWaiting(deps: Pick<AppDeps, 'readModels'>): number {
-  return deps.readModels.credentials.listClientsWithoutLogin().filter((client) => client.email !== null).length;
+export function provisioningWaiting(
+  deps: Pick<AppDeps, 'readModels' | 'clock' | 'settings'>,
+  options: { readonly sendEmail: boolean } = { sendEmail: false },
+): number {
+  return selectProvisioningRecipients(deps, options).included.length;
 }

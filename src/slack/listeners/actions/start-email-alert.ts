@@ -12,7 +12,7 @@ import {
   parseEmailAlertButton,
 } from '../../email-alert-groups.ts';
 import type { ProgressMessage } from '../../progress-message.ts';
-import { replyPrivately, type ButtonArgs } from '../../reply.ts';
+import { replyPrivately, type ButtonArgs, type PrivateMessage } from '../../reply.ts';
 import type { SlackServices } from '../../services.ts';
 import { freshTally, runBulkFromSlack, type BulkPlan } from './bulk-run.ts';
 
@@ -50,14 +50,17 @@ export function startEmailAlertAction(services: SlackServices) {
         button.kind === 'group' ? emailAlertInputFor(deps, button.choice) : { group: 'ids', batchId: button.batchId },
       );
     });
-    await offerResend(services, args, leftOut);
+    await offerResend(services, (message) => replyPrivately(args, message, { logger: services.logger }), leftOut);
   };
 }
 
-/** Tells the staff member who was left out for the resend cooldown, with a confirmed "Send anyway". */
+/**
+ * Tells the staff member who was left out for the resend cooldown, with a confirmed "Send anyway",
+ * by `reply` (privately: a button's response URL, or an ephemeral message after a modal).
+ */
 export async function offerResend(
-  { deps, logger }: Pick<SlackServices, 'deps' | 'logger'>,
-  args: ButtonArgs,
+  { deps }: Pick<SlackServices, 'deps'>,
+  reply: (message: PrivateMessage) => Promise<unknown>,
   leftOut: RecipientsLeftOut | null,
 ): Promise<void> {
   const clientIds = leftOut?.recentlyEmailed ?? [];
@@ -67,14 +70,10 @@ export async function offerResend(
     return client ? [clientName(client)] : [];
   });
   const cooldownHours = deps.settings.credentialsResendCooldownSeconds / 3600;
-  await replyPrivately(
-    args,
-    {
-      text: `${clientIds.length} left out: sent credentials in the last ${cooldownHours} hours`,
-      blocks: resendOfferBlocks({ clientIds, names, cooldownHours }),
-    },
-    { logger },
-  );
+  await reply({
+    text: `${clientIds.length} left out: sent credentials in the last ${cooldownHours} hours`,
+    blocks: resendOfferBlocks({ clientIds, names, cooldownHours }),
+  });
 }
 
 /** Runs one Email Alert behind a progress message; shared by the menu's buttons and the picker. */

@@ -16,7 +16,7 @@ export function startProvisioningAction(services: SlackServices) {
     const unfinished = services.deps.readModels.batches.unfinishedBatches('provision')[0] ?? null;
     const plan: BulkPlan = unfinished
       ? { total: unfinished.total, tally: unfinished, resumes: unfinished.batchId }
-      : { total: provisioningWaiting(services.deps), tally: freshTally, resumes: null };
+      : { total: provisioningWaiting(services.deps, { sendEmail }), tally: freshTally, resumes: null };
     await runBulkFromSlack(services, args, 'provision', title, plan, async (progress, requester) => {
       let total = 0;
       let began: Promise<void> = Promise.resolve();

@@ -7,7 +7,7 @@ import { postProgressMessage } from '../../progress-message.ts';
 import { describeSlackRequester, staffActor } from '../../requester.ts';
 import type { SlackServices } from '../../services.ts';
 import { freshTally } from '../actions/bulk-run.ts';
-import { runEmailAlert } from '../actions/start-email-alert.ts';
+import { offerResend, runEmailAlert } from '../actions/start-email-alert.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -17,7 +17,8 @@ const tokensOf = (text: string): string[] => [...new Set(text.split(/[\s,;]+/).f
 /**
  * Email Alerts to named clients. Every name must resolve to exactly one client (an id, or an
  * email only one client has) or the form says which did not and nothing is sent. Named clients
- * are emailed even when inactive in the directory: picking them is the choice.
+ * are emailed even when inactive in the directory: picking them is the choice. Those sent
+ * credentials within the resend cooldown are left out and offered "Send anyway", as from the menu.
  */
 export function emailAlertPicked(services: SlackServices) {
   const { deps, settings, bulkRuns, logger } = services;
@@ -67,7 +68,13 @@ export function emailAlertPicked(services: SlackServices) {
         expected: { total: names.length, tally: freshTally },
         resumes: null,
       });
-      await runEmailAlert(services, progress, { actor }, { group: 'ids', clientIds });
+      const leftOut = await runEmailAlert(services, progress, { actor }, { group: 'ids', clientIds });
+      // A modal has no response URL: the offer goes to the progress channel, seen by this staff member alone.
+      await offerResend(
+        services,
+        (message) => client.chat.postEphemeral({ channel, user: body.user.id, ...message }),
+        leftOut,
+      );
     } catch (failure) {
       logger.error({ err: failure }, 'Email Alerts to picked clients failed');
     } finally {
