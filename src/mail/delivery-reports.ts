@@ -1,8 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { forBusiness } from '../app/business-scope.ts';
 import type { AppDeps } from '../app/deps.ts';
 import { readStreamOf } from '../app/handle-command.ts';
 import { recordEvent } from '../app/record-event.ts';
+import { defaultBusinessId } from '../domain/business.ts';
 import { mailgunWebhookTokenStream, mailStream, type MailEvent, type MailWebhookTokenEvent } from '../domain/mail.ts';
 import { ok, reject, type Rejection, type Result } from '../domain/result.ts';
 import { WrongExpectedRevisionError, type Actor } from '../eventstore/port.ts';
@@ -81,12 +83,19 @@ export type ReportRejection = Rejection<'replayed_token' | 'unknown_message'>;
  * worst and once, mislabel one of our own emails; it cannot invent mail or move it to another client.
  */
 export async function recordDeliveryReport(
-  deps: AppDeps,
+  deploymentDeps: AppDeps,
   webhook: MailgunWebhook,
   kind: ReportKind,
 ): Promise<Result<{ clientId: string }, ReportRejection>> {
   const { token, timestamp } = webhook.signature;
   const data = webhook['event-data'];
+  // The relay names the business in each message's variables; mail sent before it did is the default business's.
+  const namedBusiness = data['user-variables']?.['business-id'];
+  const businessId = typeof namedBusiness === 'string' ? namedBusiness : defaultBusinessId;
+  if (!deploymentDeps.scopes.scopeOf(businessId)) {
+    return reject('unknown_message', 'no email with this message id was sent by this business');
+  }
+  const deps = forBusiness(deploymentDeps, businessId);
   const context = {
     businessId: deps.businessId,
     actor: mailgunActor,

@@ -1,8 +1,8 @@
+import { forBusiness } from '../app/business-scope.ts';
 import type { App } from '../app/context.ts';
 import { decideMailRetry, type MailRetryPolicy } from '../domain/mail-retry.ts';
 import { secretBearingTemplates, type MailEvent } from '../domain/mail.ts';
 import type { Logger } from '../logger.ts';
-import { businessOf } from './business-of.ts';
 import { composeMail, type MailSettings } from './compose.ts';
 import { findStaffIssuedSince, hasNewerRequest, readRequestStatus, recordMailEvent } from './outcomes.ts';
 import { RelayStopped } from './relay-pause.ts';
@@ -14,11 +14,16 @@ export type RelayStep = 'minted' | 'sent' | 'recorded';
 
 /** One email: usually one request; reminders to one address in the same batch share one email. */
 export interface MailJob {
+  /** Client ids repeat across businesses: a job is one business's client's. */
+  readonly businessId: string;
   readonly clientId: string;
   readonly requests: MailRequest[];
 }
 
 export { RelayStopped };
+
+/** The lane a job waits in: one client of one business at a time. */
+export const jobKey = (job: MailJob): string => `${job.businessId}\u0000${job.clientId}`;
 
 export interface AttemptContext {
   readonly app: App;
@@ -42,8 +47,17 @@ type Failure = { readonly permanent: boolean; readonly reason: string };
  * is a scheduled retry falling due.
  */
 export async function attemptMailJob(context: AttemptContext, job: MailJob, kind: 'new' | 'retry'): Promise<void> {
-  const { app } = context;
-  const { deps, config } = app;
+  const { config } = context.app;
+  const settings = context.settingsFor(job.businessId);
+  if (!settings) {
+    const reason = `not sent: the business ${job.businessId} is not registered here`;
+    for (const request of job.requests) {
+      if ((await readRequestStatus(context.app.deps, request)).kind !== 'settled')
+        await recordFailure(context, request, { permanent: true, reason });
+    }
+    return;
+  }
+  const deps = forBusiness(context.app.deps, job.businessId);
   const pending: MailRequest[] = [];
   let attemptsSoFar = 0;
   for (const request of job.requests) {
@@ -99,13 +113,6 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
     return;
   }
 
-  const businessId = businessOf(primary.event);
-  const settings = context.settingsFor(businessId);
-  if (!settings) {
-    const reason = `not sent: the business ${businessId} is not registered here`;
-    for (const request of fresh) await recordFailure(context, request, { permanent: true, reason });
-    return;
-  }
   const composed = await composeMail(deps, settings, primary);
   if (!composed.ok) {
     for (const request of fresh)
@@ -119,7 +126,12 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
       to,
       ...rendered,
       tags: ['latchkey', primary.template],
-      variables: { 'client-id': primary.clientId, 'request-event-id': primary.event.id, template: primary.template },
+      variables: {
+        'business-id': job.businessId,
+        'client-id': primary.clientId,
+        'request-event-id': primary.event.id,
+        template: primary.template,
+      },
       requireTls: secretBearingTemplates.has(primary.template),
       ...(settings.sender ? { sender: settings.sender } : {}),
     });

@@ -1,14 +1,16 @@
 import { join } from 'node:path';
+import { forBusiness } from '../app/business-scope.ts';
+import { defaultBusinessSettings, listBusinesses } from '../app/businesses.ts';
 import { forEachConcurrently } from '../app/concurrently.ts';
 import type { App } from '../app/context.ts';
-import { decodeEvent } from '../domain/events.ts';
+import { businessOf, decodeEvent } from '../domain/events.ts';
 import { defaultMailRetryPolicy, type MailRetryPolicy } from '../domain/mail-retry.ts';
 import type { RecordedEvent } from '../eventstore/port.ts';
 import { subscribe } from '../eventstore/subscription.ts';
 import type { Logger } from '../logger.ts';
 import { mailSettingsForBusiness } from './business-mail-settings.ts';
 import { readRequestEvent } from './outcomes.ts';
-import { attemptMailJob, RelayStopped, type MailJob, type RelayStep } from './relay-attempt.ts';
+import { attemptMailJob, jobKey, RelayStopped, type MailJob, type RelayStep } from './relay-attempt.ts';
 import { openRelayCheckpoint } from './relay-checkpoint.ts';
 import { pauseOnUnavailable, type PauseBackoff, type RelayState } from './relay-pause.ts';
 import { relayStateFileName, writeRelayState } from './relay-state-file.ts';
@@ -96,11 +98,12 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
 
   // One client's emails go one at a time, whether they come from the log or from the schedule.
   const clientTails = new Map<string, Promise<void>>();
-  function oneAtATimeFor(clientId: string, work: () => Promise<void>): Promise<void> {
-    const run = (clientTails.get(clientId) ?? Promise.resolve()).then(work);
+  function oneAtATimeFor(job: MailJob, work: () => Promise<void>): Promise<void> {
+    const key = jobKey(job);
+    const run = (clientTails.get(key) ?? Promise.resolve()).then(work);
     const tail = run.catch(() => undefined);
-    clientTails.set(clientId, tail);
-    void tail.then(() => clientTails.get(clientId) === tail && clientTails.delete(clientId));
+    clientTails.set(key, tail);
+    void tail.then(() => clientTails.get(key) === tail && clientTails.delete(key));
     return run;
   }
 
@@ -115,10 +118,10 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
       () => {
         timers.delete(key);
         if (delayMs > maxTimerMs) return scheduleRetry(job, retryAt);
-        const retry = oneAtATimeFor(job.clientId, () => attemptMailJob(attemptContext, job, 'retry')).catch(
+        const retry = oneAtATimeFor(job, () => attemptMailJob(attemptContext, job, 'retry')).catch(
           (error: unknown) => {
             if (!(error instanceof RelayStopped))
-              log?.error({ err: error, clientId: job.clientId }, 'mail retry failed');
+              log?.error({ err: error, businessId: job.businessId, clientId: job.clientId }, 'mail retry failed');
           },
         );
         retriesInFlight.add(retry);
@@ -133,13 +136,16 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
   async function resumeSchedule(): Promise<void> {
     await deps.projections.catchUp();
     const byDueTime = new Map<string, MailRequest[]>();
-    for (const entry of deps.readModels.mail.listRetryingEmails()) {
-      const event = await readRequestEvent(deps, entry.clientId, entry.requestEventId);
-      const decoded = event ? decodeEvent(event) : null;
-      const request = decoded ? toMailRequest(decoded) : null;
-      if (!request) continue;
-      const retryAt = entry.nextAttemptAt ?? entry.updatedAt;
-      byDueTime.set(retryAt, [...(byDueTime.get(retryAt) ?? []), request]);
+    for (const { businessId } of listBusinesses(deps, defaultBusinessSettings(config))) {
+      const scoped = forBusiness(deps, businessId);
+      for (const entry of scoped.readModels.mail.listRetryingEmails()) {
+        const event = await readRequestEvent(scoped, entry.clientId, entry.requestEventId);
+        const decoded = event ? decodeEvent(event) : null;
+        const request = decoded ? toMailRequest(decoded) : null;
+        if (!request) continue;
+        const retryAt = entry.nextAttemptAt ?? entry.updatedAt;
+        byDueTime.set(retryAt, [...(byDueTime.get(retryAt) ?? []), request]);
+      }
     }
     for (const [retryAt, requests] of byDueTime) for (const job of planJobs(requests, app)) scheduleRetry(job, retryAt);
   }
@@ -158,7 +164,7 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
       const lanes = laneByClient(planJobs(requests, app));
       try {
         await forEachConcurrently(lanes, concurrency, async (lane) => {
-          for (const job of lane) await oneAtATimeFor(job.clientId, () => attemptMailJob(attemptContext, job, 'new'));
+          for (const job of lane) await oneAtATimeFor(job, () => attemptMailJob(attemptContext, job, 'new'));
         });
       } catch (error) {
         // Stopping mid-batch: the checkpoint stays put, and the next start finds what was recorded.
@@ -205,18 +211,20 @@ export function planJobs(requests: readonly MailRequest[], app: App): MailJob[] 
   const jobs: MailJob[] = [];
   const reminders = new Map<string, MailJob>();
   for (const request of requests) {
+    const businessId = businessOf(request.event);
     const email =
       request.template === 'forgotten-user-name'
-        ? app.deps.readModels.clients.getClient(request.clientId)?.email
+        ? app.deps.readModels.forBusiness(businessId).clients.getClient(request.clientId)?.email
         : null;
-    const shared = email ? reminders.get(email) : undefined;
+    const reminderKey = email ? `${businessId}\u0000${email}` : null;
+    const shared = reminderKey ? reminders.get(reminderKey) : undefined;
     if (shared) {
       shared.requests.push(request);
       continue;
     }
-    const job: MailJob = { clientId: request.clientId, requests: [request] };
+    const job: MailJob = { businessId, clientId: request.clientId, requests: [request] };
     jobs.push(job);
-    if (email) reminders.set(email, job);
+    if (reminderKey) reminders.set(reminderKey, job);
   }
   return jobs;
 }
@@ -224,9 +232,9 @@ export function planJobs(requests: readonly MailRequest[], app: App): MailJob[] 
 function laneByClient(jobs: readonly MailJob[]): MailJob[][] {
   const lanes = new Map<string, MailJob[]>();
   for (const job of jobs) {
-    const lane = lanes.get(job.clientId);
+    const lane = lanes.get(jobKey(job));
     if (lane) lane.push(job);
-    else lanes.set(job.clientId, [job]);
+    else lanes.set(jobKey(job), [job]);
   }
   return [...lanes.values()];
 }

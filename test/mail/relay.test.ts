@@ -94,6 +94,7 @@ describe('the mail relay', () => {
       },
     ]);
     expect(message!.variables).toEqual({
+      'business-id': 'default',
       'client-id': 'C-1',
       'request-event-id': request!.id,
       template: 'client-login-credentials',
