@@ -33,6 +33,7 @@ describe('Slack settings', () => {
       alertsChannelId: null,
       command: '/clients',
       apiUrl: null,
+      oauth: null,
     });
   });
 
