@@ -33,6 +33,8 @@ export interface SlackBot {
 export interface SlackBotOptions {
   readonly logger: Logger;
   readonly alertsPollIntervalMs?: number;
+  /** More listeners, registered after Latchkey's own (they read the business with `businessIdOf`). */
+  readonly registerListeners?: (bolt: App) => void;
 }
 
 /** The Bolt app for staff, with its listeners, its staff check, and the alerts subscription. */
@@ -102,6 +104,7 @@ export async function startSlackBot(
   registerActions(bolt, services);
   registerViews(bolt, services);
   registerEvents(bolt, services);
+  options.registerListeners?.(bolt);
   if (receiver) await bolt.start();
   else startSocketModeInBackground(bolt, logger);
 

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import type { App } from '@slack/bolt';
 import type { Hono } from 'hono';
 import { createHttpApp } from '../../src/http/app.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
@@ -38,7 +39,7 @@ export interface SignOptions {
 
 export async function createSlackHarness(
   env: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; registerListeners?: (bolt: App) => void } = {},
 ): Promise<SlackHarness> {
   const fake = await startFakeSlack();
   const app = await createTestApp({
@@ -53,6 +54,7 @@ export async function createSlackHarness(
   const bot = await startSlackBot(app, app.config.slack!, {
     logger: options.logger ?? createLogger('silent'),
     alertsPollIntervalMs: 20,
+    ...(options.registerListeners ? { registerListeners: options.registerListeners } : {}),
   });
   const http = createHttpApp(app, { slack: bot.routes! });
   return {

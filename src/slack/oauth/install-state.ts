@@ -12,6 +12,8 @@ export class InstallStateError extends Error {
   }
 }
 
+export const installStateTtlMs = 30 * 60_000;
+
 export interface InstallStateOptions {
   readonly secret: Buffer;
   /** Where used states are remembered, so a link works once even across restarts. */
@@ -41,7 +43,7 @@ interface StatePayload {
  * installation. Only a signed state can name a business: the signature is checked first, in
  * constant time, and the nonce is used up atomically before the code is exchanged.
  */
-export function openInstallStates({ secret, file, ttlMs = 30 * 60_000 }: InstallStateOptions): InstallStates {
+export function openInstallStates({ secret, file, ttlMs = installStateTtlMs }: InstallStateOptions): InstallStates {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
