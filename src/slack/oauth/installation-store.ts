@@ -75,11 +75,15 @@ export function openSlackInstallations(file: string, key: Buffer): SlackInstalla
       return Promise.resolve();
     },
     fetchInstallation(query) {
-      const found = query.teamId ? row(query.teamId) : null;
-      if (!found) return Promise.reject(new Error(`Latchkey is not installed in Slack workspace ${describe(query)}`));
-      const sealed: SealedToken = { iv: found.iv, tag: found.tag, ciphertext: found.ciphertext };
-      const token = cipher.open(sealed, { teamId: found.team_id, businessId: found.business_id });
-      return Promise.resolve(toInstallation(found, token));
+      try {
+        const found = query.teamId ? row(query.teamId) : null;
+        if (!found) throw new Error(`Latchkey is not installed in Slack workspace ${describe(query)}`);
+        const sealed: SealedToken = { iv: found.iv, tag: found.tag, ciphertext: found.ciphertext };
+        const token = cipher.open(sealed, { teamId: found.team_id, businessId: found.business_id });
+        return Promise.resolve(toInstallation(found, token));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     },
     deleteInstallation(query) {
       if (query.teamId) remove.run(query.teamId);
