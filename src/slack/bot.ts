@@ -1,4 +1,4 @@
-import { App, webApi } from '@slack/bolt';
+import { App, ErrorCode, webApi } from '@slack/bolt';
 import type { Hono } from 'hono';
 import type { App as LatchkeyApp } from '../app/context.ts';
 import type { SlackConfig } from '../config.ts';
@@ -77,7 +77,12 @@ export async function startSlackBot(
     settings.botToken !== null
       ? new webApi.WebClient(settings.botToken, { ...clientOptions, logger: boltLogger(logger) })
       : null;
-  bolt.error(async (error) => logger.error({ err: error }, 'a Slack listener failed'));
+  bolt.error(async (error) => {
+    // A workspace that is not installed (or whose token cannot be read) is refused by authorize.
+    if (error.code === ErrorCode.AuthorizationError)
+      logger.warn({ reason: error.message }, 'refused a Slack request from a workspace with no usable installation');
+    else logger.error({ err: error }, 'a Slack listener failed');
+  });
   const services: SlackServices = {
     deps: app.deps,
     settings,
