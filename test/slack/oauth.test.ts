@@ -10,9 +10,12 @@ import { slackInstallationsFile } from '../../src/slack/oauth/setup.ts';
 import { staff } from '../support/app.ts';
 import { fakeOAuthApp } from './fake-slack.ts';
 import {
+  appHomeOpened,
+  buttonClick,
   createSlackHarness,
   eventCallback,
   slashCommand,
+  staffUser,
   teamId as defaultTeamId,
   type SlackHarness,
 } from './harness.ts';
@@ -238,6 +241,21 @@ describe('requests from installed workspaces', () => {
       text: expect.stringContaining('suspended'),
     });
     expect(seen).toEqual([]);
+    expect(await h.allEvents()).toHaveLength(before);
+  });
+
+  it('tells a suspended business so in the Home tab and on a button, and does nothing else', async () => {
+    const { h } = await start();
+    await install(h, 'happypaws');
+    await suspend(h, 'happypaws');
+    const before = (await h.allEvents()).length;
+    await h.send(appHomeOpened(staffUser.id, { team: happyTeam }));
+    const [home] = h.fake.callsTo('views.publish');
+    expect(JSON.stringify(home?.body)).toContain('This business is suspended');
+    await h.send(buttonClick(h.fake, 'credentials_email:C1001', 'C1001', { team: happyTeam }));
+    const replies = h.fake.callsTo('response_url');
+    expect(replies.map((call) => call.body.text)).toEqual([expect.stringContaining('This business is suspended')]);
+    expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
     expect(await h.allEvents()).toHaveLength(before);
   });
 
