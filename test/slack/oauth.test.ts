@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,8 +70,23 @@ async function linkState(h: SlackHarness, businessId: string): Promise<string> {
   return new URL(link.value.url).searchParams.get('state')!;
 }
 
-function redirect(h: SlackHarness, state: string, code: string): Promise<Response> {
-  return Promise.resolve(h.http.request(`/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(state)}`));
+/** The installer's browser: opens the install link (which sets its cookie), then comes back from Slack with a code. */
+async function redirect(h: SlackHarness, state: string, code: string): Promise<Response> {
+  const opened = await h.http.request(`/slack/install?state=${encodeURIComponent(state)}`);
+  const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return comeBack(h, state, code, cookie);
+}
+
+/** The cookie the install page sets for a state, for a browser that opened the link earlier. */
+const openedEarlier = (state: string): string =>
+  `latchkey_slack_install=${createHash('sha256').update(state).digest('base64url')}`;
+
+function comeBack(h: SlackHarness, state: string, code: string, cookie: string): Promise<Response> {
+  return Promise.resolve(
+    h.http.request(`/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(state)}`, {
+      headers: cookie ? { cookie } : {},
+    }),
+  );
 }
 
 async function install(h: SlackHarness, businessId: string, team = happyTeam, token = happyToken): Promise<Response> {
@@ -104,7 +120,14 @@ describe('installing the Slack app for a business', () => {
       installerId: 'U0OWNER',
       botToken: happyToken,
     });
-    const done = await redirect(h, slack.searchParams.get('state')!, 'code-1');
+    const cookie = page.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/Path=\/slack/);
+    const state = slack.searchParams.get('state')!;
+    const otherBrowser = await comeBack(h, state, 'code-1', '');
+    expect(otherBrowser.status).toBe(400);
+    expect(await otherBrowser.text()).toContain('Open the install link in this browser');
+    const done = await comeBack(h, state, 'code-1', cookie.split(';')[0]!);
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('Latchkey is installed in Paws HQ for Happy Paws');
 
@@ -151,14 +174,14 @@ describe('installing the Slack app for a business', () => {
       installerId: 'U0X',
       botToken: 'xoxb-other',
     });
-    const reused = await redirect(h, state, 'code-b');
+    const reused = await comeBack(h, state, 'code-b', openedEarlier(state));
     expect(reused.status).toBe(400);
     expect(await reused.text()).toContain('already been used');
     expect((await h.http.request(`/slack/install?state=${encodeURIComponent(state)}`)).status).toBe(400);
 
     const late = await linkState(h, 'waggingtails');
     h.app.clock.advance(31 * 60_000);
-    const expired = await redirect(h, late, 'code-b');
+    const expired = await comeBack(h, late, 'code-b', openedEarlier(late));
     expect(expired.status).toBe(400);
     expect(await expired.text()).toContain('expired');
 
@@ -167,10 +190,12 @@ describe('installing the Slack app for a business', () => {
     const claimsHappy = Buffer.from(
       Buffer.from(payload!, 'base64url').toString('utf8').replace('waggingtails', 'happypaws'),
     ).toString('base64url');
-    const forged = await redirect(h, `${claimsHappy}.${fresh.split('.')[1]}`, 'code-b');
+    const forgedState = `${claimsHappy}.${fresh.split('.')[1]}`;
+    expect((await h.http.request(`/slack/install?state=${encodeURIComponent(forgedState)}`)).status).toBe(400);
+    const forged = await comeBack(h, forgedState, 'code-b', openedEarlier(forgedState));
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain('not made by this Latchkey');
-    expect((await redirect(h, 'nonsense', 'code-b')).status).toBe(400);
+    expect((await comeBack(h, 'nonsense', 'code-b', openedEarlier('nonsense'))).status).toBe(400);
     expect(await eventsOfType(h, 'SlackInstalled')).toHaveLength(1);
   });
 

@@ -1,5 +1,7 @@
 import { webApi } from '@slack/bolt';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import type { AppDeps } from '../../app/deps.ts';
 import type { Logger } from '../../logger.ts';
@@ -49,6 +51,14 @@ export function slackInstallRoutes(options: InstallRoutesOptions): Hono {
     target.searchParams.set('scope', slackBotScopes.join(','));
     target.searchParams.set('state', state);
     target.searchParams.set('redirect_uri', redirectUri);
+    // The browser that opened the link must be the one Slack sends back, as Bolt's installer checks.
+    setCookie(c, installCookie, stateDigest(state), {
+      path: '/slack',
+      httpOnly: true,
+      secure: options.publicOrigin.startsWith('https:'),
+      sameSite: 'Lax',
+      maxAge: 30 * 60,
+    });
     return c.redirect(target.toString(), 302);
   });
   routes.get('/oauth_redirect', async (c) => {
@@ -58,6 +68,8 @@ export function slackInstallRoutes(options: InstallRoutesOptions): Hono {
     const state = c.req.query('state');
     if (!code || !state)
       return page(c, 400, 'Not installed', 'This address needs the code and state Slack adds to it.');
+    if (!sameBrowser(getCookie(c, installCookie), state))
+      return page(c, 400, 'Not installed', 'Open the install link in this browser, then approve it in Slack.');
     let businessId: string;
     try {
       businessId = (await options.states.verifyStateParam(options.deps.clock.now(), state)).metadata ?? '';
@@ -81,6 +93,16 @@ export function slackInstallRoutes(options: InstallRoutesOptions): Hono {
     return finishInstall(c, options, businessId, business.name, exchanged.value);
   });
   return routes;
+}
+
+const installCookie = 'latchkey_slack_install';
+const stateDigest = (state: string): string => createHash('sha256').update(state).digest('base64url');
+
+function sameBrowser(cookie: string | undefined, state: string): boolean {
+  if (!cookie) return false;
+  const given = Buffer.from(cookie);
+  const expected = Buffer.from(stateDigest(state));
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 interface Granted {
