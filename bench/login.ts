@@ -221,7 +221,7 @@ export async function benchLoginOnLongStream(
 
 /** Grows a client's credential stream to `total` events with recorded successful logins. */
 async function padCredentialStream(app: App, clientId: string, total: number): Promise<void> {
-  const stream = credentialStream(clientId);
+  const stream = credentialStream(app.deps.businessId, clientId);
   let length = (await app.deps.store.readStream(stream)).length;
   for (let page = 0; length < total; page++) {
     const count = Math.min(1_000, total - length);
@@ -229,7 +229,12 @@ async function padCredentialStream(app: App, clientId: string, total: number): P
       type: 'LoginSucceeded' as const,
       data: { clientId, method: 'password' as const },
     }));
-    const context = { commandId: `bench-pad-${clientId}-${page}`, actor: staff, at: app.deps.clock.now() };
+    const context = {
+      businessId: app.deps.businessId,
+      commandId: `bench-pad-${clientId}-${page}`,
+      actor: staff,
+      at: app.deps.clock.now(),
+    };
     await app.deps.store.append(stream, toNewEvents(stream, events, context), { expected: length - 1 });
     length += count;
   }

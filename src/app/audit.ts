@@ -38,11 +38,18 @@ export interface StateAsOf {
  * Replays the client's streams from the log up to an instant: "what could this client log in
  * with on 3 March at 14:00, and who set it?" Only the log is read, never a projection.
  */
-export async function credentialStateAsOf(store: EventStore, clientId: string, instant: Date): Promise<StateAsOf> {
+export async function credentialStateAsOf(
+  store: EventStore,
+  businessId: string,
+  clientId: string,
+  instant: Date,
+): Promise<StateAsOf> {
   const until = <E extends { metadata: { at: string } }>(events: E[]) =>
     events.filter((e) => Date.parse(e.metadata.at) <= instant.getTime());
-  const clientEvents = until(decodeStream(clientDecider, await store.readStream(clientStream(clientId))));
-  const credentialEvents = until(decodeStream(credentialDecider, await store.readStream(credentialStream(clientId))));
+  const clientEvents = until(decodeStream(clientDecider, await store.readStream(clientStream(businessId, clientId))));
+  const credentialEvents = until(
+    decodeStream(credentialDecider, await store.readStream(credentialStream(businessId, clientId))),
+  );
   const client = foldEvents(clientDecider, clientDecider.initialState, clientEvents);
   let credential = credentialDecider.initialState;
   let passwordSetBy: Setter | null = null;

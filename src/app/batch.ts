@@ -50,7 +50,7 @@ export async function runBatch(
     handleCommand(
       deps.store,
       batchDecider,
-      batchStream(run.batchId),
+      batchStream(deps.businessId, run.batchId),
       command,
       commandContext(deps, { actor: requester.actor, commandId: `${run.batchId}:${suffix}` }),
     );

@@ -123,7 +123,7 @@ export async function registerBusiness(
     businessDecider,
     businessStream(input.businessId),
     { type: 'RegisterBusiness', businessId: input.businessId, settings: input.settings },
-    commandContext(deps, requester),
+    commandContext({ clock: deps.clock, businessId: input.businessId }, requester),
   );
   if (!registered.ok) {
     if (claimed.value.claimedNow) await releaseOrigin(deps, input.settings.publicOrigin, input.businessId, requester);
@@ -164,7 +164,7 @@ export async function changeBusinessSettings(
     businessDecider,
     businessStream(businessId),
     { type: 'ChangeBusinessSettings', changes },
-    commandContext(deps, requester),
+    commandContext({ clock: deps.clock, businessId }, requester),
   );
   if (!changed.ok) {
     if (newOrigin !== null && claimedNow) await releaseOrigin(deps, newOrigin, businessId, requester);
@@ -190,7 +190,7 @@ export async function setBusinessSuspended(
     businessDecider,
     businessStream(businessId),
     suspension.suspended ? { type: 'SuspendBusiness', reason: suspension.reason } : { type: 'ReinstateBusiness' },
-    commandContext(deps, requester),
+    commandContext({ clock: deps.clock, businessId }, requester),
   );
   if (!handled.ok) return handled;
   await waitUntilReadable(deps, handled.value.position);
@@ -241,7 +241,7 @@ async function claimOrigin(
     originDecider,
     originStream(origin),
     { type: 'ClaimOrigin', origin, businessId },
-    commandContext(deps, { actor: requester.actor }),
+    commandContext({ clock: deps.clock, businessId }, { actor: requester.actor }),
   );
   return claimed.ok ? ok({ claimedNow: claimed.value.events.length > 0 }) : claimed;
 }
@@ -252,6 +252,6 @@ async function releaseOrigin(deps: AppDeps, origin: string, businessId: string, 
     originDecider,
     originStream(origin),
     { type: 'ReleaseOrigin', origin, businessId },
-    commandContext(deps, { actor: requester.actor }),
+    commandContext({ clock: deps.clock, businessId }, { actor: requester.actor }),
   );
 }

@@ -73,6 +73,6 @@ export async function endListedSession(
 
 async function recordSessionEvent(deps: AppDeps, clientId: string, event: SessionEvent): Promise<void> {
   const context = commandContext(deps, { actor: { kind: 'client', id: clientId } });
-  const appended = await recordEvent(deps.store, sessionStream(clientId), event, context, 'any');
+  const appended = await recordEvent(deps.store, sessionStream(deps.businessId, clientId), event, context, 'any');
   await waitUntilReadable(deps, appended.position);
 }

@@ -7,8 +7,10 @@ import { loadCommonPasswordBlocklist } from '../domain/common-passwords.ts';
 import { makePasswordPolicy } from '../domain/password-policy.ts';
 import type { EventStore } from '../eventstore/port.ts';
 import { openEventStore } from '../eventstore/open-store.ts';
+import { defaultBusinessId } from '../domain/business.ts';
 import type { Logger } from '../logger.ts';
 import { openReadModels, runProjections } from '../projections/read-models.ts';
+import { createBusinessScopes } from './business-scope.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { AppDeps, CredentialSettings } from './deps.ts';
 import { createPasswordHasher, type ScryptParams } from './password-hasher.ts';
@@ -83,6 +85,8 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
     onError: (error) => options.logger?.error({ err: error }, 'projection batch failed; retrying'),
   });
   await projections.catchUp();
+  const deployment = credentialSettings(config);
+  const scopes = createBusinessScopes(deployment, readModels.businesses);
   const deps: AppDeps = {
     store,
     readModels,
@@ -95,7 +99,9 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
     }),
     secrets: createSecretHasher(pepper),
     clock: options.clock ?? systemClock,
-    settings: credentialSettings(config),
+    scopes,
+    // Commands act for the default business unless forBusiness gives them another.
+    ...(scopes.scopeOf(defaultBusinessId) ?? { businessId: defaultBusinessId, settings: deployment, suspended: false }),
   };
   return {
     deps,

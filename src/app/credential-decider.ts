@@ -23,7 +23,7 @@ export const credentialDecider: Decider<CredentialCommand, CredentialEvent, Cred
 /** Snapshots of credential states: a login reads at most this many events past its snapshot. */
 export const credentialSnapshotPolicy: SnapshotPolicy = { foldVersion: credentialFoldVersion, everyEvents: 50 };
 
-type CredentialDeps = Pick<AppDeps, 'store'> & Partial<Pick<AppDeps, 'readModels'>>;
+type CredentialDeps = Pick<AppDeps, 'store' | 'businessId'> & Partial<Pick<AppDeps, 'readModels'>>;
 
 function snapshotLoader(deps: CredentialDeps): StreamLoader<CredentialState> | undefined {
   const readModels = deps.readModels;
@@ -40,7 +40,7 @@ function snapshotLoader(deps: CredentialDeps): StreamLoader<CredentialState> | u
  * sees every command id. Keeping every id in the snapshot instead would make it grow with the stream.
  */
 export function runCredentialCommand(
-  deps: Pick<AppDeps, 'store' | 'clock'> & Partial<Pick<AppDeps, 'readModels'>>,
+  deps: Pick<AppDeps, 'store' | 'clock' | 'businessId'> & Partial<Pick<AppDeps, 'readModels'>>,
   clientId: string,
   command: CredentialCommand | ((state: CredentialState) => CredentialCommand),
   requester: Requester,
@@ -48,7 +48,7 @@ export function runCredentialCommand(
   return handleCommand(
     deps.store,
     credentialDecider,
-    credentialStream(clientId),
+    credentialStream(deps.businessId, clientId),
     command,
     commandContext(deps, requester),
     requester.commandId === undefined ? snapshotLoader(deps) : undefined,
@@ -57,7 +57,7 @@ export function runCredentialCommand(
 
 /** The current state, from the snapshot beside the read models when there is one. */
 export async function loadCredentialState(deps: CredentialDeps, clientId: string): Promise<CredentialState> {
-  const stream = credentialStream(clientId);
+  const stream = credentialStream(deps.businessId, clientId);
   const load = snapshotLoader(deps) ?? ((name: string) => loadWholeStream(deps.store, credentialDecider, name));
   return (await load(stream)).state;
 }

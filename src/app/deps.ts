@@ -3,6 +3,7 @@ import type { PasswordPolicy, PasswordBlocklist } from '../domain/password-polic
 import type { Actor, EventStore } from '../eventstore/port.ts';
 import type { Subscription } from '../eventstore/subscription.ts';
 import type { ReadModels } from '../projections/read-models.ts';
+import type { BusinessScopes } from './business-scope.ts';
 import type { Clock } from './clock.ts';
 import { newId } from './ids.ts';
 import type { PasswordHasher } from './password-hasher.ts';
@@ -23,8 +24,23 @@ export interface CredentialSettings {
   readonly passwordBlocklist: PasswordBlocklist;
 }
 
-/** Everything a command handler may touch. Built once at start-up (see context.ts). */
-export interface AppDeps {
+/**
+ * The part of the dependencies that belongs to one business: its id, which every command's
+ * events record and every stream name and read-model query is scoped by, and its rules.
+ */
+export interface BusinessScope {
+  readonly businessId: string;
+  readonly settings: CredentialSettings;
+  /** A suspended business's clients cannot log in; nothing of theirs is deleted. */
+  readonly suspended: boolean;
+}
+
+/**
+ * Everything a command handler may touch: the deployment's store, hashers and clock, and one
+ * business's scope. Built once at start-up for the default business (see context.ts); other
+ * businesses' come from `forBusiness` (see business-scope.ts).
+ */
+export interface AppDeps extends BusinessScope {
   readonly store: EventStore;
   readonly readModels: ReadModels;
   /** The running projection subscription, so handlers can wait until their writes are readable. */
@@ -32,7 +48,8 @@ export interface AppDeps {
   readonly passwords: PasswordHasher;
   readonly secrets: SecretHasher;
   readonly clock: Clock;
-  readonly settings: CredentialSettings;
+  /** Every business's scope, for `forBusiness`. */
+  readonly scopes: BusinessScopes;
 }
 
 /** Who asks, and the command id that makes a retry of the same request append nothing new. */
@@ -42,8 +59,9 @@ export interface Requester {
   readonly causationId?: string;
 }
 
-export function commandContext(deps: Pick<AppDeps, 'clock'>, requester: Requester) {
+export function commandContext(deps: Pick<AppDeps, 'clock' | 'businessId'>, requester: Requester) {
   return {
+    businessId: deps.businessId,
     actor: requester.actor,
     commandId: requester.commandId ?? newId(),
     at: deps.clock.now(),

@@ -57,7 +57,7 @@ export async function importClients(
         const handled = await handleCommand(
           deps.store,
           clientDecider,
-          clientStream(row.clientId!),
+          clientStream(deps.businessId, row.clientId!),
           { type: 'RegisterClient', clientId: row.clientId!, details: row.details! },
           commandContext(deps, {
             ...requester,
@@ -87,7 +87,7 @@ export async function importClients(
  */
 async function previewRow(deps: AppDeps, row: ImportRow): Promise<{ outcome: RowOutcome; revision: number }> {
   if (row.errors.length > 0 || !row.details || !row.clientId) return { outcome: 'error', revision: -1 };
-  const recorded = await deps.store.readStream(clientStream(row.clientId));
+  const recorded = await deps.store.readStream(clientStream(deps.businessId, row.clientId));
   const state = foldStream(clientDecider, recorded);
   const revision = recorded.length - 1;
   const decision = decideClient({ type: 'RegisterClient', clientId: row.clientId, details: row.details }, state);
@@ -118,7 +118,7 @@ export async function changeClientEmail(
   const email = input.email.trim().toLowerCase();
   if (!emailAddress.safeParse(email).success)
     return reject('invalid_email', `${input.email.trim() || 'That'} is not a valid email address.`);
-  const recorded = await deps.store.readStream(clientStream(input.clientId));
+  const recorded = await deps.store.readStream(clientStream(deps.businessId, input.clientId));
   const state = foldStream(clientDecider, recorded);
   if (state.status === 'unknown') return reject('unknown_client', `There is no client ${input.clientId}.`);
   if (state.status === 'archived')
@@ -127,7 +127,7 @@ export async function changeClientEmail(
   const handled = await handleCommand(
     deps.store,
     clientDecider,
-    clientStream(input.clientId),
+    clientStream(deps.businessId, input.clientId),
     { type: 'RegisterClient', clientId: input.clientId, details: { ...state.details, email } },
     commandContext(deps, {
       ...requester,

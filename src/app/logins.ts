@@ -54,7 +54,7 @@ export async function assignLogin(
   const reserved = await handleCommand(
     deps.store,
     reservationDecider(userName, input.clientId),
-    userNameStream(userName),
+    userNameStream(deps.businessId, userName),
     'reserve',
     context,
   );
@@ -70,7 +70,13 @@ export async function assignLogin(
   const renamed = assigned.value.events.find((event) => event.type === 'LoginRenamed');
   if (renamed) {
     const from = renamed.data.from;
-    await handleCommand(deps.store, reservationDecider(from, input.clientId), userNameStream(from), 'release', context);
+    await handleCommand(
+      deps.store,
+      reservationDecider(from, input.clientId),
+      userNameStream(deps.businessId, from),
+      'release',
+      context,
+    );
   }
   await waitUntilReadable(deps, assigned.value.position);
   return ok({ userName, changed: assigned.value.events.length > 0 });
@@ -117,7 +123,9 @@ export async function issueTempPassword(
     );
   }
   if (handled.value.state.status === 'none')
-    throw new Error(`credential stream ${credentialStream(input.clientId)} has no login after an issue`);
+    throw new Error(
+      `credential stream ${credentialStream(deps.businessId, input.clientId)} has no login after an issue`,
+    );
   await waitUntilReadable(deps, handled.value.position);
   const replaced = handled.value.events.find((event) => event.type === 'TempPasswordBurned');
   return ok({

@@ -24,7 +24,7 @@ export async function liftMailSuppression(
   };
   const appended = await recordEvent(
     deps.store,
-    mailStream(input.clientId),
+    mailStream(deps.businessId, input.clientId),
     event,
     commandContext(deps, requester),
     'any',

@@ -4,6 +4,8 @@ import { deriveEventId, newId } from './ids.ts';
 
 /** Who decided, when, and under which command id: the metadata every appended event carries. */
 export interface CommandContext {
+  /** The business the command acts for: every event it appends records it. */
+  readonly businessId: string;
   readonly commandId: string;
   readonly actor: Actor;
   readonly at: Date;
@@ -25,6 +27,7 @@ export function eventMetadata(event: LatchkeyEvent, context: CommandContext): Ev
     actor: context.actor,
     commandId: context.commandId,
     at: context.at.toISOString(),
+    businessId: context.businessId,
     ...(context.causationId ? { causationId: context.causationId } : {}),
     ...(eventVersion === null ? {} : { eventVersion }),
   };

@@ -39,6 +39,11 @@ export async function signIn(
   input: { userName: string; password: string; deviceToken?: string; deviceFamily?: DeviceFamily },
   requester: Omit<Requester, 'actor'>,
 ): Promise<Result<SignedIn, SignInFailure>> {
+  if (deps.suspended) {
+    // The same answer, in the same time, as a wrong password: the page does not say why.
+    await deps.passwords.verifyNothing(input.password);
+    return { ok: false, error: { code: 'invalid_credentials' } };
+  }
   const userName = normaliseUserName(input.userName);
   const clientId = deps.readModels.credentials.findClientIdByUserName(userName);
   const actor = { kind: 'client', id: clientId ?? 'unknown' } as const;
@@ -157,7 +162,13 @@ async function matchPassword(deps: AppDeps, login: Login, password: string): Pro
  * so a request that matched nothing takes as long as one that did.
  */
 export async function recordUnmatched(deps: AppDeps, event: UnmatchedEvent, actor: Requester['actor']): Promise<void> {
-  const appended = await recordEvent(deps.store, unmatchedStream, event, commandContext(deps, { actor }), 'any');
+  const appended = await recordEvent(
+    deps.store,
+    unmatchedStream(deps.businessId),
+    event,
+    commandContext(deps, { actor }),
+    'any',
+  );
   await waitUntilReadable(deps, appended.position);
 }
 

@@ -71,7 +71,7 @@ export function registerAuditCommands(program: Command): void {
       ]);
       await withReadOnlyApp(async (app) => {
         const clientId = resolveClient(app.deps, idOrUserName) ?? fail(`no client or user name ${idOrUserName}`);
-        const state = await credentialStateAsOf(app.deps.store, clientId, instant);
+        const state = await credentialStateAsOf(app.deps.store, app.deps.businessId, clientId, instant);
         const out: string[] = [`As of ${state.instant}, client ${clientId}:`];
         if (state.credential.status === 'none') out.push('  no login');
         else {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './audit.ts';
 import { registerBusinessCommands } from './business.ts';
+import { addBusinessOption } from './business-option.ts';
 import { registerClientCommands } from './clients.ts';
 import { registerDemoCommand } from './demo.ts';
 import { describeFailure } from './failure.ts';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .option('--debug', 'on a failure, print the full error with its stack trace')
     .showHelpAfterError()
     .exitOverride();
+  addBusinessOption(program);
   registerServeCommand(program);
   registerDemoCommand(program);
   registerClientCommands(program);

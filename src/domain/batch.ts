@@ -1,3 +1,4 @@
+import { scopedStream } from './business.ts';
 import { ok, reject, type Rejection, type Result } from './result.ts';
 
 /**
@@ -48,7 +49,8 @@ export type BatchCommand =
   | { readonly type: 'RecordBatchProgress'; readonly batchId: string; readonly tally: BatchTally }
   | { readonly type: 'CompleteBatch'; readonly batchId: string; readonly tally: BatchTally };
 
-export const batchStream = (batchId: string): string => `batch-${batchId}`;
+export const batchStream = (businessId: string, batchId: string): string =>
+  scopedStream(businessId, `batch-${batchId}`);
 export const initialBatchState: BatchState = { status: 'none' };
 const emptyTally: BatchTally = { done: 0, succeeded: 0, skipped: 0, failed: 0 };
 

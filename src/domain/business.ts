@@ -8,6 +8,16 @@ import { ok, reject, type Rejection, type Result } from './result.ts';
  */
 export const defaultBusinessId = 'default';
 
+/**
+ * The name of a business's own stream: the default business keeps the names every log had before
+ * businesses, so an old log needs no migration; any other business's names start with its id and
+ * a slash (`happypaws/credential-C1001`), because client ids and user names repeat across
+ * businesses. The business and origin streams are the deployment's, and are not built here.
+ */
+export function scopedStream(businessId: string, name: string): string {
+  return businessId === defaultBusinessId ? name : `${businessId}/${name}`;
+}
+
 const businessIdPattern = /^[a-z][a-z0-9-]{1,39}$/;
 
 export function checkBusinessId(businessId: string): Result<string, Rejection<'bad_business_id'>> {

@@ -1,3 +1,4 @@
+import { scopedStream } from './business.ts';
 import { reject, ok, type Rejection, type Result } from './result.ts';
 
 /** The directory facts Latchkey keeps about a client: only what credentials need. */
@@ -27,7 +28,8 @@ export type ClientCommand =
   | { readonly type: 'RegisterClient'; readonly clientId: string; readonly details: ClientDetails }
   | { readonly type: 'ArchiveClient'; readonly clientId: string };
 
-export const clientStream = (clientId: string): string => `client-${clientId}`;
+export const clientStream = (businessId: string, clientId: string): string =>
+  scopedStream(businessId, `client-${clientId}`);
 export const initialClientState: ClientState = { status: 'unknown' };
 
 export function evolveClient(state: ClientState, event: ClientEvent): ClientState {

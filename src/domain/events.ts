@@ -1,6 +1,6 @@
-import type { RecordedEvent } from '../eventstore/port.ts';
+import type { EventMetadata, RecordedEvent } from '../eventstore/port.ts';
 import type { BatchEvent } from './batch.ts';
-import type { BusinessEvent, BusinessOriginEvent } from './business.ts';
+import { defaultBusinessId, type BusinessEvent, type BusinessOriginEvent } from './business.ts';
 import type { ClientEvent } from './client.ts';
 import type { CredentialEvent } from './credential/events.ts';
 import type { MailEvent, MailWebhookTokenEvent } from './mail.ts';
@@ -42,9 +42,12 @@ export type StreamKindOf<T extends LatchkeyEventType> = {
   [K in StreamKind]: T extends StreamEvents[K]['type'] ? K : never;
 }[StreamKind];
 
+/** A decoded event's metadata: the business is always known (the default one for old events). */
+export type DecodedMetadata = EventMetadata & { readonly businessId: string };
+
 /** One recorded event, typed: narrowing on `type` narrows `data`. */
 export type Recorded<E extends LatchkeyEvent> = E extends LatchkeyEvent
-  ? Omit<RecordedEvent, 'type' | 'data'> & E
+  ? Omit<RecordedEvent, 'type' | 'data' | 'metadata'> & { readonly metadata: DecodedMetadata } & E
   : never;
 export type DecodedEvent = Recorded<LatchkeyEvent>;
 
@@ -173,9 +176,19 @@ export function decodeEvent(stored: RecordedEvent, catalogue: EventCatalogue = e
     if (!upcast) throw new Error(`no upcaster takes ${stored.type} from version ${version} to ${version + 1}`);
     data = upcast(data);
   }
-  const decoded = data === stored.data ? stored : { ...stored, data };
+  // Events recorded before businesses belong to the default one; the stored bytes (and so the hash) stay as they are.
+  const metadata: DecodedMetadata =
+    stored.metadata.businessId === undefined
+      ? { ...stored.metadata, businessId: defaultBusinessId }
+      : (stored.metadata as DecodedMetadata);
+  const decoded = data === stored.data && metadata === stored.metadata ? stored : { ...stored, data, metadata };
   // The one cast of recorded data: the type was checked against the catalogue and the data brought to its version.
   return decoded as unknown as DecodedEvent;
+}
+
+/** The business a decoded event belongs to. */
+export function businessOf(event: { readonly metadata: DecodedMetadata }): string {
+  return event.metadata.businessId;
 }
 
 /** Narrows a decoded event to the events of one kind of stream. */

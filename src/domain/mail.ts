@@ -1,3 +1,4 @@
+import { scopedStream } from './business.ts';
 /**
  * The life of each email, stream `mail-<clientId>`. Mail is requested by credential events
  * (CredentialsEmailRequested, PasswordResetRequested, UserNameReminderRequested, and the
@@ -125,7 +126,8 @@ export const secretBearingTemplates: ReadonlySet<MailTemplate> = new Set([
   'password-reset',
 ]);
 
-export const mailStream = (clientId: string): string => `mail-${clientId}`;
+export const mailStream = (businessId: string, clientId: string): string =>
+  scopedStream(businessId, `mail-${clientId}`);
 
 /**
  * Mailgun signs only the timestamp and token of a webhook, so each token is accepted once: the

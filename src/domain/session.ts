@@ -1,3 +1,4 @@
+import { scopedStream } from './business.ts';
 /**
  * The browsers a client is signed in on, stream `sessions-<clientId>`: what the account page lists
  * and what the idle timeout reads. A session is named by a keyed fingerprint of its id, never by
@@ -27,4 +28,5 @@ export type SessionEvent =
       readonly data: { readonly clientId: string; readonly sessionFingerprint: string };
     };
 
-export const sessionStream = (clientId: string): string => `sessions-${clientId}`;
+export const sessionStream = (businessId: string, clientId: string): string =>
+  scopedStream(businessId, `sessions-${clientId}`);

@@ -1,3 +1,4 @@
+import { scopedStream } from './business.ts';
 /**
  * Requests that matched no login still leave a trace for auditors, but never the raw text:
  * an unknown "user name" is often a password typed into the wrong box. Only a keyed
@@ -11,4 +12,4 @@ export type UnmatchedEvent =
     }
   | { readonly type: 'UserNameReminderUnmatched'; readonly data: { readonly emailFingerprint: string } };
 
-export const unmatchedStream = 'unmatched-requests';
+export const unmatchedStream = (businessId: string): string => scopedStream(businessId, 'unmatched-requests');

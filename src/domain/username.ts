@@ -1,3 +1,4 @@
+import { scopedStream } from './business.ts';
 // User names are typed from memory and read out over the phone, so they stay inside a small ASCII
 // alphabet. Anything that merely looks like a–z (Cyrillic 'а', Greek 'ο') is refused, never folded:
 // folding would let two people who see the same name own two different accounts.
@@ -24,8 +25,9 @@ export function validateUserName(raw: string): UserNameValidation {
   return error === null ? { ok: true, userName } : { ok: false, error };
 }
 
-export function userNameStream(userName: string): string {
-  return `username-${normaliseUserName(userName)}`;
+/** User names are unique within a business: each business reserves them on streams of its own. */
+export function userNameStream(businessId: string, userName: string): string {
+  return scopedStream(businessId, `username-${normaliseUserName(userName)}`);
 }
 
 function findUserNameProblem(userName: string): string | null {

@@ -22,6 +22,11 @@ export interface EventMetadata {
   readonly at: string;
   /** The shape version of the event's data; absent for version 1 (see decodeEvent). */
   readonly eventVersion?: number;
+  /**
+   * The business the event belongs to. Every event appended today records it; events recorded
+   * before businesses existed have none, and decodeEvent reads them as the default business's.
+   */
+  readonly businessId?: string;
 }
 
 export interface NewEvent {

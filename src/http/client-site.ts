@@ -18,6 +18,9 @@ import { sendProblem, type Site } from './site.tsx';
 import { isSessionEnded } from '../app/logins.ts';
 import { recordSessionSeen, recordSessionStarted, sessionLastSeenAt } from '../app/client-sessions.ts';
 import { parseDeviceFamily } from './user-agent.ts';
+import { forBusiness } from '../app/business-scope.ts';
+import { defaultBusinessSettings, listBusinesses, type BusinessListing } from '../app/businesses.ts';
+import { pickBusinessByHost, type BusinessEnv, type HostedBusiness } from './business-host.ts';
 
 export interface ClientSiteOptions {
   readonly logger?: Logger;
@@ -26,14 +29,101 @@ export interface ClientSiteOptions {
 /** Client pages send small forms; anything bigger is refused before it is parsed. */
 const clientBodyLimitBytes = 16 * 1024;
 
-/** The client login site, to mount at '/'. Slack and webhooks are mounted beside it, without its guards. */
-export function createClientSite(app: App, options: ClientSiteOptions = {}): Hono {
+const clientSitePaths = [
+  '/assets',
+  '/favicon.ico',
+  '/login',
+  '/logout',
+  '/choose-password',
+  '/account',
+  '/forgot-password',
+  '/forgot-username',
+  '/reset',
+];
+
+/** What every business's site shares: the signing secret, the per-IP limits and the assets. */
+interface SharedSite {
+  readonly secret: Uint8Array;
+  readonly buckets: ReturnType<typeof createTokenBuckets>;
+  readonly clientIp: ReturnType<typeof createClientIpResolver>;
+  readonly assets: ReturnType<typeof createSiteAssets>;
+}
+
+/** A business as the Host lookup sees it, with its settings for building its site. */
+export type HostedListing = HostedBusiness & { readonly listing: BusinessListing };
+
+/**
+ * The client login site, to mount at '/'. Each request's Host picks its business among the
+ * configured origins (an unknown host gets a plain 404); that business's own site answers it,
+ * built on first use and again whenever the business's settings change. Slack and webhooks are
+ * mounted beside it, without its guards.
+ */
+export function createClientSite(app: App, options: ClientSiteOptions = {}): Hono<BusinessEnv<HostedListing>> {
+  const { config, deps } = app;
+  const shared: SharedSite = {
+    secret: loadServerSecret(config.sessionSecret, config.dataDir, 'session-secret'),
+    buckets: createTokenBuckets({ perMinute: config.ipRateLimitPerMinute, clock: deps.clock }),
+    clientIp: createClientIpResolver(config.trustedProxies),
+    assets: createSiteAssets(),
+  };
+  const defaults = defaultBusinessSettings(config);
+  const hosted = (): HostedListing[] =>
+    listBusinesses(deps, defaults).map((listing) => ({
+      businessId: listing.businessId,
+      publicOrigin: listing.settings.publicOrigin,
+      suspended: listing.suspended,
+      listing,
+    }));
+  const built = new Map<string, { readonly key: string; readonly site: Hono }>();
+  const siteOf = (listing: BusinessListing): Hono => {
+    const key = JSON.stringify([listing.settings, listing.suspended]);
+    const cached = built.get(listing.businessId);
+    if (cached?.key === key) return cached.site;
+    const site = createBusinessSite(app, listing, shared, options);
+    built.set(listing.businessId, { key, site });
+    return site;
+  };
+  const http = new Hono<BusinessEnv<HostedListing>>();
+  const pick = pickBusinessByHost(hosted);
+  // The site's own paths only: /slack and /webhooks, mounted beside it, answer for the deployment.
+  for (const path of ['/', ...clientSitePaths.flatMap((prefix) => [prefix, `${prefix}/*`])]) {
+    http.use(path, pick);
+    http.all(path, (c) => siteOf(c.get('business').listing).fetch(c.req.raw, c.env));
+  }
+  return http;
+}
+
+/** The app as one business's site sees it: its scope, and its name, logo, contact, zone and origin. */
+function businessApp(app: App, listing: BusinessListing): App {
+  const { settings } = listing;
+  return {
+    ...app,
+    deps: forBusiness(app.deps, listing.businessId),
+    config: {
+      ...app.config,
+      businessName: settings.name,
+      businessLogoUrl: settings.logoUrl,
+      businessContact: settings.contact,
+      businessTimeZone: settings.timeZone,
+      publicOrigin: settings.publicOrigin,
+    },
+  };
+}
+
+function createBusinessSite(
+  baseApp: App,
+  listing: BusinessListing,
+  shared: SharedSite,
+  options: ClientSiteOptions,
+): Hono {
+  const app = businessApp(baseApp, listing);
   const { config, deps } = app;
   const publicOrigin = new URL(config.publicOrigin).origin;
-  const assets = createSiteAssets();
+  const { assets } = shared;
   const sessions = createSessions({
-    secret: loadServerSecret(config.sessionSecret, config.dataDir, 'session-secret'),
+    secret: shared.secret,
     origin: publicOrigin,
+    businessId: listing.businessId,
     maxAgeSeconds: config.sessionMaxAgeSeconds,
     keepSignedInSeconds: config.sessionKeepSignedInSeconds,
     idleTimeoutSeconds: config.sessionIdleTimeoutSeconds,
@@ -50,14 +140,14 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
       seen: (session) => recordSessionSeen(deps, { clientId: session.clientId, sessionId: session.id }),
     },
     clock: deps.clock,
+    // A suspended business's sessions end with it; they are good again once it is reinstated.
     currentSessionVersion: (clientId) => {
-      const credential = deps.readModels.credentials.getCredential(clientId);
+      const credential = deps.suspended ? null : deps.readModels.credentials.getCredential(clientId);
       return credential && !credential.disabled ? credential.sessionVersion : null;
     },
     isSessionEnded: (sessionId) => isSessionEnded(deps, sessionId),
   });
-  const buckets = createTokenBuckets({ perMinute: config.ipRateLimitPerMinute, clock: deps.clock });
-  const clientIp = createClientIpResolver(config.trustedProxies);
+  const { buckets, clientIp } = shared;
   const site: Site = {
     app,
     sessions,

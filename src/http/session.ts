@@ -39,8 +39,10 @@ export interface SessionActivity {
 
 export interface SessionOptions {
   readonly secret: Uint8Array;
-  /** The site's public origin: tokens from another deployment are refused. */
+  /** The business's public origin: tokens from another deployment or business are refused. */
   readonly origin: string;
+  /** The business the site answers for: its id is signed into every token, and checked on each. */
+  readonly businessId: string;
   readonly maxAgeSeconds: number;
   readonly keepSignedInSeconds: number;
   /** A session that is not kept ends after this long unused; null for none. */
@@ -63,6 +65,7 @@ export interface Sessions {
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
+  bid: z.string().min(1),
   sv: z.number().int().nonnegative(),
   mc: z.boolean(),
   ks: z.boolean().optional(),
@@ -85,7 +88,12 @@ export function createSessions(options: SessionOptions): Sessions {
     const keptSignedIn = session.keptSignedIn === true;
     const expiresAt = issuedAt + lifetimeSeconds(keptSignedIn);
     const id = randomBytes(16).toString('base64url');
-    const token = await new SignJWT({ sv: session.sessionVersion, mc: session.mustChoosePassword, ks: keptSignedIn })
+    const token = await new SignJWT({
+      bid: options.businessId,
+      sv: session.sessionVersion,
+      mc: session.mustChoosePassword,
+      ks: keptSignedIn,
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(session.clientId)
       .setIssuer(options.origin)
@@ -119,7 +127,9 @@ export function createSessions(options: SessionOptions): Sessions {
       });
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) return null;
-      const { sub, sv, mc, ks, jti, iat, exp } = claims.data;
+      const { bid, sub, sv, mc, ks, jti, iat, exp } = claims.data;
+      // Client ids repeat across businesses: a session is good only on its own business's site.
+      if (bid !== options.businessId) return null;
       const keptSignedIn = ks === true;
       // The claim says how long this token may live: a short one cannot pass for a kept one.
       if (exp - iat > lifetimeSeconds(keptSignedIn)) return null;

@@ -87,7 +87,12 @@ export async function recordDeliveryReport(
 ): Promise<Result<{ clientId: string }, ReportRejection>> {
   const { token, timestamp } = webhook.signature;
   const data = webhook['event-data'];
-  const context = { actor: mailgunActor, commandId: `mailgun:${token}`, at: deps.clock.now() };
+  const context = {
+    businessId: deps.businessId,
+    actor: mailgunActor,
+    commandId: `mailgun:${token}`,
+    at: deps.clock.now(),
+  };
   const { commandId } = context;
   const tokenStream = mailgunWebhookTokenStream(token);
   const providerMessageId = stripAngleBrackets(data.message.headers['message-id']);
@@ -116,7 +121,7 @@ export async function recordDeliveryReport(
       .slice(0, 300) || data.event;
   await recordEvent(
     deps.store,
-    mailStream(clientId),
+    mailStream(deps.businessId, clientId),
     toMailEvent(kind, clientId, providerMessageId, reason),
     context,
     'any',
@@ -138,7 +143,7 @@ async function isRetryOfUnrecordedReport(
   if (!clientId) return false;
   const [claimed] = await readStreamOf(deps.store, tokenStream, 'mailgun-webhook-token');
   if (claimed?.data.providerMessageId !== providerMessageId) return false;
-  const recorded = await readStreamOf(deps.store, mailStream(clientId), 'mail');
+  const recorded = await readStreamOf(deps.store, mailStream(deps.businessId, clientId), 'mail');
   return !recorded.some((event) => event.metadata.commandId === commandId);
 }
 
@@ -148,7 +153,7 @@ async function findSender(deps: AppDeps, providerMessageId: string, namedClientI
       ? [namedClientId]
       : deps.readModels.mail.findClientIdsByMessageId(providerMessageId);
   for (const clientId of candidates) {
-    const recorded = await readStreamOf(deps.store, mailStream(clientId), 'mail');
+    const recorded = await readStreamOf(deps.store, mailStream(deps.businessId, clientId), 'mail');
     if (recorded.some((event) => event.type === 'EmailSent' && event.data.providerMessageId === providerMessageId))
       return clientId;
   }

@@ -2,7 +2,7 @@ import type { AppDeps } from '../app/deps.ts';
 import { readStreamOf } from '../app/handle-command.ts';
 import { recordEvent } from '../app/record-event.ts';
 import { credentialStream } from '../domain/credential/events.ts';
-import { decodeEvent } from '../domain/events.ts';
+import { businessOf, decodeEvent } from '../domain/events.ts';
 import { mailOutcomeTypes, mailStream, type MailEvent } from '../domain/mail.ts';
 import { DuplicateEventIdError, type RecordedEvent } from '../eventstore/port.ts';
 import { mailRelayActor } from './compose.ts';
@@ -15,7 +15,7 @@ export type RequestStatus =
   | { readonly kind: 'new' };
 
 export async function readRequestStatus(deps: AppDeps, request: MailRequest): Promise<RequestStatus> {
-  const recorded = await readStreamOf(deps.store, mailStream(request.clientId), 'mail');
+  const recorded = await readStreamOf(deps.store, mailStream(businessOf(request.event), request.clientId), 'mail');
   let status: RequestStatus = { kind: 'new' };
   for (const event of recorded) {
     if (!('requestEventId' in event.data) || event.data.requestEventId !== request.event.id) continue;
@@ -37,9 +37,15 @@ export async function recordMailEvent(deps: AppDeps, request: MailRequest, event
     event.type === 'EmailSendDeferred'
       ? `mail-deferred:${requestEventId}:${event.data.attempt}`
       : `mail-outcome:${requestEventId}`;
-  const context = { actor: mailRelayActor, commandId, causationId: requestEventId, at: deps.clock.now() };
+  const context = {
+    businessId: businessOf(request.event),
+    actor: mailRelayActor,
+    commandId,
+    causationId: requestEventId,
+    at: deps.clock.now(),
+  };
   try {
-    await recordEvent(deps.store, mailStream(request.clientId), event, context, 'any');
+    await recordEvent(deps.store, mailStream(businessOf(request.event), request.clientId), event, context, 'any');
   } catch (error) {
     if (!(error instanceof DuplicateEventIdError)) throw error;
   }
@@ -51,7 +57,7 @@ export async function readRequestEvent(
   clientId: string,
   requestEventId: string,
 ): Promise<RecordedEvent | null> {
-  const recorded = await deps.store.readStream(credentialStream(clientId));
+  const recorded = await deps.store.readStream(credentialStream(deps.businessId, clientId));
   return recorded.find((event) => event.id === requestEventId) ?? null;
 }
 
@@ -60,7 +66,7 @@ export async function readRequestEvent(
  * recorded, if any: decided on the credential stream as it is now, not on a read model.
  */
 export async function findStaffIssuedSince(deps: AppDeps, request: MailRequest): Promise<string | null> {
-  const recorded = await deps.store.readStream(credentialStream(request.clientId));
+  const recorded = await deps.store.readStream(credentialStream(businessOf(request.event), request.clientId));
   const index = recorded.findIndex((event) => event.id === request.event.id);
   for (const stored of recorded.slice(index + 1)) {
     const event = decodeEvent(stored);
@@ -72,7 +78,7 @@ export async function findStaffIssuedSince(deps: AppDeps, request: MailRequest):
 
 /** A request for a secret-bearing email is moot once the client asked for the same email again. */
 export async function hasNewerRequest(deps: AppDeps, request: MailRequest): Promise<boolean> {
-  const recorded = await deps.store.readStream(credentialStream(request.clientId));
+  const recorded = await deps.store.readStream(credentialStream(businessOf(request.event), request.clientId));
   const index = recorded.findIndex((event) => event.id === request.event.id);
   return recorded.slice(index + 1).some((event) => event.type === request.event.type);
 }

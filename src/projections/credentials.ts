@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { endsSessions, type CredentialEvent, type TempPasswordBurnReason } from '../domain/credential/events.ts';
-import { isEventOfStream, type Recorded } from '../domain/events.ts';
+import { businessOf, isEventOfStream, type Recorded } from '../domain/events.ts';
 import type { Projection } from './projection.ts';
 
 export type TempOutcome = 'consumed' | `burned_${TempPasswordBurnReason}` | 'withdrawn_not_shown';
@@ -48,28 +48,38 @@ export const credentialsProjection: Projection = {
   name: 'credentials',
   schema: `
     CREATE TABLE IF NOT EXISTS credentials (
-      client_id            TEXT PRIMARY KEY,
-      user_name            TEXT NOT NULL UNIQUE,
+      business_id          TEXT NOT NULL,
+      client_id            TEXT NOT NULL,
+      user_name            TEXT NOT NULL,
       disabled             INTEGER NOT NULL DEFAULT 0,
       has_password         INTEGER NOT NULL DEFAULT 0,
       must_choose          INTEGER NOT NULL DEFAULT 0,
       temp_expires_at      TEXT,
       temp_outcome         TEXT,
       temp_outcome_at      TEXT,
-      reset_token_id       TEXT UNIQUE,
+      reset_token_id       TEXT,
       reset_expires_at     TEXT,
       session_version      INTEGER NOT NULL DEFAULT 0,
       last_login_at        TEXT,
       last_email_at        TEXT,
       last_email_state     TEXT,
       consecutive_failures INTEGER NOT NULL DEFAULT 0,
-      last_failure_at      TEXT
+      last_failure_at      TEXT,
+      PRIMARY KEY (business_id, client_id),
+      UNIQUE (business_id, user_name),
+      UNIQUE (business_id, reset_token_id)
     );`,
-  tables: [{ name: 'credentials', orderBy: 'client_id' }],
+  tables: [{ name: 'credentials', orderBy: 'business_id, client_id' }],
   bind(db) {
-    const insert = db.prepare('INSERT INTO credentials (client_id, user_name) VALUES (?, ?)');
-    const set = (assignments: string) =>
-      db.prepare(`UPDATE credentials SET ${assignments} WHERE client_id = @clientId`);
+    const insert = db.prepare('INSERT INTO credentials (business_id, client_id, user_name) VALUES (?, ?, ?)');
+    const set = (assignments: string) => {
+      const statement = db.prepare(
+        `UPDATE credentials SET ${assignments} WHERE business_id = @businessId AND client_id = @clientId`,
+      );
+      return { run: (params: Record<string, unknown>) => statement.run({ businessId: scope.businessId, ...params }) };
+    };
+    // The business of the event being applied, read by every update above.
+    const scope = { businessId: '' };
     const updates = {
       rename: set('user_name = @to'),
       tempIssued: set('temp_expires_at = @expiresAt, temp_outcome = NULL, temp_outcome_at = NULL'),
@@ -91,7 +101,7 @@ export const credentialsProjection: Projection = {
       const clientId = event.data.clientId;
       switch (event.type) {
         case 'LoginAssigned':
-          return void insert.run(clientId, event.data.userName);
+          return void insert.run(scope.businessId, clientId, event.data.userName);
         case 'LoginRenamed':
           return void updates.rename.run({ clientId, to: event.data.to });
         case 'TempPasswordIssued':
@@ -143,6 +153,7 @@ export const credentialsProjection: Projection = {
     };
     return (event) => {
       if (!isEventOfStream(event, 'credential')) return;
+      scope.businessId = businessOf(event);
       apply(event);
       if (endsSessions[event.type]) updates.sessionsEnded.run({ clientId: event.data.clientId });
     };
@@ -169,29 +180,30 @@ function toView(row: CredentialRow): CredentialView {
   };
 }
 
-export function createCredentialQueries(db: Database.Database) {
-  const byClient = db.prepare('SELECT * FROM credentials WHERE client_id = ?');
-  const byUserName = db.prepare('SELECT client_id FROM credentials WHERE user_name = ?');
-  const byResetToken = db.prepare('SELECT client_id FROM credentials WHERE reset_token_id = ?');
-  const clientsWithoutLogin =
-    db.prepare(`SELECT c.client_id, c.email FROM clients c LEFT JOIN credentials k USING (client_id)
-    WHERE k.client_id IS NULL AND c.archived = 0 ORDER BY c.client_id`);
-  const all = db.prepare('SELECT * FROM credentials ORDER BY client_id');
+/** One business's logins: a user name or reset link of another business is not found here. */
+export function createCredentialQueries(db: Database.Database, businessId: string) {
+  const byClient = db.prepare('SELECT * FROM credentials WHERE business_id = ? AND client_id = ?');
+  const byUserName = db.prepare('SELECT client_id FROM credentials WHERE business_id = ? AND user_name = ?');
+  const byResetToken = db.prepare('SELECT client_id FROM credentials WHERE business_id = ? AND reset_token_id = ?');
+  const clientsWithoutLogin = db.prepare(`SELECT c.client_id, c.email FROM clients c
+    LEFT JOIN credentials k ON k.business_id = c.business_id AND k.client_id = c.client_id
+    WHERE c.business_id = ? AND k.client_id IS NULL AND c.archived = 0 ORDER BY c.client_id`);
+  const all = db.prepare('SELECT * FROM credentials WHERE business_id = ? ORDER BY client_id');
   return {
     getCredential: (clientId: string): CredentialView | null => {
-      const row = byClient.get(clientId) as CredentialRow | undefined;
+      const row = byClient.get(businessId, clientId) as CredentialRow | undefined;
       return row ? toView(row) : null;
     },
     findClientIdByUserName: (userName: string): string | null =>
-      (byUserName.get(userName) as { client_id: string } | undefined)?.client_id ?? null,
+      (byUserName.get(businessId, userName) as { client_id: string } | undefined)?.client_id ?? null,
     findClientIdByResetToken: (tokenId: string): string | null =>
-      (byResetToken.get(tokenId) as { client_id: string } | undefined)?.client_id ?? null,
+      (byResetToken.get(businessId, tokenId) as { client_id: string } | undefined)?.client_id ?? null,
     listClientsWithoutLogin: (): { clientId: string; email: string | null }[] =>
-      (clientsWithoutLogin.all() as { client_id: string; email: string | null }[]).map((r) => ({
+      (clientsWithoutLogin.all(businessId) as { client_id: string; email: string | null }[]).map((r) => ({
         clientId: r.client_id,
         email: r.email,
       })),
-    listCredentials: (): CredentialView[] => (all.all() as CredentialRow[]).map(toView),
+    listCredentials: (): CredentialView[] => (all.all(businessId) as CredentialRow[]).map(toView),
   };
 }
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { businessOf } from '../domain/events.ts';
 import type { Projection } from './projection.ts';
 
 /**
@@ -10,28 +11,30 @@ export const endedSessionsProjection: Projection = {
   name: 'ended-sessions',
   schema: `
     CREATE TABLE IF NOT EXISTS ended_sessions (
-      session_fingerprint TEXT PRIMARY KEY,
+      business_id         TEXT NOT NULL,
+      session_fingerprint TEXT NOT NULL,
       client_id           TEXT NOT NULL,
-      expires_at          TEXT NOT NULL
+      expires_at          TEXT NOT NULL,
+      PRIMARY KEY (business_id, session_fingerprint)
     );
     CREATE INDEX IF NOT EXISTS ended_sessions_expiry ON ended_sessions (expires_at);`,
-  tables: [{ name: 'ended_sessions', orderBy: 'session_fingerprint' }],
+  tables: [{ name: 'ended_sessions', orderBy: 'business_id, session_fingerprint' }],
   bind(db) {
     const insert = db.prepare(
-      'INSERT OR IGNORE INTO ended_sessions (session_fingerprint, client_id, expires_at) VALUES (?, ?, ?)',
+      'INSERT OR IGNORE INTO ended_sessions (business_id, session_fingerprint, client_id, expires_at) VALUES (?, ?, ?, ?)',
     );
     const prune = db.prepare('DELETE FROM ended_sessions WHERE expires_at < ?');
     return (event) => {
       if (event.type !== 'SessionEnded') return;
       prune.run(event.metadata.at);
-      insert.run(event.data.sessionFingerprint, event.data.clientId, event.data.expiresAt);
+      insert.run(businessOf(event), event.data.sessionFingerprint, event.data.clientId, event.data.expiresAt);
     };
   },
 };
 
-export function createEndedSessionQueries(db: Database.Database) {
-  const find = db.prepare('SELECT 1 FROM ended_sessions WHERE session_fingerprint = ?');
+export function createEndedSessionQueries(db: Database.Database, businessId: string) {
+  const find = db.prepare('SELECT 1 FROM ended_sessions WHERE business_id = ? AND session_fingerprint = ?');
   return {
-    isSessionEnded: (sessionFingerprint: string): boolean => find.get(sessionFingerprint) !== undefined,
+    isSessionEnded: (sessionFingerprint: string): boolean => find.get(businessId, sessionFingerprint) !== undefined,
   };
 }

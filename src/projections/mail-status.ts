@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { isEventOfStream } from '../domain/events.ts';
+import { businessOf, isEventOfStream } from '../domain/events.ts';
 import type { MailEvent, MailTemplate, SuppressionReason } from '../domain/mail.ts';
 import { toMailRequest } from '../mail/requests.ts';
 import type { Projection } from './projection.ts';
@@ -81,6 +81,7 @@ export const mailStatusProjection: Projection = {
     CREATE TABLE IF NOT EXISTS mail_history (
       request_event_id    TEXT NOT NULL UNIQUE,
       seq                 INTEGER PRIMARY KEY,
+      business_id         TEXT NOT NULL,
       client_id           TEXT NOT NULL,
       template            TEXT NOT NULL,
       recipient           TEXT,
@@ -93,33 +94,37 @@ export const mailStatusProjection: Projection = {
       next_attempt_at     TEXT,
       updated_at          TEXT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS mail_history_client ON mail_history (client_id, seq);
+    CREATE INDEX IF NOT EXISTS mail_history_client ON mail_history (business_id, client_id, seq);
     CREATE INDEX IF NOT EXISTS mail_history_message ON mail_history (provider_message_id);
     CREATE INDEX IF NOT EXISTS mail_history_state ON mail_history (state);
     CREATE TABLE IF NOT EXISTS mail_suppressions (
-      address   TEXT PRIMARY KEY,
-      reason    TEXT NOT NULL,
-      since     TEXT NOT NULL,
-      client_id TEXT NOT NULL
+      business_id TEXT NOT NULL,
+      address     TEXT NOT NULL,
+      reason      TEXT NOT NULL,
+      since       TEXT NOT NULL,
+      client_id   TEXT NOT NULL,
+      PRIMARY KEY (business_id, address)
     );
     CREATE TABLE IF NOT EXISTS credentials_email_requests (
-      client_id         TEXT PRIMARY KEY,
-      last_requested_at TEXT NOT NULL
+      business_id       TEXT NOT NULL,
+      client_id         TEXT NOT NULL,
+      last_requested_at TEXT NOT NULL,
+      PRIMARY KEY (business_id, client_id)
     );`,
   tables: [
     { name: 'mail_history', orderBy: 'seq' },
-    { name: 'mail_suppressions', orderBy: 'address' },
-    { name: 'credentials_email_requests', orderBy: 'client_id' },
+    { name: 'mail_suppressions', orderBy: 'business_id, address' },
+    { name: 'credentials_email_requests', orderBy: 'business_id, client_id' },
   ],
   bind(db) {
     // seq is the rowid: SQLite draws the next one from the end of the table's b-tree, where a
     // max(seq) over an unindexed column read the whole table for every email requested.
     const insertRequest =
-      db.prepare(`INSERT INTO mail_history (request_event_id, client_id, template, state, requested_at, updated_at)
-      VALUES (@requestEventId, @clientId, @template, 'requested', @at, @at) ON CONFLICT DO NOTHING`);
-    const credentialsRequested =
-      db.prepare(`INSERT INTO credentials_email_requests (client_id, last_requested_at) VALUES (@clientId, @at)
-      ON CONFLICT (client_id) DO UPDATE SET last_requested_at = excluded.last_requested_at`);
+      db.prepare(`INSERT INTO mail_history (request_event_id, business_id, client_id, template, state, requested_at,
+      updated_at) VALUES (@requestEventId, @businessId, @clientId, @template, 'requested', @at, @at) ON CONFLICT DO NOTHING`);
+    const credentialsRequested = db.prepare(`INSERT INTO credentials_email_requests (business_id, client_id,
+      last_requested_at) VALUES (@businessId, @clientId, @at)
+      ON CONFLICT (business_id, client_id) DO UPDATE SET last_requested_at = excluded.last_requested_at`);
     const afterSent =
       db.prepare(`UPDATE mail_history SET state = 'sent', recipient = @to, provider_message_id = @providerMessageId,
       sent_at = @at, next_attempt_at = NULL, updated_at = @at WHERE request_event_id = @requestEventId`);
@@ -130,52 +135,63 @@ export const mailStatusProjection: Projection = {
       db.prepare(`UPDATE mail_history SET state = 'retrying', reason = @reason, failed_attempts = @attempt,
       next_attempt_at = @retryAt, updated_at = @at WHERE request_event_id = @requestEventId`);
     const cardAfterOutcome = db.prepare(
-      'UPDATE credentials SET last_email_at = @at, last_email_state = @state WHERE client_id = @clientId',
+      `UPDATE credentials SET last_email_at = @at, last_email_state = @state
+        WHERE business_id = @businessId AND client_id = @clientId`,
     );
     const historyAfterReport = db.prepare(
-      'UPDATE mail_history SET state = @state, reason = @reason, updated_at = @at WHERE provider_message_id = @providerMessageId',
+      `UPDATE mail_history SET state = @state, reason = @reason, updated_at = @at
+        WHERE business_id = @businessId AND provider_message_id = @providerMessageId`,
     );
-    const cardAfterReport = db.prepare(`UPDATE credentials SET last_email_state = @state WHERE client_id IN (
-      SELECT h.client_id FROM mail_history h WHERE h.provider_message_id = @providerMessageId
-        AND h.seq = (SELECT max(seq) FROM mail_history WHERE client_id = h.client_id AND state <> 'requested'))`);
-    const suppress = db.prepare(`INSERT INTO mail_suppressions (address, reason, since, client_id)
-      SELECT DISTINCT lower(recipient), @reason, @at, @clientId FROM mail_history
-      WHERE provider_message_id = @providerMessageId AND recipient IS NOT NULL
-      ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, since = excluded.since, client_id = excluded.client_id`);
-    const unsuppress = db.prepare('DELETE FROM mail_suppressions WHERE address = lower(@address)');
+    const cardAfterReport = db.prepare(`UPDATE credentials SET last_email_state = @state
+      WHERE business_id = @businessId AND client_id IN (
+      SELECT h.client_id FROM mail_history h WHERE h.business_id = @businessId AND h.provider_message_id = @providerMessageId
+        AND h.seq = (SELECT max(seq) FROM mail_history
+          WHERE business_id = h.business_id AND client_id = h.client_id AND state <> 'requested'))`);
+    const suppress = db.prepare(`INSERT INTO mail_suppressions (business_id, address, reason, since, client_id)
+      SELECT DISTINCT @businessId, lower(recipient), @reason, @at, @clientId FROM mail_history
+      WHERE business_id = @businessId AND provider_message_id = @providerMessageId AND recipient IS NOT NULL
+      ON CONFLICT (business_id, address) DO UPDATE SET reason = excluded.reason, since = excluded.since,
+        client_id = excluded.client_id`);
+    const unsuppress = db.prepare(
+      'DELETE FROM mail_suppressions WHERE business_id = @businessId AND address = lower(@address)',
+    );
     const report = (
+      businessId: string,
       at: string,
       providerMessageId: string,
       state: MailHistoryState,
       reason: string | null,
       movesCard: boolean,
     ) => {
-      historyAfterReport.run({ at, providerMessageId, state, reason });
-      if (movesCard) cardAfterReport.run({ providerMessageId, state });
+      historyAfterReport.run({ businessId, at, providerMessageId, state, reason });
+      if (movesCard) cardAfterReport.run({ businessId, providerMessageId, state });
     };
     return (event) => {
       const at = event.metadata.at;
+      const businessId = businessOf(event);
       const request = toMailRequest(event);
       if (request) {
         insertRequest.run({
+          businessId,
           requestEventId: event.id,
           clientId: request.clientId,
           template: request.template,
           at,
         });
-        if (event.type === 'CredentialsEmailRequested') credentialsRequested.run({ clientId: request.clientId, at });
+        if (event.type === 'CredentialsEmailRequested')
+          credentialsRequested.run({ businessId, clientId: request.clientId, at });
         return;
       }
       if (!isEventOfStream(event, 'mail')) return;
       // An outcome always follows its request; should one stand alone, it still gets its row.
       if ('requestEventId' in event.data) {
         const { requestEventId, clientId, template } = event.data;
-        insertRequest.run({ requestEventId, clientId, template, at });
+        insertRequest.run({ businessId, requestEventId, clientId, template, at });
       }
       switch (event.type) {
         case 'EmailSent':
           afterSent.run({ ...event.data, at });
-          return void cardAfterOutcome.run({ clientId: event.data.clientId, at, state: 'sent' });
+          return void cardAfterOutcome.run({ businessId, clientId: event.data.clientId, at, state: 'sent' });
         case 'EmailSendFailed':
           afterNotSent.run({
             requestEventId: event.data.requestEventId,
@@ -184,7 +200,7 @@ export const mailStatusProjection: Projection = {
             to: null,
             at,
           });
-          return void cardAfterOutcome.run({ clientId: event.data.clientId, at, state: 'failed' });
+          return void cardAfterOutcome.run({ businessId, clientId: event.data.clientId, at, state: 'failed' });
         case 'EmailSendDeferred':
           return void afterDeferred.run({ ...event.data, at });
         case 'EmailSuppressed':
@@ -195,7 +211,7 @@ export const mailStatusProjection: Projection = {
             to: event.data.to,
             at,
           });
-          return void cardAfterOutcome.run({ clientId: event.data.clientId, at, state: 'failed' });
+          return void cardAfterOutcome.run({ businessId, clientId: event.data.clientId, at, state: 'failed' });
         case 'EmailSendSkipped':
           afterNotSent.run({
             requestEventId: event.data.requestEventId,
@@ -204,24 +220,24 @@ export const mailStatusProjection: Projection = {
             to: null,
             at,
           });
-          return void cardAfterOutcome.run({ clientId: event.data.clientId, at, state: 'skipped' });
+          return void cardAfterOutcome.run({ businessId, clientId: event.data.clientId, at, state: 'skipped' });
         case 'EmailSuppressionLifted':
-          return void unsuppress.run({ address: event.data.address });
+          return void unsuppress.run({ businessId, address: event.data.address });
         case 'EmailDelivered':
-          return report(at, event.data.providerMessageId, 'delivered', null, true);
+          return report(businessId, at, event.data.providerMessageId, 'delivered', null, true);
         case 'EmailDeliveryFailed':
           // A temporary failure is retried by Mailgun: the email is late, not lost.
           return event.data.severity === 'temporary'
-            ? report(at, event.data.providerMessageId, 'deferred', event.data.reason, false)
-            : report(at, event.data.providerMessageId, 'failed', event.data.reason, true);
+            ? report(businessId, at, event.data.providerMessageId, 'deferred', event.data.reason, false)
+            : report(businessId, at, event.data.providerMessageId, 'failed', event.data.reason, true);
         case 'EmailBounced':
-          report(at, event.data.providerMessageId, 'bounced', event.data.reason, true);
+          report(businessId, at, event.data.providerMessageId, 'bounced', event.data.reason, true);
           break;
         case 'EmailComplained':
-          report(at, event.data.providerMessageId, 'complained', null, true);
+          report(businessId, at, event.data.providerMessageId, 'complained', null, true);
           break;
         case 'EmailUnsubscribed':
-          report(at, event.data.providerMessageId, 'unsubscribed', null, false);
+          report(businessId, at, event.data.providerMessageId, 'unsubscribed', null, false);
           break;
         default: {
           const _exhaustive: never = event;
@@ -229,6 +245,7 @@ export const mailStatusProjection: Projection = {
         }
       }
       suppress.run({
+        businessId,
         reason: suppressionByReport[event.type],
         at,
         clientId: event.data.clientId,
@@ -255,18 +272,25 @@ function toEntry(row: MailHistoryRow): MailHistoryEntry {
   };
 }
 
-export function createMailQueries(db: Database.Database) {
-  const forClient = db.prepare('SELECT * FROM mail_history WHERE client_id = ? ORDER BY seq DESC LIMIT ?');
+/** One business's mail. */
+export function createMailQueries(db: Database.Database, businessId: string) {
+  const forClient = db.prepare(
+    'SELECT * FROM mail_history WHERE business_id = ? AND client_id = ? ORDER BY seq DESC LIMIT ?',
+  );
   const byMessage = db.prepare(
-    'SELECT DISTINCT client_id FROM mail_history WHERE provider_message_id = ? ORDER BY client_id',
+    'SELECT DISTINCT client_id FROM mail_history WHERE business_id = ? AND provider_message_id = ? ORDER BY client_id',
   );
-  const retrying = db.prepare("SELECT * FROM mail_history WHERE state = 'retrying' ORDER BY next_attempt_at, seq");
+  const retrying = db.prepare(
+    "SELECT * FROM mail_history WHERE business_id = ? AND state = 'retrying' ORDER BY next_attempt_at, seq",
+  );
   const troubled = db.prepare(
-    "SELECT * FROM mail_history WHERE state IN ('retrying', 'gave_up', 'suppressed', 'failed', 'bounced', 'complained') ORDER BY seq DESC LIMIT ?",
+    "SELECT * FROM mail_history WHERE business_id = ? AND state IN ('retrying', 'gave_up', 'suppressed', 'failed', 'bounced', 'complained') ORDER BY seq DESC LIMIT ?",
   );
-  const suppression = db.prepare('SELECT * FROM mail_suppressions WHERE address = lower(?)');
-  const suppressions = db.prepare('SELECT * FROM mail_suppressions ORDER BY since DESC');
-  const lastCredentials = db.prepare('SELECT last_requested_at FROM credentials_email_requests WHERE client_id = ?');
+  const suppression = db.prepare('SELECT * FROM mail_suppressions WHERE business_id = ? AND address = lower(?)');
+  const suppressions = db.prepare('SELECT * FROM mail_suppressions WHERE business_id = ? ORDER BY since DESC');
+  const lastCredentials = db.prepare(
+    'SELECT last_requested_at FROM credentials_email_requests WHERE business_id = ? AND client_id = ?',
+  );
   const toSuppression = (row: { address: string; reason: SuppressionReason; since: string; client_id: string }) => ({
     address: row.address,
     reason: row.reason,
@@ -276,24 +300,26 @@ export function createMailQueries(db: Database.Database) {
   return {
     /** Newest first. */
     clientMailHistory: (clientId: string, limit = 20): MailHistoryEntry[] =>
-      (forClient.all(clientId, limit) as MailHistoryRow[]).map(toEntry),
+      (forClient.all(businessId, clientId, limit) as MailHistoryRow[]).map(toEntry),
     /** The client's newest email, for a card: "retrying, next try at …", "gave up", "suppressed"… */
     latestEmail: (clientId: string): MailHistoryEntry | null =>
-      (forClient.all(clientId, 1) as MailHistoryRow[]).map(toEntry)[0] ?? null,
+      (forClient.all(businessId, clientId, 1) as MailHistoryRow[]).map(toEntry)[0] ?? null,
     findClientIdsByMessageId: (providerMessageId: string): string[] =>
-      (byMessage.all(providerMessageId) as { client_id: string }[]).map((row) => row.client_id),
+      (byMessage.all(businessId, providerMessageId) as { client_id: string }[]).map((row) => row.client_id),
     /** Every email the relay is still trying to send, soonest retry first: the relay's schedule. */
-    listRetryingEmails: (): MailHistoryEntry[] => (retrying.all() as MailHistoryRow[]).map(toEntry),
+    listRetryingEmails: (): MailHistoryEntry[] => (retrying.all(businessId) as MailHistoryRow[]).map(toEntry),
     /** Emails staff may need to act on (retrying, gave up, suppressed, failed, bounced), newest first. */
-    listTroubledEmails: (limit = 50): MailHistoryEntry[] => (troubled.all(limit) as MailHistoryRow[]).map(toEntry),
+    listTroubledEmails: (limit = 50): MailHistoryEntry[] =>
+      (troubled.all(businessId, limit) as MailHistoryRow[]).map(toEntry),
     findSuppression: (address: string): MailSuppression | null => {
-      const row = suppression.get(address) as Parameters<typeof toSuppression>[0] | undefined;
+      const row = suppression.get(businessId, address) as Parameters<typeof toSuppression>[0] | undefined;
       return row ? toSuppression(row) : null;
     },
     listSuppressions: (): MailSuppression[] =>
-      (suppressions.all() as Parameters<typeof toSuppression>[0][]).map(toSuppression),
+      (suppressions.all(businessId) as Parameters<typeof toSuppression>[0][]).map(toSuppression),
     lastCredentialsEmailRequestedAt: (clientId: string): string | null =>
-      (lastCredentials.get(clientId) as { last_requested_at: string } | undefined)?.last_requested_at ?? null,
+      (lastCredentials.get(businessId, clientId) as { last_requested_at: string } | undefined)?.last_requested_at ??
+      null,
   };
 }
 

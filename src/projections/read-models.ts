@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { defaultBusinessId } from '../domain/business.ts';
 import { decodeEvent } from '../domain/events.ts';
 import type { EventStore, RecordedEvent } from '../eventstore/port.ts';
 import { subscribe, type Subscription } from '../eventstore/subscription.ts';
@@ -25,9 +26,17 @@ export const coreProjections: readonly Projection[] = [
   clientSessionsProjection,
 ];
 
+/**
+ * The read models as one business sees them: every per-client query is of that business alone
+ * (the businesses table is the deployment's, the same in every business's view).
+ */
 export interface ReadModels {
   readonly db: Database.Database;
   readonly projections: readonly Projection[];
+  /** The business whose rows these queries read. */
+  readonly businessId: string;
+  /** The same read models as another business sees them (cached). */
+  forBusiness(businessId: string): ReadModels;
   readonly clients: ReturnType<typeof createClientQueries>;
   readonly credentials: ReturnType<typeof createCredentialQueries>;
   readonly timeline: ReturnType<typeof createTimelineQueries>;
@@ -105,23 +114,35 @@ export function openReadModels(
     }
     writeCheckpoint.run(fresh[fresh.length - 1]!.position);
   });
-  return {
-    db,
-    projections,
-    clients: createClientQueries(db),
-    credentials: createCredentialQueries(db),
-    timeline: createTimelineQueries(db),
-    batches: createBatchQueries(db),
-    mail: createMailQueries(db),
-    endedSessions: createEndedSessionQueries(db),
-    businesses: createBusinessQueries(db),
-    sessions: createClientSessionQueries(db),
-    checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
-    apply(events, comparePositions) {
-      if (events.length > 0) applyBatch.immediate(events, comparePositions);
-    },
-    close: () => db.close(),
+  const businesses = createBusinessQueries(db);
+  const views = new Map<string, ReadModels>();
+  const viewOf = (businessId: string): ReadModels => {
+    let view = views.get(businessId);
+    if (!view) {
+      view = {
+        db,
+        projections,
+        businessId,
+        forBusiness: viewOf,
+        clients: createClientQueries(db, businessId),
+        credentials: createCredentialQueries(db, businessId),
+        timeline: createTimelineQueries(db, businessId),
+        batches: createBatchQueries(db, businessId),
+        mail: createMailQueries(db, businessId),
+        endedSessions: createEndedSessionQueries(db, businessId),
+        businesses,
+        sessions: createClientSessionQueries(db, businessId),
+        checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
+        apply(events, comparePositions) {
+          if (events.length > 0) applyBatch.immediate(events, comparePositions);
+        },
+        close: () => db.close(),
+      };
+      views.set(businessId, view);
+    }
+    return view;
   };
+  return viewOf(defaultBusinessId);
 }
 
 /** A damaged read-model file, renamed out of the way so a fresh one is rebuilt from the log. */

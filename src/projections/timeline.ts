@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Actor } from '../eventstore/port.ts';
+import { businessOf } from '../domain/events.ts';
 import type { Projection } from './projection.ts';
 import { timelineEvents } from './timeline-events.ts';
 
@@ -18,17 +19,18 @@ export const timelineProjection: Projection = {
     CREATE TABLE IF NOT EXISTS timeline (
       seq       INTEGER PRIMARY KEY,
       position  TEXT NOT NULL UNIQUE,
+      business_id TEXT NOT NULL,
       client_id TEXT NOT NULL,
       at        TEXT NOT NULL,
       type      TEXT NOT NULL,
       actor     TEXT NOT NULL,
       details   TEXT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS timeline_client ON timeline (client_id, seq);`,
+    CREATE INDEX IF NOT EXISTS timeline_client ON timeline (business_id, client_id, seq);`,
   tables: [{ name: 'timeline', orderBy: 'seq' }],
   bind(db) {
     const insert = db.prepare(
-      'INSERT INTO timeline (position, client_id, at, type, actor, details) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO timeline (position, business_id, client_id, at, type, actor, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     return (event) => {
       const allowed = allowedFields[event.type];
@@ -36,6 +38,7 @@ export const timelineProjection: Projection = {
       const clientId = event.data.clientId;
       insert.run(
         event.position,
+        businessOf(event),
         clientId,
         event.metadata.at,
         event.type,
@@ -58,12 +61,12 @@ function pickAllowed(data: object, allowed: ReadonlySet<string>): Record<string,
   return details;
 }
 
-export function createTimelineQueries(db: Database.Database) {
+export function createTimelineQueries(db: Database.Database, businessId: string) {
   const forClient = db.prepare(
-    'SELECT position, at, type, actor, details FROM timeline WHERE client_id = ? ORDER BY seq',
+    'SELECT position, at, type, actor, details FROM timeline WHERE business_id = ? AND client_id = ? ORDER BY seq',
   );
   const recent = db.prepare(
-    'SELECT position, client_id, at, type, actor, details FROM timeline ORDER BY seq DESC LIMIT ?',
+    'SELECT position, client_id, at, type, actor, details FROM timeline WHERE business_id = ? ORDER BY seq DESC LIMIT ?',
   );
   const toEntry = (row: {
     position: string;
@@ -80,9 +83,9 @@ export function createTimelineQueries(db: Database.Database) {
   });
   return {
     clientTimeline: (clientId: string): TimelineEntry[] =>
-      (forClient.all(clientId) as Parameters<typeof toEntry>[0][]).map(toEntry),
+      (forClient.all(businessId, clientId) as Parameters<typeof toEntry>[0][]).map(toEntry),
     recentActivity: (limit = 10): (TimelineEntry & { clientId: string })[] =>
-      (recent.all(limit) as (Parameters<typeof toEntry>[0] & { client_id: string })[]).map((row) => ({
+      (recent.all(businessId, limit) as (Parameters<typeof toEntry>[0] & { client_id: string })[]).map((row) => ({
         ...toEntry(row),
         clientId: row.client_id,
       })),

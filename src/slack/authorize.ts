@@ -1,3 +1,4 @@
+import { defaultBusinessId } from '../domain/business.ts';
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware, webApi } from '@slack/bolt';
 import type { Clock } from '../app/clock.ts';
 import { recordEvent } from '../app/record-event.ts';
@@ -63,7 +64,12 @@ export function authorizeStaff({
     };
     const commandId = `slack-refusal:${requester.interactionId ?? `${requester.userId}:${clock.now().toISOString()}`}`;
     // The id comes from Slack's id for the interaction, so a replay re-appends the same event: a no-op.
-    const context = { actor: { kind: 'system', id: 'slack-bot' } as const, commandId, at: clock.now() };
+    const context = {
+      businessId: defaultBusinessId,
+      actor: { kind: 'system', id: 'slack-bot' } as const,
+      commandId,
+      at: clock.now(),
+    };
     await recordEvent(store, staffRefusalsStream, event, context, 'any');
   }
 

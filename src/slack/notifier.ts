@@ -59,6 +59,7 @@ export async function startStaffAlerts(options: StaffAlertsOptions): Promise<Sub
 
   const run = (eventId: string, command: StaffAlertCommand, commandId: string) =>
     handleCommand(deps.store, staffAlertDecider, staffAlertStream(eventId), command, {
+      businessId: deps.businessId,
       actor: notifierActor,
       commandId,
       at: deps.clock.now(),

@@ -19,7 +19,7 @@ export interface ProgressMessage {
 }
 
 export interface ProgressMessageOptions {
-  readonly deps: Pick<AppDeps, 'store' | 'clock'>;
+  readonly deps: Pick<AppDeps, 'store' | 'clock' | 'businessId'>;
   readonly client: webApi.WebClient;
   readonly channel: string;
   readonly title: string;
@@ -74,7 +74,13 @@ export async function postProgressMessage(options: ProgressMessageOptions): Prom
     const stream = slackProgressStream(id);
     const commandId = `slack-progress:${id}:${ts}`;
     const event: SlackProgressEvent = { type: 'ProgressMessagePosted', data: { batchId: id, channel, messageTs: ts } };
-    await recordEvent(deps.store, stream, event, { commandId, actor: options.actor, at: deps.clock.now() }, 'any');
+    await recordEvent(
+      deps.store,
+      stream,
+      event,
+      { businessId: deps.businessId, commandId, actor: options.actor, at: deps.clock.now() },
+      'any',
+    );
   };
   if (options.resumes) await markStoppedMessages(options, ts);
   return {

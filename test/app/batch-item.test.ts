@@ -1,3 +1,4 @@
+import { defaultBusinessId } from '../../src/domain/business.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provisionClientForBatch } from '../../src/app/batch-item.ts';
 import {
@@ -61,9 +62,9 @@ describe('one batch item for provisioning and Email Alerts', () => {
     for (const [index, event] of events.entries())
       await recordEvent(
         app.deps.store,
-        mailStream(clientId),
+        mailStream(defaultBusinessId, clientId),
         event,
-        { actor: staff, commandId: `bounce-${index}`, at: app.clock.now() },
+        { businessId: defaultBusinessId, actor: staff, commandId: `bounce-${index}`, at: app.clock.now() },
         'any',
       );
     await app.deps.projections.catchUp();

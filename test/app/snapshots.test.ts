@@ -1,3 +1,4 @@
+import { defaultBusinessId } from '../../src/domain/business.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ const at = '2026-03-03T14:00:00.000Z';
 const credentialSamples = latchkeyEventTypes
   .filter((type) => eventCatalogue[type].stream === 'credential')
   .map((type) => sampleEvents[type] as CredentialEvent);
-const stream = credentialStream('C1');
+const stream = credentialStream(defaultBusinessId, 'C1');
 
 /** A small seeded generator, so a failing sequence can be replayed. */
 function random(seed: number): () => number {
@@ -61,7 +62,13 @@ let minute = 0;
 async function append(events: readonly CredentialEvent[]): Promise<void> {
   for (const event of events) {
     const when = new Date(Date.parse(at) + ++minute * 60_000);
-    await recordEvent(store, stream, event, { commandId: `cmd-${minute}`, actor, at: when }, 'any');
+    await recordEvent(
+      store,
+      stream,
+      event,
+      { businessId: defaultBusinessId, commandId: `cmd-${minute}`, actor, at: when },
+      'any',
+    );
   }
 }
 const wholeFold = async () => (await loadWholeStream(store, credentialDecider, stream)).state;
@@ -94,12 +101,12 @@ describe('credential snapshots', () => {
 
   it('a login on a long stream reads only the events after the snapshot', async () => {
     await append([sampleEvents.LoginAssigned, ...Array.from({ length: 120 }, () => sampleEvents.LoginSucceeded)]);
-    await loadCredentialState({ store, readModels }, 'C1');
+    await loadCredentialState({ store, readModels, businessId: defaultBusinessId }, 'C1');
     expect(snapshotRow()).toEqual({ fold_version: credentialSnapshotPolicy.foldVersion, revision: 120 });
     reads.length = 0;
     await append([sampleEvents.LoginFailed]);
     const handled = await runCredentialCommand(
-      { store, readModels, clock: { now: () => new Date('2026-03-04T00:00:00.000Z') } },
+      { store, readModels, businessId: defaultBusinessId, clock: { now: () => new Date('2026-03-04T00:00:00.000Z') } },
       'C1',
       { type: 'RecordThrottledAttempt' },
       { actor },
@@ -112,8 +119,13 @@ describe('credential snapshots', () => {
 
   it('a command that carries its own id reads the whole stream, so its retry appends nothing', async () => {
     await append([sampleEvents.LoginAssigned, ...Array.from({ length: 60 }, () => sampleEvents.LoginSucceeded)]);
-    await loadCredentialState({ store, readModels }, 'C1');
-    const deps = { store, readModels, clock: { now: () => new Date('2026-03-04T00:00:00.000Z') } };
+    await loadCredentialState({ store, readModels, businessId: defaultBusinessId }, 'C1');
+    const deps = {
+      store,
+      readModels,
+      businessId: defaultBusinessId,
+      clock: { now: () => new Date('2026-03-04T00:00:00.000Z') },
+    };
     const requester = { actor, commandId: 'staff-revoke-1' };
     await runCredentialCommand(deps, 'C1', { type: 'RevokeSessions', by: 'staff' }, requester);
     reads.length = 0;
@@ -124,16 +136,16 @@ describe('credential snapshots', () => {
 
   it('deleting the snapshots changes nothing but what is read', async () => {
     await append([sampleEvents.LoginAssigned, ...credentialSamples, ...credentialSamples]);
-    const first = await loadCredentialState({ store, readModels }, 'C1');
+    const first = await loadCredentialState({ store, readModels, businessId: defaultBusinessId }, 'C1');
     expect(snapshotRow()).toBeDefined();
     readModels.db.exec('DROP TABLE stream_snapshots');
     readModels.close();
     readModels = openReadModels(join(dir, 'read-models.sqlite'));
-    expect(await loadCredentialState({ store, readModels }, 'C1')).toEqual(first);
+    expect(await loadCredentialState({ store, readModels, businessId: defaultBusinessId }, 'C1')).toEqual(first);
     rmSync(join(dir, 'read-models.sqlite'));
     readModels.close();
     readModels = openReadModels(join(dir, 'read-models.sqlite'));
-    expect(await loadCredentialState({ store, readModels }, 'C1')).toEqual(first);
+    expect(await loadCredentialState({ store, readModels, businessId: defaultBusinessId }, 'C1')).toEqual(first);
     expect(first).toEqual(await wholeFold());
   });
 
@@ -146,7 +158,9 @@ describe('credential snapshots', () => {
       eventId: all[1]!.id,
       state: { status: 'disabled', login: { made: 'by an older fold' } },
     });
-    expect(await loadCredentialState({ store, readModels }, 'C1')).toEqual(await wholeFold());
+    expect(await loadCredentialState({ store, readModels, businessId: defaultBusinessId }, 'C1')).toEqual(
+      await wholeFold(),
+    );
     expect(snapshotRow()).toEqual({ fold_version: credentialSnapshotPolicy.foldVersion, revision: 1 });
   });
 
@@ -160,13 +174,17 @@ describe('credential snapshots', () => {
       eventId: 'elsewhere',
       state: forged,
     });
-    expect(await loadCredentialState({ store, readModels }, 'C1')).toEqual(await wholeFold());
+    expect(await loadCredentialState({ store, readModels, businessId: defaultBusinessId }, 'C1')).toEqual(
+      await wholeFold(),
+    );
     cache.write(stream, {
       foldVersion: credentialSnapshotPolicy.foldVersion,
       revision: 9,
       eventId: 'e9',
       state: forged,
     });
-    expect(await loadCredentialState({ store, readModels }, 'C1')).toEqual(await wholeFold());
+    expect(await loadCredentialState({ store, readModels, businessId: defaultBusinessId }, 'C1')).toEqual(
+      await wholeFold(),
+    );
   });
 });

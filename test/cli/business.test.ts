@@ -103,4 +103,47 @@ describe('latchkey business', () => {
     const unknown = await runCli(['business', 'slack-link', 'nobody'], oauth);
     expect(unknown.stderr).toBe('latchkey: There is no business nobody.\n');
   });
+
+  it('--business acts on that business alone, before or after the command name', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'latchkey-cli-'));
+    const ownEnv = { ...env, LATCHKEY_DATA_DIR: own };
+    try {
+      const csv = join(import.meta.dirname, '..', 'fixtures', 'clients-sample.csv');
+      expect(
+        (
+          await runCli(
+            [
+              'business',
+              'add',
+              'waggingtails',
+              '--name',
+              'Wagging Tails',
+              '--origin',
+              'http://waggingtails.localhost:3000',
+            ],
+            ownEnv,
+          )
+        ).code,
+      ).toBe(0);
+      expect((await runCli(['--business', 'waggingtails', 'clients', 'import', csv], ownEnv)).code).toBe(0);
+      expect((await runCli(['clients', 'import', csv], ownEnv)).code).toBe(0);
+      const assigned = await runCli(
+        ['login', 'assign', 'C1001', 'olivia.nguyen', '--business', 'waggingtails'],
+        ownEnv,
+      );
+      expect(assigned.stdout).toBe('C1001 now signs in as olivia.nguyen.\n');
+      // The same user name is free in the default business: names are unique per business.
+      expect((await runCli(['login', 'assign', 'C1001', 'olivia.nguyen'], ownEnv)).stdout).toBe(
+        'C1001 now signs in as olivia.nguyen.\n',
+      );
+      const log = (await runCli(['audit', 'log'], ownEnv)).stdout;
+      expect(log).toContain('waggingtails/credential-C1001');
+      expect(log).toContain('waggingtails/username-olivia.nguyen');
+      const unknown = await runCli(['--business', 'nosuch', 'login', 'assign', 'C1002', 'liam.garcia'], ownEnv);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toBe('latchkey: there is no business nosuch; `latchkey business list` shows them\n');
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { scopedStream } from '../../src/domain/business.ts';
 import {
+  businessOf,
   decodeEvent,
   eventCatalogue,
   eventVersionToRecord,
@@ -24,6 +26,20 @@ describe('decodeEvent, the read boundary', () => {
     expect(decodeEvent(unknown!)).toBeNull();
     const [prototypeName] = asRecorded([{ type: 'toString', data: {} }]);
     expect(decodeEvent(prototypeName!)).toBeNull();
+  });
+
+  it('reads an event recorded before businesses as the default business, leaving its stored metadata alone', () => {
+    const [old] = asRecorded([sampleEvents.LoginRenamed]);
+    const { businessId: _, ...metadataBefore } = old!.metadata;
+    const before = { ...old!, metadata: metadataBefore };
+    const decoded = decodeEvent(before)!;
+    expect(businessOf(decoded)).toBe('default');
+    expect(before.metadata).not.toHaveProperty('businessId');
+  });
+
+  it('keeps the business an event recorded', () => {
+    const [recorded] = asRecorded([sampleEvents.LoginRenamed], { businessId: 'happypaws' });
+    expect(businessOf(decodeEvent(recorded!)!)).toBe('happypaws');
   });
 
   it('narrows by stream kind from the catalogue', () => {
@@ -102,5 +118,15 @@ describe('the catalogue', () => {
     // @ts-expect-error SessionEnded belongs to the credential stream
     const wrong: EventCatalogue = { ...eventCatalogue, SessionEnded: { stream: 'mail', version: 1, upcasters: [] } };
     expect(wrong.SessionEnded.stream).toBe('mail');
+  });
+});
+
+describe('scopedStream', () => {
+  it("keeps the default business's stream names as they always were", () => {
+    expect(scopedStream('default', 'credential-C1001')).toBe('credential-C1001');
+  });
+
+  it("prefixes any other business's stream names with its id", () => {
+    expect(scopedStream('happypaws', 'username-ann@example.com')).toBe('happypaws/username-ann@example.com');
   });
 });

@@ -1,3 +1,4 @@
+import { defaultBusinessId } from '../../src/domain/business.ts';
 import { describe, expect, it } from 'vitest';
 import { normaliseUserName, suggestUserNames, userNameStream, validateUserName } from '../../src/domain/username.ts';
 
@@ -247,10 +248,10 @@ describe('suggestUserNames', () => {
 
 describe('userNameStream', () => {
   it('names the stream after the normalised user name', () => {
-    expect(userNameStream(' Jane.Doe ')).toBe('username-jane.doe');
+    expect(userNameStream(defaultBusinessId, ' Jane.Doe ')).toBe('username-jane.doe');
   });
 
   it('gives the same stream for names that normalise alike', () => {
-    expect(userNameStream('ＪＡＮＥdoe')).toBe(userNameStream('janedoe'));
+    expect(userNameStream(defaultBusinessId, 'ＪＡＮＥdoe')).toBe(userNameStream(defaultBusinessId, 'janedoe'));
   });
 });

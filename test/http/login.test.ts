@@ -88,8 +88,15 @@ describe('POST /login', () => {
     const client = site.client();
     await client.post('/login', { username: 'olivia@example.com', password: temp });
     const claims = tokenClaims(client.cookie!);
-    expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'ks', 'mc', 'sub', 'sv']);
-    expect(claims).toMatchObject({ sub: 'C1', sv: 0, mc: true, ks: false, iss: 'http://localhost:3000' });
+    expect(Object.keys(claims).sort()).toEqual(['aud', 'bid', 'exp', 'iat', 'iss', 'jti', 'ks', 'mc', 'sub', 'sv']);
+    expect(claims).toMatchObject({
+      bid: 'default',
+      sub: 'C1',
+      sv: 0,
+      mc: true,
+      ks: false,
+      iss: 'http://localhost:3000',
+    });
     expect(JSON.stringify(claims)).not.toMatch(/olivia|Nguyen|example\.com/i);
   });
 

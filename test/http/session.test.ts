@@ -309,7 +309,7 @@ describe('session tokens', () => {
     const cookie = (await loggedIn()).cookie!;
     const claims = tokenClaims(cookie);
     const now = Math.floor(site.app.clock.now().getTime() / 1000);
-    const ours = await new SignJWT({ sv: claims.sv, mc: false })
+    const ours = await new SignJWT({ bid: claims.bid, sv: claims.sv, mc: false })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('C1')
       .setIssuer(String(claims.iss))

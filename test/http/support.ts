@@ -24,25 +24,38 @@ export class SiteClient {
   constructor(
     private readonly http: Hono,
     private readonly env?: unknown,
+    /** The business origin this browser has open: its Host and Origin headers, and its cookies' names. */
+    private readonly siteOrigin: string = origin,
   ) {}
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return this.keep(await this.http.request(path, { headers: this.withCookie(headers) }, this.env));
+    return this.keep(
+      await this.http.request(path, { headers: this.withCookie({ host: this.host, ...headers }) }, this.env),
+    );
   }
 
   async post(path: string, form: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
     const init = {
       method: 'POST',
-      headers: this.withCookie({ origin, 'content-type': 'application/x-www-form-urlencoded', ...headers }),
+      headers: this.withCookie({
+        host: this.host,
+        origin: this.siteOrigin,
+        'content-type': 'application/x-www-form-urlencoded',
+        ...headers,
+      }),
       body: new URLSearchParams(form).toString(),
     };
     return this.keep(await this.http.request(path, init, this.env));
   }
 
+  private get host(): string {
+    return new URL(this.siteOrigin).host;
+  }
+
   private withCookie(headers: Record<string, string>): Record<string, string> {
     const pairs = [
       ...(this.cookie ? [`${sessionCookieName}=${this.cookie}`] : []),
-      ...(this.deviceCookie ? [`${deviceCookieName(origin)}=${this.deviceCookie}`] : []),
+      ...(this.deviceCookie ? [`${deviceCookieName(this.siteOrigin)}=${this.deviceCookie}`] : []),
     ];
     return pairs.length > 0 ? { cookie: pairs.join('; '), ...headers } : headers;
   }
@@ -53,7 +66,7 @@ export class SiteClient {
       const [name, value = ''] = pair.split('=');
       const kept = attributes.includes('Max-Age=0') || value === '' ? null : value;
       if (name === sessionCookieName) this.cookie = kept;
-      if (name === deviceCookieName(origin)) this.deviceCookie = kept;
+      if (name === deviceCookieName(this.siteOrigin)) this.deviceCookie = kept;
     }
     return response;
   }
@@ -75,8 +88,28 @@ export async function createSite(
     { clientId: 'C1', firstName: 'Olivia', lastName: 'Nguyen', email: 'olivia@example.com' },
     { clientId: 'C2', firstName: 'Liam', lastName: 'Garcia', email: 'liam@example.com' },
   ]);
-  const http = createHttpApp(app);
-  return { app, http, client: (clientEnv) => new SiteClient(http, clientEnv), dispose: () => app.dispose() };
+  const siteOrigin = new URL(app.config.publicOrigin).origin;
+  const http = withHostHeader(createHttpApp(app), new URL(siteOrigin).host);
+  return {
+    app,
+    http,
+    client: (clientEnv) => new SiteClient(http, clientEnv, siteOrigin),
+    dispose: () => app.dispose(),
+  };
+}
+
+/**
+ * Every browser names the host it opened (HTTP/1.1 requires it), and the site picks its business
+ * by it; app.request() sends none, so requests that name no host get the site's own.
+ */
+export function withHostHeader(http: Hono, host: string): Hono {
+  const request = http.request;
+  http.request = (input, init, ...rest) => {
+    const headers = new Headers(init?.headers);
+    if (!headers.has('host')) headers.set('host', host);
+    return request(input, { ...init, headers }, ...rest);
+  };
+  return http;
 }
 
 export async function giveLogin(app: TestApp, clientId: string, userName: string): Promise<void> {
@@ -110,7 +143,7 @@ export async function givePermanentPassword(
 
 /** What the mail relay does for the latest reset request: mint the link's token. */
 export async function mintResetToken(app: TestApp, clientId: string): Promise<string> {
-  const events = await app.deps.store.readStream(credentialStream(clientId));
+  const events = await app.deps.store.readStream(credentialStream(app.deps.businessId, clientId));
   const request = events.filter((event) => event.type === 'PasswordResetRequested').at(-1);
   if (!request) throw new Error(`no reset was requested for ${clientId}`);
   const { requestId } = request.data as { requestId: string };

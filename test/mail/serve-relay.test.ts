@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
-import { startServe, type ServeProcess } from '../support/serve.ts';
+import { startServe, statusOfPageAt, type ServeProcess } from '../support/serve.ts';
 import { startFakeMailgun, type FakeMailgun } from './fake-mailgun.ts';
 import { createMailTestApp, mailEnv } from './support.ts';
 
@@ -35,7 +35,7 @@ describe('`latchkey serve` with a Mailgun that refuses the API key', () => {
     });
     const admin = String(serve.logs().find((line) => line.admin)!.admin);
     await serve.waitForLog((line) => String(line.msg).startsWith('mail relay paused'));
-    expect((await fetch(`${serve.url}/login`)).status).toBe(200);
+    expect(await statusOfPageAt(`${serve.url}/login`, mailEnv.PUBLIC_ORIGIN)).toBe(200);
     const paused = (await (await fetch(`${admin}/status`)).json()) as { mail: Record<string, unknown> };
     expect(paused.mail).toMatchObject({ relay: 'paused', problem: 'Mailgun refused the API key (401)' });
     const status = await runCli(['mail', 'status'], env);

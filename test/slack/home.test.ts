@@ -1,3 +1,4 @@
+import { defaultBusinessId } from '../../src/domain/business.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assignLogin, changeLoginAccess, issueTempPassword } from '../../src/app/logins.ts';
 import { newId } from '../../src/app/ids.ts';
@@ -47,7 +48,7 @@ describe('the App Home tab', () => {
     const at = slack.app.clock.now().toISOString();
     const metadata = { actor: { kind: 'system', id: 'mail-relay' } as const, at };
     const appended = await slack.app.deps.store.append(
-      mailStream('c-ada'),
+      mailStream(defaultBusinessId, 'c-ada'),
       [
         {
           id: newId(),

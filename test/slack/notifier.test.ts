@@ -1,3 +1,4 @@
+import { defaultBusinessId } from '../../src/domain/business.ts';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/app/ids.ts';
@@ -26,7 +27,7 @@ const catchUp = () => slack.bot.alerts!.catchUp();
 
 async function appendMailEvent(event: MailEvent): Promise<void> {
   await slack.app.deps.store.append(
-    mailStream('c-ada'),
+    mailStream(defaultBusinessId, 'c-ada'),
     [
       {
         id: newId(),

@@ -1,3 +1,4 @@
+import { defaultBusinessId } from '../../src/domain/business.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/app/ids.ts';
 import { assignLogin, issueTempPassword } from '../../src/app/logins.ts';
@@ -55,7 +56,7 @@ async function bounce(clientId: string) {
   const at = slack.app.clock.now().toISOString();
   const metadata = { actor: { kind: 'system', id: 'mail-relay' } as const, at };
   const appended = await slack.app.deps.store.append(
-    mailStream(clientId),
+    mailStream(defaultBusinessId, clientId),
     [
       {
         id: newId(),

@@ -239,7 +239,7 @@ const streamOf = ({ data }: { readonly data: unknown }): string =>
 /** Events as the log would hand them over, at consecutive positions from 1. */
 export function asRecorded(
   events: readonly { readonly type: string; readonly data: unknown }[],
-  options: { stream?: string; at?: string; firstPosition?: number } = {},
+  options: { stream?: string; at?: string; firstPosition?: number; businessId?: string } = {},
 ): RecordedEvent[] {
   const first = options.firstPosition ?? 1;
   return events.map((event, index) => ({
@@ -249,7 +249,11 @@ export function asRecorded(
     position: String(first + index),
     type: event.type,
     data: event.data,
-    metadata: { actor: { kind: 'system', id: 'test' }, at: options.at ?? '2026-03-03T14:00:00.000Z' },
+    metadata: {
+      actor: { kind: 'system', id: 'test' },
+      at: options.at ?? '2026-03-03T14:00:00.000Z',
+      businessId: options.businessId ?? 'default',
+    },
     prevHash: '',
     hash: '',
   }));

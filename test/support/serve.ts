@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get as httpGet } from 'node:http';
+import { createServer } from 'node:net';
 import { latchkeyArgs } from './cli.ts';
 
 export interface ServeProcess {
@@ -14,18 +16,22 @@ export interface ServeProcess {
 }
 
 /** Runs `latchkey serve` from the sources on a port the system picks, with JSON logs. */
-export function startServe(
+export async function startServe(
   env: Record<string, string>,
   options: { args?: readonly string[]; cwd?: string } = {},
 ): Promise<ServeProcess> {
+  // The site answers only on its business's origin, so the default one is the address tests open.
+  const port = env.PORT ?? String(await freePort());
+  const origin = env.PORT === undefined ? { PUBLIC_ORIGIN: `http://127.0.0.1:${port}` } : {};
   const child = spawn(options.args?.[0] ?? process.execPath, [...(options.args?.slice(1) ?? latchkeyArgs), 'serve'], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
-      PORT: '0',
+      PORT: port,
       HOST: '127.0.0.1',
+      ...origin,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,4 +80,32 @@ export function startServe(
       return exited;
     },
   }));
+}
+
+/** A port free right now (the system picks it), for a server started a moment later. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/**
+ * GETs a page the way a browser on `origin` does, whatever address the server listens on: fetch()
+ * always sends the URL's own host, and the site answers by the Host header.
+ */
+export function statusOfPageAt(url: string, origin: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { headers: { host: new URL(origin).host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.once('error', reject);
+  });
 }

@@ -1,3 +1,4 @@
+import { scopedStream } from '../business.ts';
 /**
  * The login lifecycle of one client, stream `credential-<clientId>`. Events hold peppered
  * hashes and ids only: never a password, temporary password or reset token.
@@ -149,7 +150,8 @@ export type CredentialEvent =
 
 export type CredentialEventType = CredentialEvent['type'];
 
-export const credentialStream = (clientId: string): string => `credential-${clientId}`;
+export const credentialStream = (businessId: string, clientId: string): string =>
+  scopedStream(businessId, `credential-${clientId}`);
 
 /**
  * Whether every session issued before the event ends with it (the session version moves on, and a

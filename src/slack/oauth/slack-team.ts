@@ -1,5 +1,6 @@
 import { commandContext, type AppDeps, type Requester } from '../../app/deps.ts';
 import { foldStream, handleCommand, type Decider } from '../../app/handle-command.ts';
+import { defaultBusinessId } from '../../domain/business.ts';
 import { isEventOfStream } from '../../domain/events.ts';
 import { ok, type Rejection, type Result } from '../../domain/result.ts';
 import {
@@ -30,9 +31,16 @@ export async function decideSlackTeamCommand(
     slackTeamDecider,
     slackTeamStream(command.teamId),
     command,
-    commandContext(deps, requester),
+    commandContext({ clock: deps.clock, businessId: await businessOfCommand(deps, command) }, requester),
   );
   return handled.ok ? ok({ events: handled.value.events, state: handled.value.state }) : handled;
+}
+
+/** An install is the installing business's event; an uninstall, the business that held the workspace. */
+async function businessOfCommand(deps: Pick<AppDeps, 'store'>, command: SlackTeamCommand): Promise<string> {
+  if (command.type === 'InstallSlack') return command.businessId;
+  const state = await slackTeamState(deps, command.teamId);
+  return state.status === 'installed' ? state.businessId : defaultBusinessId;
 }
 
 /** The business a workspace is installed for, as the log says. */
