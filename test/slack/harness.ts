@@ -158,6 +158,7 @@ export function buttonClick(
 export function viewSubmission(
   view: { id: string; clientId: string; userName: string; active: boolean; emailNow: boolean; hasEmailBlock?: boolean },
   user = staffUser,
+  team = teamId,
 ): SignedRequest {
   const values: Record<string, unknown> = {
     user_name: { login_editor_user_name: { type: 'plain_text_input', value: view.userName } },
@@ -178,13 +179,13 @@ export function viewSubmission(
   }
   const payload = {
     type: 'view_submission',
-    team: { id: teamId, domain: 'pets' },
-    user: { id: user.id, username: user.name, name: user.name, team_id: teamId },
+    team: { id: team, domain: 'pets' },
+    user: { id: user.id, username: user.name, name: user.name, team_id: team },
     api_app_id: 'A0APP',
     trigger_id: `trigger-${randomUUID()}`,
     view: {
       id: view.id,
-      team_id: teamId,
+      team_id: team,
       type: 'modal',
       callback_id: 'login_editor',
       private_metadata: JSON.stringify({ clientId: view.clientId }),
