@@ -3,7 +3,11 @@ import { forBusiness } from '../../src/app/business-scope.ts';
 import { defaultBusinessSettings, registerBusiness } from '../../src/app/businesses.ts';
 import { assignLogin, issueTempPassword } from '../../src/app/logins.ts';
 import { signIn } from '../../src/app/sign-in.ts';
+import type { Context } from '@slack/bolt';
+import { createLogger } from '../../src/logger.ts';
+import { readableTime } from '../../src/slack/blocks/time.ts';
 import { makeSlackInstallLink } from '../../src/slack/oauth/install-link.ts';
+import { createBulkRuns, servicesFor, type SlackServices } from '../../src/slack/services.ts';
 import { registerClients, staff } from '../support/app.ts';
 import { fakeOAuthApp } from './fake-slack.ts';
 import {
@@ -173,5 +177,34 @@ describe('a workspace sees and acts on its own business only', () => {
     expect(alerts()).toHaveLength(1);
     expect(JSON.stringify(alerts()[0]?.body)).toContain('Ada Lovelace');
     expect(JSON.stringify(alerts()[0]?.body)).not.toContain('Bella');
+  });
+
+  it('times: an installed workspace reads its business’s time zone', async () => {
+    const at = slack.app.clock.now().toISOString();
+    await slack.send(buttonClick(slack.fake, 'client_history:C1001', 'C1001', { team: happyTeam }));
+    await slack.send(buttonClick(slack.fake, 'client_history:C1001', 'C1001'));
+    const [happyHistory, defaultHistory] = slack.fake.callsTo('response_url').map((call) => JSON.stringify(call.body));
+    expect(happyHistory).toContain(readableTime(at, 'Pacific/Auckland'));
+    expect(slack.app.config.businessTimeZone).not.toBe('Pacific/Auckland');
+    expect(defaultHistory).not.toContain(readableTime(at, 'Pacific/Auckland'));
+  });
+
+  it('bulk runs: one business’s running provisioning does not block another’s', () => {
+    const deployment: SlackServices = {
+      deps: slack.app.deps,
+      settings: slack.app.config.slack!,
+      logger: createLogger('silent'),
+      bulkRuns: createBulkRuns(),
+      timeZone: slack.app.config.businessTimeZone,
+    };
+    const asDefault = servicesFor(deployment, { businessId: 'default', isEnterpriseInstall: false } satisfies Context);
+    const asHappy = servicesFor(deployment, { businessId: happy, isEnterpriseInstall: false } satisfies Context);
+    expect(asHappy.deps.businessId).toBe(happy);
+    expect(asHappy.timeZone).toBe('Pacific/Auckland');
+    expect(asDefault.bulkRuns.tryStart('provision', 'sam')).toBeNull();
+    expect(asDefault.bulkRuns.tryStart('provision', 'kim')).toBe('sam');
+    expect(asHappy.bulkRuns.tryStart('provision', 'pat')).toBeNull();
+    asDefault.bulkRuns.finish('provision');
+    expect(asHappy.bulkRuns.tryStart('provision', 'lee')).toBe('pat');
   });
 });
