@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forBusiness } from '../../src/app/business-scope.ts';
 import { defaultBusinessSettings, registerBusiness } from '../../src/app/businesses.ts';
-import { assignLogin, issueTempPassword } from '../../src/app/logins.ts';
+import { runBatch } from '../../src/app/batch.ts';
+import { assignLogin, issueTempPassword, requestCredentialsEmail } from '../../src/app/logins.ts';
 import { signIn } from '../../src/app/sign-in.ts';
 import type { Context } from '@slack/bolt';
 import { createLogger } from '../../src/logger.ts';
@@ -206,5 +207,32 @@ describe('a workspace sees and acts on its own business only', () => {
     expect(asHappy.bulkRuns.tryStart('provision', 'pat')).toBeNull();
     asDefault.bulkRuns.finish('provision');
     expect(asHappy.bulkRuns.tryStart('provision', 'lee')).toBe('pat');
+  });
+
+  it('bulk buttons: resuming the other business’s unfinished Email Alerts from the default workspace emails nobody', async () => {
+    const deps = happyDeps();
+    await runBatch(
+      deps,
+      { batchId: 'h-stopped', kind: 'email_alert', clientIds: ['C1001', 'C2002'], options: {} },
+      async (clientId) => {
+        if (clientId !== 'C1001') throw new Error('crash');
+        await requestCredentialsEmail(deps, { clientId, batchId: 'h-stopped' }, { actor: staff, commandId: 'h:C1001' });
+        return 'succeeded';
+      },
+      { actor: staff },
+    ).catch(() => undefined);
+    const requested = async () => (await slack.allEvents()).filter((e) => e.type === 'CredentialsEmailRequested');
+    expect(await requested()).toHaveLength(1);
+    const stopped = happyDeps().readModels.batches.getBatch('h-stopped');
+    expect(stopped?.status).not.toBe('completed');
+
+    await slack.send(buttonClick(slack.fake, 'email_alert_start', 'resume:h-stopped'));
+    expect(await requested()).toHaveLength(1);
+    expect(happyDeps().readModels.batches.getBatch('h-stopped')).toEqual(stopped);
+    expect(JSON.stringify(slack.fake.calls.map((call) => call.body))).not.toContain('Rex');
+
+    await slack.send(buttonClick(slack.fake, 'email_alert_start', 'resume:h-stopped', { team: happyTeam }));
+    expect(happyDeps().readModels.batches.getBatch('h-stopped')).toMatchObject({ status: 'completed', done: 2 });
+    expect((await requested()).length).toBeGreaterThan(1);
   });
 });
