@@ -109,6 +109,22 @@ const envSchema = z.object({
     .regex(/^\/[a-z0-9_-]{1,31}$/, 'use a slash command name, like /clients')
     .optional(),
   SLACK_API_URL: z.url({ error: 'use the Web API base address, like https://slack.com/api/' }).optional(),
+  SLACK_CLIENT_ID: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'copy the Client ID from Basic Information → App Credentials (digits, a dot, digits)')
+    .optional(),
+  SLACK_CLIENT_SECRET: z.string().min(20, 'copy the Client Secret from Basic Information → App Credentials').optional(),
+  SLACK_STATE_SECRET: z
+    .string()
+    .min(32, 'use at least 32 random characters (openssl rand -base64 32), or leave it unset to have one generated')
+    .optional(),
+  SLACK_TOKEN_KEY: z
+    .string()
+    .refine(
+      (value) => /^[A-Za-z0-9+/]{43}=$/.test(value),
+      'use 32 random bytes in base64 (openssl rand -base64 32), or leave it unset to have one generated',
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z
     .enum(['auto', 'json', 'pretty'], { error: 'use json, pretty, or auto (pretty on a terminal, JSON otherwise)' })
@@ -243,17 +259,30 @@ export interface MailConfig {
 }
 
 export interface SlackConfig {
-  readonly botToken: string;
+  /** The single workspace's token (it belongs to the default business); null in OAuth mode only. */
+  readonly botToken: string | null;
   /** Verifies HTTP requests; Socket Mode (development) needs the app token instead. */
   readonly signingSecret: string | null;
   readonly socketMode: boolean;
   readonly appToken: string | null;
-  readonly teamId: string;
+  /** The single workspace (`SLACK_TEAM_ID`); null in OAuth mode only. */
+  readonly teamId: string | null;
   readonly staffUserIds: readonly string[];
   readonly staffChannelId: string | null;
   readonly alertsChannelId: string | null;
   readonly command: string;
   readonly apiUrl: string | null;
+  /** One Slack app installed into each business's workspace; null without SLACK_CLIENT_ID. */
+  readonly oauth: SlackOAuthConfig | null;
+}
+
+export interface SlackOAuthConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Signs install links; null means the owner-only file `slack-state-key` in the data folder. */
+  readonly stateSecret: string | null;
+  /** Encrypts bot tokens at rest; null means the owner-only file `slack-token-key` in the data folder. */
+  readonly tokenKey: string | null;
 }
 
 export class ConfigError extends Error {
@@ -327,38 +356,66 @@ const slackVariables = [
   'SLACK_ALERTS_CHANNEL_ID',
   'SLACK_COMMAND',
   'SLACK_API_URL',
+  'SLACK_CLIENT_ID',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'SLACK_TOKEN_KEY',
 ] as const satisfies readonly (keyof Env)[];
 
-/** Slack is all or nothing: with none of its settings it is off; with some, every required one must be there. */
+/**
+ * Slack is all or nothing, per mode: with none of its settings it is off; with some, every setting
+ * its mode needs must be there. The single-workspace mode (`SLACK_BOT_TOKEN`, `SLACK_TEAM_ID`) and
+ * OAuth mode (`SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`) may run together: the single workspace then
+ * belongs to the default business and every other one is installed with OAuth.
+ */
 function slackSettings(e: Env): SlackConfig | null {
   const given = slackVariables.filter((name) => e[name] !== undefined);
   if (given.length === 0) return null;
   const socketMode = e.SLACK_SOCKET_MODE ?? false;
-  const required = [
-    'SLACK_BOT_TOKEN',
-    'SLACK_TEAM_ID',
+  const oauthMode = e.SLACK_CLIENT_ID !== undefined || e.SLACK_CLIENT_SECRET !== undefined;
+  const singleMode = e.SLACK_BOT_TOKEN !== undefined || e.SLACK_TEAM_ID !== undefined || !oauthMode;
+  const required: (keyof Env)[] = [
+    ...(singleMode ? (['SLACK_BOT_TOKEN', 'SLACK_TEAM_ID'] as const) : []),
+    ...(oauthMode ? (['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'] as const) : []),
     socketMode ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET',
-  ] as const;
+  ];
   const missing: string[] = required.filter((name) => e[name] === undefined);
   if (!e.SLACK_STAFF_USER_IDS?.length && !e.SLACK_STAFF_CHANNEL_ID)
     missing.push('SLACK_STAFF_USER_IDS or SLACK_STAFF_CHANNEL_ID');
-  if (missing.length > 0 || !e.SLACK_BOT_TOKEN || !e.SLACK_TEAM_ID) {
+  if (missing.length > 0) {
     throw new ConfigError(
       `Slack is half configured: ${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. ` +
         'Set the missing ones (see docs/slack.md), or remove every SLACK_ setting to run without Slack.',
     );
   }
+  if (oauthMode && socketMode)
+    throw new ConfigError(
+      'SLACK_CLIENT_ID (OAuth installs) needs HTTP mode: Slack sends the installer back to /slack/oauth_redirect. Remove SLACK_SOCKET_MODE.',
+    );
+  if (e.SLACK_ALERTS_CHANNEL_ID !== undefined && e.SLACK_BOT_TOKEN === undefined)
+    throw new ConfigError(
+      "SLACK_ALERTS_CHANNEL_ID is posted to with SLACK_BOT_TOKEN, the default business's workspace: set both, or remove SLACK_ALERTS_CHANNEL_ID.",
+    );
   return {
-    botToken: e.SLACK_BOT_TOKEN,
+    botToken: e.SLACK_BOT_TOKEN ?? null,
     signingSecret: e.SLACK_SIGNING_SECRET ?? null,
     socketMode,
     appToken: e.SLACK_APP_TOKEN ?? null,
-    teamId: e.SLACK_TEAM_ID,
+    teamId: e.SLACK_TEAM_ID ?? null,
     staffUserIds: e.SLACK_STAFF_USER_IDS ?? [],
     staffChannelId: e.SLACK_STAFF_CHANNEL_ID ?? null,
     alertsChannelId: e.SLACK_ALERTS_CHANNEL_ID ?? null,
     command: e.SLACK_COMMAND ?? '/clients',
     apiUrl: e.SLACK_API_URL ?? null,
+    oauth:
+      e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET
+        ? {
+            clientId: e.SLACK_CLIENT_ID,
+            clientSecret: e.SLACK_CLIENT_SECRET,
+            stateSecret: e.SLACK_STATE_SECRET ?? null,
+            tokenKey: e.SLACK_TOKEN_KEY ?? null,
+          }
+        : null,
   };
 }
 

@@ -151,6 +151,22 @@ export function registerBusinessCommands(program: Command): void {
         await stdout.write(`${businessId} is active.\n`);
       });
     });
+
+  business
+    .command('slack-link')
+    .description("print the link that installs the Slack app into this business's workspace (30 minutes, once)")
+    .argument('<id>', 'the business id')
+    .action(async (businessId: string) => {
+      const actions = await loadBusinessActions();
+      const { makeSlackInstallLink } = await import('../slack/oauth/install-link.ts');
+      await actions.withApp(async (app) => {
+        const link = await makeSlackInstallLink(app, businessId);
+        if (!link.ok) fail(link.error.message);
+        await stdout.write(
+          `Open this link as an admin of ${businessId}'s Slack workspace before ${link.value.expiresAt.toISOString()}; it works once:\n${link.value.url}\n`,
+        );
+      });
+    });
 }
 
 function describeBusiness(business: BusinessListing): string {

@@ -5,6 +5,7 @@ import type { ClientEvent } from './client.ts';
 import type { CredentialEvent } from './credential/events.ts';
 import type { MailEvent, MailWebhookTokenEvent } from './mail.ts';
 import type { SessionEvent } from './session.ts';
+import type { SlackInstallationEvent } from './slack-installation.ts';
 import type { SlackProgressEvent } from './slack-progress.ts';
 import type { StaffAccessEvent } from './staff-access.ts';
 import type { StaffAlertEvent } from './staff-alert.ts';
@@ -30,6 +31,7 @@ export interface StreamEvents {
   readonly 'slack-progress': SlackProgressEvent;
   readonly business: BusinessEvent;
   readonly 'business-origin': BusinessOriginEvent;
+  readonly 'slack-team': SlackInstallationEvent;
 }
 
 export type StreamKind = keyof StreamEvents;
@@ -133,6 +135,8 @@ export const eventCatalogue: EventCatalogue = {
   BusinessReinstated: v1('business'),
   OriginClaimed: v1('business-origin'),
   OriginReleased: v1('business-origin'),
+  SlackInstalled: v1('slack-team'),
+  SlackUninstalled: v1('slack-team'),
 };
 
 export function isLatchkeyEventType(

@@ -71,6 +71,8 @@ export const mailTemplateByEvent: MailTemplateTable = {
   BusinessReinstated: null,
   OriginClaimed: null,
   OriginReleased: null,
+  SlackInstalled: null,
+  SlackUninstalled: null,
 };
 
 export function toMailRequest(event: DecodedEvent): MailRequest | null {

@@ -90,6 +90,8 @@ export const timelineEvents: TimelineCatalogue = {
   BusinessReinstated: null,
   OriginClaimed: null,
   OriginReleased: null,
+  SlackInstalled: null,
+  SlackUninstalled: null,
 };
 
 /** The label of a timeline row's type; a type this version does not know reads as itself. */

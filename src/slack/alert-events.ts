@@ -97,6 +97,8 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'BusinessReinstated':
     case 'OriginClaimed':
     case 'OriginReleased':
+    case 'SlackInstalled':
+    case 'SlackUninstalled':
       return null;
     default: {
       const _exhaustive: never = event;

@@ -13,7 +13,7 @@ type Reason = StaffAccessEvent['data']['reason'];
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
 
 export interface AuthorizeStaffOptions {
-  readonly settings: Pick<SlackConfig, 'teamId' | 'staffUserIds' | 'staffChannelId'>;
+  readonly settings: Pick<SlackConfig, 'teamId' | 'staffUserIds' | 'staffChannelId' | 'oauth'>;
   readonly store: EventStore;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -45,7 +45,9 @@ export function authorizeStaff({
   }
 
   async function verdict(args: Args, requester: SlackRequester): Promise<Reason | null> {
-    if (requester.teamId !== settings.teamId) return 'foreign_team';
+    // With OAuth installs, Bolt's authorize (src/slack/business-context.ts) has already refused any
+    // workspace that is not installed; every installed one is some business's own.
+    if (settings.oauth === null && requester.teamId !== settings.teamId) return 'foreign_team';
     if (allowed.has(requester.userId)) return null;
     try {
       return (await isChannelMember(args.client, requester.userId)) ? null : 'not_staff';
@@ -97,7 +99,7 @@ async function listMembers(client: webApi.WebClient, channel: string): Promise<S
 }
 
 /** The refusal goes back the way the request came, visible only to the person refused. */
-async function refuse(args: Args, requester: SlackRequester, text: string): Promise<void> {
+export async function refuse(args: Args, requester: SlackRequester, text: string): Promise<void> {
   const body = args.body as Record<string, unknown>;
   if ('command' in args) return args.ack({ response_type: 'ephemeral', text });
   if (body.type === 'view_submission')

@@ -1,4 +1,4 @@
-import { App, webApi } from '@slack/bolt';
+import { App, ErrorCode, webApi } from '@slack/bolt';
 import type { Hono } from 'hono';
 import type { App as LatchkeyApp } from '../app/context.ts';
 import type { SlackConfig } from '../config.ts';
@@ -6,11 +6,14 @@ import type { Subscription } from '../eventstore/subscription.ts';
 import type { Logger } from '../logger.ts';
 import { authorizeStaff } from './authorize.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { authorizeByWorkspace, refuseSuspendedBusiness } from './business-context.ts';
 import { register as registerActions } from './listeners/actions/index.ts';
 import { register as registerCommands } from './listeners/commands/index.ts';
 import { register as registerEvents } from './listeners/events/index.ts';
 import { register as registerViews } from './listeners/views/index.ts';
 import { startStaffAlerts } from './notifier.ts';
+import { openSlackOAuth } from './oauth/setup.ts';
+import { handleUninstallEvents } from './oauth/uninstall.ts';
 import { HonoReceiver } from './receiver.ts';
 import { createBulkRuns, type SlackServices } from './services.ts';
 import { startSlackTokenCheck, type SlackTokenState } from './token-check.ts';
@@ -30,6 +33,8 @@ export interface SlackBot {
 export interface SlackBotOptions {
   readonly logger: Logger;
   readonly alertsPollIntervalMs?: number;
+  /** More listeners, registered after Latchkey's own (they read the business with `businessIdOf`). */
+  readonly registerListeners?: (bolt: App) => void;
 }
 
 /** The Bolt app for staff, with its listeners, its staff check, and the alerts subscription. */
@@ -43,24 +48,23 @@ export async function startSlackBot(
     ? null
     : new HonoReceiver({ signingSecret: requireSetting(settings.signingSecret, 'SLACK_SIGNING_SECRET'), logger });
   const clientOptions = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
-  const tokenCheck = startSlackTokenCheck({
-    botToken: settings.botToken,
-    teamId: settings.teamId,
-    apiUrl: settings.apiUrl,
-    logger,
-  });
+  const tokenCheck =
+    settings.botToken !== null && settings.teamId !== null
+      ? startSlackTokenCheck({ botToken: settings.botToken, teamId: settings.teamId, apiUrl: settings.apiUrl, logger })
+      : null;
+  const oauth = settings.oauth ? openSlackOAuth(app, settings.oauth, settings.apiUrl, logger) : null;
   const bolt = new App({
     // Our own authorize instead of `token`: Bolt would otherwise call auth.test while it is built and
     // hold every request on the answer, and a refused token would reject with nobody listening.
-    // The bot's ids come from the background check once it has them.
-    authorize: async () => {
-      const state = tokenCheck.state();
-      return {
-        botToken: settings.botToken,
-        teamId: settings.teamId,
-        ...(state.status === 'verified' ? { botId: state.botId, botUserId: state.botUserId } : {}),
-      };
-    },
+    // The bot's ids come from the background check once it has them. It also names the business.
+    authorize: authorizeByWorkspace({
+      settings,
+      installations: oauth?.installations ?? null,
+      singleWorkspaceBot: () => {
+        const state = tokenCheck?.state();
+        return state?.status === 'verified' ? { botId: state.botId, botUserId: state.botUserId } : null;
+      },
+    }),
     ...(receiver ? { receiver } : { socketMode: true, appToken: requireSetting(settings.appToken, 'SLACK_APP_TOKEN') }),
     logger: boltLogger(logger),
     convoStore: false,
@@ -69,8 +73,16 @@ export async function startSlackBot(
     ...(settings.socketMode && settings.apiUrl ? { installerOptions: { clientOptions } } : {}),
   });
   // Alerts are posted outside any request, so they need a client that carries the token itself.
-  const client = new webApi.WebClient(settings.botToken, { ...clientOptions, logger: boltLogger(logger) });
-  bolt.error(async (error) => logger.error({ err: error }, 'a Slack listener failed'));
+  const client =
+    settings.botToken !== null
+      ? new webApi.WebClient(settings.botToken, { ...clientOptions, logger: boltLogger(logger) })
+      : null;
+  bolt.error(async (error) => {
+    // A workspace that is not installed (or whose token cannot be read) is refused by authorize.
+    if (error.code === ErrorCode.AuthorizationError)
+      logger.warn({ reason: error.message }, 'refused a Slack request from a workspace with no usable installation');
+    else logger.error({ err: error }, 'a Slack listener failed');
+  });
   const services: SlackServices = {
     deps: app.deps,
     settings,
@@ -78,34 +90,56 @@ export async function startSlackBot(
     bulkRuns: createBulkRuns(),
     timeZone: app.config.businessTimeZone,
   };
+  bolt.use(
+    handleUninstallEvents({
+      deps: app.deps,
+      installations: oauth?.installations ?? null,
+      singleTeamId: settings.teamId,
+      logger,
+    }),
+  );
+  bolt.use(
+    refuseSuspendedBusiness({
+      isSuspended: (businessId) => app.deps.readModels.businesses.getBusiness(businessId)?.suspended ?? false,
+      logger,
+    }),
+  );
   bolt.use(authorizeStaff({ settings, store: app.deps.store, clock: app.deps.clock, logger }));
   registerCommands(bolt, services);
   registerActions(bolt, services);
   registerViews(bolt, services);
   registerEvents(bolt, services);
+  options.registerListeners?.(bolt);
   if (receiver) await bolt.start();
   else startSocketModeInBackground(bolt, logger);
 
-  const alerts = settings.alertsChannelId
-    ? await startStaffAlerts({
-        deps: app.deps,
-        client,
-        channel: settings.alertsChannelId,
-        dataDir: app.config.dataDir,
-        logger,
-        ...(options.alertsPollIntervalMs ? { pollIntervalMs: options.alertsPollIntervalMs } : {}),
-      })
-    : null;
-  logger.info({ mode: settings.socketMode ? 'socket' : 'http', alerts: alerts !== null }, 'Slack bot started');
+  const alerts =
+    settings.alertsChannelId && client
+      ? await startStaffAlerts({
+          deps: app.deps,
+          client,
+          channel: settings.alertsChannelId,
+          dataDir: app.config.dataDir,
+          logger,
+          ...(options.alertsPollIntervalMs ? { pollIntervalMs: options.alertsPollIntervalMs } : {}),
+        })
+      : null;
+  logger.info(
+    { mode: settings.socketMode ? 'socket' : 'http', oauth: oauth !== null, alerts: alerts !== null },
+    'Slack bot started',
+  );
+  const routes = receiver?.routes() ?? null;
+  if (routes && oauth) routes.route('/', oauth.routes);
   return {
-    routes: receiver?.routes() ?? null,
+    routes,
     settled: () => receiver?.settled() ?? Promise.resolve(),
     alerts,
-    tokenState: () => tokenCheck.state(),
+    tokenState: () => tokenCheck?.state() ?? { status: 'per_workspace' },
     async stop() {
-      tokenCheck.stop();
+      tokenCheck?.stop();
       await alerts?.stop();
       await bolt.stop().catch(() => undefined);
+      oauth?.close();
     },
   };
 }

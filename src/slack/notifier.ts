@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { AppDeps } from '../app/deps.ts';
 import { handleCommand, type Decider } from '../app/handle-command.ts';
-import { decodeEvent, isEventOfStream } from '../domain/events.ts';
+import { businessOf, decodeEvent, isEventOfStream } from '../domain/events.ts';
 import {
   decideStaffAlert,
   evolveStaffAlert,
@@ -68,7 +68,9 @@ export async function startStaffAlerts(options: StaffAlertsOptions): Promise<Sub
   async function deliver(stored: RecordedEvent): Promise<void> {
     const event = decodeEvent(stored);
     const found = event && alertSubjectOf(event);
-    if (!event || !found) return;
+    // The alerts channel is the default business's workspace: another business's client is never
+    // named there. Each business's alerts in its own workspace need a channel per business first.
+    if (!event || !found || businessOf(event) !== deps.businessId) return;
     const now = deps.clock.now().toISOString();
     const claimed = await run(
       event.id,

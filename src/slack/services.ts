@@ -1,9 +1,16 @@
+import type { Context } from '@slack/bolt';
+import { forBusiness } from '../app/business-scope.ts';
 import type { AppDeps } from '../app/deps.ts';
 import type { SlackConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { businessIdOf } from './business-context.ts';
 
-/** What the listeners need, handed to each `register`. */
+/**
+ * What the listeners need. `register` is handed the deployment's (the default business's); every
+ * listener is registered through `perBusiness`, so it only ever sees the request's business.
+ */
 export interface SlackServices {
+  /** One business's view: its read models, streams, rules and command context. */
   readonly deps: AppDeps;
   readonly settings: SlackConfig;
   readonly logger: Logger;
@@ -32,5 +39,39 @@ export function createBulkRuns(): BulkRuns {
       return null;
     },
     finish: (kind) => void running.delete(kind),
+  };
+}
+
+/** A business's own bulk runs: one of each kind per business, never blocked by another business's run. */
+function bulkRunsOf(bulkRuns: BulkRuns, businessId: string): BulkRuns {
+  return {
+    tryStart: (kind, label) => bulkRuns.tryStart(`${businessId}:${kind}`, label),
+    finish: (kind) => bulkRuns.finish(`${businessId}:${kind}`),
+  };
+}
+
+/**
+ * The services as the request's business sees them (the business Bolt's authorize step chose
+ * from the workspace): its deps, so every client id, batch id or user name that arrives in a
+ * button or a modal is looked up among its own; its bulk runs; its time zone.
+ */
+export function servicesFor(deployment: SlackServices, context: Context): SlackServices {
+  const deps = forBusiness(deployment.deps, businessIdOf(context));
+  const recorded = deps.readModels.businesses.getBusiness(deps.businessId);
+  return {
+    ...deployment,
+    deps,
+    bulkRuns: bulkRunsOf(deployment.bulkRuns, deps.businessId),
+    timeZone: recorded?.settings.timeZone ?? deployment.timeZone,
+  };
+}
+
+/** Registers a listener so that each request builds it from its own business's services. */
+export function perBusiness<Args extends { readonly context: Context }>(
+  deployment: SlackServices,
+  listener: (services: SlackServices) => (args: Args) => Promise<void>,
+): (args: Args) => Promise<void> {
+  return async function listenForBusiness(args) {
+    await listener(servicesFor(deployment, args.context))(args);
   };
 }

@@ -8,7 +8,9 @@ export type SlackTokenState =
   | { readonly status: 'verified'; readonly botUserId: string; readonly botId: string; readonly teamId: string }
   | { readonly status: 'token_refused'; readonly error: string }
   | { readonly status: 'wrong_workspace'; readonly teamId: string }
-  | { readonly status: 'unreachable'; readonly reason: string };
+  | { readonly status: 'unreachable'; readonly reason: string }
+  /** OAuth mode without SLACK_BOT_TOKEN: each workspace's token comes from its installation. */
+  | { readonly status: 'per_workspace' };
 
 export interface SlackTokenCheck {
   state(): SlackTokenState;
@@ -114,6 +116,7 @@ export function startSlackTokenCheck(options: SlackTokenCheckOptions): SlackToke
         );
         return;
       case 'checking':
+      case 'per_workspace':
         return;
     }
   }

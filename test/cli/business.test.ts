@@ -83,6 +83,27 @@ describe('latchkey business', () => {
     expect((await runCli(['audit', 'log'], env)).stdout).toBe(before);
   });
 
+  it('prints a Slack install link bound to the business, and refuses one while OAuth is off', async () => {
+    const off = await runCli(['business', 'slack-link', 'happypaws'], env);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/^latchkey: Slack OAuth is off: set SLACK_CLIENT_ID/);
+    const oauth = {
+      ...env,
+      SLACK_CLIENT_ID: '1111111111.2222222222',
+      SLACK_CLIENT_SECRET: 'client-secret-0123456789abcdef',
+      SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
+      SLACK_STAFF_USER_IDS: 'U0A',
+    };
+    const linked = await runCli(['business', 'slack-link', 'happypaws'], oauth);
+    expect(linked.stderr).toBe('');
+    const url = new URL(linked.stdout.trim().split('\n').at(-1)!);
+    expect(url.origin + url.pathname).toBe('http://localhost:3000/slack/install');
+    const [payload] = url.searchParams.get('state')!.split('.');
+    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'))).toMatchObject({ b: 'happypaws' });
+    const unknown = await runCli(['business', 'slack-link', 'nobody'], oauth);
+    expect(unknown.stderr).toBe('latchkey: There is no business nobody.\n');
+  });
+
   it('--business acts on that business alone, before or after the command name', async () => {
     const own = mkdtempSync(join(tmpdir(), 'latchkey-cli-'));
     const ownEnv = { ...env, LATCHKEY_DATA_DIR: own };

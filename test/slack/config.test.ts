@@ -33,6 +33,7 @@ describe('Slack settings', () => {
       alertsChannelId: null,
       command: '/clients',
       apiUrl: null,
+      oauth: null,
     });
   });
 
@@ -61,6 +62,50 @@ describe('Slack settings', () => {
       /SLACK_STAFF_CHANNEL_ID: use a channel id/,
     );
     expect(() => load({ ...complete, SLACK_COMMAND: 'clients' })).toThrow(/SLACK_COMMAND/);
+  });
+});
+
+describe('Slack OAuth settings', () => {
+  const oauth = {
+    SLACK_CLIENT_ID: '1111111111.2222222222',
+    SLACK_CLIENT_SECRET: 'client-secret-0123456789abcdef',
+    SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
+    SLACK_STAFF_USER_IDS: 'U0A',
+  };
+
+  it('turn on OAuth installs without a single workspace token', () => {
+    expect(load(oauth).slack).toMatchObject({
+      botToken: null,
+      teamId: null,
+      oauth: {
+        clientId: oauth.SLACK_CLIENT_ID,
+        clientSecret: oauth.SLACK_CLIENT_SECRET,
+        stateSecret: null,
+        tokenKey: null,
+      },
+    });
+  });
+
+  it('run beside the single workspace, which stays the default business', () => {
+    expect(load({ ...complete, ...oauth }).slack).toMatchObject({ botToken: 'xoxb-1-2-3', teamId: 'T0TEAM' });
+  });
+
+  it('refuse a client id without its secret and signing secret, naming them', () => {
+    expect(() => load({ SLACK_CLIENT_ID: oauth.SLACK_CLIENT_ID, SLACK_STAFF_USER_IDS: 'U0A' })).toThrow(
+      /SLACK_CLIENT_SECRET, SLACK_SIGNING_SECRET are missing/,
+    );
+  });
+
+  it('refuse Socket Mode, alerts without the single token, and a token key that is not 32 bytes', () => {
+    expect(() => load({ ...oauth, SLACK_SOCKET_MODE: 'true', SLACK_APP_TOKEN: 'xapp-1' })).toThrow(/needs HTTP mode/);
+    expect(() => load({ ...oauth, SLACK_ALERTS_CHANNEL_ID: 'C0ALERTS' })).toThrow(/SLACK_ALERTS_CHANNEL_ID/);
+    expect(() => load({ ...oauth, SLACK_TOKEN_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
+      /SLACK_TOKEN_KEY: use 32 random bytes/,
+    );
+    expect(load({ ...oauth, SLACK_TOKEN_KEY: Buffer.alloc(32, 7).toString('base64') }).slack?.oauth?.tokenKey).toBe(
+      Buffer.alloc(32, 7).toString('base64'),
+    );
+    expect(() => load({ ...oauth, SLACK_CLIENT_ID: 'abc' })).toThrow(/SLACK_CLIENT_ID: copy the Client ID/);
   });
 });
 

@@ -35,10 +35,31 @@ export interface FakeSlack {
   socketModeUrl: string | null;
   /** Resolves once the bot has called this method (at once if it already has). */
   called(method: string): Promise<void>;
+  /**
+   * The Slack app `oauth.v2.access` checks codes against (client id and secret, registered redirect
+   * URL), and the codes Slack would hand an installer who approved: each works once.
+   */
+  readonly oauthApp: { clientId: string; clientSecret: string; redirectUri: string };
+  grantOAuthCode(code: string, grant: OAuthGrant): void;
   /** While set, apps.connections.open waits for it: Slack slow or away. */
   socketModeGate: Promise<void> | null;
   close(): Promise<void>;
 }
+
+/** What an approved install hands back, as `oauth.v2.access` answers it. */
+export interface OAuthGrant {
+  readonly teamId: string;
+  readonly teamName: string;
+  readonly installerId: string;
+  readonly botToken: string;
+  readonly botUserId?: string;
+  readonly enterprise?: boolean;
+}
+
+export const fakeOAuthApp = {
+  clientId: '1111111111.2222222222',
+  clientSecret: 'fake-client-secret-0123456789',
+} as const;
 
 /**
  * A local stand-in for the Slack Web API (beyond the network edge we cannot reach in tests):
@@ -54,6 +75,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let responseUrlLifetime = Infinity;
   let messageCounter = 0;
   const waiters: { method: string; resolve: () => void }[] = [];
+  const oauthCodes = new Map<string, OAuthGrant>();
   const server: Server = createServer((request, response) => {
     void (async () => {
       const body = await readBody(request);
@@ -98,6 +120,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     switch (method) {
       case 'apps.connections.open':
         return fake.socketModeUrl ? { ok: true, url: fake.socketModeUrl } : { ok: false, error: 'invalid_auth' };
+      case 'oauth.v2.access':
+        return exchangeCode(body);
       case 'auth.test':
         return { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0TEAM', user: 'latchkey' };
       case 'conversations.members':
@@ -127,6 +151,28 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     }
   }
 
+  /** As Slack documents it: the app's credentials first, then the redirect URL, then the one-time code. */
+  function exchangeCode(body: Record<string, unknown>): Record<string, unknown> {
+    if (body.client_id !== fake.oauthApp.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (body.client_secret !== fake.oauthApp.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const grant = oauthCodes.get(String(body.code));
+    if (!grant) return { ok: false, error: 'invalid_code' };
+    if (body.redirect_uri !== fake.oauthApp.redirectUri) return { ok: false, error: 'bad_redirect_uri' };
+    oauthCodes.delete(String(body.code));
+    return {
+      ok: true,
+      app_id: 'A0APP',
+      authed_user: { id: grant.installerId },
+      scope: 'commands,chat:write,chat:write.public,channels:read,groups:read',
+      token_type: 'bot',
+      access_token: grant.botToken,
+      bot_user_id: grant.botUserId ?? 'U0BOT',
+      team: grant.enterprise ? null : { id: grant.teamId, name: grant.teamName },
+      enterprise: grant.enterprise ? { id: 'E0ORG', name: 'Org' } : null,
+      is_enterprise_install: grant.enterprise ?? false,
+    };
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const fake: FakeSlack = {
@@ -141,6 +187,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     refusals,
     socketModeUrl: null,
     socketModeGate: null,
+    oauthApp: { ...fakeOAuthApp, redirectUri: 'http://localhost:3000/slack/oauth_redirect' },
+    grantOAuthCode: (code, grant) => void oauthCodes.set(code, grant),
     called: (method) =>
       calls.some((call) => call.method === method)
         ? Promise.resolve()

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import type { App } from '@slack/bolt';
 import type { Hono } from 'hono';
 import { createHttpApp } from '../../src/http/app.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
@@ -38,7 +39,7 @@ export interface SignOptions {
 
 export async function createSlackHarness(
   env: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; registerListeners?: (bolt: App) => void } = {},
 ): Promise<SlackHarness> {
   const fake = await startFakeSlack();
   const app = await createTestApp({
@@ -53,6 +54,7 @@ export async function createSlackHarness(
   const bot = await startSlackBot(app, app.config.slack!, {
     logger: options.logger ?? createLogger('silent'),
     alertsPollIntervalMs: 20,
+    ...(options.registerListeners ? { registerListeners: options.registerListeners } : {}),
   });
   const http = createHttpApp(app, { slack: bot.routes! });
   return {
@@ -156,6 +158,7 @@ export function buttonClick(
 export function viewSubmission(
   view: { id: string; clientId: string; userName: string; active: boolean; emailNow: boolean; hasEmailBlock?: boolean },
   user = staffUser,
+  team = teamId,
 ): SignedRequest {
   const values: Record<string, unknown> = {
     user_name: { login_editor_user_name: { type: 'plain_text_input', value: view.userName } },
@@ -176,13 +179,13 @@ export function viewSubmission(
   }
   const payload = {
     type: 'view_submission',
-    team: { id: teamId, domain: 'pets' },
-    user: { id: user.id, username: user.name, name: user.name, team_id: teamId },
+    team: { id: team, domain: 'pets' },
+    user: { id: user.id, username: user.name, name: user.name, team_id: team },
     api_app_id: 'A0APP',
     trigger_id: `trigger-${randomUUID()}`,
     view: {
       id: view.id,
-      team_id: teamId,
+      team_id: team,
       type: 'modal',
       callback_id: 'login_editor',
       private_metadata: JSON.stringify({ clientId: view.clientId }),

@@ -214,6 +214,21 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
   BusinessReinstated: { type: 'BusinessReinstated', data: { businessId: 'happypaws' } },
   OriginClaimed: { type: 'OriginClaimed', data: { origin: 'https://happypaws.example', businessId: 'happypaws' } },
   OriginReleased: { type: 'OriginReleased', data: { origin: 'https://happypaws.example', businessId: 'happypaws' } },
+  SlackInstalled: {
+    type: 'SlackInstalled',
+    data: {
+      businessId: 'happypaws',
+      teamId: 'T0HAPPY',
+      teamName: 'Happy Paws',
+      botUserId: 'U0BOT',
+      scopes: ['commands', 'chat:write'],
+      installedBy: 'U0OWNER',
+    },
+  },
+  SlackUninstalled: {
+    type: 'SlackUninstalled',
+    data: { businessId: 'happypaws', teamId: 'T0HAPPY', reason: 'app_uninstalled' },
+  },
 };
 
 const streamOf = ({ data }: { readonly data: unknown }): string =>

@@ -109,6 +109,8 @@ const describers: { readonly [T in LatchkeyEventType]: ((details: Details) => st
   BusinessReinstated: null,
   OriginClaimed: null,
   OriginReleased: null,
+  SlackInstalled: null,
+  SlackUninstalled: null,
 };
 
 /** Events with no sentence of their own (about no one client) read as the catalogue's label. */

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { actionIds, matchActionId } from '../../ids.ts';
-import type { SlackServices } from '../../services.ts';
+import { perBusiness, type SlackServices } from '../../services.ts';
 import { checkUserNameAction } from './check-user-name.ts';
 import { disableLoginAction } from './disable-login.ts';
 import { emailCredentialsAction } from './email-credentials.ts';
@@ -21,20 +21,20 @@ import { startEmailAlertAction } from './start-email-alert.ts';
 import { startProvisioningAction } from './start-provisioning.ts';
 
 export function register(app: App, services: SlackServices): void {
-  app.action(matchActionId(actionIds.openLoginEditor), openLoginEditorAction(services));
-  app.action(actionIds.checkUserName, checkUserNameAction(services));
-  app.action(matchActionId(actionIds.issueTempPassword), issueTempPasswordAction(services));
-  app.action(matchActionId(actionIds.emailCredentials), emailCredentialsAction(services));
-  app.action(matchActionId(actionIds.disableLogin), disableLoginAction(services));
-  app.action(matchActionId(actionIds.enableLogin), enableLoginAction(services));
-  app.action(matchActionId(actionIds.revokeSessions), revokeSessionsAction(services));
-  app.action(matchActionId(actionIds.showHistory), showHistoryAction(services));
-  app.action(matchActionId(actionIds.startProvisioning), startProvisioningAction(services));
-  app.action(matchActionId(actionIds.startEmailAlert), startEmailAlertAction(services));
-  app.action(actionIds.resendCredentialsAnyway, resendCredentialsAnywayAction(services));
-  app.action(matchActionId(actionIds.openEmailEditor), openEmailEditorAction(services));
-  app.action(actionIds.searchClients, openSearchAction(services));
-  app.action(actionIds.openProvisioning, openProvisioningAction(services));
-  app.action(actionIds.openEmailAlerts, openEmailAlertsAction(services));
-  app.action(actionIds.openEmailAlertPicker, openEmailAlertPickerAction(services));
+  app.action(matchActionId(actionIds.openLoginEditor), perBusiness(services, openLoginEditorAction));
+  app.action(actionIds.checkUserName, perBusiness(services, checkUserNameAction));
+  app.action(matchActionId(actionIds.issueTempPassword), perBusiness(services, issueTempPasswordAction));
+  app.action(matchActionId(actionIds.emailCredentials), perBusiness(services, emailCredentialsAction));
+  app.action(matchActionId(actionIds.disableLogin), perBusiness(services, disableLoginAction));
+  app.action(matchActionId(actionIds.enableLogin), perBusiness(services, enableLoginAction));
+  app.action(matchActionId(actionIds.revokeSessions), perBusiness(services, revokeSessionsAction));
+  app.action(matchActionId(actionIds.showHistory), perBusiness(services, showHistoryAction));
+  app.action(matchActionId(actionIds.startProvisioning), perBusiness(services, startProvisioningAction));
+  app.action(matchActionId(actionIds.startEmailAlert), perBusiness(services, startEmailAlertAction));
+  app.action(actionIds.resendCredentialsAnyway, perBusiness(services, resendCredentialsAnywayAction));
+  app.action(matchActionId(actionIds.openEmailEditor), perBusiness(services, openEmailEditorAction));
+  app.action(actionIds.searchClients, perBusiness(services, openSearchAction));
+  app.action(actionIds.openProvisioning, perBusiness(services, openProvisioningAction));
+  app.action(actionIds.openEmailAlerts, perBusiness(services, openEmailAlertsAction));
+  app.action(actionIds.openEmailAlertPicker, perBusiness(services, openEmailAlertPickerAction));
 }

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import type { SlackServices } from '../../services.ts';
+import { perBusiness, type SlackServices } from '../../services.ts';
 import { appHomeOpened } from './app-home-opened.ts';
 
 export function register(app: App, services: SlackServices): void {
-  app.event('app_home_opened', appHomeOpened(services));
+  app.event('app_home_opened', perBusiness(services, appHomeOpened));
 }
