@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAppCommands } from './apps.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerBusinessCommands } from './business.ts';
 import { registerClientCommands } from './clients.ts';
@@ -30,6 +31,8 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerStoreCommands(program);
   registerBusinessCommands(program);
+  // OpenID Connect: apps (relying parties).
+  registerAppCommands(program);
   return program;
 }
 

@@ -4,6 +4,7 @@ import type { BusinessEvent, BusinessOriginEvent } from './business.ts';
 import type { ClientEvent } from './client.ts';
 import type { CredentialEvent } from './credential/events.ts';
 import type { MailEvent, MailWebhookTokenEvent } from './mail.ts';
+import type { OidcAppEvent } from './oidc-app.ts';
 import type { SessionEvent } from './session.ts';
 import type { SlackProgressEvent } from './slack-progress.ts';
 import type { StaffAccessEvent } from './staff-access.ts';
@@ -30,6 +31,7 @@ export interface StreamEvents {
   readonly 'slack-progress': SlackProgressEvent;
   readonly business: BusinessEvent;
   readonly 'business-origin': BusinessOriginEvent;
+  readonly 'oidc-app': OidcAppEvent;
 }
 
 export type StreamKind = keyof StreamEvents;
@@ -130,6 +132,9 @@ export const eventCatalogue: EventCatalogue = {
   BusinessReinstated: v1('business'),
   OriginClaimed: v1('business-origin'),
   OriginReleased: v1('business-origin'),
+  OidcAppRegistered: v1('oidc-app'),
+  OidcAppSecretRotated: v1('oidc-app'),
+  OidcAppRemoved: v1('oidc-app'),
 };
 
 export function isLatchkeyEventType(

@@ -71,6 +71,9 @@ export const mailTemplateByEvent: MailTemplateTable = {
   BusinessReinstated: null,
   OriginClaimed: null,
   OriginReleased: null,
+  OidcAppRegistered: null,
+  OidcAppSecretRotated: null,
+  OidcAppRemoved: null,
 };
 
 export function toMailRequest(event: DecodedEvent): MailRequest | null {

@@ -11,6 +11,7 @@ import { clientSessionsProjection, createClientSessionQueries } from './client-s
 import { createCredentialQueries, credentialsProjection } from './credentials.ts';
 import { createEndedSessionQueries, endedSessionsProjection } from './ended-sessions.ts';
 import { createMailQueries, mailStatusProjection } from './mail-status.ts';
+import { createOidcAppQueries, oidcAppsProjection } from './oidc-apps.ts';
 import type { Projection } from './projection.ts';
 import { createTimelineQueries, timelineProjection } from './timeline.ts';
 
@@ -23,6 +24,7 @@ export const coreProjections: readonly Projection[] = [
   endedSessionsProjection,
   businessesProjection,
   clientSessionsProjection,
+  oidcAppsProjection,
 ];
 
 export interface ReadModels {
@@ -36,6 +38,7 @@ export interface ReadModels {
   readonly endedSessions: ReturnType<typeof createEndedSessionQueries>;
   readonly businesses: ReturnType<typeof createBusinessQueries>;
   readonly sessions: ReturnType<typeof createClientSessionQueries>;
+  readonly oidcApps: ReturnType<typeof createOidcAppQueries>;
   checkpoint(): string | null;
   /**
    * Applies a batch and moves the checkpoint in one transaction: a crash keeps both or neither.
@@ -116,6 +119,7 @@ export function openReadModels(
     endedSessions: createEndedSessionQueries(db),
     businesses: createBusinessQueries(db),
     sessions: createClientSessionQueries(db),
+    oidcApps: createOidcAppQueries(db),
     checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
     apply(events, comparePositions) {
       if (events.length > 0) applyBatch.immediate(events, comparePositions);

@@ -90,6 +90,9 @@ export const timelineEvents: TimelineCatalogue = {
   BusinessReinstated: null,
   OriginClaimed: null,
   OriginReleased: null,
+  OidcAppRegistered: null,
+  OidcAppSecretRotated: null,
+  OidcAppRemoved: null,
 };
 
 /** The label of a timeline row's type; a type this version does not know reads as itself. */

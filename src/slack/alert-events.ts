@@ -97,6 +97,9 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'BusinessReinstated':
     case 'OriginClaimed':
     case 'OriginReleased':
+    case 'OidcAppRegistered':
+    case 'OidcAppSecretRotated':
+    case 'OidcAppRemoved':
       return null;
     default: {
       const _exhaustive: never = event;

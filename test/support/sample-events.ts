@@ -214,6 +214,21 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
   BusinessReinstated: { type: 'BusinessReinstated', data: { businessId: 'happypaws' } },
   OriginClaimed: { type: 'OriginClaimed', data: { origin: 'https://happypaws.example', businessId: 'happypaws' } },
   OriginReleased: { type: 'OriginReleased', data: { origin: 'https://happypaws.example', businessId: 'happypaws' } },
+  OidcAppRegistered: {
+    type: 'OidcAppRegistered',
+    data: {
+      businessId: 'default',
+      appId: 'app-portal',
+      name: 'Portal',
+      redirectUris: ['https://portal.example/callback'],
+      postLogoutRedirectUris: [],
+      backchannelLogoutUri: null,
+      secretHash: 'c0ffee',
+      firstParty: true,
+    },
+  },
+  OidcAppSecretRotated: { type: 'OidcAppSecretRotated', data: { appId: 'app-portal', secretHash: 'beef' } },
+  OidcAppRemoved: { type: 'OidcAppRemoved', data: { appId: 'app-portal' } },
 };
 
 const streamOf = ({ data }: { readonly data: unknown }): string =>

@@ -109,6 +109,9 @@ const describers: { readonly [T in LatchkeyEventType]: ((details: Details) => st
   BusinessReinstated: null,
   OriginClaimed: null,
   OriginReleased: null,
+  OidcAppRegistered: null,
+  OidcAppSecretRotated: null,
+  OidcAppRemoved: null,
 };
 
 /** Events with no sentence of their own (about no one client) read as the catalogue's label. */
