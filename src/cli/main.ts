@@ -7,6 +7,7 @@ import { registerDemoCommand } from './demo.ts';
 import { describeFailure } from './failure.ts';
 import { registerLoginCommands } from './login.ts';
 import { registerMailCommands } from './mail.ts';
+import { registerOidcCommands } from './oidc.ts';
 import { registerProvisionCommand } from './provision.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerStoreCommands } from './store.ts';
@@ -31,8 +32,9 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerStoreCommands(program);
   registerBusinessCommands(program);
-  // OpenID Connect: apps (relying parties).
+  // OpenID Connect: apps (relying parties) and the provider's keys.
   registerAppCommands(program);
+  registerOidcCommands(program);
   return program;
 }
 

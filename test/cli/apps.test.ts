@@ -60,3 +60,19 @@ describe('latchkey apps', () => {
     expect((await runCli(['apps', 'list'], env)).stdout).toBe('');
   });
 });
+
+describe('latchkey oidc rotate-keys', () => {
+  it('publishes a new ES256 and RS256 key that sign after the grace period', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-cli-keys-'));
+    try {
+      const env = { LATCHKEY_DATA_DIR: dir, PUBLIC_ORIGIN: 'http://localhost:3000' };
+      const rotated = await runCli(['oidc', 'rotate-keys'], env);
+      expect(rotated.stderr).toBe('');
+      expect(rotated.stdout).toMatch(/^Published ES256 key \S+; it signs from \S+\.\nPublished RS256 key/);
+      const keys = JSON.parse(readFileSync(join(dir, 'oidc-keys.json'), 'utf8')) as { keys: unknown[] };
+      expect(keys.keys).toHaveLength(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
