@@ -5,7 +5,7 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/app.ts';
 import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
-import { registerOidcApp } from '../../src/oidc/apps.ts';
+import { registerOidcApp, removeOidcApp, rotateOidcAppSecret } from '../../src/oidc/apps.ts';
 import { createOidcProvider } from '../../src/oidc/provider.ts';
 import { oidcRoutes } from '../../src/oidc/routes.ts';
 import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
@@ -135,5 +135,28 @@ describe('the OpenID Connect provider, with openid-client as the app', () => {
         },
       ),
     ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('after a rotation only the new secret is accepted, and a removed app is no client at all', async () => {
+    const exchange = async (secret: string) => {
+      const config = await client.discovery(issuer, appId, secret, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
+      const callback = new URL(`${redirectUri}?code=abc&iss=${encodeURIComponent(issuer.href)}`);
+      const failure = await client
+        .authorizationCodeGrant(config, callback, { pkceCodeVerifier: client.randomPKCECodeVerifier() })
+        .then(
+          () => null,
+          (error: unknown) => error as { error?: string },
+        );
+      return failure?.error;
+    };
+    const rotated = await rotateOidcAppSecret(app.deps, 'default', appId, { actor: staff });
+    if (!rotated.ok) throw new Error(rotated.error.message);
+    expect(await exchange(clientSecret)).toBe('invalid_client');
+    expect(await exchange(rotated.value.clientSecret)).toBe('invalid_grant');
+    const removed = await removeOidcApp(app.deps, 'default', appId, { actor: staff });
+    expect(removed.ok).toBe(true);
+    expect(await exchange(rotated.value.clientSecret)).toBe('invalid_client');
   });
 });
