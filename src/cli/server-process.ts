@@ -6,7 +6,6 @@ import { startHttpServer, type RunningServer } from '../http/server.ts';
 import { createServerLogger } from '../logger.ts';
 import { openMailTransport } from '../mail/open-transport.ts';
 import { startMailRelay, type MailRelay } from '../mail/relay.ts';
-import { startOidc, type RunningOidc } from '../oidc/serve.ts';
 import { startSlackBot, type SlackBot } from '../slack/bot.ts';
 
 /** SIGTERM to exit: service managers wait about 10 s before they kill, so everything must fit in that. */
@@ -38,20 +37,16 @@ export async function runServer(): Promise<void> {
   let site: RunningServer | null = null;
   let admin: RunningServer | null = null;
   let relay: MailRelay | null = null;
-  let oidc: RunningOidc | null = null;
   const stopEverything = async () => {
     await site?.close({ graceMs: requestGraceMs });
     await admin?.close({ graceMs: 1_000 });
     await slack?.stop();
     await relay?.stop();
-    oidc?.close();
     await app.close();
   };
   try {
     slack = config.slack ? await startSlackBot(app, config.slack, { logger }) : null;
-    // OpenID Connect provider under /oidc (src/oidc).
-    oidc = startOidc(app);
-    const http = createHttpApp(app, { logger, oidc: oidc.routes, ...(slack?.routes ? { slack: slack.routes } : {}) });
+    const http = createHttpApp(app, { logger, ...(slack?.routes ? { slack: slack.routes } : {}) });
     site = await startHttpServer(http, { port: config.port, host: config.host });
     if (config.admin) {
       const running = slack;

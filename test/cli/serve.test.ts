@@ -62,17 +62,6 @@ describe('latchkey serve', () => {
     expect((await fetch(`${serve.url}/status`)).status).toBe(404);
   });
 
-  it('serves the OpenID Connect provider under /oidc, with its keys made on first start', async () => {
-    serve = await startServe({ LATCHKEY_DATA_DIR: dir });
-    const discovery = await fetch(`${serve.url}/oidc/.well-known/openid-configuration`);
-    expect(discovery.status).toBe(200);
-    const metadata = (await discovery.json()) as { issuer: string; jwks_uri: string };
-    expect(metadata.issuer).toMatch(/\/oidc$/);
-    const jwks = (await (await fetch(`${serve.url}/oidc/jwks`)).json()) as { keys: { alg: string }[] };
-    expect(jwks.keys.map((key) => key.alg)).toEqual(['ES256', 'RS256']);
-    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['oidc-keys.json', 'oidc.sqlite']));
-  });
-
   it('the start-up line names the address to open and where dev mail goes', async () => {
     serve = await startServe({ LATCHKEY_DATA_DIR: dir });
     const line = serve.logs().find((entry) => String(entry.msg).startsWith('Latchkey is serving'))!;
