@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAppCommands } from './apps.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerBusinessCommands } from './business.ts';
 import { addBusinessOption } from './business-option.ts';
@@ -7,6 +8,7 @@ import { registerDemoCommand } from './demo.ts';
 import { describeFailure } from './failure.ts';
 import { registerLoginCommands } from './login.ts';
 import { registerMailCommands } from './mail.ts';
+import { registerOidcCommands } from './oidc.ts';
 import { registerProvisionCommand } from './provision.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerStoreCommands } from './store.ts';
@@ -32,6 +34,9 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerStoreCommands(program);
   registerBusinessCommands(program);
+  // OpenID Connect: apps (relying parties) and the provider's keys.
+  registerAppCommands(program);
+  registerOidcCommands(program);
   return program;
 }
 

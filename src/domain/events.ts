@@ -4,6 +4,7 @@ import { defaultBusinessId, type BusinessEvent, type BusinessOriginEvent } from 
 import type { ClientEvent } from './client.ts';
 import type { CredentialEvent } from './credential/events.ts';
 import type { MailEvent, MailWebhookTokenEvent } from './mail.ts';
+import type { OidcAppEvent } from './oidc-app.ts';
 import type { SessionEvent } from './session.ts';
 import type { SlackInstallationEvent } from './slack-installation.ts';
 import type { SlackProgressEvent } from './slack-progress.ts';
@@ -32,6 +33,7 @@ export interface StreamEvents {
   readonly business: BusinessEvent;
   readonly 'business-origin': BusinessOriginEvent;
   readonly 'slack-team': SlackInstallationEvent;
+  readonly 'oidc-app': OidcAppEvent;
 }
 
 export type StreamKind = keyof StreamEvents;
@@ -137,6 +139,9 @@ export const eventCatalogue: EventCatalogue = {
   OriginReleased: v1('business-origin'),
   SlackInstalled: v1('slack-team'),
   SlackUninstalled: v1('slack-team'),
+  OidcAppRegistered: v1('oidc-app'),
+  OidcAppSecretRotated: v1('oidc-app'),
+  OidcAppRemoved: v1('oidc-app'),
 };
 
 export function isLatchkeyEventType(

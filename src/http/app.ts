@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { App } from '../app/context.ts';
 import type { Logger } from '../logger.ts';
@@ -10,6 +11,8 @@ export interface HttpOptions {
   readonly logger?: Logger;
   /** The Slack bot's `/slack` sub-app (src/slack/bot.ts), when Slack runs in HTTP mode. */
   readonly slack?: Hono;
+  /** The OpenID Connect provider's `/oidc` sub-app (src/oidc/routes.ts), when it runs. */
+  readonly oidc?: Hono<{ Bindings: HttpBindings }>;
 }
 
 /** The one Hono app: client pages, webhooks and Slack are sub-apps mounted here. */
@@ -20,6 +23,8 @@ export function createHttpApp(app: App, options: HttpOptions = {}): Hono {
   http.get('/health', (c) => c.json({ ok: true }));
   // Before the client site, so its CSRF and session middleware never see Slack's signed requests.
   if (options.slack) http.route('/slack', options.slack);
+  // OpenID Connect: before the client site, whose CSRF rules do not apply to the provider's endpoints.
+  if (options.oidc) http.route('/oidc', options.oidc);
   const { webhookSigningKey, outboxDir } = app.config.mail;
   if (webhookSigningKey)
     http.route(

@@ -73,6 +73,9 @@ export const mailTemplateByEvent: MailTemplateTable = {
   OriginReleased: null,
   SlackInstalled: null,
   SlackUninstalled: null,
+  OidcAppRegistered: null,
+  OidcAppSecretRotated: null,
+  OidcAppRemoved: null,
 };
 
 export function toMailRequest(event: DecodedEvent): MailRequest | null {

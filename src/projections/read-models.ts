@@ -12,6 +12,7 @@ import { clientSessionsProjection, createClientSessionQueries } from './client-s
 import { createCredentialQueries, credentialsProjection } from './credentials.ts';
 import { createEndedSessionQueries, endedSessionsProjection } from './ended-sessions.ts';
 import { createMailQueries, mailStatusProjection } from './mail-status.ts';
+import { createOidcAppQueries, oidcAppsProjection } from './oidc-apps.ts';
 import type { Projection } from './projection.ts';
 import { createTimelineQueries, timelineProjection } from './timeline.ts';
 
@@ -24,6 +25,7 @@ export const coreProjections: readonly Projection[] = [
   endedSessionsProjection,
   businessesProjection,
   clientSessionsProjection,
+  oidcAppsProjection,
 ];
 
 /**
@@ -45,6 +47,7 @@ export interface ReadModels {
   readonly endedSessions: ReturnType<typeof createEndedSessionQueries>;
   readonly businesses: ReturnType<typeof createBusinessQueries>;
   readonly sessions: ReturnType<typeof createClientSessionQueries>;
+  readonly oidcApps: ReturnType<typeof createOidcAppQueries>;
   checkpoint(): string | null;
   /**
    * Applies a batch and moves the checkpoint in one transaction: a crash keeps both or neither.
@@ -115,6 +118,7 @@ export function openReadModels(
     writeCheckpoint.run(fresh[fresh.length - 1]!.position);
   });
   const businesses = createBusinessQueries(db);
+  const oidcApps = createOidcAppQueries(db);
   const views = new Map<string, ReadModels>();
   const viewOf = (businessId: string): ReadModels => {
     let view = views.get(businessId);
@@ -132,6 +136,7 @@ export function openReadModels(
         endedSessions: createEndedSessionQueries(db, businessId),
         businesses,
         sessions: createClientSessionQueries(db, businessId),
+        oidcApps,
         checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
         apply(events, comparePositions) {
           if (events.length > 0) applyBatch.immediate(events, comparePositions);

@@ -92,6 +92,9 @@ export const timelineEvents: TimelineCatalogue = {
   OriginReleased: null,
   SlackInstalled: null,
   SlackUninstalled: null,
+  OidcAppRegistered: null,
+  OidcAppSecretRotated: null,
+  OidcAppRemoved: null,
 };
 
 /** The label of a timeline row's type; a type this version does not know reads as itself. */

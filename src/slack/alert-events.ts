@@ -99,6 +99,9 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'OriginReleased':
     case 'SlackInstalled':
     case 'SlackUninstalled':
+    case 'OidcAppRegistered':
+    case 'OidcAppSecretRotated':
+    case 'OidcAppRemoved':
       return null;
     default: {
       const _exhaustive: never = event;

@@ -229,6 +229,21 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
     type: 'SlackUninstalled',
     data: { businessId: 'happypaws', teamId: 'T0HAPPY', reason: 'app_uninstalled' },
   },
+  OidcAppRegistered: {
+    type: 'OidcAppRegistered',
+    data: {
+      businessId: 'default',
+      appId: 'app-portal',
+      name: 'Portal',
+      redirectUris: ['https://portal.example/callback'],
+      postLogoutRedirectUris: [],
+      backchannelLogoutUri: null,
+      secretHash: 'c0ffee',
+      firstParty: true,
+    },
+  },
+  OidcAppSecretRotated: { type: 'OidcAppSecretRotated', data: { appId: 'app-portal', secretHash: 'beef' } },
+  OidcAppRemoved: { type: 'OidcAppRemoved', data: { appId: 'app-portal' } },
 };
 
 const streamOf = ({ data }: { readonly data: unknown }): string =>

@@ -111,6 +111,9 @@ const describers: { readonly [T in LatchkeyEventType]: ((details: Details) => st
   OriginReleased: null,
   SlackInstalled: null,
   SlackUninstalled: null,
+  OidcAppRegistered: null,
+  OidcAppSecretRotated: null,
+  OidcAppRemoved: null,
 };
 
 /** Events with no sentence of their own (about no one client) read as the catalogue's label. */
