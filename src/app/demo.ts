@@ -137,11 +137,7 @@ export function demoOrigin(host: string, config: Pick<Config, 'port'>): string {
  * port's origin when they exist already), seeds each with its own clients and issues one
  * temporary password in each. Running it again adds no business and no client.
  */
-export async function seedDemoBusinesses(
-  deps: AppDeps,
-  config: Config,
-  requester: Requester,
-): Promise<DemoBusiness[]> {
+export async function seedDemoBusinesses(deps: AppDeps, config: Config, requester: Requester): Promise<DemoBusiness[]> {
   const defaults = defaultBusinessSettings(config);
   const seeded: DemoBusiness[] = [];
   for (const business of demoBusinesses) {

@@ -4,7 +4,9 @@ import { stdout } from './output.ts';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('seed a demo business of 25 clients and two more businesses on *.localhost, and print how to sign in at each')
+    .description(
+      'seed a demo business of 25 clients and two more businesses on *.localhost, and print how to sign in at each',
+    )
     .action(async () => {
       const [{ seedDemo, seedDemoBusinesses }, { cliActor, withApp }] = await Promise.all([
         import('../app/demo.ts'),
