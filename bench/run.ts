@@ -12,6 +12,7 @@ import { benchLongLog } from './longlog.ts';
 import { benchPostgres } from './postgres.ts';
 import { benchRelay } from './relay.ts';
 import { benchScale } from './scale.ts';
+import { benchTenantScale } from './tenant-scale.ts';
 
 const postgresUrl = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -38,9 +39,10 @@ const sections: Record<string, () => Promise<Record<string, unknown>>> = {
   postgres: () => whenPostgresAnswers(() => benchPostgres(postgresUrl)),
   scale: () => whenPostgresAnswers(() => benchScale(postgresUrl)),
   longlog: () => whenPostgresAnswers(() => benchLongLog(postgresUrl)),
+  tenantScale: () => benchTenantScale(),
 };
 // Minutes long: only when asked for by name.
-const onRequestOnly = new Set(['longlog']);
+const onRequestOnly = new Set(['longlog', 'tenantScale']);
 
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(name in sections));
