@@ -118,12 +118,10 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
       () => {
         timers.delete(key);
         if (delayMs > maxTimerMs) return scheduleRetry(job, retryAt);
-        const retry = oneAtATimeFor(job, () => attemptMailJob(attemptContext, job, 'retry')).catch(
-          (error: unknown) => {
-            if (!(error instanceof RelayStopped))
-              log?.error({ err: error, businessId: job.businessId, clientId: job.clientId }, 'mail retry failed');
-          },
-        );
+        const retry = oneAtATimeFor(job, () => attemptMailJob(attemptContext, job, 'retry')).catch((error: unknown) => {
+          if (!(error instanceof RelayStopped))
+            log?.error({ err: error, businessId: job.businessId, clientId: job.clientId }, 'mail retry failed');
+        });
         retriesInFlight.add(retry);
         void retry.finally(() => retriesInFlight.delete(retry));
       },
