@@ -1,3 +1,4 @@
+import { webApi } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -29,6 +30,23 @@ const staffAlertDecider: Decider<StaffAlertCommand, StaffAlertEvent, StaffAlertS
   decide: decideStaffAlert,
 };
 const notifierActor = { kind: 'system', id: 'slack-notifier' } as const;
+
+/** Slack's answers that say a business's channel or token is wrong, rather than that Slack is busy. */
+const setupRefusals = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'missing_scope',
+]);
+
+function setupRefusalOf(error: unknown): string | null {
+  if (!(error instanceof Error) || !('code' in error) || error.code !== webApi.ErrorCode.PlatformError) return null;
+  const answer = (error as webApi.WebAPIPlatformError).data.error;
+  return setupRefusals.has(answer) ? answer : null;
+}
 
 export interface StaffAlertsOptions {
   readonly deps: AppDeps;
@@ -87,11 +105,24 @@ export async function startStaffAlerts(options: StaffAlertsOptions): Promise<Sub
     const { readModels } = forBusiness(deps, businessId);
     const message = alertMessage(found.clientId, readModels.clients.getClient(found.clientId), found.subject);
     const { client, channel } = target;
-    const posted = await client.chat.postMessage({
-      channel,
-      ...message,
-      metadata: { event_type: 'latchkey_alert', event_payload: { event_id: event.id } },
-    });
+    const posted = await client.chat
+      .postMessage({
+        channel,
+        ...message,
+        metadata: { event_type: 'latchkey_alert', event_payload: { event_id: event.id } },
+      })
+      .catch((error: unknown) => {
+        const refusal = setupRefusalOf(error);
+        if (refusal === null) throw error;
+        // Retrying cannot help until the business fixes its Slack setup, and would hold every
+        // other business's alerts behind this one.
+        logger.error(
+          { businessId, channel, eventId: event.id, slackError: refusal },
+          "a business's alert could not be posted to its alerts channel; it is skipped",
+        );
+        return null;
+      });
+    if (posted === null) return;
     if (!posted.ts) throw new Error(`Slack did not return a timestamp for the alert on event ${event.id}`);
     await run(
       businessId,

@@ -232,6 +232,21 @@ describe('a workspace sees and acts on its own business only', () => {
     expect(postedAlerts()).toEqual([]);
   });
 
+  it('alerts: a business whose alerts channel Slack refuses holds up no other business’s alerts', async () => {
+    slack.fake.failNext('chat.postMessage', 'channel_not_found');
+    await burn(happyDeps(), 'bella@happypaws.example');
+    await assignLogin(slack.app.deps, { clientId: 'C1001', userName: 'ada@example.com' }, { actor: staff });
+    await burn(slack.app.deps, 'ada@example.com');
+    await slack.bot.alerts.catchUp();
+    await slack.bot.alerts.catchUp();
+    expect(postedAlerts()).toEqual([
+      { channel: happyAlertsChannel, token: happyToken, names: 'Bella Barker' },
+      { channel: alertsChannel, token: 'xoxb-test-token', names: 'Ada Lovelace' },
+    ]);
+    const posted = (await slack.allEvents()).filter((event) => event.type === 'StaffAlertPosted');
+    expect(posted.map((event) => (event.data as { channel: string }).channel)).toEqual([alertsChannel]);
+  });
+
   it('staff: someone on the default business’s allow-list only is refused in Happy Paws’ workspace', async () => {
     expect(await ackText(await slack.send(slashCommand('C1001', defaultOnly)))).toContain('Ada Lovelace');
 
