@@ -380,7 +380,9 @@ function slackSettings(e: Env): SlackConfig | null {
     socketMode ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET',
   ];
   const missing: string[] = required.filter((name) => e[name] === undefined);
-  if (!e.SLACK_STAFF_USER_IDS?.length && !e.SLACK_STAFF_CHANNEL_ID)
+  // The single workspace is the default business's, and its staff come from here until it records
+  // its own; with OAuth installs only, each business names its staff (`business set`).
+  if (singleMode && !e.SLACK_STAFF_USER_IDS?.length && !e.SLACK_STAFF_CHANNEL_ID)
     missing.push('SLACK_STAFF_USER_IDS or SLACK_STAFF_CHANNEL_ID');
   if (missing.length > 0) {
     throw new ConfigError(

@@ -56,6 +56,9 @@ export function defaultBusinessSettings(config: Config): BusinessSettings {
     mailFrom: config.mail.from,
     mailReplyTo: config.mail.replyTo,
     mailgunDomain: config.mail.mailgun?.domain ?? null,
+    slackStaffUserIds: config.slack?.staffUserIds.length ? config.slack.staffUserIds : null,
+    slackStaffChannel: config.slack?.staffChannelId ?? null,
+    slackAlertsChannel: config.slack?.alertsChannelId ?? null,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { ClientDetails } from '../domain/client.ts';
 import { forBusiness } from './business-scope.ts';
+import { noSlackSettings } from '../domain/business-settings.ts';
 import { changeBusinessSettings, defaultBusinessSettings, registerBusiness } from './businesses.ts';
 import type { AppDeps, Requester } from './deps.ts';
 import { importClients } from './directory.ts';
@@ -156,6 +157,8 @@ export async function seedDemoBusinesses(deps: AppDeps, config: Config, requeste
               contact: null,
               mailFrom: null,
               mailReplyTo: null,
+              // A demo business has staff of its own, not the default business's.
+              ...noSlackSettings,
             },
           },
           defaults,

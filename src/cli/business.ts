@@ -46,13 +46,15 @@ export function registerBusinessCommands(program: Command): void {
       ]);
       await actions.withApp(async (app) => {
         const defaults = actions.defaultBusinessSettings(app.config);
-        // A new business starts with the deployment's rules and none of the first business's branding or sender.
+        // A new business starts with the deployment's rules and none of the first business's branding,
+        // sender or Slack staff (those are people of another workspace).
         const settings: BusinessSettings = {
           ...defaults,
           logoUrl: null,
           contact: null,
           mailFrom: null,
           mailReplyTo: null,
+          ...actions.noSlackSettings,
           ...changes,
         };
         const added = await actions.registerBusiness(app.deps, { businessId, settings }, defaults, {
@@ -178,7 +180,8 @@ function describeBusiness(business: BusinessListing): string {
   const width = Math.max(...Object.values(businessSettingKeys).map((key) => key.length));
   for (const [name, key] of Object.entries(businessSettingKeys) as [BusinessSettingName, string][]) {
     const value = business.settings[name];
-    lines.push(`  ${key.padEnd(width)}  ${value === null ? '(none)' : String(value)}`);
+    const shown = value === null ? '(none)' : Array.isArray(value) ? value.join(',') : String(value);
+    lines.push(`  ${key.padEnd(width)}  ${shown}`);
   }
   return `${lines.join('\n')}\n`;
 }

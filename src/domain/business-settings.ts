@@ -20,7 +20,22 @@ export interface BusinessSettings {
   readonly mailFrom: string | null;
   readonly mailReplyTo: string | null;
   readonly mailgunDomain: string | null;
+  /** Slack member ids of the business's own workspace allowed to act, besides the staff channel's members. */
+  readonly slackStaffUserIds: readonly string[] | null;
+  /** A channel of the business's workspace whose members are staff. */
+  readonly slackStaffChannel: string | null;
+  /** The channel of the business's workspace its staff alerts are posted to; none posts nothing. */
+  readonly slackAlertsChannel: string | null;
 }
+
+/** The Slack settings, which a business registered before they existed did not record. */
+export const slackSettingNames = ['slackStaffUserIds', 'slackStaffChannel', 'slackAlertsChannel'] as const;
+export type SlackSettingName = (typeof slackSettingNames)[number];
+export const noSlackSettings: Pick<BusinessSettings, SlackSettingName> = {
+  slackStaffUserIds: null,
+  slackStaffChannel: null,
+  slackAlertsChannel: null,
+};
 
 export type BusinessSettingName = keyof BusinessSettings;
 
@@ -37,6 +52,23 @@ const wholeNumber = (min: number, max: number, advice: string) =>
   z.coerce.number({ error: 'use a whole number' }).int('use a whole number').min(min, advice).max(max, advice);
 const optionalText = <T extends z.ZodType<string>>(schema: T) =>
   z.union([z.literal('').transform(() => null), schema]).nullable();
+const slackChannel = optionalText(
+  z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'use a channel id, like C0123ABCD (channel details → About)'),
+);
+const slackMemberIds = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
+    'use Slack member ids separated by commas, like U0123ABCD,U0456EFGH',
+  )
+  .transform((ids): readonly string[] | null => (ids.length > 0 ? [...new Set(ids)] : null))
+  .nullable();
 
 /** The one check of each setting, shared by the environment (the first business) and `business set`. */
 export const businessSettingSchemas = {
@@ -75,6 +107,9 @@ export const businessSettingSchemas = {
   mailgunDomain: optionalText(
     z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'use the sending domain, like mg.example.com'),
   ),
+  slackStaffUserIds: slackMemberIds,
+  slackStaffChannel: slackChannel,
+  slackAlertsChannel: slackChannel,
 } satisfies { readonly [K in BusinessSettingName]: z.ZodType<BusinessSettings[K], unknown> };
 
 /**
@@ -114,6 +149,9 @@ export const businessSettingKeys: { readonly [K in BusinessSettingName]: string 
   mailFrom: 'mail-from',
   mailReplyTo: 'mail-reply-to',
   mailgunDomain: 'mailgun-domain',
+  slackStaffUserIds: 'slack-staff-user-ids',
+  slackStaffChannel: 'slack-staff-channel',
+  slackAlertsChannel: 'slack-alerts-channel',
 };
 
 const settingByKey = new Map(
@@ -161,7 +199,21 @@ export function changedSettings(
 ): Partial<BusinessSettings> {
   const changes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(requested) as [BusinessSettingName, unknown][]) {
-    if (before[name] !== value) changes[name] = value;
+    if (!sameSetting(before[name], value)) changes[name] = value;
   }
   return changes as Partial<BusinessSettings>;
+}
+
+/** Settings are plain values, or a list of ids (whose order staff give does not matter). */
+function sameSetting(before: unknown, after: unknown): boolean {
+  if (Array.isArray(before) && Array.isArray(after))
+    return before.length === after.length && after.every((item) => before.includes(item));
+  return before === after;
+}
+
+/** A business's settings with the Slack ones it never recorded read as none (settings recorded before they existed). */
+export function withSlackSettings(
+  settings: Omit<BusinessSettings, SlackSettingName> & Partial<Pick<BusinessSettings, SlackSettingName>>,
+): BusinessSettings {
+  return { ...noSlackSettings, ...settings };
 }

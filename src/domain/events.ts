@@ -1,6 +1,7 @@
 import type { EventMetadata, RecordedEvent } from '../eventstore/port.ts';
 import type { BatchEvent } from './batch.ts';
 import { defaultBusinessId, type BusinessEvent, type BusinessOriginEvent } from './business.ts';
+import { withSlackSettings } from './business-settings.ts';
 import type { ClientEvent } from './client.ts';
 import type { CredentialEvent } from './credential/events.ts';
 import type { MailEvent, MailWebhookTokenEvent } from './mail.ts';
@@ -130,7 +131,17 @@ export const eventCatalogue: EventCatalogue = {
   StaffAlertPosted: v1('staff-alert'),
   StaffActionRefused: v1('staff-refusal'),
   ProgressMessagePosted: v1('slack-progress'),
-  BusinessRegistered: v1('business'),
+  // Version 2 records the business's Slack settings; a business registered before had none of its own.
+  BusinessRegistered: {
+    stream: 'business',
+    version: 2,
+    upcasters: [
+      (data) => {
+        const { settings, ...rest } = data as { settings: Parameters<typeof withSlackSettings>[0] };
+        return { ...rest, settings: withSlackSettings(settings) };
+      },
+    ],
+  },
   BusinessRenamed: v1('business'),
   BusinessSettingsChanged: v1('business'),
   BusinessSuspended: v1('business'),

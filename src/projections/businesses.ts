@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { BusinessSettings } from '../domain/business-settings.ts';
+import { withSlackSettings, type BusinessSettings } from '../domain/business-settings.ts';
 import { isEventOfStream } from '../domain/events.ts';
 import type { Projection } from './projection.ts';
 
@@ -75,7 +75,8 @@ export const businessesProjection: Projection = {
 function toView(row: BusinessRow): BusinessView {
   return {
     businessId: row.business_id,
-    settings: JSON.parse(row.settings) as BusinessSettings,
+    // A row folded before the Slack settings existed reads as having none (they are not in its JSON).
+    settings: withSlackSettings(JSON.parse(row.settings) as BusinessSettings),
     suspended: row.suspended_for !== null,
     suspendedFor: row.suspended_for,
     registeredAt: row.registered_at,

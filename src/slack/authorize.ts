@@ -8,12 +8,15 @@ import type { EventStore } from '../eventstore/port.ts';
 import type { Logger } from '../logger.ts';
 import { refusalHome, refusalModal, refusalText } from './blocks/refusal.ts';
 import { describeSlackRequester, type SlackRequester } from './requester.ts';
+import type { SlackStaffOf } from './staff-settings.ts';
 
 type Reason = StaffAccessEvent['data']['reason'];
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
 
 export interface AuthorizeStaffOptions {
-  readonly settings: Pick<SlackConfig, 'teamId' | 'staffUserIds' | 'staffChannelId' | 'oauth'>;
+  readonly settings: Pick<SlackConfig, 'teamId' | 'oauth'>;
+  /** The allow-list and staff channel of a business, in its own workspace. */
+  readonly staffOf: SlackStaffOf;
   readonly store: EventStore;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -21,43 +24,54 @@ export interface AuthorizeStaffOptions {
 }
 
 /**
- * Only staff act: people on the allow-list or in the staff channel, from the configured workspace.
- * Anyone else gets a clear refusal where they asked, and the refusal is appended to the log.
- * Channel membership is cached briefly so that a busy minute costs one Web API call; a failure
- * to read it refuses rather than lets through.
+ * Only staff act: people on the request's business's allow-list or in its staff channel. Both
+ * belong to the business's own workspace, so someone listed by one business is nobody in another
+ * business's workspace. Anyone else gets a clear refusal where they asked, and the refusal is
+ * appended to the log. Channel membership is read with the request's client (the workspace's own
+ * bot token) and cached briefly per business, so that a busy minute costs one Web API call; a
+ * failure to read it refuses rather than lets through.
  */
 export function authorizeStaff({
   settings,
+  staffOf,
   store,
   clock,
   logger,
   membershipTtlMs = 60_000,
 }: AuthorizeStaffOptions): Middleware<AnyMiddlewareArgs> {
-  const allowed = new Set(settings.staffUserIds);
-  let members: { readonly ids: ReadonlySet<string>; readonly expiresAt: number } | null = null;
+  const members = new Map<string, { readonly ids: ReadonlySet<string>; readonly expiresAt: number }>();
 
-  async function isChannelMember(client: webApi.WebClient, userId: string): Promise<boolean> {
-    if (!settings.staffChannelId) return false;
-    if (!members || members.expiresAt <= Date.now()) {
-      members = { ids: await listMembers(client, settings.staffChannelId), expiresAt: Date.now() + membershipTtlMs };
+  async function isChannelMember(client: webApi.WebClient, businessId: string, channel: string, userId: string) {
+    const key = `${businessId}:${channel}`;
+    let cached = members.get(key);
+    if (!cached || cached.expiresAt <= Date.now()) {
+      cached = { ids: await listMembers(client, channel), expiresAt: Date.now() + membershipTtlMs };
+      members.set(key, cached);
     }
-    return members.ids.has(userId);
+    return cached.ids.has(userId);
   }
 
-  async function verdict(args: Args, requester: SlackRequester): Promise<Reason | null> {
+  async function verdict(args: Args, requester: SlackRequester, businessId: string): Promise<Reason | null> {
     // With OAuth installs, Bolt's authorize (src/slack/business-context.ts) has already refused any
     // workspace that is not installed; every installed one is some business's own.
     if (settings.oauth === null && requester.teamId !== settings.teamId) return 'foreign_team';
-    if (allowed.has(requester.userId)) return null;
+    const staff = staffOf(businessId);
+    if (staff.staffUserIds.includes(requester.userId)) return null;
+    if (!staff.staffChannelId) return 'not_staff';
     try {
-      return (await isChannelMember(args.client, requester.userId)) ? null : 'not_staff';
+      return (await isChannelMember(args.client, businessId, staff.staffChannelId, requester.userId))
+        ? null
+        : 'not_staff';
     } catch (error) {
-      logger.error({ err: error, channel: settings.staffChannelId }, 'could not read the staff channel members');
+      logger.error(
+        { err: error, businessId, channel: staff.staffChannelId },
+        'could not read the staff channel members',
+      );
       return 'membership_unknown';
     }
   }
 
-  async function recordRefusal(requester: SlackRequester, reason: Reason): Promise<void> {
+  async function recordRefusal(requester: SlackRequester, reason: Reason, businessId: string): Promise<void> {
     const event: StaffAccessEvent = {
       type: 'StaffActionRefused',
       data: { slackUserId: requester.userId, teamId: requester.teamId, action: requester.action, reason },
@@ -65,7 +79,7 @@ export function authorizeStaff({
     const commandId = `slack-refusal:${requester.interactionId ?? `${requester.userId}:${clock.now().toISOString()}`}`;
     // The id comes from Slack's id for the interaction, so a replay re-appends the same event: a no-op.
     const context = {
-      businessId: defaultBusinessId,
+      businessId,
       actor: { kind: 'system', id: 'slack-bot' } as const,
       commandId,
       at: clock.now(),
@@ -76,13 +90,15 @@ export function authorizeStaff({
   return async function authorizeStaffMiddleware(args) {
     const requester = describeSlackRequester(args.body);
     if (!requester) return;
-    const reason = await verdict(args, requester);
+    // Without OAuth a foreign workspace still reaches here, with the single workspace's context.
+    const businessId = typeof args.context.businessId === 'string' ? args.context.businessId : defaultBusinessId;
+    const reason = await verdict(args, requester, businessId);
     if (reason === null) return args.next();
     logger.warn(
-      { slackUserId: requester.userId, teamId: requester.teamId, action: requester.action, reason },
+      { slackUserId: requester.userId, teamId: requester.teamId, businessId, action: requester.action, reason },
       'refused a Slack request from someone who is not staff',
     );
-    await recordRefusal(requester, reason);
+    await recordRefusal(requester, reason, businessId);
     await refuse(args, requester, refusalText(reason));
   };
 }

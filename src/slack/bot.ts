@@ -1,4 +1,4 @@
-import { App, ErrorCode, webApi } from '@slack/bolt';
+import { App, ErrorCode } from '@slack/bolt';
 import type { Hono } from 'hono';
 import type { App as LatchkeyApp } from '../app/context.ts';
 import type { SlackConfig } from '../config.ts';
@@ -11,11 +11,13 @@ import { register as registerActions } from './listeners/actions/index.ts';
 import { register as registerCommands } from './listeners/commands/index.ts';
 import { register as registerEvents } from './listeners/events/index.ts';
 import { register as registerViews } from './listeners/views/index.ts';
+import { alertTargets } from './alert-targets.ts';
 import { startStaffAlerts } from './notifier.ts';
 import { openSlackOAuth } from './oauth/setup.ts';
 import { handleUninstallEvents } from './oauth/uninstall.ts';
 import { HonoReceiver } from './receiver.ts';
 import { createBulkRuns, type SlackServices } from './services.ts';
+import { slackStaffOf } from './staff-settings.ts';
 import { startSlackTokenCheck, type SlackTokenState } from './token-check.ts';
 
 export interface SlackBot {
@@ -23,8 +25,8 @@ export interface SlackBot {
   readonly routes: Hono | null;
   /** Resolves when every Slack request received so far has been fully handled. */
   settled(): Promise<void>;
-  /** The staff-alert subscription, when an alerts channel is configured. */
-  readonly alerts: Subscription | null;
+  /** The staff-alert subscription, posting each business's alerts to its own alerts channel. */
+  readonly alerts: Subscription;
   /** What the background check last learnt about the bot token (for the operators' status). */
   tokenState(): SlackTokenState;
   stop(): Promise<void>;
@@ -72,11 +74,10 @@ export async function startSlackBot(
     // Socket Mode opens its websocket with a Web API client of its own: the same API address.
     ...(settings.socketMode && settings.apiUrl ? { installerOptions: { clientOptions } } : {}),
   });
-  // Alerts are posted outside any request, so they need a client that carries the token itself.
-  const client =
-    settings.botToken !== null
-      ? new webApi.WebClient(settings.botToken, { ...clientOptions, logger: boltLogger(logger) })
-      : null;
+  const staffOf = slackStaffOf(
+    (businessId) => app.deps.readModels.businesses.getBusiness(businessId)?.settings ?? null,
+    settings,
+  );
   bolt.error(async (error) => {
     // A workspace that is not installed (or whose token cannot be read) is refused by authorize.
     if (error.code === ErrorCode.AuthorizationError)
@@ -104,7 +105,7 @@ export async function startSlackBot(
       logger,
     }),
   );
-  bolt.use(authorizeStaff({ settings, store: app.deps.store, clock: app.deps.clock, logger }));
+  bolt.use(authorizeStaff({ settings, staffOf, store: app.deps.store, clock: app.deps.clock, logger }));
   registerCommands(bolt, services);
   registerActions(bolt, services);
   registerViews(bolt, services);
@@ -113,21 +114,21 @@ export async function startSlackBot(
   if (receiver) await bolt.start();
   else startSocketModeInBackground(bolt, logger);
 
-  const alerts =
-    settings.alertsChannelId && client
-      ? await startStaffAlerts({
-          deps: app.deps,
-          client,
-          channel: settings.alertsChannelId,
-          dataDir: app.config.dataDir,
-          logger,
-          ...(options.alertsPollIntervalMs ? { pollIntervalMs: options.alertsPollIntervalMs } : {}),
-        })
-      : null;
-  logger.info(
-    { mode: settings.socketMode ? 'socket' : 'http', oauth: oauth !== null, alerts: alerts !== null },
-    'Slack bot started',
-  );
+  // Alerts are posted outside any request, so each needs a client that carries its workspace's token.
+  const alerts = await startStaffAlerts({
+    deps: app.deps,
+    targetOf: alertTargets({
+      staffOf,
+      singleWorkspaceToken: settings.botToken,
+      installedToken: (businessId) => oauth?.installations.botTokenOfBusiness(businessId) ?? null,
+      apiUrl: settings.apiUrl,
+      logger,
+    }),
+    dataDir: app.config.dataDir,
+    logger,
+    ...(options.alertsPollIntervalMs ? { pollIntervalMs: options.alertsPollIntervalMs } : {}),
+  });
+  logger.info({ mode: settings.socketMode ? 'socket' : 'http', oauth: oauth !== null }, 'Slack bot started');
   const routes = receiver?.routes() ?? null;
   if (routes && oauth) routes.route('/', oauth.routes);
   return {
@@ -137,7 +138,7 @@ export async function startSlackBot(
     tokenState: () => tokenCheck?.state() ?? { status: 'per_workspace' },
     async stop() {
       tokenCheck?.stop();
-      await alerts?.stop();
+      await alerts.stop();
       await bolt.stop().catch(() => undefined);
       oauth?.close();
     },

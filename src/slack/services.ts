@@ -4,6 +4,7 @@ import type { AppDeps } from '../app/deps.ts';
 import type { SlackConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { businessIdOf } from './business-context.ts';
+import { slackStaffOf } from './staff-settings.ts';
 
 /**
  * What the listeners need. `register` is handed the deployment's (the default business's); every
@@ -12,6 +13,7 @@ import { businessIdOf } from './business-context.ts';
 export interface SlackServices {
   /** One business's view: its read models, streams, rules and command context. */
   readonly deps: AppDeps;
+  /** The deployment's Slack settings, with the staff and alerts channels of the business's own workspace. */
   readonly settings: SlackConfig;
   readonly logger: Logger;
   readonly bulkRuns: BulkRuns;
@@ -53,13 +55,15 @@ function bulkRunsOf(bulkRuns: BulkRuns, businessId: string): BulkRuns {
 /**
  * The services as the request's business sees them (the business Bolt's authorize step chose
  * from the workspace): its deps, so every client id, batch id or user name that arrives in a
- * button or a modal is looked up among its own; its bulk runs; its time zone.
+ * button or a modal is looked up among its own; its bulk runs; its time zone; its staff channel.
  */
 export function servicesFor(deployment: SlackServices, context: Context): SlackServices {
   const deps = forBusiness(deployment.deps, businessIdOf(context));
   const recorded = deps.readModels.businesses.getBusiness(deps.businessId);
+  const staff = slackStaffOf(() => recorded?.settings ?? null, deployment.settings)(deps.businessId);
   return {
     ...deployment,
+    settings: { ...deployment.settings, ...staff },
     deps,
     bulkRuns: bulkRunsOf(deployment.bulkRuns, deps.businessId),
     timeZone: recorded?.settings.timeZone ?? deployment.timeZone,

@@ -41,6 +41,24 @@ describe('latchkey business', () => {
     expect(changed.stdout).toMatch(/password-min-length +12\n/);
     expect(changed.stdout).toMatch(/contact +\(none\)\n/);
     expect(changed.stdout).toMatch(/time-zone +America\/Chicago\n/);
+    expect(changed.stdout).toMatch(/slack-alerts-channel +\(none\)\n/);
+
+    const slack = await runCli(
+      [
+        'business',
+        'set',
+        'happypaws',
+        'slack-staff-user-ids=U0AAA1, U0BBB2',
+        'slack-staff-channel=C0HAPPYSTAFF',
+        'slack-alerts-channel=C0HAPPYALERTS',
+      ],
+      env,
+    );
+    expect(slack.code).toBe(0);
+    const slackShown = (await runCli(['business', 'show', 'happypaws'], env)).stdout;
+    expect(slackShown).toMatch(/slack-staff-user-ids +U0AAA1,U0BBB2\n/);
+    expect(slackShown).toMatch(/slack-staff-channel +C0HAPPYSTAFF\n/);
+    expect(slackShown).toMatch(/slack-alerts-channel +C0HAPPYALERTS\n/);
 
     const suspended = await runCli(['business', 'suspend', 'happypaws', '--reason', 'unpaid invoice'], env);
     expect(suspended.stdout).toBe('happypaws is suspended: unpaid invoice.\n');
@@ -73,6 +91,10 @@ describe('latchkey business', () => {
         'latchkey: nothing was changed: origin: use the site address clients see',
       ],
       [['business', 'show', 'nobody'], 'latchkey: there is no business nobody'],
+      [
+        ['business', 'set', 'happypaws', 'slack-alerts-channel=#alerts', 'slack-staff-user-ids=sam'],
+        'latchkey: nothing was changed: slack-alerts-channel: use a channel id, like C0123ABCD (channel details → About); slack-staff-user-ids: use Slack member ids',
+      ],
     ];
     for (const [args, message] of cases) {
       const result = await runCli(args, env);

@@ -11,7 +11,8 @@ import {
   type BusinessState,
 } from '../../src/domain/business.ts';
 import { parseSettingAssignments, toOrigin } from '../../src/domain/business-settings.ts';
-import { sampleBusinessSettings } from '../support/sample-events.ts';
+import { decodeEvent, isEventOfStream } from '../../src/domain/events.ts';
+import { asRecorded, sampleBusinessSettings } from '../support/sample-events.ts';
 
 const registered: BusinessEvent = {
   type: 'BusinessRegistered',
@@ -150,6 +151,49 @@ describe('settings as staff type them', () => {
     });
   });
 
+  it('reads the Slack settings: member ids as a list, channel ids, and an empty value as none', () => {
+    expect(
+      parseSettingAssignments([
+        'slack-staff-user-ids= U0AAA1, W0BBB2,U0AAA1 ',
+        'slack-staff-channel=C0STAFF1',
+        'slack-alerts-channel=',
+      ]),
+    ).toEqual({
+      ok: true,
+      changes: { slackStaffUserIds: ['U0AAA1', 'W0BBB2'], slackStaffChannel: 'C0STAFF1', slackAlertsChannel: null },
+    });
+    expect(parseSettingAssignments(['slack-staff-user-ids='])).toEqual({
+      ok: true,
+      changes: { slackStaffUserIds: null },
+    });
+    expect(parseSettingAssignments(['slack-staff-user-ids=U0AAA1,sam', 'slack-alerts-channel=#alerts'])).toEqual({
+      ok: false,
+      errors: [
+        'slack-staff-user-ids: use Slack member ids separated by commas, like U0123ABCD,U0456EFGH',
+        'slack-alerts-channel: use a channel id, like C0123ABCD (channel details → About)',
+      ],
+    });
+  });
+
+  it('records a changed staff list once, whatever the order the ids are given in', () => {
+    const state = fold([registered]);
+    const same = decideBusiness({ type: 'ChangeBusinessSettings', changes: { slackStaffUserIds: ['U0OWNER'] } }, state);
+    expect(same).toEqual({ ok: true, value: [] });
+    const more = decideBusiness(
+      { type: 'ChangeBusinessSettings', changes: { slackStaffUserIds: ['U0PAT', 'U0OWNER'] } },
+      state,
+    );
+    expect(more).toEqual({
+      ok: true,
+      value: [
+        {
+          type: 'BusinessSettingsChanged',
+          data: { businessId: 'happypaws', changes: { slackStaffUserIds: ['U0PAT', 'U0OWNER'] } },
+        },
+      ],
+    });
+  });
+
   it('lists every mistake by its key and accepts none of the list', () => {
     const parsed = parseSettingAssignments([
       'colour=blue',
@@ -170,5 +214,39 @@ describe('settings as staff type them', () => {
       'name: given twice',
       'mail-reply-to: use one email address, like office@example.com',
     ]);
+  });
+});
+
+describe('a business registered before the Slack settings existed', () => {
+  it('reads as having none of them, and folds with later changes', () => {
+    const {
+      slackStaffUserIds: _ids,
+      slackStaffChannel: _staff,
+      slackAlertsChannel: _alerts,
+      ...oldSettings
+    } = sampleBusinessSettings;
+    const [stored] = asRecorded([
+      { type: 'BusinessRegistered', data: { businessId: 'happypaws', settings: oldSettings } },
+    ]);
+    const { eventVersion: _version, ...oldMetadata } = stored!.metadata;
+    const decoded = decodeEvent({ ...stored!, metadata: oldMetadata });
+    expect(decoded?.type === 'BusinessRegistered' && decoded.data.settings).toEqual({
+      ...oldSettings,
+      slackStaffUserIds: null,
+      slackStaffChannel: null,
+      slackAlertsChannel: null,
+    });
+    const [changed] = asRecorded([
+      { type: 'BusinessSettingsChanged', data: { businessId: 'happypaws', changes: { timeZone: 'Europe/Paris' } } },
+    ]);
+    const events = [decoded, decodeEvent(changed!)].filter(
+      (event) => event !== null && isEventOfStream(event, 'business'),
+    );
+    const state = fold(events as BusinessEvent[]);
+    expect(state.status === 'active' && state.settings).toMatchObject({
+      timeZone: 'Europe/Paris',
+      slackAlertsChannel: null,
+      slackStaffUserIds: null,
+    });
   });
 });

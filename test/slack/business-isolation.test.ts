@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forBusiness } from '../../src/app/business-scope.ts';
-import { defaultBusinessSettings, registerBusiness } from '../../src/app/businesses.ts';
+import { changeBusinessSettings, defaultBusinessSettings, registerBusiness } from '../../src/app/businesses.ts';
 import { runBatch } from '../../src/app/batch.ts';
 import { assignLogin, issueTempPassword, requestCredentialsEmail } from '../../src/app/logins.ts';
 import { signIn } from '../../src/app/sign-in.ts';
@@ -17,6 +17,7 @@ import {
   buttonClick,
   createSlackHarness,
   slashCommand,
+  staffChannel,
   staffUser,
   viewSubmission,
   type SlackHarness,
@@ -24,6 +25,11 @@ import {
 
 const happyTeam = 'T0HAPPY';
 const happy = 'happypaws';
+const happyToken = 'xoxb-happy-token';
+const happyStaffChannel = 'C0HAPPYSTAFF';
+const happyAlertsChannel = 'C0HAPPYALERTS';
+/** Listed by the default business only. */
+const defaultOnly = { id: 'U0DEFONLY', name: 'dee.default' };
 
 let slack: SlackHarness;
 
@@ -36,7 +42,7 @@ async function installHappyPaws(h: SlackHarness): Promise<void> {
     teamId: happyTeam,
     teamName: 'Paws HQ',
     installerId: 'U0OWNER',
-    botToken: 'xoxb-happy-token',
+    botToken: happyToken,
   });
   const opened = await h.http.request(`/slack/install?state=${encodeURIComponent(state)}`);
   const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0]!;
@@ -53,6 +59,7 @@ beforeEach(async () => {
     SLACK_CLIENT_ID: fakeOAuthApp.clientId,
     SLACK_CLIENT_SECRET: fakeOAuthApp.clientSecret,
     SLACK_ALERTS_CHANNEL_ID: alertsChannel,
+    SLACK_STAFF_USER_IDS: `${staffUser.id},${defaultOnly.id}`,
   });
   const settings = defaultBusinessSettings(slack.app.config);
   const added = await registerBusiness(
@@ -64,6 +71,9 @@ beforeEach(async () => {
         name: 'Happy Paws',
         publicOrigin: 'https://happypaws.example',
         timeZone: 'Pacific/Auckland',
+        slackStaffUserIds: [staffUser.id],
+        slackStaffChannel: happyStaffChannel,
+        slackAlertsChannel: happyAlertsChannel,
       },
     },
     settings,
@@ -86,6 +96,23 @@ beforeEach(async () => {
 afterEach(() => slack.dispose());
 
 const ackText = async (response: Response) => JSON.stringify(await response.json());
+
+/** Burns the client C1001's temporary password with a wrong guess: an alert for its business. */
+async function burn(deps: ReturnType<typeof happyDeps>, userName: string): Promise<void> {
+  const issued = await issueTempPassword(deps, { clientId: 'C1001', delivery: 'shown_to_staff' }, { actor: staff });
+  if (!issued.ok) throw new Error(issued.error.message);
+  await signIn(deps, { userName, password: 'wrong-guess-like-this-22222' }, {});
+}
+
+/** Every alert posted: where, with which token, and which of the clients it names. */
+const postedAlerts = () =>
+  slack.fake.callsTo('chat.postMessage').map((call) => ({
+    channel: call.body.channel,
+    token: call.token,
+    names: ['Ada Lovelace', 'Bella Barker', 'Wendy Wag']
+      .filter((name) => JSON.stringify(call.body).includes(name))
+      .join(),
+  }));
 const credentialOf = (clientId: string) => happyDeps().readModels.credentials.getCredential(clientId);
 
 describe('a workspace sees and acts on its own business only', () => {
@@ -161,23 +188,94 @@ describe('a workspace sees and acts on its own business only', () => {
     expect(happyHome).not.toContain('Ada');
   });
 
-  it('alerts: the other business’s burned temporary password is not posted in the default alerts channel', async () => {
-    const burn = async (deps: typeof slack.app.deps, userName: string) => {
-      const issued = await issueTempPassword(deps, { clientId: 'C1001', delivery: 'shown_to_staff' }, { actor: staff });
-      if (!issued.ok) throw new Error(issued.error.message);
-      await signIn(deps, { userName, password: 'wrong-guess-like-this-22222' }, {});
-    };
+  it('alerts: each business’s alerts go to its own channel, posted with its own workspace’s token', async () => {
     await burn(happyDeps(), 'bella@happypaws.example');
-    await slack.bot.alerts!.catchUp();
-    const alerts = () => slack.fake.callsTo('chat.postMessage').filter((call) => call.body.channel === alertsChannel);
-    expect(alerts()).toHaveLength(0);
+    await slack.bot.alerts.catchUp();
+    expect(postedAlerts()).toEqual([{ channel: happyAlertsChannel, token: happyToken, names: 'Bella Barker' }]);
 
     await assignLogin(slack.app.deps, { clientId: 'C1001', userName: 'ada@example.com' }, { actor: staff });
     await burn(slack.app.deps, 'ada@example.com');
-    await slack.bot.alerts!.catchUp();
-    expect(alerts()).toHaveLength(1);
-    expect(JSON.stringify(alerts()[0]?.body)).toContain('Ada Lovelace');
-    expect(JSON.stringify(alerts()[0]?.body)).not.toContain('Bella');
+    await slack.bot.alerts.catchUp();
+    expect(postedAlerts()).toEqual([
+      { channel: happyAlertsChannel, token: happyToken, names: 'Bella Barker' },
+      { channel: alertsChannel, token: 'xoxb-test-token', names: 'Ada Lovelace' },
+    ]);
+  });
+
+  it('alerts: a business with no alerts channel, or with no workspace installed, posts nothing', async () => {
+    const defaults = defaultBusinessSettings(slack.app.config);
+    const cleared = await changeBusinessSettings(slack.app.deps, happy, { slackAlertsChannel: null }, defaults, {
+      actor: staff,
+    });
+    if (!cleared.ok) throw new Error(cleared.error.message);
+    await burn(happyDeps(), 'bella@happypaws.example');
+
+    const wag = 'wagging';
+    const added = await registerBusiness(
+      slack.app.deps,
+      {
+        businessId: wag,
+        settings: { ...defaults, publicOrigin: 'https://wag.example', slackAlertsChannel: 'C0WAGALERTS' },
+      },
+      defaults,
+      { actor: staff },
+    );
+    if (!added.ok) throw new Error(added.error.message);
+    const wagDeps = forBusiness(slack.app.deps, wag);
+    await registerClients({ ...slack.app, deps: wagDeps }, [
+      { clientId: 'C1001', firstName: 'Wendy', lastName: 'Wag', email: 'wendy@wag.example' },
+    ]);
+    await assignLogin(wagDeps, { clientId: 'C1001', userName: 'wendy@wag.example' }, { actor: staff });
+    await burn(wagDeps, 'wendy@wag.example');
+
+    await slack.bot.alerts.catchUp();
+    expect(postedAlerts()).toEqual([]);
+  });
+
+  it('alerts: a business whose alerts channel Slack refuses holds up no other business’s alerts', async () => {
+    slack.fake.failNext('chat.postMessage', 'channel_not_found');
+    await burn(happyDeps(), 'bella@happypaws.example');
+    await assignLogin(slack.app.deps, { clientId: 'C1001', userName: 'ada@example.com' }, { actor: staff });
+    await burn(slack.app.deps, 'ada@example.com');
+    await slack.bot.alerts.catchUp();
+    await slack.bot.alerts.catchUp();
+    expect(postedAlerts()).toEqual([
+      { channel: happyAlertsChannel, token: happyToken, names: 'Bella Barker' },
+      { channel: alertsChannel, token: 'xoxb-test-token', names: 'Ada Lovelace' },
+    ]);
+    const posted = (await slack.allEvents()).filter((event) => event.type === 'StaffAlertPosted');
+    expect(posted.map((event) => (event.data as { channel: string }).channel)).toEqual([alertsChannel]);
+  });
+
+  it('staff: someone on the default business’s allow-list only is refused in Happy Paws’ workspace', async () => {
+    expect(await ackText(await slack.send(slashCommand('C1001', defaultOnly)))).toContain('Ada Lovelace');
+
+    const refused = await ackText(await slack.send(slashCommand('C1001', defaultOnly, happyTeam)));
+    expect(refused).toContain('only staff');
+    expect(refused).not.toContain('Bella');
+    const refusals = (await slack.allEvents()).filter((event) => event.type === 'StaffActionRefused');
+    expect(refusals.map((event) => event.data)).toEqual([
+      { slackUserId: defaultOnly.id, teamId: happyTeam, action: '/clients', reason: 'not_staff' },
+    ]);
+    expect(refusals[0]?.metadata.businessId).toBe(happy);
+  });
+
+  it('staff: each workspace’s staff channel is read with its own token, and counts in that workspace only', async () => {
+    const member = { id: 'U0MEMBER', name: 'mia.member' };
+    const happyMember = { id: 'U0HAPPYMEMBER', name: 'hal.happy' };
+    slack.fake.channelMembers.set(staffChannel, [member.id]);
+    slack.fake.channelMembers.set(happyStaffChannel, [happyMember.id]);
+
+    expect(await ackText(await slack.send(slashCommand('C1001', happyMember, happyTeam)))).toContain('Bella Barker');
+    expect(await ackText(await slack.send(slashCommand('C1001', member, happyTeam)))).toContain('only staff');
+    expect(await ackText(await slack.send(slashCommand('C1001', member)))).toContain('Ada Lovelace');
+    expect(await ackText(await slack.send(slashCommand('C1001', happyMember)))).toContain('only staff');
+
+    const reads = slack.fake.callsTo('conversations.members').map((call) => [call.body.channel, call.token]);
+    expect(reads).toContainEqual([happyStaffChannel, happyToken]);
+    expect(reads).toContainEqual([staffChannel, 'xoxb-test-token']);
+    expect(reads).not.toContainEqual([staffChannel, happyToken]);
+    expect(reads).not.toContainEqual([happyStaffChannel, 'xoxb-test-token']);
   });
 
   it('times: an installed workspace reads its business’s time zone', async () => {

@@ -86,6 +86,14 @@ describe('Slack OAuth settings', () => {
     });
   });
 
+  it('need no deployment-wide staff: each installed business records its own', () => {
+    const { SLACK_STAFF_USER_IDS: _, ...withoutStaff } = oauth;
+    expect(load(withoutStaff).slack).toMatchObject({ staffUserIds: [], staffChannelId: null });
+    expect(() => load({ ...complete, ...withoutStaff, SLACK_STAFF_USER_IDS: '' })).toThrow(
+      /SLACK_STAFF_USER_IDS or SLACK_STAFF_CHANNEL_ID/,
+    );
+  });
+
   it('run beside the single workspace, which stays the default business', () => {
     expect(load({ ...complete, ...oauth }).slack).toMatchObject({ botToken: 'xoxb-1-2-3', teamId: 'T0TEAM' });
   });

@@ -6,6 +6,11 @@ import { checkSlackCall } from './block-kit.ts';
 export interface SlackCall {
   readonly method: string;
   readonly body: Record<string, unknown>;
+  /**
+   * The token the call was made with: the Authorization header's bearer token (how the WebClient
+   * sends it), else a `token` field of the form; null when there was none.
+   */
+  readonly token: string | null;
 }
 
 export interface FakeSlack {
@@ -81,7 +86,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const body = await readBody(request);
       const path = new URL(request.url ?? '/', 'http://fake').pathname;
       const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
-      calls.push({ method, body });
+      calls.push({ method, body, token: tokenOf(request, body) });
       for (const waiter of waiters.filter((w) => w.method === method)) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve();
@@ -102,7 +107,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           return;
         }
       }
-      const failure = failures.get(method)?.shift();
+      const unauthenticated = method !== 'response_url' && method !== 'oauth.v2.access' && calls.at(-1)?.token === null;
+      const failure = unauthenticated ? 'not_authed' : failures.get(method)?.shift();
       const refused = checkSlackCall(method, body);
       if (refused) refusals.push({ method, problems: refused.problems });
       response.setHeader('content-type', 'application/json');
@@ -200,6 +206,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }),
   };
   return fake;
+}
+
+function tokenOf(request: IncomingMessage, body: Record<string, unknown>): string | null {
+  const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+  if (bearer) return bearer;
+  return typeof body.token === 'string' ? body.token : null;
 }
 
 /** The WebClient sends forms whose structured fields (blocks, view, metadata) are JSON strings. */

@@ -23,7 +23,7 @@ beforeEach(async () => {
 afterEach(() => slack.dispose());
 
 const alerts = () => slack.fake.callsTo('chat.postMessage').filter((call) => call.body.channel === alertsChannel);
-const catchUp = () => slack.bot.alerts!.catchUp();
+const catchUp = () => slack.bot.alerts.catchUp();
 
 async function appendMailEvent(event: MailEvent): Promise<void> {
   await slack.app.deps.store.append(
@@ -129,7 +129,7 @@ describe('staff alerts', () => {
     checkpoint.write('0');
     checkpoint.close();
     const restarted = await startSlackBot(slack.app, slack.app.config.slack!, { logger: createLogger('silent') });
-    await restarted.alerts!.catchUp();
+    await restarted.alerts.catchUp();
     await restarted.stop();
     expect(alerts()).toHaveLength(1);
     const records = (await slack.allEvents())

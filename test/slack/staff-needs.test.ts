@@ -104,7 +104,7 @@ describe('payloads Slack accepts', () => {
     await assignLogin(slack.app.deps, { clientId: 'c-hound', userName: 'hound.co' }, { actor: staff });
     await issueTempPassword(slack.app.deps, { clientId: 'c-hound', delivery: 'shown_to_staff' }, { actor: staff });
     await signIn(slack.app.deps, { userName: 'hound.co', password: 'maple-river-otter-lamp-23456' }, {});
-    await slack.bot.alerts!.catchUp();
+    await slack.bot.alerts.catchUp();
     await slack.send(buttonClick(slack.fake, 'client_history:c-hound', 'c-hound'));
     await slack.send(buttonClick(slack.fake, 'temp_password_issue:c-hound', 'c-hound'));
     // Where Slack parses mentions: top-level text and mrkdwn (plain_text shows them as typed).
@@ -159,7 +159,7 @@ describe('fixing a bounced email', () => {
   it('the bounce alert offers "Change email", whose modal records the change by the staff member and re-sends on request', async () => {
     await assignLogin(slack.app.deps, { clientId: 'c-ada', userName: 'ada@example.com' }, { actor: staff });
     await bounce('c-ada');
-    await slack.bot.alerts!.catchUp();
+    await slack.bot.alerts.catchUp();
     const alert = slack.fake.callsTo('chat.postMessage').find((call) => call.body.channel === alertsChannel);
     expect(JSON.stringify(alert?.body.blocks)).toContain('"action_id":"email_editor_open:c-ada"');
 

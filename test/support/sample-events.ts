@@ -15,6 +15,9 @@ export const sampleBusinessSettings: BusinessSettings = {
   mailFrom: 'Happy Paws <hello@happypaws.example>',
   mailReplyTo: null,
   mailgunDomain: null,
+  slackStaffUserIds: ['U0OWNER'],
+  slackStaffChannel: null,
+  slackAlertsChannel: 'C0HAPPYALERTS',
 };
 
 /**

@@ -20,6 +20,8 @@ interface InstallationRow {
 export interface SlackInstallations extends InstallationStore {
   /** The business a workspace is installed for, from the stored installation; null when none is stored. */
   businessOfTeam(teamId: string): string | null;
+  /** The bot token of the workspace a business is installed in (the latest, if more), or null when none is. */
+  botTokenOfBusiness(businessId: string): string | null;
   close(): void;
 }
 
@@ -47,6 +49,9 @@ export function openSlackInstallations(file: string, key: Buffer): SlackInstalla
       installed_by = excluded.installed_by, app_id = excluded.app_id, iv = excluded.iv, tag = excluded.tag,
       ciphertext = excluded.ciphertext`);
   const select = db.prepare('SELECT * FROM slack_installations WHERE team_id = ?');
+  const selectByBusiness = db.prepare(
+    'SELECT * FROM slack_installations WHERE business_id = ? ORDER BY rowid DESC LIMIT 1',
+  );
   const remove = db.prepare('DELETE FROM slack_installations WHERE team_id = ?');
 
   function row(teamId: string): InstallationRow | null {
@@ -90,6 +95,12 @@ export function openSlackInstallations(file: string, key: Buffer): SlackInstalla
       return Promise.resolve();
     },
     businessOfTeam: (teamId) => row(teamId)?.business_id ?? null,
+    botTokenOfBusiness(businessId) {
+      const found = selectByBusiness.get(businessId) as InstallationRow | undefined;
+      if (!found) return null;
+      const sealed: SealedToken = { iv: found.iv, tag: found.tag, ciphertext: found.ciphertext };
+      return cipher.open(sealed, { teamId: found.team_id, businessId: found.business_id });
+    },
     close: () => db.close(),
   };
 }
