@@ -16,6 +16,7 @@ export interface OidcProviderOptions {
 }
 
 export const oidcMountPath = '/oidc';
+const grantableScopes = new Set(['openid', 'profile', 'email', 'offline_access']);
 export const issuerFor = (publicOrigin: string): string => `${publicOrigin.replace(/\/$/, '')}${oidcMountPath}`;
 
 /** An app as the provider sees a client: its secret is the recorded hash, checked by `verifyClientSecret`. */
@@ -88,6 +89,21 @@ export function createOidcProvider(deps: AppDeps, options: OidcProviderOptions):
       Session: 14 * 86_400,
       Grant: 14 * 86_400,
       RefreshToken: 14 * 86_400,
+    },
+    // Apps staff registered as first party skip the consent page: signing in grants what they ask
+    // for among the scopes offered. Any other app keeps the grant the client gave it, if any.
+    loadExistingGrant: async (ctx) => {
+      const { client, session } = ctx.oidc;
+      if (!client || !session?.accountId) return undefined;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      if (!deps.readModels.oidcApps.getApp(businessId, client.clientId)?.firstParty) return existing;
+      const grant =
+        existing ?? new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      const asked = [...ctx.oidc.requestParamScopes].filter((scope) => grantableScopes.has(scope));
+      grant.addOIDCScope(asked.join(' '));
+      await grant.save();
+      return grant;
     },
     interactions: {
       url: (_ctx, interaction) => `${oidcMountPath}/interaction/${interaction.uid}`,
