@@ -3,6 +3,7 @@ import type { AppDeps } from '../app/deps.ts';
 import type { OidcAppView } from '../projections/oidc-apps.ts';
 import { defaultKeyPolicy } from './key-schedule.ts';
 import { loadSigningKeys, providerJwks } from './signing-keys.ts';
+import { oidcMountPath } from './routes.ts';
 import type { OidcStore } from './sqlite-adapter.ts';
 
 export interface OidcProviderOptions {
@@ -15,7 +16,8 @@ export interface OidcProviderOptions {
   readonly trustProxy?: boolean;
 }
 
-export const oidcMountPath = '/oidc';
+// Imported from routes.ts, which must not load oidc-provider: it is loaded with the server.
+export { oidcMountPath };
 const grantableScopes = new Set(['openid', 'profile', 'email', 'offline_access']);
 export const issuerFor = (publicOrigin: string): string => `${publicOrigin.replace(/\/$/, '')}${oidcMountPath}`;
 

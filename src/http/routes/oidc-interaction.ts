@@ -32,7 +32,7 @@ export function oidcInteractionRoutes(site: Site, hostOf: () => Promise<OidcHost
   const routes = newClientRoutes(site);
   routes.get('/:uid', async (c) => {
     const { provider } = await hostOf();
-    const { incoming, outgoing } = c.env as unknown as HttpBindings;
+    const { incoming, outgoing } = c.env as HttpBindings;
     const expired = () =>
       sendProblem(
         c,
