@@ -69,7 +69,7 @@ describe('signing in to a portal with a Latchkey login', () => {
       execute: [client.allowInsecureRequests],
     });
 
-  async function request(config: client.Configuration, redirectUri: string) {
+  async function request(config: client.Configuration, redirectUri: string, extra: Record<string, string> = {}) {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
@@ -80,6 +80,7 @@ describe('signing in to a portal with a Latchkey login', () => {
       code_challenge_method: 'S256',
       state,
       nonce,
+      ...extra,
     });
     return { url, verifier, state, nonce };
   }
@@ -149,6 +150,21 @@ describe('signing in to a portal with a Latchkey login', () => {
       expectedNonce: started.nonce,
     });
     expect(tokens.claims()).toMatchObject({ sub: 'C1', aud: secondApp.appId });
+  });
+
+  it('an app that asks for offline_access (with prompt=consent) gets a refresh token, and no consent page', async () => {
+    const config = await discover(origin, portalApp);
+    const started = await request(config, portal, { scope: 'openid offline_access', prompt: 'consent' });
+    const back = await browser.follow(started.url, portal);
+    expect(back.url.origin + back.url.pathname).toBe(portal);
+    const tokens = await client.authorizationCodeGrant(config, back.url, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+      expectedNonce: started.nonce,
+    });
+    expect(tokens.refresh_token).toBeTruthy();
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
   });
 
   it('the portal refuses an answer with the wrong state, and an ID token with the wrong nonce', async () => {

@@ -49,17 +49,28 @@ export function oidcInteractionRoutes(site: Site, hostOf: () => Promise<OidcHost
     if (!session) return c.redirect(`/login?return=${encodeURIComponent(here)}`, 303);
     if (session.mustChoosePassword) return c.redirect(afterLogin(true, here), 303);
     let result: InteractionResults;
-    if (details.prompt.name === 'login') {
+    const clientId = String(details.params.client_id);
+    const firstParty = site.app.deps.readModels.oidcApps.getApp(site.app.deps.businessId, clientId)?.firstParty;
+    if (details.prompt.name !== 'consent' || details.session?.accountId !== session.clientId) {
+      // No provider session, or another client's: this browser's client signs in.
       result = { login: { accountId: session.clientId } };
-    } else if (details.prompt.name === 'consent' && details.session?.accountId === session.clientId) {
-      // Only apps that are not first party get here; there is no consent page for them yet.
+    } else if (firstParty) {
+      // Consent is asked again when the app asks with prompt=consent (needed for offline_access):
+      // a first-party app is granted what it asked for, with no page.
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: session.clientId, clientId });
+      if (!grant) return expired();
+      const missingScopes = details.prompt.details.missingOIDCScope;
+      if (Array.isArray(missingScopes)) grant.addOIDCScope(missingScopes.join(' '));
+      const missingClaims = details.prompt.details.missingOIDCClaims;
+      if (Array.isArray(missingClaims)) grant.addOIDCClaims(missingClaims.map(String));
+      result = { consent: { grantId: await grant.save() } };
+    } else {
       result = {
         error: 'consent_required',
         error_description: 'This app is not registered as first party, and Latchkey has no consent page yet.',
       };
-    } else {
-      // The provider's session is someone else's: sign in again as the client of this browser.
-      result = { login: { accountId: session.clientId } };
     }
     const next = await provider.interactionResult(incoming, outgoing, result, { mergeWithLastSubmission: false });
     c.header('Cache-Control', 'no-store');
