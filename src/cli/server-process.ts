@@ -7,11 +7,16 @@ import { createServerLogger } from '../logger.ts';
 import { openMailTransport } from '../mail/open-transport.ts';
 import { startMailRelay, type MailRelay } from '../mail/relay.ts';
 import { startSlackBot, type SlackBot } from '../slack/bot.ts';
+import { join } from 'node:path';
+import { oidcHosting } from '../oidc/hosting.ts';
+import { openOidcStore, type OidcStore } from '../oidc/sqlite-adapter.ts';
 
 /** SIGTERM to exit: service managers wait about 10 s before they kill, so everything must fit in that. */
 const shutdownDeadlineMs = 9_000;
 /** Requests in flight get this long to be answered before their connections are cut. */
 const requestGraceMs = 5_000;
+/** Expired OpenID Connect codes, tokens and sessions are deleted this often. */
+const oidcSweepMs = 10 * 60_000;
 
 /**
  * `latchkey serve`: the client site, Slack and webhooks on one port, the mail relay, and the
@@ -37,8 +42,12 @@ export async function runServer(): Promise<void> {
   let site: RunningServer | null = null;
   let admin: RunningServer | null = null;
   let relay: MailRelay | null = null;
+  let oidcStore: OidcStore | null = null;
+  let oidcSweep: NodeJS.Timeout | null = null;
   const stopEverything = async () => {
     await site?.close({ graceMs: requestGraceMs });
+    if (oidcSweep) clearInterval(oidcSweep);
+    oidcStore?.close();
     await admin?.close({ graceMs: 1_000 });
     await slack?.stop();
     await relay?.stop();
@@ -46,7 +55,19 @@ export async function runServer(): Promise<void> {
   };
   try {
     slack = config.slack ? await startSlackBot(app, config.slack, { logger }) : null;
-    const http = createHttpApp(app, { logger, ...(slack?.routes ? { slack: slack.routes } : {}) });
+    // Each business's OpenID Connect provider is built on the first request to its /oidc.
+    const store = openOidcStore(join(config.dataDir, 'oidc.sqlite'));
+    oidcStore = store;
+    oidcSweep = setInterval(() => {
+      try {
+        store.sweep();
+      } catch (error) {
+        logger.error({ err: error }, 'could not delete expired OpenID Connect rows; trying again later');
+      }
+    }, oidcSweepMs);
+    oidcSweep.unref();
+    const oidc = oidcHosting({ store, dataDir: config.dataDir, trustProxy: config.trustedProxies.length > 0, logger });
+    const http = createHttpApp(app, { logger, oidc, ...(slack?.routes ? { slack: slack.routes } : {}) });
     site = await startHttpServer(http, { port: config.port, host: config.host });
     if (config.admin) {
       const running = slack;

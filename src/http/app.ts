@@ -1,7 +1,7 @@
-import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { App } from '../app/context.ts';
 import type { Logger } from '../logger.ts';
+import type { OidcHosting } from '../oidc/hosting.ts';
 import { createClientSite } from './client-site.ts';
 import { devOutboxRoutes } from './dev-outbox.tsx';
 import { securityHeaders } from './security-headers.ts';
@@ -11,8 +11,8 @@ export interface HttpOptions {
   readonly logger?: Logger;
   /** The Slack bot's `/slack` sub-app (src/slack/bot.ts), when Slack runs in HTTP mode. */
   readonly slack?: Hono;
-  /** The OpenID Connect provider's `/oidc` sub-app (src/oidc/routes.ts), when it runs. */
-  readonly oidc?: Hono<{ Bindings: HttpBindings }>;
+  /** The OpenID Connect providers (src/oidc/hosting.ts), one per business at `/oidc` on its host, when they run. */
+  readonly oidc?: OidcHosting;
 }
 
 /** The one Hono app: client pages, webhooks and Slack are sub-apps mounted here. */
@@ -23,8 +23,6 @@ export function createHttpApp(app: App, options: HttpOptions = {}): Hono {
   http.get('/health', (c) => c.json({ ok: true }));
   // Before the client site, so its CSRF and session middleware never see Slack's signed requests.
   if (options.slack) http.route('/slack', options.slack);
-  // OpenID Connect: before the client site, whose CSRF rules do not apply to the provider's endpoints.
-  if (options.oidc) http.route('/oidc', options.oidc);
   const { webhookSigningKey, outboxDir } = app.config.mail;
   if (webhookSigningKey)
     http.route(
@@ -35,6 +33,12 @@ export function createHttpApp(app: App, options: HttpOptions = {}): Hono {
       }),
     );
   if (app.config.devMode) http.route('/dev/outbox', devOutboxRoutes(outboxDir));
-  http.route('/', createClientSite(app, options.logger ? { logger: options.logger } : {}));
+  http.route(
+    '/',
+    createClientSite(app, {
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.oidc ? { oidc: options.oidc } : {}),
+    }),
+  );
   return http;
 }

@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
@@ -21,9 +22,13 @@ import { parseDeviceFamily } from './user-agent.ts';
 import { forBusiness } from '../app/business-scope.ts';
 import { defaultBusinessSettings, listBusinesses, type BusinessListing } from '../app/businesses.ts';
 import { pickBusinessByHost, type BusinessEnv, type HostedBusiness } from './business-host.ts';
+import type { OidcHosting } from '../oidc/hosting.ts';
+import { oidcInteractionRoutes } from './routes/oidc-interaction.ts';
 
 export interface ClientSiteOptions {
   readonly logger?: Logger;
+  /** The OpenID Connect provider of each business, at `/oidc` on its own host, when it runs. */
+  readonly oidc?: OidcHosting;
 }
 
 /** Client pages send small forms; anything bigger is refused before it is parsed. */
@@ -85,6 +90,22 @@ export function createClientSite(app: App, options: ClientSiteOptions = {}): Hon
   };
   const http = new Hono<BusinessEnv<HostedListing>>();
   const pick = pickBusinessByHost(hosted);
+  const { oidc } = options;
+  if (oidc) {
+    // The interaction is a page of the business's site (its session, guards and chrome); the rest
+    // of /oidc is the business's provider, without the site's CSRF rules (portals post to it).
+    http.use('/oidc/interaction/*', pick);
+    http.get('/oidc/interaction/*', (c) => siteOf(c.get('business').listing).fetch(c.req.raw, c.env));
+    for (const path of ['/oidc', '/oidc/*']) {
+      http.use(path, pick);
+      http.all(path, async (c) => {
+        const { businessId, publicOrigin, suspended } = c.get('business');
+        if (suspended) return c.text('Sign-in is not available for now.', 503, { 'Cache-Control': 'no-store' });
+        const host = await oidc.hostFor(forBusiness(deps, businessId), businessId, publicOrigin);
+        return host.routes.fetch(c.req.raw, c.env as HttpBindings);
+      });
+    }
+  }
   // The site's own paths only: /slack and /webhooks, mounted beside it, answer for the deployment.
   for (const path of ['/', ...clientSitePaths.flatMap((prefix) => [prefix, `${prefix}/*`])]) {
     http.use(path, pick);
@@ -212,6 +233,12 @@ function createBusinessSite(
   http.route('/forgot-password', forgotPasswordRoutes(site));
   http.route('/forgot-username', forgotUserNameRoutes(site));
   http.route('/reset', resetRoutes(site));
+  const { oidc } = options;
+  if (oidc)
+    http.route(
+      '/oidc/interaction',
+      oidcInteractionRoutes(site, () => oidc.hostFor(deps, listing.businessId, listing.settings.publicOrigin)),
+    );
   http.get('/', async (c) => {
     const session = await sessions.current(c);
     return c.redirect(session ? (session.mustChoosePassword ? '/choose-password' : '/account') : '/login', 302);

@@ -3,6 +3,7 @@ import type { AppDeps } from '../app/deps.ts';
 import type { OidcAppView } from '../projections/oidc-apps.ts';
 import { defaultKeyPolicy } from './key-schedule.ts';
 import { loadSigningKeys, providerJwks } from './signing-keys.ts';
+import { oidcMountPath } from './routes.ts';
 import type { OidcStore } from './sqlite-adapter.ts';
 
 export interface OidcProviderOptions {
@@ -15,7 +16,9 @@ export interface OidcProviderOptions {
   readonly trustProxy?: boolean;
 }
 
-export const oidcMountPath = '/oidc';
+// Imported from routes.ts, which must not load oidc-provider: it is loaded with the server.
+export { oidcMountPath };
+const grantableScopes = new Set(['openid', 'profile', 'email', 'offline_access']);
 export const issuerFor = (publicOrigin: string): string => `${publicOrigin.replace(/\/$/, '')}${oidcMountPath}`;
 
 /** An app as the provider sees a client: its secret is the recorded hash, checked by `verifyClientSecret`. */
@@ -88,6 +91,21 @@ export function createOidcProvider(deps: AppDeps, options: OidcProviderOptions):
       Session: 14 * 86_400,
       Grant: 14 * 86_400,
       RefreshToken: 14 * 86_400,
+    },
+    // Apps staff registered as first party skip the consent page: signing in grants what they ask
+    // for among the scopes offered. Any other app keeps the grant the client gave it, if any.
+    loadExistingGrant: async (ctx) => {
+      const { client, session } = ctx.oidc;
+      if (!client || !session?.accountId) return undefined;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      if (!deps.readModels.oidcApps.getApp(businessId, client.clientId)?.firstParty) return existing;
+      const grant =
+        existing ?? new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      const asked = [...ctx.oidc.requestParamScopes].filter((scope) => grantableScopes.has(scope));
+      grant.addOIDCScope(asked.join(' '));
+      await grant.save();
+      return grant;
     },
     interactions: {
       url: (_ctx, interaction) => `${oidcMountPath}/interaction/${interaction.uid}`,

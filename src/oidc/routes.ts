@@ -3,7 +3,9 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import type Provider from 'oidc-provider';
-import { oidcMountPath } from './provider.ts';
+
+/** Where each business's provider answers, on the business's own host. */
+export const oidcMountPath = '/oidc';
 
 /**
  * The provider is a Koa app of its own: the raw Node request and response from

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,6 +68,22 @@ describe('latchkey serve', () => {
     expect(line.msg).toBe(
       `Latchkey is serving: open ${serve.url}/login; dev mail goes to ${serve.url}/dev/outbox (files in ${join(dir, 'outbox')})`,
     );
+  });
+
+  it("serves the default business's OpenID Connect discovery, with oidc-provider's load-time notice in the log", async () => {
+    const dataDir = join(dir, 'oidc');
+    mkdirSync(dataDir);
+    serve = await startServe({ LATCHKEY_DATA_DIR: dataDir });
+    const response = await fetch(`${serve.url}/oidc/.well-known/openid-configuration`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { issuer: string }).issuer).toBe(`${serve.url}/oidc`);
+    // oidc-provider 9 warns on Node before 22 when it loads: a log line, never a line on stderr.
+    const olderThan22 = Number(process.versions.node.split('.')[0]) < 22;
+    const notices = serve.logs().filter((line) => line.library === 'oidc-provider');
+    expect(notices.map((line) => [line.level, line.msg])).toEqual(
+      olderThan22 ? [[40, expect.stringContaining('Unsupported runtime')]] : [],
+    );
+    expect(serve.stderr()).not.toContain('oidc-provider');
   });
 
   it('status, with the log head and the read models lag, is on the admin port only', async () => {

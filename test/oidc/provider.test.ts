@@ -1,15 +1,13 @@
 import { join } from 'node:path';
-import type { HttpBindings } from '@hono/node-server';
-import { Hono } from 'hono';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/app.ts';
 import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
 import { registerOidcApp, removeOidcApp, rotateOidcAppSecret } from '../../src/oidc/apps.ts';
-import { createOidcProvider } from '../../src/oidc/provider.ts';
-import { oidcRoutes } from '../../src/oidc/routes.ts';
+import { oidcHosting } from '../../src/oidc/hosting.ts';
 import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
 import { createTestApp, staff, type TestApp } from '../support/app.ts';
+import { freePort } from './support.ts';
 
 describe('the OpenID Connect provider, with openid-client as the app', () => {
   let app: TestApp;
@@ -21,7 +19,9 @@ describe('the OpenID Connect provider, with openid-client as the app', () => {
   const redirectUri = 'http://localhost:4999/callback';
 
   beforeAll(async () => {
-    app = await createTestApp();
+    // The issuer is the business's public origin, so the server listens on the port it names.
+    const port = await freePort();
+    app = await createTestApp({ PUBLIC_ORIGIN: `http://127.0.0.1:${port}` });
     store = openOidcStore(join(app.dir, 'oidc.sqlite'));
     const registered = await registerOidcApp(
       app.deps,
@@ -37,19 +37,8 @@ describe('the OpenID Connect provider, with openid-client as the app', () => {
     if (!registered.ok) throw new Error(registered.error.message);
     ({ clientSecret } = registered.value);
     appId = registered.value.app.appId;
-    // The issuer is the server's address, known only once it listens: the provider is mounted then.
-    const mounted: { routes?: ReturnType<typeof oidcRoutes> } = {};
-    const later = new Hono<{ Bindings: HttpBindings }>();
-    later.all('*', (c) => mounted.routes!.fetch(c.req.raw, c.env));
-    const http = createHttpApp(app, { oidc: later });
-    server = await startHttpServer(http, { port: 0, host: '127.0.0.1' });
-    const provider = createOidcProvider(app.deps, {
-      businessId: 'default',
-      publicOrigin: server.url,
-      dataDir: app.dir,
-      store,
-    });
-    mounted.routes = oidcRoutes(provider);
+    const http = createHttpApp(app, { oidc: oidcHosting({ store, dataDir: app.dir }) });
+    server = await startHttpServer(http, { port, host: '127.0.0.1' });
     issuer = new URL(`${server.url}/oidc`);
   });
   afterAll(async () => {

@@ -9,6 +9,8 @@ export interface ServeProcess {
   readonly child: ChildProcess;
   /** Every JSON log line so far. */
   logs(): Record<string, unknown>[];
+  /** Everything written to stderr so far. */
+  stderr(): string;
   /** Resolves once a log line satisfies `match`. */
   waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** SIGTERM, then the exit code. */
@@ -74,6 +76,7 @@ export async function startServe(
     url: String(serving.url),
     child,
     logs: () => [...lines],
+    stderr: () => stderr,
     waitForLog,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

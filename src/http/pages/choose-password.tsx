@@ -9,10 +9,13 @@ export function ChoosePasswordForm(props: {
   policy: PasswordPolicy;
   errors?: FieldErrors;
   typed?: TypedPasswords;
+  /** Where to go once the password is chosen: a portal's sign-in under /oidc/interaction/, already checked. */
+  returnTo?: string | null;
 }) {
   const errors = props.errors ?? {};
   return (
     <PostForm id="choose-password-form" action="/choose-password" label="Choose your new password">
+      {props.returnTo ? <input type="hidden" name="return" value={props.returnTo} /> : null}
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, newPasswordFields)} />
       <NewPasswordFields
         username={props.username}

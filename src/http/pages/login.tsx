@@ -29,6 +29,8 @@ export interface LoginFormProps {
   readonly keepSignedIn?: boolean;
   /** The user name came with the link (the credentials email's): the password is what is left to type. */
   readonly prefilled?: boolean;
+  /** Where to go after logging in: a portal's sign-in under /oidc/interaction/, already checked. */
+  readonly returnTo?: string | null;
 }
 
 const fields = ['username', 'password'];
@@ -38,6 +40,7 @@ export function LoginForm(props: LoginFormProps) {
   const focus = props.failed || props.replacedOn || props.prefilled ? 'password' : firstErrorField(errors, fields);
   return (
     <PostForm id="login-form" action="/login" label="Log in">
+      {props.returnTo ? <input type="hidden" name="return" value={props.returnTo} /> : null}
       {props.replacedOn ? (
         <div class="alert" role="alert" id="login-error">
           <p>

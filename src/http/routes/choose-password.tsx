@@ -5,6 +5,7 @@ import { ChoosePasswordForm, ChoosePasswordPage } from '../pages/choose-password
 import type { FieldErrors } from '../views/form.tsx';
 import { clientActor, newClientRoutes, requireSession, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
+import { safeReturn } from './oidc-interaction.ts';
 import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
 
 /** Mounted at /choose-password: the one page a temporary-password login opens. */
@@ -16,18 +17,29 @@ export function choosePasswordRoutes(site: Site) {
   const userNameOf = (clientId: string) => deps.readModels.credentials.getCredential(clientId)?.userName ?? '';
 
   routes.get('/', (c) => {
-    const form = <ChoosePasswordForm username={userNameOf(c.var.session.clientId)} policy={policy} />;
+    const returnTo = safeReturn(c.req.query('return'));
+    const form = (
+      <ChoosePasswordForm username={userNameOf(c.var.session.clientId)} policy={policy} returnTo={returnTo} />
+    );
     return sendPage(c, site.chrome, { title: 'Choose your new password', content: <ChoosePasswordPage form={form} /> });
   });
 
   routes.post('/', async (c) => {
     const { session } = c.var;
+    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const returnTo = safeReturn(typeof body.return === 'string' ? body.return : null);
     const answer = (errors: FieldErrors, typed: TypedPasswords = {}) =>
       sendForm(c, site.chrome, {
         status: 422,
         title: 'Choose your new password',
         form: (
-          <ChoosePasswordForm username={userNameOf(session.clientId)} policy={policy} errors={errors} typed={typed} />
+          <ChoosePasswordForm
+            username={userNameOf(session.clientId)}
+            policy={policy}
+            errors={errors}
+            typed={typed}
+            returnTo={returnTo}
+          />
         ),
         page: (form: Child) => <ChoosePasswordPage form={form} />,
       });
@@ -53,7 +65,7 @@ export function choosePasswordRoutes(site: Site) {
       mustChoosePassword: false,
       keptSignedIn: session.keptSignedIn,
     });
-    return redirectAfterPost(c, '/account?notice=password-set');
+    return redirectAfterPost(c, returnTo ?? '/account?notice=password-set');
   });
 
   return routes;

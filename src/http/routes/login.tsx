@@ -7,6 +7,7 @@ import { newClientRoutes, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/render.tsx';
 import { endSession } from '../../app/logins.ts';
 import { parseDeviceFamily } from '../user-agent.ts';
+import { afterLogin, safeReturn } from './oidc-interaction.ts';
 
 const userNameField = z
   .string({ error: 'Enter your user name' })
@@ -21,6 +22,7 @@ const loginSchema = z.object({
     .min(1, 'Enter your password')
     .max(1024, 'A password has at most 1024 characters'),
   keepSignedIn: z.literal('on').optional(),
+  return: z.string().optional(),
 });
 
 /** Mounted at /login. */
@@ -30,13 +32,15 @@ export function loginRoutes(site: Site) {
 
   routes.get('/', async (c) => {
     const session = await site.sessions.current(c);
-    if (session) return c.redirect(session.mustChoosePassword ? '/choose-password' : '/account', 303);
+    // A portal's sign-in sends the browser here with where to go back to (src/http/routes/oidc-interaction.ts).
+    const returnTo = safeReturn(c.req.query('return'));
+    if (session) return c.redirect(afterLogin(session.mustChoosePassword, returnTo), 303);
     // The credentials email links here with the user name, so a first login is one password to paste.
     const prefill = userNameField.safeParse(c.req.query('username'));
     const form = prefill.success ? (
-      <LoginForm businessName={site.chrome.businessName} username={prefill.data} prefilled />
+      <LoginForm businessName={site.chrome.businessName} username={prefill.data} returnTo={returnTo} prefilled />
     ) : (
-      <LoginForm businessName={site.chrome.businessName} />
+      <LoginForm businessName={site.chrome.businessName} returnTo={returnTo} />
     );
     return sendPage(c, site.chrome, {
       title: 'Log in',
@@ -46,12 +50,14 @@ export function loginRoutes(site: Site) {
 
   routes.post('/', async (c) => {
     const input = await readForm(c, loginSchema);
+    const returnTo = safeReturn(input.ok ? input.value.return : input.raw.return);
     const answer = (form: Markup) =>
       sendForm(c, site.chrome, { status: 422, title: 'Log in', form, page: (f) => <LoginPage form={f} /> });
     if (!input.ok)
       return answer(
         <LoginForm
           businessName={site.chrome.businessName}
+          returnTo={returnTo}
           username={input.raw.username ?? ''}
           errors={input.errors}
           keepSignedIn={input.raw.keepSignedIn === 'on'}
@@ -75,6 +81,7 @@ export function loginRoutes(site: Site) {
       return answer(
         <LoginForm
           businessName={site.chrome.businessName}
+          returnTo={returnTo}
           username={input.value.username}
           replacedOn={formatMailDateTime(signedIn.error.replacedAt, site.app.config.businessTimeZone)}
           keepSignedIn={keepSignedIn}
@@ -84,6 +91,7 @@ export function loginRoutes(site: Site) {
       return answer(
         <LoginForm
           businessName={site.chrome.businessName}
+          returnTo={returnTo}
           username={input.value.username}
           keepSignedIn={keepSignedIn}
           failed
@@ -92,7 +100,7 @@ export function loginRoutes(site: Site) {
     site.devices.write(c, signedIn.value.deviceToken);
     const { clientId, sessionVersion, mustChoosePassword } = signedIn.value;
     await site.sessions.start(c, { clientId, sessionVersion, mustChoosePassword, keptSignedIn: keepSignedIn });
-    return redirectAfterPost(c, signedIn.value.mustChoosePassword ? '/choose-password' : '/account');
+    return redirectAfterPost(c, afterLogin(signedIn.value.mustChoosePassword, returnTo));
   });
 
   return routes;

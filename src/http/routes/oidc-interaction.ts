@@ -1,0 +1,80 @@
+import type { HttpBindings } from '@hono/node-server';
+import type { InteractionResults } from 'oidc-provider';
+import type { OidcHost } from '../../oidc/hosting.ts';
+import { newClientRoutes, sendProblem, type Site } from '../site.tsx';
+
+/** The provider's interaction addresses: the only places a login may send the browser back to. */
+const interactionPath = /^\/oidc\/interaction\/[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * The `return` a login form carries: a path of this site under /oidc/interaction/, or nothing.
+ * Absolute addresses, `//host` and anything else are dropped, so the login never sends the
+ * browser anywhere it was told to.
+ */
+export function safeReturn(value: string | undefined | null): string | null {
+  return typeof value === 'string' && interactionPath.test(value) ? value : null;
+}
+
+/** Where a login carrying a return goes next: through "choose your new password" first when it must. */
+export function afterLogin(mustChoosePassword: boolean, returnTo: string | null): string {
+  const query = returnTo ? `?return=${encodeURIComponent(returnTo)}` : '';
+  if (mustChoosePassword) return `/choose-password${query}`;
+  return returnTo ?? '/account';
+}
+
+/**
+ * Mounted at /oidc/interaction. The provider sends the browser here when it needs the client
+ * signed in; Latchkey's own login is that sign-in. Without a session the browser goes to /login
+ * (and /choose-password), which bring it back here; with one, the interaction ends with the
+ * client's id as the account, and the provider carries on to the app.
+ */
+export function oidcInteractionRoutes(site: Site, hostOf: () => Promise<OidcHost>) {
+  const routes = newClientRoutes(site);
+  routes.get('/:uid', async (c) => {
+    const { provider } = await hostOf();
+    const { incoming, outgoing } = c.env as HttpBindings;
+    const expired = () =>
+      sendProblem(
+        c,
+        site,
+        404,
+        'This sign-in has expired',
+        'Go back to the app you came from and sign in again from there.',
+        { 'Cache-Control': 'no-store' },
+      );
+    const details = await provider.interactionDetails(incoming, outgoing).catch(() => null);
+    if (!details || details.uid !== c.req.param('uid')) return expired();
+    const here = `/oidc/interaction/${details.uid}`;
+    const session = await site.sessions.current(c);
+    if (!session) return c.redirect(`/login?return=${encodeURIComponent(here)}`, 303);
+    if (session.mustChoosePassword) return c.redirect(afterLogin(true, here), 303);
+    let result: InteractionResults;
+    const clientId = String(details.params.client_id);
+    const firstParty = site.app.deps.readModels.oidcApps.getApp(site.app.deps.businessId, clientId)?.firstParty;
+    if (details.prompt.name !== 'consent' || details.session?.accountId !== session.clientId) {
+      // No provider session, or another client's: this browser's client signs in.
+      result = { login: { accountId: session.clientId } };
+    } else if (firstParty) {
+      // Consent is asked again when the app asks with prompt=consent (needed for offline_access):
+      // a first-party app is granted what it asked for, with no page.
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: session.clientId, clientId });
+      if (!grant) return expired();
+      const missingScopes = details.prompt.details.missingOIDCScope;
+      if (Array.isArray(missingScopes)) grant.addOIDCScope(missingScopes.join(' '));
+      const missingClaims = details.prompt.details.missingOIDCClaims;
+      if (Array.isArray(missingClaims)) grant.addOIDCClaims(missingClaims.map(String));
+      result = { consent: { grantId: await grant.save() } };
+    } else {
+      result = {
+        error: 'consent_required',
+        error_description: 'This app is not registered as first party, and Latchkey has no consent page yet.',
+      };
+    }
+    const next = await provider.interactionResult(incoming, outgoing, result, { mergeWithLastSubmission: false });
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(next, 303);
+  });
+  return routes;
+}

@@ -1,0 +1,235 @@
+import { join } from 'node:path';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultBusinessSettings, registerBusiness } from '../../src/app/businesses.ts';
+import { forBusiness } from '../../src/app/business-scope.ts';
+import { createHttpApp } from '../../src/http/app.ts';
+import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
+import { oidcHosting } from '../../src/oidc/hosting.ts';
+import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
+import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
+import { giveLogin, giveTempPassword, strongPassword } from '../http/support.ts';
+import { addApp, Browser, freePort, hiddenField } from './support.ts';
+
+/**
+ * The whole sign-in, with openid-client as the portal: the default business on one port and
+ * Happy Paws on another, both served by one Latchkey server that picks the business by Host.
+ */
+describe('signing in to a portal with a Latchkey login', () => {
+  let app: TestApp;
+  let store: OidcStore;
+  const servers: RunningServer[] = [];
+  let origin: string;
+  let happyOrigin: string;
+  const portal = 'http://localhost:4999/callback';
+  const otherPortal = 'http://localhost:4998/callback';
+  let portalApp: { appId: string; clientSecret: string };
+  let secondApp: { appId: string; clientSecret: string };
+  let temp: string;
+  const browser = new Browser();
+
+  beforeAll(async () => {
+    const [port, happyPort] = [await freePort(), await freePort()];
+    origin = `http://127.0.0.1:${port}`;
+    happyOrigin = `http://127.0.0.1:${happyPort}`;
+    app = await createTestApp({ PUBLIC_ORIGIN: origin });
+    const defaults = defaultBusinessSettings(app.config);
+    const registered = await registerBusiness(
+      app.deps,
+      {
+        businessId: 'happypaws',
+        settings: { ...defaults, name: 'Happy Paws', publicOrigin: happyOrigin, logoUrl: null, contact: null },
+      },
+      defaults,
+      { actor: staff },
+    );
+    if (!registered.ok) throw new Error(registered.error.message);
+    await registerClients(app, [
+      { clientId: 'C1', firstName: 'Olivia', lastName: 'Nguyen', email: 'olivia@example.com' },
+    ]);
+    await giveLogin(app, 'C1', 'olivia');
+    temp = await giveTempPassword(app, 'C1');
+    portalApp = await addApp(app, 'default', portal);
+    secondApp = await addApp(app, 'default', otherPortal);
+    const happy = { ...app, deps: forBusiness(app.deps, 'happypaws') };
+    await registerClients(happy, [{ clientId: 'C1', firstName: 'Noah', lastName: 'Kim', email: 'noah@example.com' }]);
+    store = openOidcStore(join(app.dir, 'oidc.sqlite'));
+    const http = createHttpApp(app, { oidc: oidcHosting({ store, dataDir: app.dir }) });
+    servers.push(await startHttpServer(http, { port, host: '127.0.0.1' }));
+    servers.push(await startHttpServer(http, { port: happyPort, host: '127.0.0.1' }));
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+    store.close();
+    await app.dispose();
+  });
+
+  const discover = (issuerOrigin: string, registered: { appId: string; clientSecret: string }) =>
+    client.discovery(new URL(`${issuerOrigin}/oidc`), registered.appId, registered.clientSecret, undefined, {
+      execute: [client.allowInsecureRequests],
+    });
+
+  async function request(config: client.Configuration, redirectUri: string, extra: Record<string, string> = {}) {
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile email',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      ...extra,
+    });
+    return { url, verifier, state, nonce };
+  }
+
+  it('a temporary password: log in, choose a password, back at the portal with a code that gives a valid ID token', async () => {
+    const config = await discover(origin, portalApp);
+    const started = await request(config, portal);
+    const toLogin = await browser.follow(started.url, `${origin}/login`);
+    expect(toLogin.url.pathname).toBe('/login');
+    const returnTo = toLogin.url.searchParams.get('return')!;
+    expect(returnTo).toMatch(/^\/oidc\/interaction\/[A-Za-z0-9_-]+$/);
+    const loginPage = await (await browser.get(toLogin.url)).text();
+    expect(hiddenField(loginPage, 'return')).toBe(returnTo);
+
+    const loggedIn = await browser.post(`${origin}/login`, { username: 'olivia', password: temp, return: returnTo });
+    expect(loggedIn.status).toBe(303);
+    const choose = new URL(loggedIn.headers.get('location')!, origin);
+    expect(choose.pathname).toBe('/choose-password');
+    expect(choose.searchParams.get('return')).toBe(returnTo);
+    const choosePage = await (await browser.get(choose)).text();
+    expect(hiddenField(choosePage, 'return')).toBe(returnTo);
+
+    const chosen = await browser.post(`${origin}/choose-password`, {
+      newPassword: strongPassword,
+      confirmPassword: strongPassword,
+      return: returnTo,
+    });
+    expect(chosen.status).toBe(303);
+    expect(chosen.headers.get('location')).toBe(returnTo);
+    const back = await browser.follow(new URL(returnTo, origin), portal);
+    expect(back.url.origin + back.url.pathname).toBe(portal);
+    expect(back.url.searchParams.get('code')).toBeTruthy();
+
+    const tokens = await client.authorizationCodeGrant(config, back.url, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+      expectedNonce: started.nonce,
+    });
+    const claims = tokens.claims()!;
+    expect(claims.iss).toBe(`${origin}/oidc`);
+    expect(claims.aud).toBe(portalApp.appId);
+    expect(claims.nonce).toBe(started.nonce);
+    expect(claims.sub).toBe('C1');
+    const userinfo = await client.fetchUserInfo(config, tokens.access_token, 'C1');
+    expect(userinfo).toMatchObject({ sub: 'C1', name: 'Olivia Nguyen', email: 'olivia@example.com' });
+
+    // The same code a second time is refused.
+    await expect(
+      client.authorizationCodeGrant(config, back.url, {
+        pkceCodeVerifier: started.verifier,
+        expectedState: started.state,
+        expectedNonce: started.nonce,
+      }),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('a second app signs the same browser in without the login form', async () => {
+    const config = await discover(origin, secondApp);
+    const started = await request(config, otherPortal);
+    const from = browser.visited.length;
+    const back = await browser.follow(started.url, otherPortal);
+    expect(back.url.origin + back.url.pathname).toBe(otherPortal);
+    expect(browser.visited.slice(from).some((path) => path.startsWith('/login'))).toBe(false);
+    const tokens = await client.authorizationCodeGrant(config, back.url, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+      expectedNonce: started.nonce,
+    });
+    expect(tokens.claims()).toMatchObject({ sub: 'C1', aud: secondApp.appId });
+  });
+
+  it('an app that asks for offline_access (with prompt=consent) gets a refresh token, and no consent page', async () => {
+    const config = await discover(origin, portalApp);
+    const started = await request(config, portal, { scope: 'openid offline_access', prompt: 'consent' });
+    const back = await browser.follow(started.url, portal);
+    expect(back.url.origin + back.url.pathname).toBe(portal);
+    const tokens = await client.authorizationCodeGrant(config, back.url, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+      expectedNonce: started.nonce,
+    });
+    expect(tokens.refresh_token).toBeTruthy();
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+  });
+
+  it('the portal refuses an answer with the wrong state, and an ID token with the wrong nonce', async () => {
+    const config = await discover(origin, portalApp);
+    const first = await request(config, portal);
+    const answered = await browser.follow(first.url, portal);
+    expect(answered.url.origin + answered.url.pathname).toBe(portal);
+    const wrongState = await client
+      .authorizationCodeGrant(config, answered.url, {
+        pkceCodeVerifier: first.verifier,
+        expectedState: client.randomState(),
+        expectedNonce: first.nonce,
+      })
+      .then(
+        () => null,
+        (error: unknown) => error as { code?: string; cause?: { message?: string } },
+      );
+    expect(wrongState?.code).toBe('OAUTH_INVALID_RESPONSE');
+    expect(wrongState?.cause?.message).toMatch(/state/);
+    const second = await request(config, portal);
+    const again = await browser.follow(second.url, portal);
+    expect(again.url.origin + again.url.pathname).toBe(portal);
+    await expect(
+      client.authorizationCodeGrant(config, again.url, {
+        pkceCodeVerifier: second.verifier,
+        expectedState: second.state,
+        expectedNonce: client.randomNonce(),
+      }),
+    ).rejects.toMatchObject({ code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' });
+  });
+
+  it("each business's host serves its own issuer, where another business's app is unknown", async () => {
+    const happyConfig = await client.discovery(
+      new URL(`${happyOrigin}/oidc`),
+      portalApp.appId,
+      portalApp.clientSecret,
+      undefined,
+      {
+        execute: [client.allowInsecureRequests],
+      },
+    );
+    expect(happyConfig.serverMetadata().issuer).toBe(`${happyOrigin}/oidc`);
+    const started = await request(happyConfig, portal);
+    const response = await new Browser().get(started.url);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+    expect(await response.text()).toContain('invalid_client');
+  });
+
+  it('after a login, only a path under /oidc/interaction/ is followed: never another site', async () => {
+    const stranger = new Browser();
+    for (const hostile of [
+      'https://evil.example/oidc/interaction/x',
+      '//evil.example/oidc/interaction/x',
+      '/account/../oidc',
+    ]) {
+      const page = await (await stranger.get(`${origin}/login?return=${encodeURIComponent(hostile)}`)).text();
+      expect(hiddenField(page, 'return')).toBeNull();
+      const posted = await stranger.post(`${origin}/login`, {
+        username: 'olivia',
+        password: strongPassword,
+        return: hostile,
+      });
+      expect(posted.status).toBe(303);
+      expect(posted.headers.get('location')).toBe('/account');
+    }
+  });
+});
