@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Actor } from '../eventstore/port.ts';
+import type { Actor, RecordedEvent } from '../eventstore/port.ts';
 import type { ChainAnchor } from '../eventstore/verify.ts';
 import { fail } from './errors.ts';
 import { stdout } from './output.ts';
@@ -18,15 +18,24 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('log')
-    .description('print every event as JSON lines, in log order')
+    .description("print every event as JSON lines, in log order (with --business, that business's events only)")
     .action(async () => {
-      const { withReadOnlyApp } = await import('./shared.ts');
+      const [{ withReadOnlyApp }, { selectedBusiness }, { defaultBusinessId }] = await Promise.all([
+        import('./shared.ts'),
+        import('./business-option.ts'),
+        import('../domain/business.ts'),
+      ]);
+      const only = selectedBusiness();
+      // Events recorded before businesses carry no id: they are the default business's.
+      const shown = (event: RecordedEvent) =>
+        only === undefined || (event.metadata.businessId ?? defaultBusinessId) === only;
       await withReadOnlyApp(async ({ deps: { store } }) => {
         // One page in memory at a time, and the next read waits until the reader has taken this one.
         for (let after: string | null = null; ;) {
           const events = await store.readAll({ after, limit: 1_000 });
           if (events.length === 0) break;
-          await stdout.write(events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+          const lines = events.filter(shown).map((e) => JSON.stringify(e));
+          if (lines.length > 0) await stdout.write(lines.join('\n') + '\n');
           after = events[events.length - 1]!.position;
         }
       });

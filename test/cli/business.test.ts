@@ -161,6 +161,19 @@ describe('latchkey business', () => {
       const log = (await runCli(['audit', 'log'], ownEnv)).stdout;
       expect(log).toContain('waggingtails/credential-C1001');
       expect(log).toContain('waggingtails/username-olivia.nguyen');
+      // `audit log --business` prints that business's events only; without it, the whole log.
+      const streamsOf = (lines: string) =>
+        lines
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { stream: string }).stream);
+      const tails = streamsOf((await runCli(['audit', 'log', '--business', 'waggingtails'], ownEnv)).stdout);
+      expect(tails).toContain('waggingtails/credential-C1001');
+      expect(tails.every((stream) => stream.startsWith('waggingtails/') || stream.startsWith('business'))).toBe(true);
+      const own = streamsOf((await runCli(['audit', 'log', '--business', 'default'], ownEnv)).stdout);
+      expect(own).toContain('credential-C1001');
+      expect(own.some((stream) => stream.startsWith('waggingtails/'))).toBe(false);
+      expect(tails.length + own.length).toBe(streamsOf(log).length);
       const unknown = await runCli(['--business', 'nosuch', 'login', 'assign', 'C1002', 'liam.garcia'], ownEnv);
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toBe('latchkey: there is no business nosuch; `latchkey business list` shows them\n');
