@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { latchkeyArgs, runCli } from '../support/cli.ts';
-import { startServe, type ServeProcess } from '../support/serve.ts';
+import { freePort, startServe, type ServeProcess } from '../support/serve.ts';
 
 const slackEnv = (apiUrl: string) => ({
   SLACK_BOT_TOKEN: 'xoxb-revoked-token',
@@ -84,6 +84,21 @@ describe('latchkey serve', () => {
       olderThan22 ? [[40, expect.stringContaining('Unsupported runtime')]] : [],
     );
     expect(serve.stderr()).not.toContain('oidc-provider');
+  });
+
+  it('on its default origin, sends 127.0.0.1 on its port to http://localhost:<port>', async () => {
+    const port = String(await freePort());
+    serve = await startServe({ LATCHKEY_DATA_DIR: dir, PORT: port });
+    const origin = `http://localhost:${port}`;
+    expect(serve.logs().find((line) => String(line.msg).startsWith('Latchkey is serving'))?.msg).toContain(
+      `open ${origin}/login`,
+    );
+    const aliased = await fetch(`http://127.0.0.1:${port}/login`, { redirect: 'manual' });
+    expect(aliased.status).toBe(308);
+    expect(aliased.headers.get('location')).toBe(`${origin}/login`);
+    const followed = await fetch(`http://127.0.0.1:${port}/login`);
+    expect(followed.status).toBe(200);
+    expect(followed.url).toBe(`${origin}/login`);
   });
 
   it('status, with the log head and the read models lag, is on the admin port only', async () => {

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import {
   businessForHost,
+  loopbackAliasFor,
   normaliseHost,
   pickBusinessByHost,
   type BusinessEnv,
@@ -60,5 +61,41 @@ describe('the business of a request, by its Host', () => {
       expect(body).toBe('Not Found');
       for (const business of businesses) expect(body).not.toContain(business.businessId);
     }
+  });
+
+  it('sends a loopback alias of a localhost origin to that origin, and nothing else', async () => {
+    const local: HostedBusiness[] = [
+      ...businesses,
+      { businessId: 'dev', publicOrigin: 'http://localhost:3000', suspended: false },
+    ];
+    expect(loopbackAliasFor('127.0.0.1:3000', local)?.businessId).toBe('dev');
+    expect(loopbackAliasFor('[::1]:3000', local)?.businessId).toBe('dev');
+    for (const other of ['127.0.0.1:3001', '127.0.0.1', 'localhost:3000', 'evil.example:3000', '10.0.0.1:3000']) {
+      expect(loopbackAliasFor(other, local), other).toBeNull();
+    }
+    expect(
+      loopbackAliasFor('localhost:8080', [
+        { businessId: 'ip', publicOrigin: 'http://127.0.0.1:8080', suspended: false },
+      ])?.businessId,
+    ).toBe('ip');
+
+    const app = new Hono<BusinessEnv<HostedBusiness>>();
+    app.use(
+      '*',
+      pickBusinessByHost(() => local),
+    );
+    app.all('/login', (c) => c.text(`login for ${c.get('business').businessId}`));
+    for (const method of ['GET', 'POST']) {
+      const aliased = await app.request('http://127.0.0.1:3000/login?return=%2Faccount', {
+        method,
+        headers: { host: '127.0.0.1:3000' },
+      });
+      expect(aliased.status).toBe(308);
+      expect(aliased.headers.get('location')).toBe('http://localhost:3000/login?return=%2Faccount');
+      expect(await aliased.text()).not.toContain('login for');
+    }
+    // A real domain has no alias: 127.0.0.1 on its port is still unknown.
+    const elsewhere = await app.request('http://127.0.0.1:8443/login', { headers: { host: '127.0.0.1:8443' } });
+    expect(elsewhere.status).toBe(404);
   });
 });
