@@ -315,7 +315,7 @@ export function loadConfig(
     businessContact: e.BUSINESS_CONTACT ?? null,
     port: e.PORT,
     host: e.HOST,
-    publicOrigin: (e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicOrigin: (e.PUBLIC_ORIGIN ?? defaultPublicOrigin(e.HOST, e.PORT)).replace(/\/+$/, ''),
     sessionSecret: e.SESSION_SECRET ?? null,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_HOURS * 3600,
     sessionKeepSignedInSeconds: e.SESSION_KEEP_SIGNED_IN_DAYS * 24 * 3600,
@@ -479,6 +479,17 @@ function devMode(e: Env): boolean {
     );
   }
   return e.DEV_MODE ?? (e.MAIL_TRANSPORT === 'outbox' && local);
+}
+
+/**
+ * Without PUBLIC_ORIGIN the site is where it listens when that is one loopback address
+ * (`http://127.0.0.1:3000` by default), so the address the start-up line names is the one that
+ * answers; `localhost` and the other loopback names on that port are sent there. Listening on
+ * every interface, it is `http://localhost:<port>`.
+ */
+function defaultPublicOrigin(host: string, port: number): string {
+  if (!isLoopbackHost(host)) return `http://localhost:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function isLoopbackHost(host: string): boolean {

@@ -12,7 +12,7 @@ import { startServe, type ServeProcess } from '../support/serve.ts';
 const run = promisify(execFile);
 const checkout = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A free port, so the default PUBLIC_ORIGIN (http://localhost:<PORT>) is the address the login form posts from. */
+/** A free port, so the default PUBLIC_ORIGIN (http://127.0.0.1:<PORT>) is the address the login form posts from. */
 async function freePort(): Promise<number> {
   const probe = createServer().listen(0, '127.0.0.1');
   await once(probe, 'listening');
@@ -68,7 +68,7 @@ describe('the packed package, installed elsewhere', () => {
     let serve: ServeProcess | null = null;
     try {
       serve = await startServe({ PORT: String(port) }, { args: [latchkey], cwd: folder });
-      const origin = `http://localhost:${port}`;
+      const origin = `http://127.0.0.1:${port}`;
       const page = await fetch(`${origin}/login`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('name="password"');

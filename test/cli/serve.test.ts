@@ -86,17 +86,18 @@ describe('latchkey serve', () => {
     expect(serve.stderr()).not.toContain('oidc-provider');
   });
 
-  it('on its default origin, sends 127.0.0.1 on its port to http://localhost:<port>', async () => {
+  it('on its default origin, where it listens, and sends localhost on its port there', async () => {
     const port = String(await freePort());
     serve = await startServe({ LATCHKEY_DATA_DIR: dir, PORT: port });
-    const origin = `http://localhost:${port}`;
+    const origin = `http://127.0.0.1:${port}`;
     expect(serve.logs().find((line) => String(line.msg).startsWith('Latchkey is serving'))?.msg).toContain(
       `open ${origin}/login`,
     );
-    const aliased = await fetch(`http://127.0.0.1:${port}/login`, { redirect: 'manual' });
+    expect((await fetch(`${origin}/login`)).status).toBe(200);
+    const aliased = await fetch(`http://localhost:${port}/login?return=%2Faccount`, { redirect: 'manual' });
     expect(aliased.status).toBe(308);
-    expect(aliased.headers.get('location')).toBe(`${origin}/login`);
-    const followed = await fetch(`http://127.0.0.1:${port}/login`);
+    expect(aliased.headers.get('location')).toBe(`${origin}/login?return=%2Faccount`);
+    const followed = await fetch(`http://localhost:${port}/login`);
     expect(followed.status).toBe(200);
     expect(followed.url).toBe(`${origin}/login`);
   });

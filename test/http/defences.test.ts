@@ -280,4 +280,13 @@ describe('settings', () => {
     ]);
     expect(loadConfig({ LATCHKEY_DATA_DIR: '/tmp', PUBLIC_ORIGIN: origin }).publicOrigin).toBe(origin);
   });
+
+  it('without PUBLIC_ORIGIN, the origin is the loopback address the site listens on', () => {
+    const originOf = (env: Record<string, string>) => loadConfig({ LATCHKEY_DATA_DIR: '/tmp', ...env }).publicOrigin;
+    expect(originOf({})).toBe('http://127.0.0.1:3000');
+    expect(originOf({ PORT: '8080', HOST: '127.0.0.2' })).toBe('http://127.0.0.2:8080');
+    expect(originOf({ HOST: '::1' })).toBe('http://[::1]:3000');
+    expect(originOf({ HOST: 'localhost' })).toBe('http://localhost:3000');
+    expect(originOf({ HOST: '0.0.0.0' })).toBe('http://localhost:3000');
+  });
 });

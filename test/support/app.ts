@@ -17,11 +17,16 @@ export interface TestApp extends App {
   dispose(): Promise<void>;
 }
 
-/** A real app on a real SQLite file in a fresh folder, with a clock the test moves. */
+/** A real app on a real SQLite file in a fresh folder, with a clock the test moves, on http://localhost:3000. */
 export async function createTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'));
   const clock = manualClock('2026-03-03T14:00:00.000Z');
-  const config = loadConfig({ LATCHKEY_DATA_DIR: dir, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    LATCHKEY_DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    PUBLIC_ORIGIN: 'http://localhost:3000',
+    ...env,
+  });
   const app = await openApp(config, { clock, scryptParams: fastScrypt, pollIntervalMs: 20, ...options });
   return {
     ...app,
