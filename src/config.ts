@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { commaSeparated, isSlackMemberId, slackMemberIdsAdvice } from './domain/business-settings.ts';
 import { packageFile } from './package-files.ts';
 
 /**
@@ -52,19 +53,10 @@ const envSchema = z.object({
     .max(24 * 60, 'use at most 1440 minutes')
     .default(0),
   NEW_SIGN_IN_EMAIL: boolean.default(true),
-  TRUSTED_PROXY: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean),
-    )
-    .refine(
-      (entries) => entries.every(isAddressOrSubnet),
-      'use proxy addresses or subnets separated by commas, like 10.0.0.5,10.1.0.0/16',
-    )
-    .optional(),
+  TRUSTED_PROXY: commaSeparated(
+    isAddressOrSubnet,
+    'use proxy addresses or subnets separated by commas, like 10.0.0.5,10.1.0.0/16',
+  ).optional(),
   IP_RATE_LIMIT_PER_MINUTE: positiveInt.max(100_000).default(30),
   SLACK_BOT_TOKEN: z
     .string()
@@ -83,19 +75,7 @@ const envSchema = z.object({
     .string()
     .regex(/^T[A-Z0-9]+$/, 'use the workspace id, like T0123ABCD')
     .optional(),
-  SLACK_STAFF_USER_IDS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
-    .refine(
-      (ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)),
-      'use Slack member ids separated by commas, like U0123ABCD,U0456EFGH',
-    )
-    .optional(),
+  SLACK_STAFF_USER_IDS: commaSeparated(isSlackMemberId, slackMemberIdsAdvice).optional(),
   SLACK_STAFF_CHANNEL_ID: z
     .string()
     .regex(/^[CG][A-Z0-9]+$/, 'use a channel id, like C0123ABCD (channel details → About)')

@@ -55,18 +55,22 @@ const optionalText = <T extends z.ZodType<string>>(schema: T) =>
 const slackChannel = optionalText(
   z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'use a channel id, like C0123ABCD (channel details → About)'),
 );
-const slackMemberIds = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((id) => id.trim())
-      .filter(Boolean),
-  )
-  .refine(
-    (ids) => ids.every((id) => /^[UW][A-Z0-9]{2,}$/.test(id)),
-    'use Slack member ids separated by commas, like U0123ABCD,U0456EFGH',
-  )
+/** A setting written as a list separated by commas; every entry must pass `valid`, or `advice` is the error. */
+export const commaSeparated = (valid: (entry: string) => boolean, advice: string) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine((entries) => entries.every(valid), advice);
+
+export const isSlackMemberId = (id: string): boolean => /^[UW][A-Z0-9]{2,}$/.test(id);
+export const slackMemberIdsAdvice = 'use Slack member ids separated by commas, like U0123ABCD,U0456EFGH';
+
+const slackMemberIds = commaSeparated(isSlackMemberId, slackMemberIdsAdvice)
   .transform((ids): readonly string[] | null => (ids.length > 0 ? [...new Set(ids)] : null))
   .nullable();
 
