@@ -1,4 +1,4 @@
-import { sessionStream, type DeviceFamily, type SessionEvent } from '../domain/session.ts';
+import { sessionStream, type AppSignInMethod, type DeviceFamily, type SessionEvent } from '../domain/session.ts';
 import type { ClientSessionView } from '../projections/client-sessions.ts';
 import { runCredentialCommand } from './credential-decider.ts';
 import { commandContext, waitUntilReadable, type AppDeps } from './deps.ts';
@@ -27,6 +27,19 @@ export async function recordSessionSeen(deps: AppDeps, input: { clientId: string
     type: 'SessionSeen',
     data: { clientId: input.clientId, sessionFingerprint },
   });
+}
+
+/**
+ * A sign-in to one of the business's apps, recorded before the provider sends the browser on to
+ * the app: it throws when the store cannot take it, and the caller then stops the sign-in.
+ */
+export async function recordAppSignIn(
+  deps: AppDeps,
+  input: { clientId: string; appId: string; method: AppSignInMethod },
+): Promise<void> {
+  const { clientId, appId, method } = input;
+  const appName = deps.readModels.oidcApps.getApp(deps.businessId, appId)?.name ?? null;
+  await recordSessionEvent(deps, clientId, { type: 'ClientSignedInToApp', data: { clientId, appId, appName, method } });
 }
 
 /** When the session was last recorded as used, or null when it was never recorded. */

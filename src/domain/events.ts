@@ -107,6 +107,7 @@ export const eventCatalogue: EventCatalogue = {
   UserNameReminderRequested: v1('credential'),
   SessionStarted: v1('session'),
   SessionSeen: v1('session'),
+  ClientSignedInToApp: v1('session'),
   UserNameReserved: v1('user-name'),
   UserNameReleased: v1('user-name'),
   BatchStarted: v1('batch'),

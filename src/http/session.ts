@@ -4,6 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Clock } from '../app/clock.ts';
+import type { AppSignInMethod } from '../domain/session.ts';
 
 /**
  * `__Host-` binds the cookie to this exact origin (Secure, Path=/, no Domain), so a sibling
@@ -19,6 +20,17 @@ export interface Session {
   readonly mustChoosePassword: boolean;
   /** "Keep me signed in on this device": a longer session, in a cookie that outlives the browser window. */
   readonly keptSignedIn?: boolean;
+  /**
+   * This session was started by a login (or a password choice, or a reset) made to carry on a
+   * portal's sign-in: that interaction's path, and how the client proved who she was. The portal's
+   * sign-in is then recorded with that method; any later sign-in through this session is single sign-on.
+   */
+  readonly signedInFor?: SignedInFor;
+}
+
+export interface SignedInFor {
+  readonly interaction: string;
+  readonly method: Exclude<AppSignInMethod, 'single sign-on'>;
 }
 
 /** A session as a request presents it: which token it is, and until when it is good. */
@@ -69,6 +81,9 @@ const claimsSchema = z.object({
   sv: z.number().int().nonnegative(),
   mc: z.boolean(),
   ks: z.boolean().optional(),
+  si: z
+    .object({ i: z.string().min(1), m: z.enum(['password', 'temporary password', 'password reset']) })
+    .optional(),
   jti: z.string().min(1),
   iat: z.number().int(),
   exp: z.number().int(),
@@ -93,6 +108,7 @@ export function createSessions(options: SessionOptions): Sessions {
       sv: session.sessionVersion,
       mc: session.mustChoosePassword,
       ks: keptSignedIn,
+      ...(session.signedInFor ? { si: { i: session.signedInFor.interaction, m: session.signedInFor.method } } : {}),
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(session.clientId)
@@ -107,6 +123,7 @@ export function createSessions(options: SessionOptions): Sessions {
       sessionVersion: session.sessionVersion,
       mustChoosePassword: session.mustChoosePassword,
       keptSignedIn,
+      ...(session.signedInFor ? { signedInFor: session.signedInFor } : {}),
       id,
       issuedAt: new Date(issuedAt * 1000).toISOString(),
       expiresAt: new Date(expiresAt * 1000).toISOString(),
@@ -127,7 +144,7 @@ export function createSessions(options: SessionOptions): Sessions {
       });
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success) return null;
-      const { bid, sub, sv, mc, ks, jti, iat, exp } = claims.data;
+      const { bid, sub, sv, mc, ks, si, jti, iat, exp } = claims.data;
       // Client ids repeat across businesses: a session is good only on its own business's site.
       if (bid !== options.businessId) return null;
       const keptSignedIn = ks === true;
@@ -138,6 +155,7 @@ export function createSessions(options: SessionOptions): Sessions {
         sessionVersion: sv,
         mustChoosePassword: mc,
         keptSignedIn,
+        ...(si ? { signedInFor: { interaction: si.i, method: si.m } } : {}),
         id: jti,
         issuedAt: new Date(iat * 1000).toISOString(),
         expiresAt: new Date(exp * 1000).toISOString(),

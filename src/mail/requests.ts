@@ -40,6 +40,7 @@ export const mailTemplateByEvent: MailTemplateTable = {
   NewSignInNoticeRequested: 'new-sign-in',
   SessionStarted: null,
   SessionSeen: null,
+  ClientSignedInToApp: null,
   UserNameReserved: null,
   UserNameReleased: null,
   BatchStarted: null,

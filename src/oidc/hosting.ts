@@ -62,6 +62,7 @@ export function oidcHosting(options: OidcHostingOptions): OidcHosting {
           dataDir: options.dataDir,
           store: options.store,
           ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+          ...(options.logger ? { logger: options.logger } : {}),
         });
         return { provider, routes: oidcRoutes(provider) };
       })();

@@ -1,6 +1,8 @@
 import Provider, { type Adapter, type AdapterPayload, type Configuration, type JWK } from 'oidc-provider';
 import type { AppDeps } from '../app/deps.ts';
 import type { OidcAppView } from '../projections/oidc-apps.ts';
+import type { Logger } from '../logger.ts';
+import { recordSignInsToApps } from './app-sign-ins.ts';
 import { defaultKeyPolicy } from './key-schedule.ts';
 import { loadSigningKeys, providerJwks } from './signing-keys.ts';
 import { oidcMountPath } from './routes.ts';
@@ -14,6 +16,8 @@ export interface OidcProviderOptions {
   readonly store: OidcStore;
   /** Behind a trusted proxy the provider reads the scheme and host from X-Forwarded-*. */
   readonly trustProxy?: boolean;
+  /** Where a sign-in that could not be recorded is reported. */
+  readonly logger?: Logger;
 }
 
 // Imported from routes.ts, which must not load oidc-provider: it is loaded with the server.
@@ -131,6 +135,7 @@ export function createOidcProvider(deps: AppDeps, options: OidcProviderOptions):
   };
   const provider = new Provider(issuerFor(options.publicOrigin), configuration);
   provider.proxy = options.trustProxy ?? false;
+  recordSignInsToApps(provider, deps, options.logger);
   // The provider compares a presented client secret with the client's `client_secret`; Latchkey
   // records only the secret's keyed hash, so the comparison hashes what was presented.
   provider.Client.prototype.compareClientSecret = function compareHashedClientSecret(

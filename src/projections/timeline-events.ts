@@ -53,6 +53,7 @@ export const timelineEvents: TimelineCatalogue = {
   SessionStarted: { label: 'Signed in on a browser', fields: ['browser', 'os', 'keptSignedIn', 'expiresAt'] },
   // "Still using the site" is recorded every few minutes: history without it stays readable.
   SessionSeen: null,
+  ClientSignedInToApp: { label: 'Signed in to an app', fields: ['appId', 'appName', 'method'] },
   UserNameReserved: { label: 'User name reserved', fields: ['userName'] },
   UserNameReleased: { label: 'User name released', fields: ['userName'] },
   BatchStarted: null,

@@ -70,6 +70,7 @@ export function alertSubjectOf(event: DecodedEvent): AlertFound | null {
     case 'NewSignInNoticeRequested':
     case 'SessionStarted':
     case 'SessionSeen':
+    case 'ClientSignedInToApp':
     case 'UserNameReserved':
     case 'UserNameReleased':
     case 'BatchStarted':

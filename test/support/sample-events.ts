@@ -108,6 +108,10 @@ export const sampleEvents: { readonly [T in LatchkeyEventType]: EventOfType<T> }
       os: 'Windows',
     },
   },
+  ClientSignedInToApp: {
+    type: 'ClientSignedInToApp',
+    data: { clientId: 'C1', appId: 'app-sample', appName: 'Sample portal', method: 'password' },
+  },
   SessionSeen: { type: 'SessionSeen', data: { clientId: 'C1', sessionFingerprint: 'sample-session-fingerprint' } },
   UserNameReserved: { type: 'UserNameReserved', data: { userName: 'ann@example.com', clientId: 'C1' } },
   UserNameReleased: { type: 'UserNameReleased', data: { userName: 'ann@example.com', clientId: 'C1' } },

@@ -5,7 +5,7 @@ import { ChoosePasswordForm, ChoosePasswordPage } from '../pages/choose-password
 import type { FieldErrors } from '../views/form.tsx';
 import { clientActor, newClientRoutes, requireSession, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
-import { safeReturn } from './oidc-interaction.ts';
+import { safeReturn, signedInFor } from './oidc-interaction.ts';
 import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
 
 /** Mounted at /choose-password: the one page a temporary-password login opens. */
@@ -64,6 +64,7 @@ export function choosePasswordRoutes(site: Site) {
       sessionVersion: chosen.value.sessionVersion,
       mustChoosePassword: false,
       keptSignedIn: session.keptSignedIn,
+      ...signedInFor(returnTo, 'temporary password'),
     });
     return redirectAfterPost(c, returnTo ?? '/account?notice=password-set');
   });

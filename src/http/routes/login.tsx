@@ -7,7 +7,7 @@ import { newClientRoutes, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/render.tsx';
 import { endSession } from '../../app/logins.ts';
 import { parseDeviceFamily } from '../user-agent.ts';
-import { afterLogin, safeReturn } from './oidc-interaction.ts';
+import { afterLogin, safeReturn, signedInFor } from './oidc-interaction.ts';
 
 const userNameField = z
   .string({ error: 'Enter your user name' })
@@ -99,7 +99,13 @@ export function loginRoutes(site: Site) {
       );
     site.devices.write(c, signedIn.value.deviceToken);
     const { clientId, sessionVersion, mustChoosePassword } = signedIn.value;
-    await site.sessions.start(c, { clientId, sessionVersion, mustChoosePassword, keptSignedIn: keepSignedIn });
+    await site.sessions.start(c, {
+      clientId,
+      sessionVersion,
+      mustChoosePassword,
+      keptSignedIn: keepSignedIn,
+      ...signedInFor(returnTo, mustChoosePassword ? 'temporary password' : 'password'),
+    });
     return redirectAfterPost(c, afterLogin(signedIn.value.mustChoosePassword, returnTo));
   });
 

@@ -1,6 +1,9 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { InteractionResults } from 'oidc-provider';
+import type { AppSignInMethod } from '../../domain/session.ts';
+import { signInMethodKey, signInMethodOf } from '../../oidc/app-sign-ins.ts';
 import type { OidcHost } from '../../oidc/hosting.ts';
+import type { PresentedSession, SignedInFor } from '../session.ts';
 import { newClientRoutes, sendProblem, type Site } from '../site.tsx';
 
 /** The provider's interaction addresses: the only places a login may send the browser back to. */
@@ -20,6 +23,19 @@ export function afterLogin(mustChoosePassword: boolean, returnTo: string | null)
   const query = returnTo ? `?return=${encodeURIComponent(returnTo)}` : '';
   if (mustChoosePassword) return `/choose-password${query}`;
   return returnTo ?? '/account';
+}
+
+/** What a session started to carry on a portal's sign-in records: nothing when there is no return. */
+export function signedInFor(
+  returnTo: string | null,
+  method: SignedInFor['method'],
+): { signedInFor: SignedInFor } | Record<string, never> {
+  return returnTo ? { signedInFor: { interaction: returnTo, method } } : {};
+}
+
+/** A login, password choice or reset made for this interaction says how; any other session is single sign-on. */
+function methodFor(session: PresentedSession, interaction: string): AppSignInMethod {
+  return session.signedInFor?.interaction === interaction ? session.signedInFor.method : 'single sign-on';
 }
 
 /**
@@ -53,7 +69,7 @@ export function oidcInteractionRoutes(site: Site, hostOf: () => Promise<OidcHost
     const firstParty = site.app.deps.readModels.oidcApps.getApp(site.app.deps.businessId, clientId)?.firstParty;
     if (details.prompt.name !== 'consent' || details.session?.accountId !== session.clientId) {
       // No provider session, or another client's: this browser's client signs in.
-      result = { login: { accountId: session.clientId } };
+      result = { login: { accountId: session.clientId }, [signInMethodKey]: methodFor(session, here) };
     } else if (firstParty) {
       // Consent is asked again when the app asks with prompt=consent (needed for offline_access):
       // a first-party app is granted what it asked for, with no page.
@@ -65,7 +81,9 @@ export function oidcInteractionRoutes(site: Site, hostOf: () => Promise<OidcHost
       if (Array.isArray(missingScopes)) grant.addOIDCScope(missingScopes.join(' '));
       const missingClaims = details.prompt.details.missingOIDCClaims;
       if (Array.isArray(missingClaims)) grant.addOIDCClaims(missingClaims.map(String));
-      result = { consent: { grantId: await grant.save() } };
+      // A consent asked right after this interaction's login keeps that login's method.
+      const method = signInMethodOf(details.lastSubmission) ?? methodFor(session, here);
+      result = { consent: { grantId: await grant.save() }, [signInMethodKey]: method };
     } else {
       result = {
         error: 'consent_required',

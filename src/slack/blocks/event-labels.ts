@@ -20,6 +20,12 @@ const loginFailures: Record<string, string> = {
   disabled: 'the login is disabled',
   throttled: 'too many attempts, asked to wait',
 };
+const appSignInMethods: Record<string, string> = {
+  password: 'with the password',
+  'temporary password': 'with a temporary password, then chose a password',
+  'password reset': 'after resetting the password by email',
+  'single sign-on': 'without typing a password (already signed in)',
+};
 const detailLabels: Record<string, string> = {
   firstName: 'first name',
   lastName: 'last name',
@@ -79,6 +85,8 @@ const describers: { readonly [T in LatchkeyEventType]: ((details: Details) => st
   SessionStarted: (d) =>
     `Signed in on ${typeof d.browser === 'string' ? text(d.browser) : 'a browser'}${typeof d.os === 'string' ? ` on ${text(d.os)}` : ''}${d.keptSignedIn === true ? ' (kept signed in)' : ''}`,
   SessionSeen: null,
+  ClientSignedInToApp: (d) =>
+    `Signed in to ${typeof d.appName === 'string' ? text(d.appName) : 'an app'}${appSignInMethods[String(d.method)] ? ` ${appSignInMethods[String(d.method)]}` : ''}`,
   EmailSent: (d) => `Email sent${d.to ? ` to ${text(d.to)}` : ''}`,
   EmailSendFailed: (d) => `Email could not be sent${d.reason ? `: ${text(d.reason)}` : ''}`,
   EmailDelivered: () => 'Email delivered',

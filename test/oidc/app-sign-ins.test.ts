@@ -1,0 +1,217 @@
+import { join } from 'node:path';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sessionStream } from '../../src/domain/session.ts';
+import { createHttpApp } from '../../src/http/app.ts';
+import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
+import { oidcHosting } from '../../src/oidc/hosting.ts';
+import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
+import { describeEvent } from '../../src/slack/blocks/event-labels.ts';
+import { createTestApp, registerClients, type TestApp } from '../support/app.ts';
+import { runCli } from '../support/cli.ts';
+import { giveLogin, givePermanentPassword, giveTempPassword, strongPassword } from '../http/support.ts';
+import { addApp, Browser, freePort } from './support.ts';
+
+/**
+ * Every sign-in to an app is one `ClientSignedInToApp` event on the client's sessions stream,
+ * with how she signed in, through a real server with openid-client as the portals.
+ */
+describe('sign-ins to apps are recorded', () => {
+  let app: TestApp;
+  let store: OidcStore;
+  let server: RunningServer;
+  let origin: string;
+  const portal = 'http://localhost:4999/callback';
+  const otherPortal = 'http://localhost:4998/callback';
+  let portalApp: { appId: string; clientSecret: string };
+  let secondApp: { appId: string; clientSecret: string };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    app = await createTestApp({ PUBLIC_ORIGIN: origin });
+    await registerClients(app, [
+      { clientId: 'C1', firstName: 'Olivia', lastName: 'Nguyen', email: 'olivia@example.com' },
+      { clientId: 'C2', firstName: 'Liam', lastName: 'Park', email: 'liam@example.com' },
+    ]);
+    await giveLogin(app, 'C1', 'olivia');
+    await giveLogin(app, 'C2', 'liam.park');
+    await givePermanentPassword(app, 'C2', 'liam.park', strongPassword);
+    portalApp = await addApp(app, 'default', portal);
+    secondApp = await addApp(app, 'default', otherPortal);
+    store = openOidcStore(join(app.dir, 'oidc.sqlite'));
+    server = await startHttpServer(createHttpApp(app, { oidc: oidcHosting({ store, dataDir: app.dir }) }), {
+      port,
+      host: '127.0.0.1',
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    store.close();
+    await app.dispose();
+  });
+
+  const discover = (registered: { appId: string; clientSecret: string }) =>
+    client.discovery(new URL(`${origin}/oidc`), registered.appId, registered.clientSecret, undefined, {
+      execute: [client.allowInsecureRequests],
+    });
+
+  async function start(registered: { appId: string; clientSecret: string }, extra: Record<string, string> = {}) {
+    const config = await discover(registered);
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const redirectUri = registered === portalApp ? portal : otherPortal;
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile email',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      ...extra,
+    });
+    return { config, url, verifier, state, nonce, redirectUri };
+  }
+
+  /** Exchanges the code the portal got back, as the portal would: the sign-in worked end to end. */
+  async function exchange(started: Awaited<ReturnType<typeof start>>, back: URL) {
+    const tokens = await client.authorizationCodeGrant(started.config, back, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+      expectedNonce: started.nonce,
+    });
+    return tokens.claims()!;
+  }
+
+  async function signInsOf(clientId: string) {
+    const events = await app.deps.store.readStream(sessionStream('default', clientId));
+    return events.filter((event) => event.type === 'ClientSignedInToApp');
+  }
+
+  /** Logs in through the form the interaction sends the browser to, and follows on to the portal. */
+  async function logInThroughPortal(browser: Browser, started: Awaited<ReturnType<typeof start>>, password: string) {
+    const toLogin = await browser.follow(started.url, `${origin}/login`);
+    expect(toLogin.url.pathname).toBe('/login');
+    const returnTo = toLogin.url.searchParams.get('return')!;
+    const userName = password === strongPassword ? 'liam.park' : 'olivia';
+    const loggedIn = await browser.post(`${origin}/login`, { username: userName, password, return: returnTo });
+    expect(loggedIn.status).toBe(303);
+    return { returnTo, next: new URL(loggedIn.headers.get('location')!, origin) };
+  }
+
+  const olivia = new Browser();
+
+  it('a temporary password, then a chosen one: one sign-in, "temporary password", with the app and its name', async () => {
+    const temp = await giveTempPassword(app, 'C1');
+    const started = await start(portalApp);
+    const { returnTo, next } = await logInThroughPortal(olivia, started, temp);
+    expect(next.pathname).toBe('/choose-password');
+    const chosen = await olivia.post(`${origin}/choose-password`, {
+      newPassword: strongPassword,
+      confirmPassword: strongPassword,
+      return: returnTo,
+    });
+    expect(chosen.headers.get('location')).toBe(returnTo);
+    const back = await olivia.follow(new URL(returnTo, origin), portal);
+    expect((await exchange(started, back.url)).sub).toBe('C1');
+
+    const signIns = await signInsOf('C1');
+    expect(signIns).toHaveLength(1);
+    expect(signIns[0]!.data).toEqual({
+      clientId: 'C1',
+      appId: portalApp.appId,
+      appName: 'Portal',
+      method: 'temporary password',
+    });
+    expect(signIns[0]!.metadata.actor).toEqual({ kind: 'client', id: 'C1' });
+    // No code, token or session id in what is recorded.
+    expect(JSON.stringify(signIns[0])).not.toContain(back.url.searchParams.get('code')!);
+  });
+
+  it('a second app with no form is single sign-on, recorded once', async () => {
+    const started = await start(secondApp);
+    const back = await olivia.follow(started.url, otherPortal);
+    expect(back.url.origin + back.url.pathname).toBe(otherPortal);
+    await exchange(started, back.url);
+    const signIns = await signInsOf('C1');
+    expect(signIns.map((e) => [e.data.appId, e.data.method])).toEqual([
+      [portalApp.appId, 'temporary password'],
+      [secondApp.appId, 'single sign-on'],
+    ]);
+  });
+
+  it('prompt=consent with an existing provider session is single sign-on, recorded once', async () => {
+    const started = await start(portalApp, { scope: 'openid offline_access', prompt: 'consent' });
+    const back = await olivia.follow(started.url, portal);
+    await exchange(started, back.url);
+    const signIns = await signInsOf('C1');
+    expect(signIns).toHaveLength(3);
+    expect(signIns[2]!.data).toMatchObject({ appId: portalApp.appId, method: 'single sign-on' });
+  });
+
+  it('a password typed for the portal is "password", also when a consent step follows the login', async () => {
+    const liam = new Browser();
+    const started = await start(portalApp, { scope: 'openid offline_access', prompt: 'consent' });
+    const { next } = await logInThroughPortal(liam, started, strongPassword);
+    expect(next.pathname).toMatch(/^\/oidc\/interaction\//);
+    const back = await liam.follow(next, portal);
+    expect((await exchange(started, back.url)).sub).toBe('C2');
+    const signIns = await signInsOf('C2');
+    expect(signIns.map((e) => e.data.method)).toEqual(['password']);
+  });
+
+  it('a Latchkey session from before the portal asked is single sign-on: no form was filled for this sign-in', async () => {
+    const liam = new Browser();
+    const loggedIn = await liam.post(`${origin}/login`, { username: 'liam.park', password: strongPassword });
+    expect(loggedIn.headers.get('location')).toBe('/account');
+    const started = await start(secondApp);
+    const back = await liam.follow(started.url, otherPortal);
+    expect(liam.visited.some((path) => path.startsWith('/login?'))).toBe(false);
+    await exchange(started, back.url);
+    const signIns = await signInsOf('C2');
+    expect(signIns.map((e) => [e.data.appId, e.data.method])).toEqual([
+      [portalApp.appId, 'password'],
+      [secondApp.appId, 'single sign-on'],
+    ]);
+  });
+
+  it('when the sign-in cannot be recorded the portal gets no code, and nothing is recorded', async () => {
+    const started = await start(secondApp);
+    const append = vi.spyOn(app.deps.store, 'append').mockRejectedValueOnce(new Error('disk full'));
+    try {
+      const answered = await olivia.follow(started.url, otherPortal);
+      expect(answered.response?.status).toBe(503);
+      expect(answered.response?.headers.get('location')).toBeNull();
+      expect(await answered.response?.text()).toMatch(/could not be completed/);
+      expect(answered.url.href.startsWith(otherPortal)).toBe(false);
+    } finally {
+      append.mockRestore();
+    }
+    expect(await signInsOf('C1')).toHaveLength(3);
+    // The provider's session is still there: the next try signs in, and is recorded.
+    const again = await start(secondApp);
+    const back = await olivia.follow(again.url, otherPortal);
+    await exchange(again, back.url);
+    expect(await signInsOf('C1')).toHaveLength(4);
+  });
+
+  it('the timeline, Slack History and `audit client` show each sign-in with the app and the method', async () => {
+    const entries = app.deps.readModels.timeline.clientTimeline('C1').filter((e) => e.type === 'ClientSignedInToApp');
+    expect(entries).toHaveLength(4);
+    expect(entries[0]!.details).toEqual({ appId: portalApp.appId, appName: 'Portal', method: 'temporary password' });
+    expect(describeEvent('ClientSignedInToApp', entries[1]!.details)).toBe(
+      'Signed in to Portal without typing a password (already signed in)',
+    );
+    expect(describeEvent('ClientSignedInToApp', entries[0]!.details)).toBe(
+      'Signed in to Portal with a temporary password, then chose a password',
+    );
+    const audited = await runCli(['audit', 'client', 'C2'], { LATCHKEY_DATA_DIR: app.dir });
+    expect(audited.code).toBe(0);
+    const lines = audited.stdout.split('\n').filter((line) => line.includes('ClientSignedInToApp'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(`appId=${portalApp.appId} appName=Portal method=password`);
+    expect(lines[1]).toContain(`appId=${secondApp.appId} appName=Portal method=single sign-on`);
+    expect(lines[0]).toContain('by client C2');
+  });
+});
