@@ -9,6 +9,7 @@ import {
   summaryOf,
   type FieldErrors,
 } from '../views/form.tsx';
+import { withReturn } from '../portal-return.ts';
 
 export const loginNotices = {
   'logged-out': 'You have logged out.',
@@ -86,7 +87,7 @@ export function LoginForm(props: LoginFormProps) {
   );
 }
 
-export function LoginPage(props: { form: Child; notice?: LoginNotice | null }) {
+export function LoginPage(props: { form: Child; notice?: LoginNotice | null; returnTo?: string | null }) {
   return (
     <>
       <h1>Log in to your client portal</h1>
@@ -94,10 +95,10 @@ export function LoginPage(props: { form: Child; notice?: LoginNotice | null }) {
       <div class="card">{props.form}</div>
       <ul class="links">
         <li>
-          <a href="/forgot-password">Forgot your password?</a>
+          <a href={withReturn('/forgot-password', props.returnTo)}>Forgot your password?</a>
         </li>
         <li>
-          <a href="/forgot-username">Forgot your user name?</a>
+          <a href={withReturn('/forgot-username', props.returnTo)}>Forgot your user name?</a>
         </li>
       </ul>
     </>

@@ -11,12 +11,23 @@ import {
 } from '../views/form.tsx';
 import type { PasswordPolicy } from '../../domain/password-policy.ts';
 import type { TypedPasswords } from '../routes/new-password-input.ts';
+import { portalReturnMaxAgeSeconds, withReturn } from '../portal-return.ts';
 import { NewPasswordFields, newPasswordFields } from './new-password.tsx';
 
-export function ForgotPasswordForm(props: { values?: { identifier?: string }; errors?: FieldErrors }) {
+/** A portal's sign-in under way (already checked): the forgot pages keep it, so the client can carry on. */
+interface Returning {
+  readonly returnTo?: string | null;
+}
+
+function ReturnField(props: Returning) {
+  return props.returnTo ? <input type="hidden" name="return" value={props.returnTo} /> : null;
+}
+
+export function ForgotPasswordForm(props: Returning & { values?: { identifier?: string }; errors?: FieldErrors }) {
   const errors = props.errors ?? {};
   return (
     <PostForm id="forgot-password-form" action="/forgot-password" label="Ask for a password reset link">
+      <ReturnField returnTo={props.returnTo} />
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, ['identifier'])} />
       <Field
         name="identifier"
@@ -33,7 +44,7 @@ export function ForgotPasswordForm(props: { values?: { identifier?: string }; er
   );
 }
 
-export function ForgotPasswordPage(props: { form: Child; linkMinutes: number }) {
+export function ForgotPasswordPage(props: Returning & { form: Child; linkMinutes: number }) {
   return (
     <>
       <h1>Forgot your password?</h1>
@@ -44,10 +55,10 @@ export function ForgotPasswordPage(props: { form: Child; linkMinutes: number }) 
       <div class="card">{props.form}</div>
       <ul class="links">
         <li>
-          <a href="/forgot-username">Forgot your user name?</a>
+          <a href={withReturn('/forgot-username', props.returnTo)}>Forgot your user name?</a>
         </li>
         <li>
-          <a href="/login">Back to log in</a>
+          <a href={withReturn('/login', props.returnTo)}>Back to log in</a>
         </li>
       </ul>
     </>
@@ -55,7 +66,7 @@ export function ForgotPasswordPage(props: { form: Child; linkMinutes: number }) 
 }
 
 /** The same answer whatever matched, so the form cannot be used to find out who is a client. */
-export function ResetRequestedPage(props: { linkMinutes: number; businessName: string }) {
+export function ResetRequestedPage(props: Returning & { linkMinutes: number; businessName: string }) {
   return (
     <>
       <h1>Check your email</h1>
@@ -65,18 +76,25 @@ export function ResetRequestedPage(props: { linkMinutes: number; businessName: s
           once, for {props.linkMinutes} minutes.
         </p>
       </Notice>
+      {props.returnTo ? (
+        <p id="reset-returns">
+          Open the link in this browser within {Math.round(portalReturnMaxAgeSeconds / 60)} minutes, and saving your
+          new password takes you back to the app you were signing in to.
+        </p>
+      ) : null}
       <p>Nothing arrived after a few minutes? Check your spam folder, or contact {props.businessName}.</p>
       <p>
-        <a href="/login">Back to log in</a>
+        <a href={withReturn('/login', props.returnTo)}>Back to log in</a>
       </p>
     </>
   );
 }
 
-export function ForgotUserNameForm(props: { email?: string; errors?: FieldErrors }) {
+export function ForgotUserNameForm(props: Returning & { email?: string; errors?: FieldErrors }) {
   const errors = props.errors ?? {};
   return (
     <PostForm id="forgot-username-form" action="/forgot-username" label="Ask for your user name">
+      <ReturnField returnTo={props.returnTo} />
       <ErrorSummary title="There is a problem" errors={summaryOf(errors, ['email'])} />
       <Field
         name="email"
@@ -93,7 +111,7 @@ export function ForgotUserNameForm(props: { email?: string; errors?: FieldErrors
   );
 }
 
-export function ForgotUserNamePage(props: { form: Child }) {
+export function ForgotUserNamePage(props: Returning & { form: Child }) {
   return (
     <>
       <h1>Forgot your user name?</h1>
@@ -101,17 +119,17 @@ export function ForgotUserNamePage(props: { form: Child }) {
       <div class="card">{props.form}</div>
       <ul class="links">
         <li>
-          <a href="/forgot-password">Forgot your password?</a>
+          <a href={withReturn('/forgot-password', props.returnTo)}>Forgot your password?</a>
         </li>
         <li>
-          <a href="/login">Back to log in</a>
+          <a href={withReturn('/login', props.returnTo)}>Back to log in</a>
         </li>
       </ul>
     </>
   );
 }
 
-export function UserNameRequestedPage(props: { businessName: string }) {
+export function UserNameRequestedPage(props: Returning & { businessName: string }) {
   return (
     <>
       <h1>Check your email</h1>
@@ -120,7 +138,7 @@ export function UserNameRequestedPage(props: { businessName: string }) {
       </Notice>
       <p>Nothing arrived after a few minutes? Check your spam folder, or contact {props.businessName}.</p>
       <p>
-        <a href="/login">Back to log in</a>
+        <a href={withReturn('/login', props.returnTo)}>Back to log in</a>
       </p>
     </>
   );

@@ -44,7 +44,7 @@ export function loginRoutes(site: Site) {
     );
     return sendPage(c, site.chrome, {
       title: 'Log in',
-      content: <LoginPage form={form} notice={parseLoginNotice(c.req.query('notice'))} />,
+      content: <LoginPage form={form} notice={parseLoginNotice(c.req.query('notice'))} returnTo={returnTo} />,
     });
   });
 
@@ -52,7 +52,12 @@ export function loginRoutes(site: Site) {
     const input = await readForm(c, loginSchema);
     const returnTo = safeReturn(input.ok ? input.value.return : input.raw.return);
     const answer = (form: Markup) =>
-      sendForm(c, site.chrome, { status: 422, title: 'Log in', form, page: (f) => <LoginPage form={f} /> });
+      sendForm(c, site.chrome, {
+        status: 422,
+        title: 'Log in',
+        form,
+        page: (f) => <LoginPage form={f} returnTo={returnTo} />,
+      });
     if (!input.ok)
       return answer(
         <LoginForm

@@ -22,7 +22,9 @@ import {
 import type { FieldErrors } from '../views/form.tsx';
 import { newClientRoutes, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendMain, sendPage } from '../views/render.tsx';
+import { createPortalReturnCookie, withReturn } from '../portal-return.ts';
 import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
+import { safeReturn, signedInFor } from './oidc-interaction.ts';
 
 const emailField = z
   .string({ error: 'Enter your email address' })
@@ -37,33 +39,50 @@ const forgotPasswordSchema = z.object({
     .trim()
     .min(1, 'Enter your user name or email address')
     .max(254, 'A user name or email address has at most 254 characters'),
+  return: z.string().optional(),
 });
+
+const forgotUserNameSchema = z.object({ email: emailField, return: z.string().optional() });
 
 /** Mounted at /forgot-password. */
 export function forgotPasswordRoutes(site: Site) {
   const { deps } = site.app;
   const linkMinutes = Math.round(deps.settings.resetLinkTtlSeconds / 60);
   const routes = newClientRoutes(site);
-  const page = (form: Child) => <ForgotPasswordPage form={form} linkMinutes={linkMinutes} />;
-
-  routes.get('/', (c) =>
-    sendPage(c, site.chrome, { title: 'Forgot your password?', content: page(<ForgotPasswordForm />) }),
+  const returnCookie = createPortalReturnCookie(site.app.config.publicOrigin);
+  const page = (returnTo: string | null) => (form: Child) => (
+    <ForgotPasswordPage form={form} linkMinutes={linkMinutes} returnTo={returnTo} />
   );
+
+  routes.get('/', (c) => {
+    const returnTo = safeReturn(c.req.query('return'));
+    const content = page(returnTo)(<ForgotPasswordForm returnTo={returnTo} />);
+    return sendPage(c, site.chrome, { title: 'Forgot your password?', content });
+  });
 
   routes.post('/', async (c) => {
     const input = await readForm(c, forgotPasswordSchema);
+    const returnTo = safeReturn(input.ok ? input.value.return : input.raw.return);
     if (!input.ok) {
-      const form = <ForgotPasswordForm values={input.raw} errors={input.errors} />;
-      return sendForm(c, site.chrome, { status: 422, title: 'Forgot your password?', form, page });
+      const form = <ForgotPasswordForm values={input.raw} errors={input.errors} returnTo={returnTo} />;
+      return sendForm(c, site.chrome, { status: 422, title: 'Forgot your password?', form, page: page(returnTo) });
     }
     await requestPasswordReset(deps, { identifier: input.value.identifier });
-    return redirectAfterPost(c, '/forgot-password/sent');
+    // Set whatever matched, so the answer still says nothing about who is a client.
+    if (returnTo) returnCookie.write(c, returnTo);
+    return redirectAfterPost(c, withReturn('/forgot-password/sent', returnTo));
   });
 
   routes.get('/sent', (c) =>
     sendPage(c, site.chrome, {
       title: 'Check your email',
-      content: <ResetRequestedPage linkMinutes={linkMinutes} businessName={site.chrome.businessName} />,
+      content: (
+        <ResetRequestedPage
+          linkMinutes={linkMinutes}
+          businessName={site.chrome.businessName}
+          returnTo={safeReturn(c.req.query('return'))}
+        />
+      ),
     }),
   );
 
@@ -74,26 +93,32 @@ export function forgotPasswordRoutes(site: Site) {
 export function forgotUserNameRoutes(site: Site) {
   const { deps } = site.app;
   const routes = newClientRoutes(site);
-  const page = (form: Child) => <ForgotUserNamePage form={form} />;
+  const page = (returnTo: string | null) => (form: Child) => <ForgotUserNamePage form={form} returnTo={returnTo} />;
 
-  routes.get('/', (c) =>
-    sendPage(c, site.chrome, { title: 'Forgot your user name?', content: page(<ForgotUserNameForm />) }),
-  );
+  routes.get('/', (c) => {
+    const returnTo = safeReturn(c.req.query('return'));
+    const content = page(returnTo)(<ForgotUserNameForm returnTo={returnTo} />);
+    return sendPage(c, site.chrome, { title: 'Forgot your user name?', content });
+  });
 
+  // The user name goes by email; the client comes back to the login form, which carries the return.
   routes.post('/', async (c) => {
-    const input = await readForm(c, z.object({ email: emailField }));
+    const input = await readForm(c, forgotUserNameSchema);
+    const returnTo = safeReturn(input.ok ? input.value.return : input.raw.return);
     if (!input.ok) {
-      const form = <ForgotUserNameForm email={input.raw.email ?? ''} errors={input.errors} />;
-      return sendForm(c, site.chrome, { status: 422, title: 'Forgot your user name?', form, page });
+      const form = <ForgotUserNameForm email={input.raw.email ?? ''} errors={input.errors} returnTo={returnTo} />;
+      return sendForm(c, site.chrome, { status: 422, title: 'Forgot your user name?', form, page: page(returnTo) });
     }
     await requestUserNameReminder(deps, { email: input.value.email });
-    return redirectAfterPost(c, '/forgot-username/sent');
+    return redirectAfterPost(c, withReturn('/forgot-username/sent', returnTo));
   });
 
   routes.get('/sent', (c) =>
     sendPage(c, site.chrome, {
       title: 'Check your email',
-      content: <UserNameRequestedPage businessName={site.chrome.businessName} />,
+      content: (
+        <UserNameRequestedPage businessName={site.chrome.businessName} returnTo={safeReturn(c.req.query('return'))} />
+      ),
     }),
   );
 
@@ -109,6 +134,7 @@ export function resetRoutes(site: Site) {
   const { deps } = site.app;
   const policy = deps.settings.passwordPolicy;
   const routes = newClientRoutes(site);
+  const returnCookie = createPortalReturnCookie(site.app.config.publicOrigin);
   const invalidLink = (c: Context) =>
     sendMain(c, site.chrome, { status: 404, title: 'Error: This link no longer works', content: <ResetLinkInvalid /> });
 
@@ -144,13 +170,17 @@ export function resetRoutes(site: Site) {
         ? answer({ newPassword: completed.error.message }, keptPasswords(input.value))
         : invalidLink(c);
     // The link proved the client holds the email on file, and the reset ended every earlier
-    // session: this browser carries on under a new one at the new version.
+    // session: this browser carries on under a new one at the new version, and back to the
+    // portal's sign-in when this browser asked for the link during one.
+    const returnTo = returnCookie.read(c);
+    returnCookie.clear(c);
     await site.sessions.start(c, {
       clientId: completed.value.clientId,
       sessionVersion: completed.value.sessionVersion,
       mustChoosePassword: false,
+      ...signedInFor(returnTo, 'password reset'),
     });
-    return redirectAfterPost(c, '/account?notice=password-reset');
+    return redirectAfterPost(c, returnTo ?? '/account?notice=password-reset');
   });
 
   return routes;
