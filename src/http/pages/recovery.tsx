@@ -78,8 +78,8 @@ export function ResetRequestedPage(props: Returning & { linkMinutes: number; bus
       </Notice>
       {props.returnTo ? (
         <p id="reset-returns">
-          Open the link in this browser within {Math.round(portalReturnMaxAgeSeconds / 60)} minutes, and saving your
-          new password takes you back to the app you were signing in to.
+          Open the link in this browser within {Math.round(portalReturnMaxAgeSeconds / 60)} minutes, and saving your new
+          password takes you back to the app you were signing in to.
         </p>
       ) : null}
       <p>Nothing arrived after a few minutes? Check your spam folder, or contact {props.businessName}.</p>
