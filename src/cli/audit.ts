@@ -1,11 +1,34 @@
 import type { Command } from 'commander';
 import type { Actor, RecordedEvent } from '../eventstore/port.ts';
 import type { ChainAnchor } from '../eventstore/verify.ts';
+import type { AppAccessAsOf, AppCredentialAsOf } from '../app/app-access-audit.ts';
 import { fail } from './errors.ts';
 import { stdout } from './output.ts';
 
 const who = (actor: Actor) =>
   `${actor.kind} ${actor.name && actor.name !== actor.id ? `${actor.name} (${actor.id})` : actor.id}`;
+
+const appCredentialText: Record<AppCredentialAsOf, string> = {
+  password: 'her password',
+  'temporary password': 'her temporary password, then choosing a password',
+  'password or temporary password': 'her password, or her temporary password then choosing a password',
+  none: 'nothing: no password worked then',
+  disabled: 'nothing: the login was disabled',
+  'not a client': 'nothing: not an active client in the directory',
+};
+
+/** "Which apps could she sign in to then, and with what", and her latest sign-in to each before then. */
+function appAccessLines(access: AppAccessAsOf): string[] {
+  if (access.apps.length === 0) return ['  apps: none registered for the business then'];
+  const lines = [`  apps she could sign in to then, with ${appCredentialText[access.signInWith]}:`];
+  for (const app of access.apps)
+    lines.push(`    ${app.name} (${app.appId}), registered ${app.registeredAt} by ${who(app.registeredBy)}`);
+  for (const signIn of access.lastSignIns)
+    lines.push(
+      `  last signed in to ${signIn.appName ?? 'an app'} (${signIn.appId}) at ${signIn.at}, by ${signIn.method}`,
+    );
+  return lines;
+}
 
 function collectAnchor(value: string, previous: ChainAnchor[] = []): ChainAnchor[] {
   const match = /^(\d+):([0-9a-f]{64})$/.exec(value.trim());
@@ -67,16 +90,19 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('as-of')
-    .description("a client's credential state at an instant, replayed from the log, and who set it")
+    .description(
+      "a client's credential state at an instant, replayed from the log, who set it, and which apps she could sign in to",
+    )
     .argument('<instant>', 'ISO 8601 instant, e.g. 2026-03-03T14:00:00Z')
     .argument('<client>', 'client id or user name')
     .action(async (instantText: string, idOrUserName: string) => {
       const instant = new Date(instantText);
       if (Number.isNaN(instant.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(instantText))
         fail(`not an ISO 8601 instant: ${instantText}`);
-      const [{ withReadOnlyApp }, { credentialStateAsOf, resolveClient }] = await Promise.all([
+      const [{ withReadOnlyApp }, { credentialStateAsOf, resolveClient }, { appAccessAsOf }] = await Promise.all([
         import('./shared.ts'),
         import('../app/audit.ts'),
+        import('../app/app-access-audit.ts'),
       ]);
       await withReadOnlyApp(async (app) => {
         const clientId = resolveClient(app.deps, idOrUserName) ?? fail(`no client or user name ${idOrUserName}`);
@@ -97,6 +123,7 @@ export function registerAuditCommands(program: Command): void {
           out.push(
             `  last change before then: ${state.lastChange.event} at ${state.lastChange.at} by ${who(state.lastChange.actor)}`,
           );
+        out.push(...appAccessLines(await appAccessAsOf(app.deps.store, app.deps.businessId, state, instant)));
         await stdout.write(out.join('\n') + '\n');
       });
     });

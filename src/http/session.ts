@@ -81,9 +81,7 @@ const claimsSchema = z.object({
   sv: z.number().int().nonnegative(),
   mc: z.boolean(),
   ks: z.boolean().optional(),
-  si: z
-    .object({ i: z.string().min(1), m: z.enum(['password', 'temporary password', 'password reset']) })
-    .optional(),
+  si: z.object({ i: z.string().min(1), m: z.enum(['password', 'temporary password', 'password reset']) }).optional(),
   jti: z.string().min(1),
   iat: z.number().int(),
   exp: z.number().int(),

@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { decodeEvent, type EventOfType, type Recorded } from '../../src/domain/events.ts';
 import { sessionStream } from '../../src/domain/session.ts';
 import { createHttpApp } from '../../src/http/app.ts';
 import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
 import { oidcHosting } from '../../src/oidc/hosting.ts';
 import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
 import { describeEvent } from '../../src/slack/blocks/event-labels.ts';
-import { createTestApp, registerClients, type TestApp } from '../support/app.ts';
+import { changeLoginAccess } from '../../src/app/logins.ts';
+import { removeOidcApp } from '../../src/oidc/apps.ts';
+import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
 import { runCli } from '../support/cli.ts';
 import { giveLogin, givePermanentPassword, giveTempPassword, strongPassword } from '../http/support.ts';
 import { addApp, Browser, freePort } from './support.ts';
@@ -85,8 +88,10 @@ describe('sign-ins to apps are recorded', () => {
   }
 
   async function signInsOf(clientId: string) {
-    const events = await app.deps.store.readStream(sessionStream('default', clientId));
-    return events.filter((event) => event.type === 'ClientSignedInToApp');
+    const events = (await app.deps.store.readStream(sessionStream('default', clientId))).map((e) => decodeEvent(e));
+    return events.filter(
+      (event): event is Recorded<EventOfType<'ClientSignedInToApp'>> => event?.type === 'ClientSignedInToApp',
+    );
   }
 
   /** Logs in through the form the interaction sends the browser to, and follows on to the portal. */
@@ -213,5 +218,32 @@ describe('sign-ins to apps are recorded', () => {
     expect(lines[0]).toContain(`appId=${portalApp.appId} appName=Portal method=password`);
     expect(lines[1]).toContain(`appId=${secondApp.appId} appName=Portal method=single sign-on`);
     expect(lines[0]).toContain('by client C2');
+  });
+
+  it('`audit as-of` says which apps she could sign in to then, with what, and her last sign-in to each', async () => {
+    const env = { LATCHKEY_DATA_DIR: app.dir };
+    const signedIn = app.clock.now().toISOString();
+    app.clock.advance(86_400_000);
+    const removed = await removeOidcApp(app.deps, 'default', secondApp.appId, { actor: staff });
+    expect(removed.ok).toBe(true);
+    await changeLoginAccess(app.deps, { clientId: 'C1', action: 'disable', reason: 'moved away' }, { actor: staff });
+
+    const then = await runCli(['audit', 'as-of', signedIn, 'C1'], env);
+    expect(then.code).toBe(0);
+    expect(then.stdout).toContain('apps she could sign in to then, with her password:');
+    expect(then.stdout).toContain(`Portal (${portalApp.appId}), registered`);
+    expect(then.stdout).toContain(`Portal (${secondApp.appId}), registered`);
+    expect(then.stdout).toContain('by staff Sam Staff (U-STAFF)');
+    expect(then.stdout).toContain(`last signed in to Portal (${portalApp.appId}) at ${signedIn}, by single sign-on`);
+    expect(then.stdout).toContain(`last signed in to Portal (${secondApp.appId}) at ${signedIn}, by single sign-on`);
+
+    const later = await runCli(['audit', 'as-of', app.clock.now().toISOString(), 'C1'], env);
+    expect(later.stdout).toContain('apps she could sign in to then, with nothing: the login was disabled:');
+    expect(later.stdout).toContain(`Portal (${portalApp.appId})`);
+    expect(later.stdout).not.toContain(`Portal (${secondApp.appId}), registered`);
+
+    const before = await runCli(['audit', 'as-of', '2000-01-01T00:00:00Z', 'C1'], env);
+    expect(before.stdout).toContain('apps: none registered for the business then');
+    expect(before.stdout).not.toContain('last signed in');
   });
 });
