@@ -1,12 +1,10 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { interactionTtlSeconds } from '../oidc/routes.ts';
 import { safeReturn } from './routes/oidc-interaction.ts';
 
-/**
- * A portal's sign-in waits at most this long for the client (the provider's interaction lifetime,
- * `ttl.Interaction` in src/oidc/provider.ts): a return kept any longer would lead to an expired sign-in.
- */
-export const portalReturnMaxAgeSeconds = 600;
+/** A portal's sign-in waits no longer than this for the client: a return kept longer would lead to an expired one. */
+export const portalReturnMaxAgeSeconds = interactionTtlSeconds;
 
 /** A link within the site that keeps a portal's sign-in (already checked with `safeReturn`) going. */
 export function withReturn(path: string, returnTo: string | null | undefined): string {

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import { recordSignInsToApps } from './app-sign-ins.ts';
 import { defaultKeyPolicy } from './key-schedule.ts';
 import { loadSigningKeys, providerJwks } from './signing-keys.ts';
-import { oidcMountPath } from './routes.ts';
+import { interactionTtlSeconds, oidcMountPath } from './routes.ts';
 import type { OidcStore } from './sqlite-adapter.ts';
 
 export interface OidcProviderOptions {
@@ -91,7 +91,7 @@ export function createOidcProvider(deps: AppDeps, options: OidcProviderOptions):
       AccessToken: 600,
       AuthorizationCode: 60,
       IdToken: defaultKeyPolicy.signedTokenTtlSeconds,
-      Interaction: 600,
+      Interaction: interactionTtlSeconds,
       Session: 14 * 86_400,
       Grant: 14 * 86_400,
       RefreshToken: 14 * 86_400,

@@ -7,6 +7,9 @@ import type Provider from 'oidc-provider';
 /** Where each business's provider answers, on the business's own host. */
 export const oidcMountPath = '/oidc';
 
+/** How long a portal's sign-in waits for the client at Latchkey's pages (the provider's interaction). */
+export const interactionTtlSeconds = 600;
+
 /**
  * The provider is a Koa app of its own: the raw Node request and response from
  * @hono/node-server are handed to it, with the `/oidc` prefix moved to `originalUrl` so the

@@ -106,7 +106,9 @@ describe('forgetting a password or a user name while signing in to a portal', ()
     // The emailed link is the token alone.
     const link = `${origin}/reset/${await mintResetToken(app, 'C1')}`;
     expect(link).not.toContain('return');
-    expect((await browser.get(link)).status).toBe(200);
+    const resetPage = await browser.get(link);
+    expect(resetPage.status).toBe(200);
+    expect(await resetPage.text()).toContain('takes you back to the app you were signing in to');
     password = otherStrongPassword;
     const reset = await browser.post(link, newPassword(password));
     expect(reset.status).toBe(303);
@@ -133,6 +135,7 @@ describe('forgetting a password or a user name while signing in to a portal', ()
     await browser.post(`${origin}/forgot-password`, { identifier: 'olivia@example.com', return: started.returnTo });
     const phone = new Browser();
     const link = `${origin}/reset/${await mintResetToken(app, 'C1')}`;
+    expect(await (await phone.get(link)).text()).not.toContain('takes you back to the app');
     password = strongPassword;
     const reset = await phone.post(link, newPassword(password));
     expect(reset.headers.get('location')).toBe('/account?notice=password-reset');

@@ -167,12 +167,14 @@ export function ResetPasswordForm(props: {
   );
 }
 
-export function ResetPasswordPage(props: { username: string; form: Child }) {
+/** `returnTo`: this browser asked for the link while signing in to a portal, and saving goes back there. */
+export function ResetPasswordPage(props: Returning & { username: string; form: Child }) {
   return (
     <>
       <h1>Choose a new password</h1>
       <p>
-        For user name <strong>{props.username}</strong>. Saving it logs you in here and out on every other device.
+        For user name <strong>{props.username}</strong>. Saving it logs you in here and out on every other device
+        {props.returnTo ? ', and takes you back to the app you were signing in to' : ''}.
       </p>
       <div class="card">{props.form}</div>
       <p>

@@ -144,7 +144,7 @@ export function resetRoutes(site: Site) {
     const form = <ResetPasswordForm action={c.req.path} username={checked.value.userName} policy={policy} />;
     return sendPage(c, site.chrome, {
       title: 'Choose a new password',
-      content: <ResetPasswordPage username={checked.value.userName} form={form} />,
+      content: <ResetPasswordPage username={checked.value.userName} form={form} returnTo={returnCookie.read(c)} />,
     });
   });
 
@@ -160,7 +160,7 @@ export function resetRoutes(site: Site) {
         form: (
           <ResetPasswordForm action={c.req.path} username={userName} policy={policy} errors={errors} typed={typed} />
         ),
-        page: (form: Child) => <ResetPasswordPage username={userName} form={form} />,
+        page: (form: Child) => <ResetPasswordPage username={userName} form={form} returnTo={returnCookie.read(c)} />,
       });
     const input = await readForm(c, newPasswordSchema);
     if (!input.ok) return answer(input.errors, keptPasswords(input.raw, input.errors));
