@@ -1,4 +1,10 @@
-import Provider, { type Adapter, type AdapterPayload, type Configuration, type JWK } from 'oidc-provider';
+import Provider, {
+  interactionPolicy,
+  type Adapter,
+  type AdapterPayload,
+  type Configuration,
+  type JWK,
+} from 'oidc-provider';
 import type { AppDeps } from '../app/deps.ts';
 import type { OidcAppView } from '../projections/oidc-apps.ts';
 import type { Logger } from '../logger.ts';
@@ -40,6 +46,23 @@ export function clientMetadataOf(app: OidcAppView, secretHash: string): AdapterP
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
   };
+}
+
+/**
+ * The provider's own prompts, with one check more: a provider session whose account is gone (the
+ * login disabled, the client archived or inactive) asks for the login again instead of failing,
+ * so that session signs her in nowhere and Latchkey's login page answers as it does for her.
+ */
+function policyWithAccountCheck(): interactionPolicy.DefaultPolicy {
+  const policy = interactionPolicy.base();
+  const accountGone = new interactionPolicy.Check(
+    'account_unavailable',
+    'the signed-in account can no longer sign in',
+    'login_required',
+    (ctx) => Boolean(ctx.oidc.session?.accountId) && !ctx.oidc.account,
+  );
+  policy.get('login')?.checks.add(accountGone, 0);
+  return policy;
 }
 
 /** The Client model is served from the apps read model; every other model from the SQLite store. */
@@ -112,6 +135,7 @@ export function createOidcProvider(deps: AppDeps, options: OidcProviderOptions):
       return grant;
     },
     interactions: {
+      policy: policyWithAccountCheck(),
       url: (_ctx, interaction) => `${oidcMountPath}/interaction/${interaction.uid}`,
     },
     renderError: (ctx, out) => {
@@ -121,6 +145,9 @@ export function createOidcProvider(deps: AppDeps, options: OidcProviderOptions):
     findAccount: (_ctx, sub) => {
       const client = deps.readModels.clients.getClient(sub);
       if (!client || client.archived || !client.active) return undefined;
+      // A disabled login (or none) has no account: the provider's session no longer signs her in anywhere.
+      const credential = deps.readModels.credentials.getCredential(sub);
+      if (!credential || credential.disabled) return undefined;
       return {
         accountId: sub,
         claims: () => ({

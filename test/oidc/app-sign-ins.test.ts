@@ -220,6 +220,20 @@ describe('sign-ins to apps are recorded', () => {
     expect(lines[0]).toContain('by client C2');
   });
 
+  it("a disabled login no longer signs in to an app with the provider's session, and nothing is recorded", async () => {
+    const liam = new Browser();
+    const started = await start(portalApp);
+    const { next } = await logInThroughPortal(liam, started, strongPassword);
+    await exchange(started, (await liam.follow(next, portal)).url);
+    expect(await signInsOf('C2')).toHaveLength(3);
+    await changeLoginAccess(app.deps, { clientId: 'C2', action: 'disable' }, { actor: staff });
+    const again = await start(secondApp);
+    const answered = await liam.follow(again.url, otherPortal);
+    expect(answered.url.pathname).toBe('/login');
+    expect(await signInsOf('C2')).toHaveLength(3);
+    await changeLoginAccess(app.deps, { clientId: 'C2', action: 'enable' }, { actor: staff });
+  });
+
   it('`audit as-of` says which apps she could sign in to then, with what, and her last sign-in to each', async () => {
     const env = { LATCHKEY_DATA_DIR: app.dir };
     const signedIn = app.clock.now().toISOString();
