@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordAppSignIn } from '../../src/app/client-sessions.ts';
 import { assignLogin } from '../../src/app/logins.ts';
+import { registerOidcApp } from '../../src/oidc/apps.ts';
 import { createLogger } from '../../src/logger.ts';
 import { registerClients, staff } from '../support/app.ts';
 import { buttonClick, createSlackHarness, nonEphemeralBodies, staffUser, type SlackHarness } from './harness.ts';
@@ -123,6 +125,29 @@ describe('the other card buttons', () => {
     expect(history).toContain('Login created');
     expect(history).toContain('Login disabled');
     expect(history).toContain(`<@${staffUser.id}>`);
+  });
+
+  it('history shows each sign-in to an app with the app and how she signed in', async () => {
+    const registered = await registerOidcApp(
+      slack.app.deps,
+      {
+        businessId: 'default',
+        name: 'Booking portal',
+        redirectUris: ['https://portal.example/callback'],
+        postLogoutRedirectUris: [],
+        backchannelLogoutUri: null,
+      },
+      { actor: staff },
+    );
+    if (!registered.ok) throw new Error(registered.error.message);
+    const appId = registered.value.app.appId;
+    await recordAppSignIn(slack.app.deps, { clientId: 'c-ada', appId, method: 'password' });
+    await recordAppSignIn(slack.app.deps, { clientId: 'c-ada', appId, method: 'single sign-on' });
+    await slack.send(buttonClick(slack.fake, 'client_history', 'c-ada'));
+    const history = lastResponse();
+    expect(history).toContain('Signed in to Booking portal with the password');
+    expect(history).toContain('Signed in to Booking portal without typing a password (already signed in)');
+    expect(history).not.toContain(appId);
   });
 
   it('report a client that is not in the directory', async () => {
