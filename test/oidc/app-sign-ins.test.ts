@@ -8,6 +8,8 @@ import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
 import { oidcHosting } from '../../src/oidc/hosting.ts';
 import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
 import { describeEvent } from '../../src/slack/blocks/event-labels.ts';
+import { defaultBusinessSettings, registerBusiness } from '../../src/app/businesses.ts';
+import { forBusiness } from '../../src/app/business-scope.ts';
 import { changeLoginAccess } from '../../src/app/logins.ts';
 import { removeOidcApp } from '../../src/oidc/apps.ts';
 import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
@@ -259,5 +261,92 @@ describe('sign-ins to apps are recorded', () => {
     const before = await runCli(['audit', 'as-of', '2000-01-01T00:00:00Z', 'C1'], env);
     expect(before.stdout).toContain('apps: none registered for the business then');
     expect(before.stdout).not.toContain('last signed in');
+  });
+});
+
+describe("a sign-in to another business's app", () => {
+  let app: TestApp;
+  let store: OidcStore;
+  const servers: RunningServer[] = [];
+  let happyOrigin: string;
+  const portal = 'http://localhost:4997/callback';
+
+  beforeAll(async () => {
+    const [port, happyPort] = [await freePort(), await freePort()];
+    happyOrigin = `http://127.0.0.1:${happyPort}`;
+    app = await createTestApp({ PUBLIC_ORIGIN: `http://127.0.0.1:${port}` });
+    const defaults = defaultBusinessSettings(app.config);
+    const registered = await registerBusiness(
+      app.deps,
+      {
+        businessId: 'happypaws',
+        settings: { ...defaults, name: 'Happy Paws', publicOrigin: happyOrigin, logoUrl: null, contact: null },
+      },
+      defaults,
+      { actor: staff },
+    );
+    if (!registered.ok) throw new Error(registered.error.message);
+    // The same client id in both businesses: only the business tells them apart.
+    await registerClients(app, [{ clientId: 'C1', firstName: 'Olivia', lastName: 'Nguyen', email: 'o@example.com' }]);
+    const happy = { ...app, deps: forBusiness(app.deps, 'happypaws') };
+    await registerClients(happy, [{ clientId: 'C1', firstName: 'Noah', lastName: 'Kim', email: 'noah@example.com' }]);
+    await giveLogin(happy as TestApp, 'C1', 'noah.kim');
+    await givePermanentPassword(happy as TestApp, 'C1', 'noah.kim', strongPassword);
+    store = openOidcStore(join(app.dir, 'oidc.sqlite'));
+    const http = createHttpApp(app, { oidc: oidcHosting({ store, dataDir: app.dir }) });
+    servers.push(await startHttpServer(http, { port, host: '127.0.0.1' }));
+    servers.push(await startHttpServer(http, { port: happyPort, host: '127.0.0.1' }));
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+    store.close();
+    await app.dispose();
+  });
+
+  it("is recorded on that business's stream and timeline only", async () => {
+    const happyApp = await addApp(app, 'happypaws', portal);
+    const config = await client.discovery(
+      new URL(`${happyOrigin}/oidc`),
+      happyApp.appId,
+      happyApp.clientSecret,
+      undefined,
+      { execute: [client.allowInsecureRequests] },
+    );
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: portal,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'happy-state',
+    });
+    const browser = new Browser();
+    const toLogin = await browser.follow(url, `${happyOrigin}/login`);
+    const returnTo = toLogin.url.searchParams.get('return')!;
+    const loggedIn = await browser.post(`${happyOrigin}/login`, {
+      username: 'noah.kim',
+      password: strongPassword,
+      return: returnTo,
+    });
+    const back = await browser.follow(new URL(loggedIn.headers.get('location')!, happyOrigin), portal);
+    const tokens = await client.authorizationCodeGrant(config, back.url, {
+      pkceCodeVerifier: verifier,
+      expectedState: 'happy-state',
+    });
+    expect(tokens.claims()?.sub).toBe('C1');
+
+    const happyEvents = await app.deps.store.readStream(sessionStream('happypaws', 'C1'));
+    const signIn = happyEvents.find((event) => event.type === 'ClientSignedInToApp');
+    expect(signIn?.data).toEqual({ clientId: 'C1', appId: happyApp.appId, appName: 'Portal', method: 'password' });
+    expect(signIn?.metadata.businessId).toBe('happypaws');
+    const defaultEvents = await app.deps.store.readStream(sessionStream('default', 'C1'));
+    expect(defaultEvents.some((event) => event.type === 'ClientSignedInToApp')).toBe(false);
+    const timelineOf = (businessId: string) =>
+      app.deps.readModels
+        .forBusiness(businessId)
+        .timeline.clientTimeline('C1')
+        .filter((entry) => entry.type === 'ClientSignedInToApp');
+    expect(timelineOf('happypaws')).toHaveLength(1);
+    expect(timelineOf('default')).toHaveLength(0);
   });
 });
