@@ -37,6 +37,36 @@ async function withAccount(env: Record<string, string> = {}) {
 
 const sendsToLogin = async (client: SiteClient) => (await client.get('/account')).headers.get('location') === '/login';
 
+describe('a session started for a portal sign-in', () => {
+  const returnTo = '/oidc/interaction/abc123';
+
+  it('names that interaction and how she signed in; a login without a return names none', async () => {
+    await withAccount();
+    const plain = await loggedIn();
+    expect(tokenClaims(plain.cookie!)).not.toHaveProperty('si');
+    const forPortal = site.client();
+    const response = await forPortal.post('/login', { username: 'olivia', password: strongPassword, return: returnTo });
+    expect(response.headers.get('location')).toBe(returnTo);
+    expect(tokenClaims(forPortal.cookie!)).toMatchObject({ si: { i: returnTo, m: 'password' } });
+  });
+
+  it('a temporary password then a chosen one carries "temporary password" through the new session', async () => {
+    site = await createSite();
+    await giveLogin(site.app, 'C1', 'olivia');
+    const temp = await giveTempPassword(site.app, 'C1');
+    const client = site.client();
+    await client.post('/login', { username: 'olivia', password: temp, return: returnTo });
+    expect(tokenClaims(client.cookie!)).toMatchObject({ mc: true, si: { i: returnTo, m: 'temporary password' } });
+    const chosen = await client.post('/choose-password', {
+      newPassword: strongPassword,
+      confirmPassword: strongPassword,
+      return: returnTo,
+    });
+    expect(chosen.headers.get('location')).toBe(returnTo);
+    expect(tokenClaims(client.cookie!)).toMatchObject({ mc: false, si: { i: returnTo, m: 'temporary password' } });
+  });
+});
+
 describe('pages behind a login', () => {
   it('without a session, the account and choose pages send the visitor to log in', async () => {
     site = await createSite();
