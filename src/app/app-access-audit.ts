@@ -1,4 +1,4 @@
-import { decodeEvent, isEventOfStream, businessOf } from '../domain/events.ts';
+import { decodeEvent, isEventOfStream } from '../domain/events.ts';
 import { sessionStream, type AppSignInMethod } from '../domain/session.ts';
 import type { Actor, EventStore } from '../eventstore/port.ts';
 import type { StateAsOf } from './audit.ts';
@@ -50,8 +50,10 @@ export async function appAccessAsOf(
     for (const stored of page) {
       if (!stored.type.startsWith('OidcApp') || !before(stored.metadata.at)) continue;
       const event = decodeEvent(stored);
-      if (!event || !isEventOfStream(event, 'oidc-app') || businessOf(event) !== businessId) continue;
-      if (event.type === 'OidcAppRegistered')
+      if (!event || !isEventOfStream(event, 'oidc-app')) continue;
+      // The registration names its business (its metadata names the business of whoever ran the
+      // command); app ids are unique across businesses, so a removal needs no business.
+      if (event.type === 'OidcAppRegistered' && event.data.businessId === businessId)
         apps.set(event.data.appId, {
           appId: event.data.appId,
           name: event.data.name,
