@@ -5,6 +5,7 @@ import { ChoosePasswordForm, ChoosePasswordPage } from '../pages/choose-password
 import type { FieldErrors } from '../views/form.tsx';
 import { clientActor, newClientRoutes, requireSession, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
+import { continueToReturn } from './continue-to-return.tsx';
 import { safeReturn, signedInFor } from './oidc-interaction.ts';
 import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
 
@@ -66,7 +67,7 @@ export function choosePasswordRoutes(site: Site) {
       keptSignedIn: session.keptSignedIn,
       ...signedInFor(returnTo, 'temporary password'),
     });
-    return redirectAfterPost(c, returnTo ?? '/account?notice=password-set');
+    return returnTo ? continueToReturn(c, site.chrome, returnTo) : redirectAfterPost(c, '/account?notice=password-set');
   });
 
   return routes;

@@ -7,6 +7,7 @@ import { newClientRoutes, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/render.tsx';
 import { endSession } from '../../app/logins.ts';
 import { parseDeviceFamily } from '../user-agent.ts';
+import { continueToReturn } from './continue-to-return.tsx';
 import { afterLogin, safeReturn, signedInFor } from './oidc-interaction.ts';
 
 const userNameField = z
@@ -111,7 +112,8 @@ export function loginRoutes(site: Site) {
       keptSignedIn: keepSignedIn,
       ...signedInFor(returnTo, mustChoosePassword ? 'temporary password' : 'password'),
     });
-    return redirectAfterPost(c, afterLogin(signedIn.value.mustChoosePassword, returnTo));
+    if (returnTo && !mustChoosePassword) return continueToReturn(c, site.chrome, returnTo);
+    return redirectAfterPost(c, afterLogin(mustChoosePassword, returnTo));
   });
 
   return routes;

@@ -23,6 +23,7 @@ import type { FieldErrors } from '../views/form.tsx';
 import { newClientRoutes, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendMain, sendPage } from '../views/render.tsx';
 import { createPortalReturnCookie, withReturn } from '../portal-return.ts';
+import { continueToReturn } from './continue-to-return.tsx';
 import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
 import { safeReturn, signedInFor } from './oidc-interaction.ts';
 
@@ -180,7 +181,9 @@ export function resetRoutes(site: Site) {
       mustChoosePassword: false,
       ...signedInFor(returnTo, 'password reset'),
     });
-    return redirectAfterPost(c, returnTo ?? '/account?notice=password-reset');
+    return returnTo
+      ? continueToReturn(c, site.chrome, returnTo)
+      : redirectAfterPost(c, '/account?notice=password-reset');
   });
 
   return routes;
