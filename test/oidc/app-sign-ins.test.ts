@@ -148,13 +148,23 @@ describe('sign-ins to apps are recorded', () => {
     ]);
   });
 
+  it("a silent sign-in (prompt=none) with the provider's session is single sign-on, recorded once", async () => {
+    const started = await start(portalApp, { prompt: 'none' });
+    const back = await olivia.follow(started.url, portal);
+    expect(back.url.searchParams.get('error')).toBeNull();
+    await exchange(started, back.url);
+    const signIns = await signInsOf('C1');
+    expect(signIns).toHaveLength(3);
+    expect(signIns[2]!.data).toMatchObject({ appId: portalApp.appId, method: 'single sign-on' });
+  });
+
   it('prompt=consent with an existing provider session is single sign-on, recorded once', async () => {
     const started = await start(portalApp, { scope: 'openid offline_access', prompt: 'consent' });
     const back = await olivia.follow(started.url, portal);
     await exchange(started, back.url);
     const signIns = await signInsOf('C1');
-    expect(signIns).toHaveLength(3);
-    expect(signIns[2]!.data).toMatchObject({ appId: portalApp.appId, method: 'single sign-on' });
+    expect(signIns).toHaveLength(4);
+    expect(signIns[3]!.data).toMatchObject({ appId: portalApp.appId, method: 'single sign-on' });
   });
 
   it('a password typed for the portal is "password", also when a consent step follows the login', async () => {
@@ -195,17 +205,17 @@ describe('sign-ins to apps are recorded', () => {
     } finally {
       append.mockRestore();
     }
-    expect(await signInsOf('C1')).toHaveLength(3);
+    expect(await signInsOf('C1')).toHaveLength(4);
     // The provider's session is still there: the next try signs in, and is recorded.
     const again = await start(secondApp);
     const back = await olivia.follow(again.url, otherPortal);
     await exchange(again, back.url);
-    expect(await signInsOf('C1')).toHaveLength(4);
+    expect(await signInsOf('C1')).toHaveLength(5);
   });
 
   it('the timeline, Slack History and `audit client` show each sign-in with the app and the method', async () => {
     const entries = app.deps.readModels.timeline.clientTimeline('C1').filter((e) => e.type === 'ClientSignedInToApp');
-    expect(entries).toHaveLength(4);
+    expect(entries).toHaveLength(5);
     expect(entries[0]!.details).toEqual({ appId: portalApp.appId, appName: 'Portal', method: 'temporary password' });
     expect(describeEvent('ClientSignedInToApp', entries[1]!.details)).toBe(
       'Signed in to Portal without typing a password (already signed in)',
@@ -261,6 +271,16 @@ describe('sign-ins to apps are recorded', () => {
     const before = await runCli(['audit', 'as-of', '2000-01-01T00:00:00Z', 'C1'], env);
     expect(before.stdout).toContain('apps: none registered for the business then');
     expect(before.stdout).not.toContain('last signed in');
+  });
+
+  it('a silent sign-in for a disabled login gets login_required back, and nothing is recorded', async () => {
+    const count = (await signInsOf('C1')).length;
+    const started = await start(portalApp, { prompt: 'none' });
+    const back = await olivia.follow(started.url, portal);
+    expect(back.url.origin + back.url.pathname).toBe(portal);
+    expect(back.url.searchParams.get('error')).toBe('login_required');
+    expect(back.url.searchParams.get('code')).toBeNull();
+    expect(await signInsOf('C1')).toHaveLength(count);
   });
 });
 
