@@ -69,8 +69,10 @@ export function forgotPasswordRoutes(site: Site) {
       return sendForm(c, site.chrome, { status: 422, title: 'Forgot your password?', form, page: page(returnTo) });
     }
     await requestPasswordReset(deps, { identifier: input.value.identifier });
-    // Set whatever matched, so the answer still says nothing about who is a client.
+    // Set whatever matched, so the answer still says nothing about who is a client. The latest
+    // request decides: one made outside a sign-in forgets a return an earlier one left.
     if (returnTo) returnCookie.write(c, returnTo);
+    else returnCookie.clear(c);
     return redirectAfterPost(c, withReturn('/forgot-password/sent', returnTo));
   });
 
