@@ -9,6 +9,7 @@ import { benchCore, benchReplay } from './core.ts';
 import { benchForgot } from './forgot.ts';
 import { benchLogin, benchLoginOnLongStream } from './login.ts';
 import { benchLongLog } from './longlog.ts';
+import { benchOidcCodeFlow } from './oidc.ts';
 import { benchPostgres } from './postgres.ts';
 import { benchRelay } from './relay.ts';
 import { benchScale } from './scale.ts';
@@ -40,6 +41,11 @@ const sections: Record<string, () => Promise<Record<string, unknown>>> = {
   scale: () => whenPostgresAnswers(() => benchScale(postgresUrl)),
   longlog: () => whenPostgresAnswers(() => benchLongLog(postgresUrl)),
   tenantScale: () => benchTenantScale(),
+  // The PostgreSQL figure only when the server answers; the SQLite and in-memory ones always.
+  oidcCodeFlow: () =>
+    whenPostgresAnswers(() => benchOidcCodeFlow({ postgresUrl })).then((result) =>
+      'skipped' in result ? benchOidcCodeFlow({ postgresUrl: null }) : result,
+    ),
 };
 // Minutes long: only when asked for by name.
 const onRequestOnly = new Set(['longlog', 'tenantScale']);

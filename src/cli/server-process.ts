@@ -7,9 +7,9 @@ import { createServerLogger } from '../logger.ts';
 import { openMailTransport } from '../mail/open-transport.ts';
 import { startMailRelay, type MailRelay } from '../mail/relay.ts';
 import { startSlackBot, type SlackBot } from '../slack/bot.ts';
-import { join } from 'node:path';
 import { oidcHosting } from '../oidc/hosting.ts';
-import { openOidcStore, type OidcStore } from '../oidc/sqlite-adapter.ts';
+import { openOidcStoreFor } from '../oidc/open-store.ts';
+import type { OidcStore } from '../oidc/store.ts';
 
 /** SIGTERM to exit: service managers wait about 10 s before they kill, so everything must fit in that. */
 const shutdownDeadlineMs = 9_000;
@@ -47,7 +47,7 @@ export async function runServer(): Promise<void> {
   const stopEverything = async () => {
     await site?.close({ graceMs: requestGraceMs });
     if (oidcSweep) clearInterval(oidcSweep);
-    oidcStore?.close();
+    await oidcStore?.close();
     await admin?.close({ graceMs: 1_000 });
     await slack?.stop();
     await relay?.stop();
@@ -56,14 +56,12 @@ export async function runServer(): Promise<void> {
   try {
     slack = config.slack ? await startSlackBot(app, config.slack, { logger }) : null;
     // Each business's OpenID Connect provider is built on the first request to its /oidc.
-    const store = openOidcStore(join(config.dataDir, 'oidc.sqlite'));
+    const store = await openOidcStoreFor(config);
     oidcStore = store;
     oidcSweep = setInterval(() => {
-      try {
-        store.sweep();
-      } catch (error) {
+      store.sweep().catch((error: unknown) => {
         logger.error({ err: error }, 'could not delete expired OpenID Connect rows; trying again later');
-      }
+      });
     }, oidcSweepMs);
     oidcSweep.unref();
     const oidc = oidcHosting({ store, dataDir: config.dataDir, trustProxy: config.trustedProxies.length > 0, logger });

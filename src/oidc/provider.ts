@@ -1,4 +1,5 @@
 import Provider, {
+  errors,
   interactionPolicy,
   type Adapter,
   type AdapterPayload,
@@ -12,7 +13,7 @@ import { recordSignInsToApps } from './app-sign-ins.ts';
 import { defaultKeyPolicy } from './key-schedule.ts';
 import { loadSigningKeys, providerJwks } from './signing-keys.ts';
 import { interactionTtlSeconds, oidcMountPath } from './routes.ts';
-import type { OidcStore } from './sqlite-adapter.ts';
+import type { OidcStore } from './store.ts';
 
 export interface OidcProviderOptions {
   readonly businessId: string;
@@ -65,7 +66,12 @@ function policyWithAccountCheck(): interactionPolicy.DefaultPolicy {
   return policy;
 }
 
-/** The Client model is served from the apps read model; every other model from the SQLite store. */
+/**
+ * The Client model is served from the apps read model; every other model from the store. A code
+ * or refresh token is used once: when two requests race with the same one (at one instance or
+ * two), the one whose consume comes second is refused, and the grant is revoked with every token
+ * it gave, as the provider does for a code it sees reused.
+ */
 function adapterClass(deps: AppDeps, businessId: string, store: OidcStore): new (model: string) => Adapter {
   const Stored = store.adapterFor(businessId);
   class ClientsFromReadModel extends Stored {
@@ -79,6 +85,15 @@ function adapterClass(deps: AppDeps, businessId: string, store: OidcStore): new 
       const app = deps.readModels.oidcApps.getApp(businessId, id);
       const hash = deps.readModels.oidcApps.secretHashOf(businessId, id);
       return Promise.resolve(app && hash ? clientMetadataOf(app, hash) : undefined);
+    }
+    override async consume(id: string): Promise<void> {
+      if (await this.consumeOnce(id)) return;
+      const grantId = (await super.find(id))?.grantId;
+      if (grantId) {
+        await this.revokeByGrantId(grantId);
+        await new Stored('Grant').destroy(grantId);
+      }
+      throw new errors.InvalidGrant('this code or token was already used');
     }
   }
   return ClientsFromReadModel;

@@ -1,29 +1,18 @@
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { AdapterPayload } from 'oidc-provider';
+import { digest, payloadOf, rowOf, type OidcAdapter, type OidcStore } from './store.ts';
 
-/**
- * The provider's codes, tokens, sessions, grants and interactions, in one SQLite file in the data
- * folder. Rows are keyed by a SHA-256 of the id, so the file never holds a usable code or token by
- * its id; the id is put back into the payload when a row is found by it. Sessions keep their id in
- * the payload, because the provider finds them by uid and needs the id back. Expired rows are
- * never served and are deleted by `sweep`.
- */
-export interface OidcStore {
-  adapterFor(businessId: string): new (model: string) => Adapter;
-  /** Deletes rows past their expiry; returns how many. */
-  sweep(now?: Date): number;
-  close(): void;
-}
-
-const digest = (value: string): string => createHash('sha256').update(value).digest('base64url');
+export type { OidcStore } from './store.ts';
 
 interface Row {
   payload: string;
   expires_at: number | null;
   consumed: number | null;
 }
+const found = (row: Row | undefined) =>
+  row && { payload: row.payload, expiresAt: row.expires_at, consumed: row.consumed };
 
+/** The provider's store in one SQLite file in the data folder (see `OidcStore`). */
 export function openOidcStore(file: string): OidcStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -44,67 +33,56 @@ export function openOidcStore(file: string): OidcStore {
     CREATE INDEX IF NOT EXISTS oidc_models_uid ON oidc_models (business_id, model, uid_hash);
     CREATE INDEX IF NOT EXISTS oidc_models_user_code ON oidc_models (business_id, model, user_code_hash);
     CREATE INDEX IF NOT EXISTS oidc_models_expiry ON oidc_models (expires_at);`);
+  // Files made before sessions were looked up by client lack the column.
+  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('oidc_models') as string[];
+  if (!columns.includes('account_id')) db.exec('ALTER TABLE oidc_models ADD COLUMN account_id TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS oidc_models_account ON oidc_models (business_id, account_id)');
+
   const upsert = db.prepare(`INSERT INTO oidc_models
-      (business_id, model, id_hash, payload, expires_at, grant_id, uid_hash, user_code_hash)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      (business_id, model, id_hash, payload, expires_at, grant_id, uid_hash, user_code_hash, account_id)
+      VALUES (@businessId, @model, @idHash, @payload, @expiresAt, @grantId, @uidHash, @userCodeHash, @accountId)
       ON CONFLICT (business_id, model, id_hash) DO UPDATE SET payload = excluded.payload,
         expires_at = excluded.expires_at, grant_id = excluded.grant_id, uid_hash = excluded.uid_hash,
-        user_code_hash = excluded.user_code_hash`);
-  const byId = db.prepare(
-    'SELECT payload, expires_at, consumed FROM oidc_models WHERE business_id = ? AND model = ? AND id_hash = ?',
+        user_code_hash = excluded.user_code_hash, account_id = excluded.account_id`);
+  const select = 'SELECT payload, expires_at, consumed FROM oidc_models WHERE business_id = ? AND model = ?';
+  const byId = db.prepare(`${select} AND id_hash = ?`);
+  const byUid = db.prepare(`${select} AND uid_hash = ?`);
+  const byUserCode = db.prepare(`${select} AND user_code_hash = ?`);
+  const byAccount = db.prepare(
+    `SELECT payload, expires_at, consumed FROM oidc_models WHERE business_id = ? AND account_id = ? AND model = 'Session'`,
   );
-  const byUid = db.prepare(
-    'SELECT payload, expires_at, consumed FROM oidc_models WHERE business_id = ? AND model = ? AND uid_hash = ?',
+  const consume = db.prepare(
+    'UPDATE oidc_models SET consumed = ? WHERE business_id = ? AND model = ? AND id_hash = ? AND consumed IS NULL',
   );
-  const byUserCode = db.prepare(
-    'SELECT payload, expires_at, consumed FROM oidc_models WHERE business_id = ? AND model = ? AND user_code_hash = ?',
-  );
-  const consume = db.prepare('UPDATE oidc_models SET consumed = ? WHERE business_id = ? AND model = ? AND id_hash = ?');
   const destroy = db.prepare('DELETE FROM oidc_models WHERE business_id = ? AND model = ? AND id_hash = ?');
   const revoke = db.prepare('DELETE FROM oidc_models WHERE business_id = ? AND grant_id = ?');
   const sweep = db.prepare('DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at <= ?');
 
-  const toPayload = (row: Row | undefined, id: string | null): AdapterPayload | undefined => {
-    if (!row || (row.expires_at !== null && row.expires_at <= Date.now())) return undefined;
-    const payload = JSON.parse(row.payload) as AdapterPayload;
-    return {
-      ...payload,
-      ...(id !== null && payload.jti === undefined ? { jti: id } : {}),
-      ...(row.consumed !== null ? { consumed: row.consumed } : {}),
-    };
-  };
-
   return {
     adapterFor(businessId) {
-      return class SqliteOidcAdapter implements Adapter {
+      return class SqliteOidcAdapter implements OidcAdapter {
         constructor(private readonly model: string) {}
         upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-          const stored = this.model === 'Session' ? payload : { ...payload, jti: undefined };
-          upsert.run(
-            businessId,
-            this.model,
-            digest(id),
-            JSON.stringify(stored),
-            expiresIn ? Date.now() + expiresIn * 1000 : null,
-            payload.grantId ?? null,
-            payload.uid ? digest(payload.uid) : null,
-            payload.userCode ? digest(payload.userCode) : null,
-          );
+          upsert.run(rowOf(businessId, this.model, id, payload, expiresIn));
           return Promise.resolve();
         }
         find(id: string): Promise<AdapterPayload | undefined> {
-          return Promise.resolve(toPayload(byId.get(businessId, this.model, digest(id)) as Row | undefined, id));
+          return Promise.resolve(payloadOf(found(byId.get(businessId, this.model, digest(id)) as Row | undefined), id));
         }
         findByUid(uid: string): Promise<AdapterPayload | undefined> {
-          return Promise.resolve(toPayload(byUid.get(businessId, this.model, digest(uid)) as Row | undefined, null));
+          const row = byUid.get(businessId, this.model, digest(uid)) as Row | undefined;
+          return Promise.resolve(payloadOf(found(row), null));
         }
         findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
           const row = byUserCode.get(businessId, this.model, digest(userCode)) as Row | undefined;
-          return Promise.resolve(toPayload(row, null));
+          return Promise.resolve(payloadOf(found(row), null));
         }
         consume(id: string): Promise<void> {
-          consume.run(Math.floor(Date.now() / 1000), businessId, this.model, digest(id));
-          return Promise.resolve();
+          return this.consumeOnce(id).then(() => undefined);
+        }
+        consumeOnce(id: string): Promise<boolean> {
+          const { changes } = consume.run(Math.floor(Date.now() / 1000), businessId, this.model, digest(id));
+          return Promise.resolve(changes === 1);
         }
         destroy(id: string): Promise<void> {
           destroy.run(businessId, this.model, digest(id));
@@ -116,7 +94,15 @@ export function openOidcStore(file: string): OidcStore {
         }
       };
     },
-    sweep: (now = new Date()) => sweep.run(now.getTime()).changes,
-    close: () => db.close(),
+    sessionsOfAccount(businessId, accountId) {
+      const rows = byAccount.all(businessId, accountId) as Row[];
+      const sessions = rows.map((row) => payloadOf(found(row), null));
+      return Promise.resolve(sessions.filter((session): session is AdapterPayload => session !== undefined));
+    },
+    sweep: (now = new Date()) => Promise.resolve(sweep.run(now.getTime()).changes),
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
   };
 }

@@ -58,7 +58,7 @@ describe("the forms that finish a portal's sign-in, in Chromium", () => {
     await browser?.close();
     await server?.close();
     await new Promise((resolve) => portalServer?.close(resolve));
-    store?.close();
+    await store?.close();
     await app?.dispose();
   });
 

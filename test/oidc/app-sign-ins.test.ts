@@ -52,7 +52,7 @@ describe('sign-ins to apps are recorded', () => {
   });
   afterAll(async () => {
     await server.close();
-    store.close();
+    await store.close();
     await app.dispose();
   });
 
@@ -319,7 +319,7 @@ describe("a sign-in to another business's app", () => {
   });
   afterAll(async () => {
     for (const server of servers) await server.close();
-    store.close();
+    await store.close();
     await app.dispose();
   });
 

@@ -46,7 +46,7 @@ describe('forgetting a password or a user name while signing in to a portal', ()
   });
   afterAll(async () => {
     await server.close();
-    store.close();
+    await store.close();
     await app.dispose();
   });
 

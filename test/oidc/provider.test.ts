@@ -43,7 +43,7 @@ describe('the OpenID Connect provider, with openid-client as the app', () => {
   });
   afterAll(async () => {
     await server.close();
-    store.close();
+    await store.close();
     await app.dispose();
   });
 

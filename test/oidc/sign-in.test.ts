@@ -60,7 +60,7 @@ describe('signing in to a portal with a Latchkey login', () => {
   });
   afterAll(async () => {
     for (const server of servers) await server.close();
-    store.close();
+    await store.close();
     await app.dispose();
   });
 
