@@ -1,3 +1,5 @@
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import Provider, {
   errors,
   interactionPolicy,
@@ -5,6 +7,7 @@ import Provider, {
   type AdapterPayload,
   type Configuration,
   type JWK,
+  type KoaContextWithOIDC,
 } from 'oidc-provider';
 import type { AppDeps } from '../app/deps.ts';
 import type { OidcAppView } from '../projections/oidc-apps.ts';
@@ -99,6 +102,50 @@ function adapterClass(deps: AppDeps, businessId: string, store: OidcStore): new 
   return ClientsFromReadModel;
 }
 
+/** A page of the provider's own, in the plainest form: no script, no style or font from elsewhere. */
+const providerPage = async (title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) =>
+  String(
+    await html`<!doctype html>
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>${title}</title>
+        </head>
+        <body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem">
+          ${body}
+        </body>
+      </html>`,
+  );
+
+/** The portal asked to log the client out: she confirms, and her sign-in at the business ends. */
+async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+  const app = ctx.oidc.client?.clientName;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = await providerPage(
+    'Log out?',
+    html`<h1>Log out?</h1>
+      <p>
+        ${app ? `${app} asked to log you out.` : 'An app asked to log you out.'} This logs you out of every app of this
+        business on this browser.
+      </p>
+      ${raw(form)}
+      <p>
+        <button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">Yes, log me out</button>
+        <button type="submit" form="op.logoutForm">No, stay logged in</button>
+      </p>`,
+  );
+}
+
+async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = await providerPage(
+    'Logged out',
+    html`<h1>You have logged out</h1>
+      <p>You can close this page.</p>`,
+  );
+}
+
 export function createOidcProvider(deps: AppDeps, options: OidcProviderOptions): Provider {
   const { businessId } = options;
   const keys = loadSigningKeys(options.dataDir, businessId, deps.clock.now());
@@ -118,7 +165,7 @@ export function createOidcProvider(deps: AppDeps, options: OidcProviderOptions):
     },
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       backchannelLogout: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
