@@ -145,7 +145,8 @@ async function exchangesPerSecond(
         }),
       });
       const tokens = (await answer.json()) as { id_token?: string };
-      if (!answer.ok || !tokens.id_token) throw new Error(`the token endpoint answered ${answer.status}: ${JSON.stringify(tokens)}`);
+      if (!answer.ok || !tokens.id_token)
+        throw new Error(`the token endpoint answered ${answer.status}: ${JSON.stringify(tokens)}`);
     };
     await forEachConcurrently(Array.from({ length: 20 }), concurrency, exchange);
     const started = performance.now();
