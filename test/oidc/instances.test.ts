@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { Client, escapeIdentifier } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/app.ts';
 import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
@@ -15,16 +13,15 @@ import { loadSigningKeys } from '../../src/oidc/signing-keys.ts';
 import type { OidcStore } from '../../src/oidc/store.ts';
 import { createTestApp, registerClients, type TestApp } from '../support/app.ts';
 import { giveLogin, givePermanentPassword, strongPassword } from '../http/support.ts';
+import { dropSchema, newSchema, newServerSecret, storeUrl } from '../scale/support.ts';
 import { addApp, Browser, freePort } from './support.ts';
-
-const url = 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * Two instances of one deployment on PostgreSQL behind a load balancer that sends the token and
  * userinfo requests to the second: the code the first issued is redeemed at the second, once.
  */
 describe('OpenID Connect across two instances on PostgreSQL', () => {
-  const schema = `latchkey_oidc_${randomBytes(6).toString('hex')}`;
+  const schema = newSchema();
   const instances: { app: TestApp; store: OidcStore; server: RunningServer }[] = [];
   let balancer: Server;
   let origin: string;
@@ -52,9 +49,9 @@ describe('OpenID Connect across two instances on PostgreSQL', () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
     const shared = {
-      LATCHKEY_STORE: `${url}?schema=${schema}`,
-      LATCHKEY_PEPPER: randomBytes(32).toString('base64'),
-      SESSION_SECRET: randomBytes(32).toString('base64'),
+      LATCHKEY_STORE: storeUrl(schema),
+      LATCHKEY_PEPPER: newServerSecret(),
+      SESSION_SECRET: newServerSecret(),
       PUBLIC_ORIGIN: origin,
       MAIL_RELAY: 'false',
     };
@@ -96,10 +93,7 @@ describe('OpenID Connect across two instances on PostgreSQL', () => {
       await store.close();
       await app.dispose();
     }
-    const admin = new Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${escapeIdentifier(schema)} CASCADE`);
-    await admin.end();
+    await dropSchema(schema);
   });
 
   it('a code issued by one instance is redeemed at the other, and only once', async () => {
