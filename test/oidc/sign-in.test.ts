@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultBusinessSettings, registerBusiness } from '../../src/app/businesses.ts';
 import { forBusiness } from '../../src/app/business-scope.ts';
 import { createHttpApp } from '../../src/http/app.ts';
@@ -165,6 +165,55 @@ describe('signing in to a portal with a Latchkey login', () => {
     expect(tokens.refresh_token).toBeTruthy();
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+  });
+
+  it('a code used a second time revokes the tokens it gave: userinfo and the refresh token are refused', async () => {
+    const config = await discover(origin, portalApp);
+    const started = await request(config, portal, { scope: 'openid offline_access', prompt: 'consent' });
+    const back = await browser.follow(started.url, portal);
+    const checks = { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce };
+    const tokens = await client.authorizationCodeGrant(config, back.url, checks);
+    expect(tokens.refresh_token).toBeTruthy();
+    // Before the replay both work.
+    await expect(client.fetchUserInfo(config, tokens.access_token, 'C1')).resolves.toMatchObject({ sub: 'C1' });
+    await expect(client.authorizationCodeGrant(config, back.url, checks)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+    await expect(client.fetchUserInfo(config, tokens.access_token, 'C1')).rejects.toMatchObject({
+      code: 'OAUTH_WWW_AUTHENTICATE_CHALLENGE',
+    });
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+  });
+
+  it('a code presented after its 60 seconds is refused', async () => {
+    const config = await discover(origin, portalApp);
+    const started = await request(config, portal);
+    const back = await browser.follow(started.url, portal);
+    expect(back.url.searchParams.get('code')).toBeTruthy();
+    // The provider reads the time from Date: only Date moves, 61 s on; no timer is faked and nothing sleeps.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
+    try {
+      await expect(
+        client.authorizationCodeGrant(config, back.url, {
+          pkceCodeVerifier: started.verifier,
+          expectedState: started.state,
+          expectedNonce: started.nonce,
+        }),
+      ).rejects.toMatchObject({ error: 'invalid_grant' });
+    } finally {
+      vi.useRealTimers();
+    }
+    // The same steps without the wait give tokens, so the refusal above is the expiry's.
+    const fresh = await request(config, portal);
+    const answered = await browser.follow(fresh.url, portal);
+    const tokens = await client.authorizationCodeGrant(config, answered.url, {
+      pkceCodeVerifier: fresh.verifier,
+      expectedState: fresh.state,
+      expectedNonce: fresh.nonce,
+    });
+    expect(tokens.claims()?.sub).toBe('C1');
   });
 
   it('the portal refuses an answer with the wrong state, and an ID token with the wrong nonce', async () => {
