@@ -1,0 +1,102 @@
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { join } from 'node:path';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpApp } from '../../src/http/app.ts';
+import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
+import { defaultKeyPolicy } from '../../src/oidc/key-schedule.ts';
+import { oidcHosting, type OidcHosting } from '../../src/oidc/hosting.ts';
+import { rotateSigningKeys } from '../../src/oidc/signing-keys.ts';
+import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
+import { createTestApp, registerClients, type TestApp } from '../support/app.ts';
+import { giveLogin, givePermanentPassword, strongPassword } from '../http/support.ts';
+import { addApp, Browser, freePort } from './support.ts';
+
+/**
+ * A key rotated out: after `rotate-keys` and both windows (the grace period, then the life of
+ * the tokens the old key signed), a restarted server no longer publishes the old key, so a
+ * portal verifying an ID token it signed against the JWKS refuses it.
+ */
+describe('an ID token signed by a rotated-out key', () => {
+  let app: TestApp;
+  let store: OidcStore;
+  let server: RunningServer;
+  let origin: string;
+  let current: OidcHosting;
+  const portal = 'http://localhost:4997/callback';
+  let registered: { appId: string; clientSecret: string };
+  const browser = new Browser();
+
+  beforeAll(async () => {
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    app = await createTestApp({ PUBLIC_ORIGIN: origin });
+    await registerClients(app, [{ clientId: 'C1', firstName: 'Olivia', lastName: 'Nguyen', email: 'o@example.com' }]);
+    await giveLogin(app, 'C1', 'olivia');
+    await givePermanentPassword(app, 'C1', 'olivia', strongPassword);
+    registered = await addApp(app, 'default', portal);
+    store = openOidcStore(join(app.dir, 'oidc.sqlite'));
+    current = oidcHosting({ store, dataDir: app.dir });
+    // A restart is a fresh hosting: each provider reads its keys when it is built.
+    const restartable: OidcHosting = { hostFor: (...args) => current.hostFor(...args) };
+    server = await startHttpServer(createHttpApp(app, { oidc: restartable }), { port, host: '127.0.0.1' });
+    const loggedIn = await browser.post(`${origin}/login`, { username: 'olivia', password: strongPassword });
+    expect(loggedIn.status).toBe(303);
+  });
+  afterAll(async () => {
+    await server?.close();
+    store?.close();
+    await app?.dispose();
+  });
+
+  async function signIn(): Promise<string> {
+    const config = await client.discovery(
+      new URL(`${origin}/oidc`),
+      registered.appId,
+      registered.clientSecret,
+      undefined,
+      {
+        execute: [client.allowInsecureRequests],
+      },
+    );
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: portal,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    const back = await browser.follow(url, portal);
+    const tokens = await client.authorizationCodeGrant(config, back.url, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
+    return tokens.id_token!;
+  }
+
+  const verify = (token: string) =>
+    jwtVerify(token, createRemoteJWKSet(new URL(`${origin}/oidc/jwks`)), {
+      issuer: `${origin}/oidc`,
+      audience: registered.appId,
+    });
+
+  it('is accepted before the rotation, and refused once the old key has left the JWKS', async () => {
+    const old = await signIn();
+    await expect(verify(old)).resolves.toMatchObject({ payload: { sub: 'C1' } });
+
+    rotateSigningKeys(app.dir, 'default', app.clock.now(), defaultKeyPolicy);
+    // Past the grace period and then the old key's last tokens' life, and the server restarted.
+    app.clock.advance((defaultKeyPolicy.graceSeconds + defaultKeyPolicy.signedTokenTtlSeconds + 1) * 1000);
+    current = oidcHosting({ store, dataDir: app.dir });
+
+    await expect(verify(old)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
+    const fresh = await signIn();
+    expect(decodeProtectedHeader(fresh).kid).not.toBe(decodeProtectedHeader(old).kid);
+    await expect(verify(fresh)).resolves.toMatchObject({ payload: { sub: 'C1' } });
+  });
+});
