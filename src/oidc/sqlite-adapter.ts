@@ -11,6 +11,12 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
  */
 export interface OidcStore {
   adapterFor(businessId: string): new (model: string) => Adapter;
+  /**
+   * The provider's unexpired Session payloads (their `jti` is the session's id) signed in as
+   * `accountId` in the business: the look-up back-channel logout needs when a client's Latchkey
+   * sessions end.
+   */
+  sessionsOfAccount(businessId: string, accountId: string): Promise<AdapterPayload[]>;
   /** Deletes rows past their expiry; returns how many. */
   sweep(now?: Date): number;
   close(): void;
@@ -38,18 +44,25 @@ export function openOidcStore(file: string): OidcStore {
       grant_id    TEXT,
       uid_hash    TEXT,
       user_code_hash TEXT,
+      account_id  TEXT,
       PRIMARY KEY (business_id, model, id_hash)
     );
     CREATE INDEX IF NOT EXISTS oidc_models_grant ON oidc_models (business_id, grant_id);
     CREATE INDEX IF NOT EXISTS oidc_models_uid ON oidc_models (business_id, model, uid_hash);
     CREATE INDEX IF NOT EXISTS oidc_models_user_code ON oidc_models (business_id, model, user_code_hash);
     CREATE INDEX IF NOT EXISTS oidc_models_expiry ON oidc_models (expires_at);`);
+  // A file made before sessions were looked up by account gains the column; its old sessions
+  // have none, so they are not found by account until the provider saves them again.
+  const columns = db.prepare('PRAGMA table_info(oidc_models)').all() as { name: string }[];
+  if (!columns.some((column) => column.name === 'account_id'))
+    db.exec('ALTER TABLE oidc_models ADD COLUMN account_id TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS oidc_models_account ON oidc_models (business_id, model, account_id)');
   const upsert = db.prepare(`INSERT INTO oidc_models
-      (business_id, model, id_hash, payload, expires_at, grant_id, uid_hash, user_code_hash)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      (business_id, model, id_hash, payload, expires_at, grant_id, uid_hash, user_code_hash, account_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (business_id, model, id_hash) DO UPDATE SET payload = excluded.payload,
         expires_at = excluded.expires_at, grant_id = excluded.grant_id, uid_hash = excluded.uid_hash,
-        user_code_hash = excluded.user_code_hash`);
+        user_code_hash = excluded.user_code_hash, account_id = excluded.account_id`);
   const byId = db.prepare(
     'SELECT payload, expires_at, consumed FROM oidc_models WHERE business_id = ? AND model = ? AND id_hash = ?',
   );
@@ -58,6 +71,10 @@ export function openOidcStore(file: string): OidcStore {
   );
   const byUserCode = db.prepare(
     'SELECT payload, expires_at, consumed FROM oidc_models WHERE business_id = ? AND model = ? AND user_code_hash = ?',
+  );
+  const byAccount = db.prepare(
+    `SELECT payload, expires_at, consumed FROM oidc_models
+      WHERE business_id = ? AND model = 'Session' AND account_id = ? AND (expires_at IS NULL OR expires_at > ?)`,
   );
   const consume = db.prepare('UPDATE oidc_models SET consumed = ? WHERE business_id = ? AND model = ? AND id_hash = ?');
   const destroy = db.prepare('DELETE FROM oidc_models WHERE business_id = ? AND model = ? AND id_hash = ?');
@@ -89,6 +106,7 @@ export function openOidcStore(file: string): OidcStore {
             payload.grantId ?? null,
             payload.uid ? digest(payload.uid) : null,
             payload.userCode ? digest(payload.userCode) : null,
+            this.model === 'Session' && typeof payload.accountId === 'string' ? payload.accountId : null,
           );
           return Promise.resolve();
         }
@@ -115,6 +133,11 @@ export function openOidcStore(file: string): OidcStore {
           return Promise.resolve();
         }
       };
+    },
+    sessionsOfAccount(businessId, accountId) {
+      const rows = byAccount.all(businessId, accountId, Date.now()) as Row[];
+      const found = rows.map((row) => toPayload(row, null));
+      return Promise.resolve(found.filter((payload): payload is AdapterPayload => payload !== undefined));
     },
     sweep: (now = new Date()) => sweep.run(now.getTime()).changes,
     close: () => db.close(),
