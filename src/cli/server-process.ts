@@ -10,6 +10,7 @@ import { startSlackBot, type SlackBot } from '../slack/bot.ts';
 import { join } from 'node:path';
 import { oidcHosting } from '../oidc/hosting.ts';
 import { openOidcStore, type OidcStore } from '../oidc/sqlite-adapter.ts';
+import { startOidcLogoutReactor, type OidcLogoutReactor } from '../oidc/logout-reactor.ts';
 
 /** SIGTERM to exit: service managers wait about 10 s before they kill, so everything must fit in that. */
 const shutdownDeadlineMs = 9_000;
@@ -44,8 +45,10 @@ export async function runServer(): Promise<void> {
   let relay: MailRelay | null = null;
   let oidcStore: OidcStore | null = null;
   let oidcSweep: NodeJS.Timeout | null = null;
+  let oidcLogout: OidcLogoutReactor | null = null;
   const stopEverything = async () => {
     await site?.close({ graceMs: requestGraceMs });
+    await oidcLogout?.stop();
     if (oidcSweep) clearInterval(oidcSweep);
     oidcStore?.close();
     await admin?.close({ graceMs: 1_000 });
@@ -67,6 +70,8 @@ export async function runServer(): Promise<void> {
     }, oidcSweepMs);
     oidcSweep.unref();
     const oidc = oidcHosting({ store, dataDir: config.dataDir, trustProxy: config.trustedProxies.length > 0, logger });
+    // Ends a client's portal sessions (back-channel logout) when her Latchkey sessions end for good.
+    oidcLogout = startOidcLogoutReactor(app, { store, hosting: oidc, logger });
     const http = createHttpApp(app, { logger, oidc, ...(slack?.routes ? { slack: slack.routes } : {}) });
     site = await startHttpServer(http, { port: config.port, host: config.host });
     if (config.admin) {
