@@ -7,7 +7,7 @@ import { newClientRoutes, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/render.tsx';
 import { endSession } from '../../app/logins.ts';
 import { parseDeviceFamily } from '../user-agent.ts';
-import { afterLogin, safeReturn } from './oidc-interaction.ts';
+import { afterLogin, endBrowserProviderSession, safeReturn } from './oidc-interaction.ts';
 
 const userNameField = z
   .string({ error: 'Enter your user name' })
@@ -114,6 +114,7 @@ export function logoutRoutes(site: Site) {
     if (session) {
       const { clientId, id: sessionId, expiresAt } = session;
       await endSession(site.app.deps, { clientId, sessionId, expiresAt }, { actor: { kind: 'client', id: clientId } });
+      await endBrowserProviderSession(site, c, clientId);
     }
     site.sessions.end(c);
     return redirectAfterPost(c, '/login?notice=logged-out');

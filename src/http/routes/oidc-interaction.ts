@@ -1,4 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { InteractionResults } from 'oidc-provider';
 import type { OidcHost } from '../../oidc/hosting.ts';
 import { newClientRoutes, sendProblem, type Site } from '../site.tsx';
@@ -20,6 +22,25 @@ export function afterLogin(mustChoosePassword: boolean, returnTo: string | null)
   const query = returnTo ? `?return=${encodeURIComponent(returnTo)}` : '';
   if (mustChoosePassword) return `/choose-password${query}`;
   return returnTo ?? '/account';
+}
+
+/**
+ * A Latchkey log-out ends this browser's provider session too (the provider's session cookie names
+ * it), with back-channel logout to every app it signed in to. The provider session must be the
+ * same client's. A failure is logged and never stops the log-out.
+ */
+export async function endBrowserProviderSession(site: Site, c: Context, clientId: string): Promise<void> {
+  if (!site.oidc) return;
+  try {
+    const host = await site.oidc();
+    const sessionId = getCookie(c, host.provider.cookieName('session'));
+    if (sessionId) await host.logout.endBrowserSession(sessionId, clientId);
+  } catch (error) {
+    site.logger?.error(
+      { err: error, clientId },
+      'could not end the browser’s portal session; it ends when it expires or at log-out everywhere',
+    );
+  }
 }
 
 /**
