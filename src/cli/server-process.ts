@@ -8,6 +8,7 @@ import { openMailTransport } from '../mail/open-transport.ts';
 import { startMailRelay, type MailRelay } from '../mail/relay.ts';
 import { startSlackBot, type SlackBot } from '../slack/bot.ts';
 import { oidcHosting } from '../oidc/hosting.ts';
+import { startOidcLogoutReactor, type OidcLogoutReactor } from '../oidc/logout-reactor.ts';
 import { openOidcStoreFor } from '../oidc/open-store.ts';
 import type { OidcStore } from '../oidc/store.ts';
 
@@ -44,8 +45,10 @@ export async function runServer(): Promise<void> {
   let relay: MailRelay | null = null;
   let oidcStore: OidcStore | null = null;
   let oidcSweep: NodeJS.Timeout | null = null;
+  let oidcLogout: OidcLogoutReactor | null = null;
   const stopEverything = async () => {
     await site?.close({ graceMs: requestGraceMs });
+    await oidcLogout?.stop();
     if (oidcSweep) clearInterval(oidcSweep);
     await oidcStore?.close();
     await admin?.close({ graceMs: 1_000 });
@@ -65,6 +68,8 @@ export async function runServer(): Promise<void> {
     }, oidcSweepMs);
     oidcSweep.unref();
     const oidc = oidcHosting({ store, dataDir: config.dataDir, trustProxy: config.trustedProxies.length > 0, logger });
+    // Ends a client's portal sessions (back-channel logout) when her Latchkey sessions end for good.
+    oidcLogout = startOidcLogoutReactor(app, { store, hosting: oidc, logger });
     const http = createHttpApp(app, { logger, oidc, ...(slack?.routes ? { slack: slack.routes } : {}) });
     site = await startHttpServer(http, { port: config.port, host: config.host });
     if (config.admin) {

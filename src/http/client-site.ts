@@ -141,6 +141,8 @@ function createBusinessSite(
   const { config, deps } = app;
   const publicOrigin = new URL(config.publicOrigin).origin;
   const { assets } = shared;
+  const oidcOf = (hosting: OidcHosting) => () =>
+    hosting.hostFor(deps, listing.businessId, listing.settings.publicOrigin);
   const sessions = createSessions({
     secret: shared.secret,
     origin: publicOrigin,
@@ -217,6 +219,7 @@ function createBusinessSite(
       }),
     ],
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.oidc ? { oidc: oidcOf(options.oidc) } : {}),
   };
 
   const http = new Hono();
@@ -233,12 +236,7 @@ function createBusinessSite(
   http.route('/forgot-password', forgotPasswordRoutes(site));
   http.route('/forgot-username', forgotUserNameRoutes(site));
   http.route('/reset', resetRoutes(site));
-  const { oidc } = options;
-  if (oidc)
-    http.route(
-      '/oidc/interaction',
-      oidcInteractionRoutes(site, () => oidc.hostFor(deps, listing.businessId, listing.settings.publicOrigin)),
-    );
+  if (site.oidc) http.route('/oidc/interaction', oidcInteractionRoutes(site, site.oidc));
   http.get('/', async (c) => {
     const session = await sessions.current(c);
     return c.redirect(session ? (session.mustChoosePassword ? '/choose-password' : '/account') : '/login', 302);

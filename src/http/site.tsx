@@ -1,3 +1,4 @@
+import type { OidcHost } from '../oidc/hosting.ts';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { App } from '../app/context.ts';
@@ -18,6 +19,8 @@ export interface Site {
   /** Headers, body limit, CSRF and per-IP limit, in that order: every client route runs them. */
   readonly guards: readonly MiddlewareHandler[];
   readonly logger?: Logger;
+  /** The business's OpenID Connect provider, when the server runs one (built on first use). */
+  readonly oidc?: () => Promise<OidcHost>;
 }
 
 export type SiteEnv = { Variables: { session: PresentedSession } };

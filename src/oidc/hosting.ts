@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import type Provider from 'oidc-provider';
 import type { AppDeps } from '../app/deps.ts';
 import type { Logger } from '../logger.ts';
+import { providerLogout, type ProviderLogout } from './logout.ts';
 // Loaded with the server, not on first use: @hono/node-server's "already sent" answer must be made
 // before the server replaces the global Response, or the server would answer a second time.
 import { oidcRoutes } from './routes.ts';
@@ -12,6 +13,8 @@ import type { OidcStore } from './sqlite-adapter.ts';
 export interface OidcHost {
   readonly provider: Provider;
   readonly routes: Hono<{ Bindings: HttpBindings }>;
+  /** Ends the business's provider sessions (with back-channel logout) outside a request to the provider. */
+  readonly logout: ProviderLogout;
 }
 
 /** Builds each business's provider on first use, and again when its public origin changes. */
@@ -64,7 +67,11 @@ export function oidcHosting(options: OidcHostingOptions): OidcHosting {
           ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
           ...(options.logger ? { logger: options.logger } : {}),
         });
-        return { provider, routes: oidcRoutes(provider) };
+        return {
+          provider,
+          routes: oidcRoutes(provider),
+          logout: providerLogout(provider, options.store, businessId, options.logger),
+        };
       })();
       // A provider that failed to build (a damaged key file) is tried again on the next request.
       host.catch(() => built.delete(businessId));

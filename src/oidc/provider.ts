@@ -35,6 +35,11 @@ export { oidcMountPath };
 const grantableScopes = new Set(['openid', 'profile', 'email', 'offline_access']);
 export const issuerFor = (publicOrigin: string): string => `${publicOrigin.replace(/\/$/, '')}${oidcMountPath}`;
 
+function isLoopbackUrl(url: URL | string): boolean {
+  const { hostname } = new URL(url);
+  return ['localhost', '127.0.0.1', '[::1]'].includes(hostname) || hostname.endsWith('.localhost');
+}
+
 /** An app as the provider sees a client: its secret is the recorded hash, checked by `verifyClientSecret`. */
 export function clientMetadataOf(app: OidcAppView, secretHash: string): AdapterPayload {
   return {
@@ -199,6 +204,14 @@ export function createOidcProvider(deps: AppDeps, options: OidcProviderOptions):
     interactions: {
       policy: policyWithAccountCheck(),
       url: (_ctx, interaction) => `${oidcMountPath}/interaction/${interaction.uid}`,
+    },
+    // oidc-provider refuses to reach special-use addresses (its SSRF guard). Staff register each
+    // back-channel logout URI, and the URI rules allow plain http only on the loopback host, for a
+    // portal run beside Latchkey in development: that one host is reached without the guard.
+    fetch: (url, init) => {
+      const options = { ...(init as RequestInit & { dispatcher?: unknown }) };
+      if (isLoopbackUrl(url instanceof Request ? url.url : url)) delete options.dispatcher;
+      return globalThis.fetch(url, options);
     },
     renderError: (ctx, out) => {
       ctx.type = 'text/plain; charset=utf-8';

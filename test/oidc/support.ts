@@ -20,10 +20,17 @@ export async function addApp(
   app: TestApp,
   businessId: string,
   redirectUri: string,
+  options: { name?: string; backchannelLogoutUri?: string } = {},
 ): Promise<{ appId: string; clientSecret: string }> {
   const registered = await registerOidcApp(
     app.deps,
-    { businessId, name: 'Portal', redirectUris: [redirectUri], postLogoutRedirectUris: [], backchannelLogoutUri: null },
+    {
+      businessId,
+      name: options.name ?? 'Portal',
+      redirectUris: [redirectUri],
+      postLogoutRedirectUris: [],
+      backchannelLogoutUri: options.backchannelLogoutUri ?? null,
+    },
     { actor: staff },
   );
   if (!registered.ok) throw new Error(registered.error.message);

@@ -18,6 +18,7 @@ export const accountNotices = {
   'password-set': 'Your new password is saved. You are logged in.',
   'password-changed': 'Your password was changed. Any other devices were logged out.',
   'session-ended': 'That device was logged out.',
+  'app-signed-out': 'You are signed out of that app.',
   'password-reset': 'Your new password is saved and you are logged in. Any other devices were logged out.',
 } as const;
 
@@ -66,6 +67,36 @@ export function SessionList(props: { sessions: readonly SessionItem[] }) {
   );
 }
 
+/** One app of the business's the client is signed in to through Latchkey. */
+export interface AppItem {
+  readonly appId: string;
+  readonly name: string;
+  readonly signedIn: string;
+}
+
+export function AppList(props: { apps: readonly AppItem[] }) {
+  if (props.apps.length === 0) return <p id="app-list">You are not signed in to any of our apps right now.</p>;
+  return (
+    <ul class="sessions" id="app-list">
+      {props.apps.map((app) => (
+        <li>
+          <p>
+            <strong>{app.name}</strong>
+            <br />
+            Signed in {app.signedIn}
+          </p>
+          <form method="post" action="/account/apps/sign-out">
+            <input type="hidden" name="app" value={app.appId} />
+            <button type="submit" class="secondary" aria-label={`Sign out of ${app.name}`}>
+              Sign out of this app
+            </button>
+          </form>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 const passwordFields = ['currentPassword', 'newPassword', 'confirmPassword'];
 
 export function ChangePasswordForm(props: {
@@ -103,6 +134,8 @@ export function AccountPage(props: {
   facts: AccountFacts;
   form: Child;
   sessions: readonly SessionItem[];
+  /** The apps she is signed in to; absent when the server runs no provider. */
+  apps?: readonly AppItem[] | undefined;
   notice?: AccountNotice | null;
 }) {
   return (
@@ -129,6 +162,12 @@ export function AccountPage(props: {
         <h2 id="sessions-heading">Where you are signed in</h2>
         <SessionList sessions={props.sessions} />
       </section>
+      {props.apps ? (
+        <section class="card" aria-labelledby="apps-heading">
+          <h2 id="apps-heading">Apps you are signed in to</h2>
+          <AppList apps={props.apps} />
+        </section>
+      ) : null}
       <section class="card" aria-labelledby="everywhere-heading">
         <h2 id="everywhere-heading">Log out everywhere</h2>
         <p>Lost a phone or used a shared computer? This logs you out on every device, this one included.</p>

@@ -9,6 +9,7 @@ import {
   accountNotices,
   type AccountFacts,
   type AccountNotice,
+  type AppItem,
   type SessionItem,
 } from '../pages/account.tsx';
 import type { PresentedSession, Session } from '../session.ts';
@@ -17,6 +18,7 @@ import { formatMailDateTime } from '../../mail/templates.ts';
 import type { FieldErrors } from '../views/form.tsx';
 import { clientActor, newClientRoutes, requireSession, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage } from '../views/render.tsx';
+import { endBrowserProviderSession } from './oidc-interaction.ts';
 import { keptPasswords, newPasswordSchema, type TypedPasswords } from './new-password-input.ts';
 
 const changePasswordSchema = z
@@ -29,6 +31,7 @@ const changePasswordSchema = z
   .and(newPasswordSchema);
 
 const endSessionSchema = z.object({ session: z.string().regex(/^[0-9a-f]{32}$/) });
+const signOutOfAppSchema = z.object({ app: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) });
 
 /** Mounted at /account: who am I, change password, the sessions list, log out everywhere. */
 export function accountRoutes(site: Site) {
@@ -57,7 +60,27 @@ export function accountRoutes(site: Site) {
     }));
   };
 
-  routes.get('/', (c) => {
+  /** The apps she is signed in to; a provider that cannot answer leaves the list out, never the page. */
+  const appsOf = async (session: PresentedSession): Promise<AppItem[] | undefined> => {
+    if (!site.oidc) return undefined;
+    try {
+      const { logout } = await site.oidc();
+      return (await logout.signedInApps(session.clientId)).map((app) => ({
+        appId: app.appId,
+        name: app.name,
+        signedIn: formatMailDateTime(app.signedInAt.toISOString(), site.app.config.businessTimeZone),
+      }));
+    } catch (error) {
+      site.logger?.error(
+        { err: error, clientId: session.clientId },
+        'could not list the apps the client is signed in to',
+      );
+      return undefined;
+    }
+  };
+
+  routes.get('/', async (c) => {
+    const apps = await appsOf(c.var.session);
     const facts = factsOf(c.var.session);
     const form = <ChangePasswordForm username={facts.username} policy={policy} />;
     const content = (
@@ -65,6 +88,7 @@ export function accountRoutes(site: Site) {
         facts={facts}
         form={form}
         sessions={sessionsOf(c.var.session)}
+        apps={apps}
         notice={parseAccountNotice(c.req.query('notice'))}
       />
     );
@@ -79,8 +103,9 @@ export function accountRoutes(site: Site) {
         status: 422,
         title: 'Your account',
         form: <ChangePasswordForm username={facts.username} policy={policy} errors={errors} typed={typed} />,
-        page: (form: Child) => <AccountPage facts={facts} form={form} sessions={sessionsOf(session)} />,
+        page: (form: Child) => <AccountPage facts={facts} form={form} sessions={sessionsOf(session)} apps={apps} />,
       });
+    const apps = await appsOf(session);
     const input = await readForm(c, changePasswordSchema);
     if (!input.ok) return answer(input.errors, keptPasswords(input.raw, input.errors));
     const deviceToken = site.devices.read(c);
@@ -120,10 +145,22 @@ export function accountRoutes(site: Site) {
       ? await endListedSession(deps, { clientId: session.clientId, sessionFingerprint: input.value.session })
       : false;
     if (ended && input.ok && input.value.session === sessionFingerprintOf(deps, session.id)) {
+      await endBrowserProviderSession(site, c, session.clientId);
       site.sessions.end(c);
       return redirectAfterPost(c, '/login?notice=logged-out');
     }
     return redirectAfterPost(c, ended ? '/account?notice=session-ended' : '/account');
+  });
+
+  // Ends that app's part of her provider sessions (back-channel logout to it, its grant revoked);
+  // she stays signed in to her other apps. An app she is not signed in to ends nothing.
+  routes.post('/apps/sign-out', async (c) => {
+    const { session } = c.var;
+    const input = await readForm(c, signOutOfAppSchema);
+    if (!input.ok || !site.oidc) return redirectAfterPost(c, '/account');
+    const { logout } = await site.oidc();
+    const signedOut = await logout.signOutOfApp(session.clientId, input.value.app);
+    return redirectAfterPost(c, signedOut ? '/account?notice=app-signed-out' : '/account');
   });
 
   routes.post('/logout-everywhere', async (c) => {

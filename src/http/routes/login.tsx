@@ -8,7 +8,7 @@ import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/ren
 import { endSession } from '../../app/logins.ts';
 import { parseDeviceFamily } from '../user-agent.ts';
 import { continueToReturn } from './continue-to-return.tsx';
-import { afterLogin, safeReturn, signedInFor } from './oidc-interaction.ts';
+import { afterLogin, endBrowserProviderSession, safeReturn, signedInFor } from './oidc-interaction.ts';
 
 const userNameField = z
   .string({ error: 'Enter your user name' })
@@ -127,6 +127,7 @@ export function logoutRoutes(site: Site) {
     if (session) {
       const { clientId, id: sessionId, expiresAt } = session;
       await endSession(site.app.deps, { clientId, sessionId, expiresAt }, { actor: { kind: 'client', id: clientId } });
+      await endBrowserProviderSession(site, c, clientId);
     }
     site.sessions.end(c);
     return redirectAfterPost(c, '/login?notice=logged-out');

@@ -1,4 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { InteractionResults } from 'oidc-provider';
 import type { AppSignInMethod } from '../../domain/session.ts';
 import { signInMethodKey, signInMethodOf } from '../../oidc/app-sign-ins.ts';
@@ -36,6 +38,25 @@ export function signedInFor(
 /** A login, password choice or reset made for this interaction says how; any other session is single sign-on. */
 function methodFor(session: PresentedSession, interaction: string): AppSignInMethod {
   return session.signedInFor?.interaction === interaction ? session.signedInFor.method : 'single sign-on';
+}
+
+/**
+ * A Latchkey log-out ends this browser's provider session too (the provider's session cookie names
+ * it), with back-channel logout to every app it signed in to. The provider session must be the
+ * same client's. A failure is logged and never stops the log-out.
+ */
+export async function endBrowserProviderSession(site: Site, c: Context, clientId: string): Promise<void> {
+  if (!site.oidc) return;
+  try {
+    const host = await site.oidc();
+    const sessionId = getCookie(c, host.provider.cookieName('session'));
+    if (sessionId) await host.logout.endBrowserSession(sessionId, clientId);
+  } catch (error) {
+    site.logger?.error(
+      { err: error, clientId },
+      'could not end the browser’s portal session; it ends when it expires or at log-out everywhere',
+    );
+  }
 }
 
 /**

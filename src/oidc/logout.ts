@@ -1,0 +1,121 @@
+import type Provider from 'oidc-provider';
+import type { Logger } from '../logger.ts';
+import type { OidcStore } from './sqlite-adapter.ts';
+
+/** One app a client is signed in to, as the account page lists it. */
+export interface SignedInApp {
+  readonly appId: string;
+  readonly name: string;
+  /** When the client last signed in to it (the newest of its grants). */
+  readonly signedInAt: Date;
+}
+
+/**
+ * Ends a business's provider sessions, or one app's part of them, outside a request to the
+ * provider: each app concerned that registered a back-channel logout URI gets a logout token (for
+ * the session's `sid`), its grant is revoked (and so its codes, access and refresh tokens), and a
+ * session left with no app (or ended whole) is destroyed. A portal that fails or cannot be reached
+ * is logged (its app id and the error, never a token) and never stops the logout.
+ */
+export interface ProviderLogout {
+  /** Every provider session of the account signed in at or before `signedInBy` (all of them when absent). */
+  endAccountSessions(accountId: string, signedInBy?: Date): Promise<number>;
+  /** The provider session whose id this browser's session cookie holds, if it is the account's. */
+  endBrowserSession(sessionId: string, accountId: string): Promise<boolean>;
+  /** The apps the account is signed in to, in any of its provider sessions. */
+  signedInApps(accountId: string): Promise<SignedInApp[]>;
+  /** Ends one app's part of every provider session of the account; false when it had none. */
+  signOutOfApp(accountId: string, appId: string): Promise<boolean>;
+}
+
+type ProviderSession = InstanceType<Provider['Session']>;
+/** oidc-provider's client has this method; its type declarations leave it out. */
+type LoggingOutClient = { backchannelLogout(sub: string, sid: string): Promise<void> };
+
+export function providerLogout(
+  provider: Provider,
+  store: OidcStore,
+  businessId: string,
+  logger?: Logger,
+): ProviderLogout {
+  const sessionsOf = async (accountId: string): Promise<ProviderSession[]> => {
+    const payloads = await store.sessionsOfAccount(businessId, accountId);
+    const found = await Promise.all(
+      payloads.map((payload) =>
+        typeof payload.jti === 'string' ? provider.Session.find<ProviderSession>(payload.jti) : undefined,
+      ),
+    );
+    return found.filter((session): session is ProviderSession => session?.accountId === accountId);
+  };
+
+  async function endApp(session: ProviderSession, appId: string): Promise<void> {
+    const accountId = session.accountId!;
+    const client = await provider.Client.find(appId).catch(() => undefined);
+    const sid = session.sidFor(appId);
+    if (client?.backchannelLogoutUri && sid) {
+      try {
+        await (client as unknown as LoggingOutClient).backchannelLogout(accountId, sid);
+      } catch (error) {
+        logger?.warn(
+          { businessId, appId, error: error instanceof Error ? error.message : String(error) },
+          'an app did not take its back-channel logout; the client is logged out of it all the same',
+        );
+      }
+    }
+    const grantId = session.grantIdFor(appId);
+    if (grantId) {
+      await Promise.all([
+        provider.AccessToken.revokeByGrantId(grantId),
+        provider.RefreshToken.revokeByGrantId(grantId),
+        provider.AuthorizationCode.revokeByGrantId(grantId),
+        provider.Grant.adapter.destroy(grantId),
+      ]);
+    }
+  }
+
+  async function endWhole(session: ProviderSession): Promise<void> {
+    await Promise.all(Object.keys(session.authorizations ?? {}).map((appId) => endApp(session, appId)));
+    await session.destroy();
+  }
+
+  return {
+    async endAccountSessions(accountId, signedInBy) {
+      const cutoff = signedInBy ? Math.floor(signedInBy.getTime() / 1000) : Infinity;
+      const ending = (await sessionsOf(accountId)).filter((session) => (session.loginTs ?? 0) <= cutoff);
+      await Promise.all(ending.map(endWhole));
+      return ending.length;
+    },
+    async endBrowserSession(sessionId, accountId) {
+      const session = await provider.Session.find<ProviderSession>(sessionId);
+      if (session?.accountId !== accountId) return false;
+      await endWhole(session);
+      return true;
+    },
+    async signedInApps(accountId) {
+      const latest = new Map<string, number>();
+      for (const session of await sessionsOf(accountId)) {
+        for (const [appId, { grantId }] of Object.entries(session.authorizations ?? {})) {
+          const grant = grantId ? await provider.Grant.find<InstanceType<Provider['Grant']>>(grantId) : undefined;
+          const at = grant?.iat ?? session.loginTs ?? 0;
+          latest.set(appId, Math.max(latest.get(appId) ?? 0, at));
+        }
+      }
+      const apps: SignedInApp[] = [];
+      for (const [appId, at] of latest) {
+        const client = await provider.Client.find(appId).catch(() => undefined);
+        if (client) apps.push({ appId, name: client.clientName ?? appId, signedInAt: new Date(at * 1000) });
+      }
+      return apps.sort((a, b) => b.signedInAt.getTime() - a.signedInAt.getTime());
+    },
+    async signOutOfApp(accountId, appId) {
+      const sessions = (await sessionsOf(accountId)).filter((session) => session.authorizations?.[appId]);
+      for (const session of sessions) {
+        await endApp(session, appId);
+        // The provider session itself stays: the client is still signed in to her other apps.
+        delete session.authorizations![appId];
+        await session.persist();
+      }
+      return sessions.length > 0;
+    },
+  };
+}
