@@ -9,8 +9,11 @@ import type { MailSender } from './transport.ts';
 import {
   formatMailDateTime,
   formatMailDuration,
+  hasRenderedBefore,
+  loadMailTemplate,
   MailTemplateError,
-  renderMail,
+  renderLoadedMail,
+  type LoadedMailTemplate,
   type MailView,
   type RenderedMail,
 } from './templates.ts';
@@ -44,8 +47,9 @@ export const mailRelayActor: Actor = { kind: 'system', id: 'mail-relay', name: '
  * Builds what one email says. Secrets are minted here, where they are sent: only their hashes
  * are appended (by issueTempPassword / issueResetLink), and the plaintext lives in this value
  * until the transport has it. Each call mints anew, so a retry after a crash supersedes the
- * secret of the attempt that died. The template is rendered once with a stand-in first: a broken
- * template refuses the email before any secret is minted.
+ * secret of the attempt that died. The template is read and checked against its contract before
+ * anything is minted, and a text that has not rendered before is rendered once with a stand-in
+ * first: a broken template refuses the email before any secret is minted.
  */
 export async function composeMail(
   deps: AppDeps,
@@ -59,19 +63,32 @@ export async function composeMail(
   if (!credential) return reject('no_login', 'the client has no login');
   const to = client.email;
   const common = commonMailView(settings, client.firstName);
+  const templateError = (error: unknown): Result<never, Rejection> => {
+    if (error instanceof MailTemplateError) return reject('broken_template', error.message);
+    throw error;
+  };
+  // Read and checked once for this email: the test render and the real one use the same text.
+  let loaded: LoadedMailTemplate;
+  try {
+    loaded = loadMailTemplate(settings.templatesDir, request.template);
+  } catch (error) {
+    return templateError(error);
+  }
   const render = (mail: MailView): Result<ComposedMail, Rejection> => {
     try {
-      return ok({ to, rendered: renderMail(settings.templatesDir, mail) });
+      return ok({ to, rendered: renderLoadedMail(loaded, mail) });
     } catch (error) {
-      if (error instanceof MailTemplateError) return reject('broken_template', error.message);
-      throw error;
+      return templateError(error);
     }
   };
+  /** Before a secret is minted: a text that never rendered is tried with a stand-in first. */
+  const tryRender = (mail: MailView): Result<unknown, Rejection> =>
+    hasRenderedBefore(loaded) ? ok(null) : render(mail);
   const requester: Requester = { actor: mailRelayActor, commandId: newId(), causationId: request.event.id };
   const requestId = requestIdOf(request);
   switch (request.template) {
     case 'client-login-credentials': {
-      const draft = render({
+      const draft = tryRender({
         template: request.template,
         view: {
           ...common,
@@ -103,7 +120,7 @@ export async function composeMail(
         userName: credential.userName,
         validFor: formatMailDuration(deps.settings.resetLinkTtlSeconds),
       };
-      const draft = render({
+      const draft = tryRender({
         template: request.template,
         view: { ...resetView, resetUrl: `${settings.publicOrigin}/reset/${unmintedSecret}` },
       });

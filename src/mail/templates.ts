@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Mustache from 'mustache';
 import type { MailTemplate } from '../domain/mail.ts';
@@ -6,8 +6,9 @@ import { checkTemplateSource, templateContracts } from './template-contracts.ts'
 
 /**
  * Email templates live in `templates/email/<name>.{subject.txt,txt,html}` so the business can
- * reword them without touching code. They are read at each send, so an edit takes effect at
- * once; Mustache escapes every value in the HTML part, and nothing in the plain-text parts.
+ * reword them without touching code. They are looked at for each send (and read again when a
+ * file changed), so an edit takes effect at once; Mustache escapes every value in the HTML part,
+ * and nothing in the plain-text parts.
  */
 export const mailTemplates: readonly MailTemplate[] = [
   'client-login-credentials',
@@ -79,26 +80,73 @@ const htmlEscaping = { escape: (value: unknown) => String(value).replace(/[&<>"'
 // A template's check depends only on its text: each edit is checked once, not at every email.
 const checkedSources = new Map<string, string[]>();
 
+/** One template's three parts, read and checked against its contract: what a render needs. */
+export interface LoadedMailTemplate {
+  readonly template: MailTemplate;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
 /**
- * Each part is checked against its template's contract before it is rendered, since templates
- * are read afresh for every email: an edit that breaks one is refused, never sent.
+ * Reads a template's parts (afresh when a file changed, so an edit takes effect at once) and
+ * checks each against its contract: an edit that breaks one is refused, never sent.
  */
-export function renderMail(templatesDir: string, mail: MailView): RenderedMail {
-  const source = (part: keyof typeof parts) => {
-    const file = join(templatesDir, `${mail.template}.${parts[part]}`);
-    const text = readTemplate(templatesDir, mail.template, part);
+export function loadMailTemplate(templatesDir: string, template: MailTemplate): LoadedMailTemplate {
+  const texts = {
+    subject: readTemplate(templatesDir, template, 'subject'),
+    text: readTemplate(templatesDir, template, 'text'),
+    html: readTemplate(templatesDir, template, 'html'),
+  };
+  // Unchanged files give back the very strings read before: the same, already checked, template.
+  const cacheKey = `${templatesDir}\0${template}`;
+  const known = loadedTemplates.get(cacheKey);
+  if (known && known.subject === texts.subject && known.text === texts.text && known.html === texts.html) return known;
+  for (const part of Object.keys(parts) as (keyof typeof parts)[]) {
+    const file = join(templatesDir, `${template}.${parts[part]}`);
+    const key = `${file}\0${texts[part]}`;
     const problems =
-      checkedSources.get(`${file}\0${text}`) ?? checkTemplateSource(file, text, templateContracts[mail.template], part);
-    if (checkedSources.size < 100) checkedSources.set(`${file}\0${text}`, problems);
+      checkedSources.get(key) ?? checkTemplateSource(file, texts[part], templateContracts[template], part);
+    if (checkedSources.size < 100) checkedSources.set(key, problems);
     if (problems.length > 0)
       throw new MailTemplateError(`the email template has problems:\n  ${problems.join('\n  ')}`);
-    return text;
+  }
+  const loaded: LoadedMailTemplate = { template, ...texts };
+  if (loadedTemplates.size >= 100) loadedTemplates.clear();
+  loadedTemplates.set(cacheKey, loaded);
+  return loaded;
+}
+
+const loadedTemplates = new Map<string, LoadedMailTemplate>();
+
+/** Renders loaded parts; Mustache keeps each text's parse, so a render is the substitution alone. */
+export function renderLoadedMail(loaded: LoadedMailTemplate, mail: MailView): RenderedMail {
+  if (loaded.template !== mail.template)
+    throw new Error(`the ${loaded.template} template cannot render a ${mail.template} email`);
+  const rendered = {
+    subject: Mustache.render(loaded.subject, mail.view, {}, noEscaping).replace(/\s+/g, ' ').trim(),
+    text: Mustache.render(loaded.text, mail.view, {}, noEscaping),
+    html: Mustache.render(loaded.html, mail.view, {}, htmlEscaping),
   };
-  return {
-    subject: Mustache.render(source('subject'), mail.view, {}, noEscaping).replace(/\s+/g, ' ').trim(),
-    text: Mustache.render(source('text'), mail.view, {}, noEscaping),
-    html: Mustache.render(source('html'), mail.view, {}, htmlEscaping),
-  };
+  renderedTemplates.add(loaded);
+  return rendered;
+}
+
+// Templates (all three parts) that have rendered once: a render depends only on the text (the
+// view holds plain values), so a text that rendered once renders again.
+const renderedTemplates = new WeakSet<LoadedMailTemplate>();
+
+/**
+ * Whether these parts have rendered before, with any view; the relay test-renders a secret-bearing
+ * template with a stand-in before minting only when they have not.
+ */
+export function hasRenderedBefore(loaded: LoadedMailTemplate): boolean {
+  return renderedTemplates.has(loaded);
+}
+
+/** Reads, checks and renders one email from the templates as they are on disk now. */
+export function renderMail(templatesDir: string, mail: MailView): RenderedMail {
+  return renderLoadedMail(loadMailTemplate(templatesDir, mail.template), mail);
 }
 
 /** Every problem in the templates named (all of them when none is), each with its file and line. */
@@ -126,10 +174,22 @@ export function checkMailTemplates(templatesDir: string): void {
     throw new MailTemplateError(`Email templates in ${templatesDir} have problems:\n  ${problems.join('\n  ')}`);
 }
 
+// A file's text, kept while its inode, size and change time (nanoseconds) stay the same: any write
+// to it moves the change time, so an edit is read at the next email, and an unchanged file costs
+// one stat instead of a read.
+const readTexts = new Map<string, { readonly version: string; readonly text: string }>();
+
 function readTemplate(templatesDir: string, template: MailTemplate, part: keyof typeof parts): string {
   const file = join(templatesDir, `${template}.${parts[part]}`);
   try {
-    return readFileSync(file, 'utf8');
+    const stat = statSync(file, { bigint: true });
+    const version = `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+    const known = readTexts.get(file);
+    if (known?.version === version) return known.text;
+    const text = readFileSync(file, 'utf8');
+    if (readTexts.size >= 100) readTexts.clear();
+    readTexts.set(file, { version, text });
+    return text;
   } catch {
     throw new MailTemplateError(
       `the email template ${file} is missing or unreadable (MAIL_TEMPLATES_DIR is ${templatesDir})`,

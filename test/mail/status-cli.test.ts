@@ -108,4 +108,32 @@ describe('`latchkey mail send` and `latchkey mail status`', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('a template broken after it has already been sent mints nothing for the next request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-templates-'));
+    cpSync(app.config.mail.templatesDir, dir, { recursive: true });
+    const edited = await createMailTestApp({ MAIL_TEMPLATES_DIR: dir });
+    try {
+      const relay = startMailRelay(edited, mailgun(), { pollIntervalMs: 20 });
+      await requestCredentialsEmail(edited.deps, { clientId: 'C-1' }, { actor: staff });
+      await relay.drain();
+      expect(fake.requestCount()).toBe(1);
+      // The relay keeps what it read and checked: the edit must still be seen, and refused.
+      writeFileSync(join(dir, 'client-login-credentials.txt'), 'Hello {{firstName}}\n');
+      await requestCredentialsEmail(edited.deps, { clientId: 'C-2' }, { actor: staff });
+      await relay.drain();
+      await relay.stop();
+      expect(fake.requestCount()).toBe(1);
+      expect(await mailEvents(edited.deps.store, 'C-2')).toMatchObject([
+        {
+          type: 'EmailSendFailed',
+          data: { permanent: true, reason: expect.stringContaining('client-login-credentials.txt') },
+        },
+      ]);
+      const types = (await edited.deps.store.readStream('credential-C-2')).map((event) => event.type);
+      expect(types).not.toContain('TempPasswordIssued');
+    } finally {
+      await edited.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
