@@ -86,7 +86,7 @@ describe('back-channel logout to the portals', () => {
   afterAll(async () => {
     await server.close();
     await reactor.stop();
-    store.close();
+    await store.close();
     await new Promise((resolve) => portalServer.close(resolve));
     await app.dispose();
   });

@@ -45,7 +45,7 @@ describe('an ID token signed by a rotated-out key', () => {
   });
   afterAll(async () => {
     await server?.close();
-    store?.close();
+    await store?.close();
     await app?.dispose();
   });
 
