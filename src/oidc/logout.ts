@@ -54,6 +54,7 @@ export function providerLogout(
     const sid = session.sidFor(appId);
     if (client?.backchannelLogoutUri && sid) {
       try {
+        // Vendor seam: @types/oidc-provider does not declare the client's backchannelLogout.
         await (client as unknown as LoggingOutClient).backchannelLogout(accountId, sid);
       } catch (error) {
         logger?.warn(
