@@ -23,7 +23,9 @@ it('recorded data is cast in decodeEvent only; every other double cast is a comm
   });
   expect(undocumented).toEqual([]);
   expect(casts.filter(({ file }) => file === 'domain/events.ts')).toHaveLength(1);
-  expect(casts.every(({ file }) => file === 'domain/events.ts' || /^(eventstore|slack|app|oidc)\//.test(file))).toBe(true);
+  expect(casts.every(({ file }) => file === 'domain/events.ts' || /^(eventstore|slack|app|oidc)\//.test(file))).toBe(
+    true,
+  );
 });
 
 it('events are appended through recordEvent or handleCommand only, which alone make ids and metadata', () => {
