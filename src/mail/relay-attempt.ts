@@ -41,23 +41,12 @@ export interface AttemptContext {
 type Failure = { readonly permanent: boolean; readonly reason: string };
 
 /**
- * What an attempt leaves behind once its lane is free: the sent email's outcome, still being
- * committed. The next email goes out meanwhile, and its appends share the outcome's commit.
- */
-export interface Attempted {
-  readonly recorded: Promise<void>;
-}
-
-const nothingLeft: Attempted = { recorded: Promise.resolve() };
-
-/**
  * One attempt at one email, never more: a transient failure is recorded with the time of the
- * next try and handed to the schedule, so the caller is free at once. A sent email's outcome is
- * handed back still being recorded (`recorded`): the caller must wait for it before it moves its
- * checkpoint past the request. `new` is the first look at a request (requests already in the
- * schedule, or too old, are left alone or refused); `retry` is a scheduled retry falling due.
+ * next try and handed to the schedule, so the caller is free at once. `new` is the first look at
+ * a request (requests already in the schedule, or too old, are left alone or refused); `retry`
+ * is a scheduled retry falling due.
  */
-export async function attemptMailJob(context: AttemptContext, job: MailJob, kind: 'new' | 'retry'): Promise<Attempted> {
+export async function attemptMailJob(context: AttemptContext, job: MailJob, kind: 'new' | 'retry'): Promise<void> {
   const { config } = context.app;
   const settings = context.settingsFor(job.businessId);
   if (!settings) {
@@ -66,7 +55,7 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
       if ((await readRequestStatus(context.app.deps, request)).kind !== 'settled')
         await recordFailure(context, request, { permanent: true, reason });
     }
-    return nothingLeft;
+    return;
   }
   const deps = forBusiness(context.app.deps, job.businessId);
   const pending: MailRequest[] = [];
@@ -101,7 +90,7 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
     } else if (!(await skippedForStaffPassword(context, request))) fresh.push(request);
   }
   const primary = fresh[0];
-  if (!primary) return nothingLeft;
+  if (!primary) return;
   if (context.signal.aborted) throw new RelayStopped('the mail relay is stopping');
 
   const address = deps.readModels.clients.getClient(primary.clientId)?.email;
@@ -121,20 +110,19 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
         },
       });
     }
-    return nothingLeft;
+    return;
   }
 
   const composed = await composeMail(deps, settings, primary);
   if (!composed.ok) {
     for (const request of fresh)
       await recordFailure(context, request, { permanent: true, reason: `not sent: ${composed.error.message}` });
-    return nothingLeft;
+    return;
   }
   await context.beforeStep?.('minted', primary.event.id);
   const { to, rendered } = composed.value;
-  let sent: { readonly providerMessageId: string };
   try {
-    sent = await context.transport.send({
+    const sent = await context.transport.send({
       to,
       ...rendered,
       tags: ['latchkey', primary.template],
@@ -147,17 +135,6 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
       requireTls: secretBearingTemplates.has(primary.template),
       ...(settings.sender ? { sender: settings.sender } : {}),
     });
-  } catch (error) {
-    if (error instanceof RelayStopped) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    if (error instanceof PermanentMailError || !(error instanceof Error)) {
-      for (const request of fresh) await recordFailure(context, request, { permanent: true, reason });
-      return nothingLeft;
-    }
-    await deferOrGiveUp(context, { ...job, requests: fresh }, attemptsSoFar + 1, error, reason);
-    return nothingLeft;
-  }
-  const recorded = (async () => {
     await context.beforeStep?.('sent', primary.event.id);
     for (const request of fresh) {
       const { clientId, template } = request;
@@ -167,8 +144,15 @@ export async function attemptMailJob(context: AttemptContext, job: MailJob, kind
       });
     }
     await context.beforeStep?.('recorded', primary.event.id);
-  })();
-  return { recorded };
+  } catch (error) {
+    if (error instanceof RelayStopped) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof PermanentMailError || !(error instanceof Error)) {
+      for (const request of fresh) await recordFailure(context, request, { permanent: true, reason });
+      return;
+    }
+    await deferOrGiveUp(context, { ...job, requests: fresh }, attemptsSoFar + 1, error, reason);
+  }
 }
 
 async function deferOrGiveUp(

@@ -10,7 +10,7 @@ import { subscribe } from '../eventstore/subscription.ts';
 import type { Logger } from '../logger.ts';
 import { mailSettingsForBusiness } from './business-mail-settings.ts';
 import { readRequestEvent } from './outcomes.ts';
-import { attemptMailJob, jobKey, RelayStopped, type Attempted, type MailJob, type RelayStep } from './relay-attempt.ts';
+import { attemptMailJob, jobKey, RelayStopped, type MailJob, type RelayStep } from './relay-attempt.ts';
 import { openRelayCheckpoint } from './relay-checkpoint.ts';
 import { pauseOnUnavailable, type PauseBackoff, type RelayState } from './relay-pause.ts';
 import { relayStateFileName, writeRelayState } from './relay-state-file.ts';
@@ -96,21 +96,15 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
     scheduleRetry,
   };
 
-  // One client's emails go one at a time, whether they come from the log or from the schedule:
-  // the next starts once the one before is recorded. `free` is when the lane may take another
-  // client's email (the outcome may still be committing); `recorded` is when the outcome is stored.
+  // One client's emails go one at a time, whether they come from the log or from the schedule.
   const clientTails = new Map<string, Promise<void>>();
-  function oneAtATimeFor(
-    job: MailJob,
-    work: () => Promise<Attempted>,
-  ): { free: Promise<void>; recorded: Promise<void> } {
+  function oneAtATimeFor(job: MailJob, work: () => Promise<void>): Promise<void> {
     const key = jobKey(job);
-    const attempted = (clientTails.get(key) ?? Promise.resolve()).then(work);
-    const recorded = attempted.then((attempt) => attempt.recorded);
-    const tail = recorded.catch(() => undefined);
+    const run = (clientTails.get(key) ?? Promise.resolve()).then(work);
+    const tail = run.catch(() => undefined);
     clientTails.set(key, tail);
     void tail.then(() => clientTails.get(key) === tail && clientTails.delete(key));
-    return { free: attempted.then(() => undefined), recorded };
+    return run;
   }
 
   const timers = new Map<string, NodeJS.Timeout>();
@@ -124,8 +118,7 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
       () => {
         timers.delete(key);
         if (delayMs > maxTimerMs) return scheduleRetry(job, retryAt);
-        const { recorded } = oneAtATimeFor(job, () => attemptMailJob(attemptContext, job, 'retry'));
-        const retry = recorded.catch((error: unknown) => {
+        const retry = oneAtATimeFor(job, () => attemptMailJob(attemptContext, job, 'retry')).catch((error: unknown) => {
           if (!(error instanceof RelayStopped))
             log?.error({ err: error, businessId: job.businessId, clientId: job.clientId }, 'mail retry failed');
         });
@@ -167,21 +160,10 @@ export function startMailRelay(app: App, transport: MailTransport, options: Mail
       // The relay reads names and addresses from the read models: let them see these requests first.
       await deps.projections.waitFor(requests[requests.length - 1]!.event.position);
       const lanes = laneByClient(planJobs(requests, app));
-      const outcomes: Promise<void>[] = [];
       try {
-        try {
-          await forEachConcurrently(lanes, concurrency, async (lane) => {
-            for (const job of lane) {
-              const { free, recorded } = oneAtATimeFor(job, () => attemptMailJob(attemptContext, job, 'new'));
-              outcomes.push(recorded);
-              await free;
-            }
-          });
-        } finally {
-          // Every outcome of the batch is stored before the checkpoint moves past its requests.
-          await Promise.allSettled(outcomes);
-        }
-        await Promise.all(outcomes);
+        await forEachConcurrently(lanes, concurrency, async (lane) => {
+          for (const job of lane) await oneAtATimeFor(job, () => attemptMailJob(attemptContext, job, 'new'));
+        });
       } catch (error) {
         // Stopping mid-batch: the checkpoint stays put, and the next start finds what was recorded.
         if (error instanceof RelayStopped) return;

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { assignLogin, changeLoginAccess, requestCredentialsEmail } from '../../src/app/logins.ts';
@@ -121,52 +120,6 @@ describe('the mail relay', () => {
 
     expect(outboxMessages(app)).toHaveLength(2);
     expect(await everyEventAsJson(app.deps.store)).toBe(logBefore);
-  });
-
-  it("the next client's email goes out while the one before is still being recorded; the checkpoint waits for both", async () => {
-    await requestCredentialsEmail(app.deps, { clientId: 'C-1' }, { actor: staff });
-    await requestCredentialsEmail(app.deps, { clientId: 'C-2' }, { actor: staff });
-    const checkpointFile = join(app.dir, 'pipelined-checkpoint.json');
-    let openGate!: () => void;
-    const gate = new Promise<void>((resolve) => (openGate = resolve));
-    // Only so that a relay which waits for the first outcome does not wait for ever.
-    const fallback = setTimeout(openGate, 5_000);
-    let gated: string | null = null;
-    const seenAtSecondSend: { to: string; firstOutcomes: string[]; checkpointWritten: boolean }[] = [];
-    const inner = outbox();
-    const transport: MailTransport = {
-      ...inner,
-      async send(message) {
-        if (message.to === 'marcus.bell@example.com') {
-          const firstOutcomes = (await mailEvents(app.deps.store, 'C-1')).map((event) => event.type);
-          seenAtSecondSend.push({ to: message.to, firstOutcomes, checkpointWritten: existsSync(checkpointFile) });
-          openGate();
-        }
-        return inner.send(message);
-      },
-    };
-    // One email in flight at a time: before, the second waited for the first's outcome to be stored.
-    const relay = startRelay(transport, {
-      concurrency: 1,
-      checkpointFile,
-      beforeStep: async (step, requestEventId) => {
-        if (step !== 'sent' || (gated !== null && gated !== requestEventId)) return;
-        gated = requestEventId;
-        await gate;
-      },
-    });
-    await relay.drain();
-    clearTimeout(fallback);
-
-    expect(seenAtSecondSend).toEqual([{ to: 'marcus.bell@example.com', firstOutcomes: [], checkpointWritten: false }]);
-    expect((await mailEvents(app.deps.store, 'C-1')).map((event) => event.type)).toEqual(['EmailSent']);
-    expect((await mailEvents(app.deps.store, 'C-2')).map((event) => event.type)).toEqual(['EmailSent']);
-    expect(
-      outboxMessages(app)
-        .map((message) => message.to)
-        .sort(),
-    ).toEqual(['marcus.bell@example.com', 'olivia.nguyen@example.com']);
-    expect(existsSync(checkpointFile)).toBe(true);
   });
 
   it('a request older than the maximum age is recorded as not sent, and no password is minted for it', async () => {
