@@ -74,8 +74,13 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
   const appended = new EventEmitter();
   appended.setMaxListeners(0);
 
+  /**
+   * One stream's append, in its own savepoint. `chain` is the head as this transaction has it: read
+   * and recomputed (verifiedHead) by the first append that needs it, then carried from append to
+   * append, so a group of appends checks the stored end of the chain once, not once per append.
+   */
   const appendTransaction = db.transaction(
-    (stream: string, events: readonly NewEvent[], expected: ExpectedRevision): AppendResult => {
+    (stream: string, events: readonly NewEvent[], expected: ExpectedRevision, chain: ChainCursor): AppendResult => {
       const first = events[0];
       if (first) {
         const existing = statements.findById.get(first.id) as EventRow | undefined;
@@ -83,7 +88,7 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
       }
       const current = (statements.streamRevision.get(stream) as { revision: number | null }).revision;
       checkExpectedRevision(stream, expected, current);
-      const last = verifiedHead(statements, file);
+      const last = chain.head === undefined ? verifiedHead(statements, file) : chain.head;
       let position = Number(last?.position ?? 0);
       let prevHash = last?.hash ?? '';
       let revision = current ?? -1;
@@ -104,9 +109,17 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
         statements.insert.run(position, event.id, stream, revision, event.type, dataJson, metadataJson, prevHash, hash);
         prevHash = hash;
       }
+      chain.pending = events.length > 0 ? { position: String(position), hash: prevHash } : last;
       return { nextRevision: revision, position: String(position) };
     },
   );
+  /** Runs one append of a transaction, moving the transaction's chain head only when the append's savepoint held. */
+  const appendInTransaction = (append: StreamAppend, chain: ChainCursor): AppendResult => {
+    chain.pending = undefined;
+    const result = appendTransaction(append.stream, append.events, append.expected, chain);
+    if (chain.pending !== undefined) chain.head = chain.pending;
+    return result;
+  };
 
   // One prepared insert in one transaction: a page of copied links costs one commit.
   const appendLinksTransaction = db.transaction((links: readonly StoredLink[]) => {
@@ -131,10 +144,11 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
     }
   });
 
-  const commitGroup = createGroupCommit(db, appendTransaction, () => appended.emit('append'));
-  const appendAll = db.transaction((appends: readonly StreamAppend[]) =>
-    appends.map((a) => appendTransaction(a.stream, a.events, a.expected)),
-  );
+  const commitGroup = createGroupCommit(db, appendInTransaction, () => appended.emit('append'));
+  const appendAll = db.transaction((appends: readonly StreamAppend[]) => {
+    const chain: ChainCursor = {};
+    return appends.map((a) => appendInTransaction(a, chain));
+  });
 
   /** Every failure of the file leaves here as one of the port's errors, naming the file. */
   const guard = async <T>(work: () => T | Promise<T>): Promise<T> => {
@@ -196,21 +210,20 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
  */
 function createGroupCommit(
   db: Database.Database,
-  appendOne: Database.Transaction<
-    (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult
-  >,
+  appendOne: (append: StreamAppend, chain: ChainCursor) => AppendResult,
   onCommitted: () => void,
 ) {
   let queue: { append: StreamAppend; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }[] = [];
-  const commitAll = db.transaction((batch: typeof queue) =>
-    batch.map(({ append }) => {
+  const commitAll = db.transaction((batch: typeof queue) => {
+    const chain: ChainCursor = {};
+    return batch.map(({ append }) => {
       try {
-        return { ok: true as const, result: appendOne(append.stream, append.events, append.expected) };
+        return { ok: true as const, result: appendOne(append, chain) };
       } catch (error) {
         return { ok: false as const, error };
       }
-    }),
-  );
+    });
+  });
   function flush(): void {
     const batch = queue;
     queue = [];
@@ -377,6 +390,15 @@ function verifiedHead(statements: ReturnType<typeof prepare>, file: string): Cha
   }
   const head = links[links.length - 1];
   return head ? { position: head.position, hash: head.hash } : null;
+}
+
+/**
+ * The end of the chain within one write transaction: `head` is undefined until an append reads it
+ * from the file; `pending` is where the append now running leaves it, kept only if that append holds.
+ */
+interface ChainCursor {
+  head?: ChainHead | null;
+  pending?: ChainHead | null;
 }
 
 /** A retried append whose events are already stored, unchanged and in place, succeeds as a no-op. */

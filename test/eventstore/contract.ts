@@ -129,18 +129,25 @@ export function testEventStore(
       });
     });
 
-    it('appends made at once to many streams all land, and one conflict among them fails alone', async () => {
+    it('appends made at once to many streams all land, and the ones that fail among them fail alone', async () => {
       const streams = Array.from({ length: 10 }, () => stream());
-      const taken = stream();
-      await store.append(taken, [event()], { expected: 'no_stream' });
+      const [taken, halfWritten] = [stream(), stream()];
+      const stored = event();
+      await store.append(taken, [stored], { expected: 'no_stream' });
+      // Between the ones that land: a conflict, and an append that fails at its second event (an id
+      // already stored) after its first was written, so the chain must continue from before it.
       const results = await Promise.allSettled([
-        ...streams.map((s) => store.append(s, [event(), event()], { expected: 'no_stream' })),
+        ...streams.slice(0, 5).map((s) => store.append(s, [event(), event()], { expected: 'no_stream' })),
         store.append(taken, [event()], { expected: 'no_stream' }),
+        store.append(halfWritten, [event(), { ...event(), id: stored.id }], { expected: 'no_stream' }),
+        ...streams.slice(5).map((s) => store.append(s, [event(), event()], { expected: 'no_stream' })),
       ]);
-      expect(results.slice(0, 10).every((r) => r.status === 'fulfilled')).toBe(true);
-      expect(results[10]).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+      expect(results[5]).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
+      expect(results[6]).toMatchObject({ status: 'rejected' });
       for (const s of streams) expect(await store.readStream(s)).toHaveLength(2);
       expect(await store.readStream(taken)).toHaveLength(1);
+      expect(await store.readStream(halfWritten)).toEqual([]);
       expect(await verifyChain(store)).toMatchObject({ ok: true });
     });
 
