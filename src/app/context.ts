@@ -9,7 +9,7 @@ import type { EventStore } from '../eventstore/port.ts';
 import { openEventStore } from '../eventstore/open-store.ts';
 import { defaultBusinessId } from '../domain/business.ts';
 import type { Logger } from '../logger.ts';
-import { openReadModels, runProjections } from '../projections/read-models.ts';
+import { findCheckpointMismatch, openReadModels, runProjections } from '../projections/read-models.ts';
 import { createBusinessScopes } from './business-scope.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { AppDeps, CredentialSettings } from './deps.ts';
@@ -75,6 +75,14 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
         'the read-model file was damaged: moved it aside and rebuilding it from the log',
       ),
   });
+  const mismatch = await findCheckpointMismatch(store, readModels);
+  if (mismatch) {
+    options.logger?.warn(
+      { problem: mismatch },
+      'the read models do not follow the log (a restored backup?): rebuilding them from the log',
+    );
+    readModels.clear();
+  }
   // An audit checks no password, so a copy without its pepper file is read with a throw-away one.
   const pepper =
     options.readOnly && !config.pepper && !existsSync(join(config.dataDir, 'pepper'))

@@ -49,6 +49,10 @@ export interface ReadModels {
   readonly sessions: ReturnType<typeof createClientSessionQueries>;
   readonly oidcApps: ReturnType<typeof createOidcAppQueries>;
   checkpoint(): string | null;
+  /** The last event applied, as the log should still hold it (null: nothing applied yet). */
+  checkpointEvent(): CheckpointEvent | null;
+  /** Empties every read model and the checkpoint, so the next catch-up rebuilds them from the start. */
+  clear(): void;
   /**
    * Applies a batch and moves the checkpoint in one transaction: a crash keeps both or neither.
    * Events at or before the stored checkpoint are skipped, so several processes sharing one
@@ -58,8 +62,22 @@ export interface ReadModels {
   close(): void;
 }
 
-const checkpointSchema =
-  'CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL);';
+// The checkpoint names its event (stream, revision, chain hash) as well as its position, so a log
+// that no longer holds that event (a restored backup, another store) is noticed at open.
+export interface CheckpointEvent {
+  readonly position: string;
+  readonly stream: string;
+  readonly revision: number;
+  readonly hash: string;
+}
+
+const checkpointSchema = `CREATE TABLE IF NOT EXISTS checkpoint (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  position TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);`;
 
 /**
  * A read-model file made by code with other projections (an upgrade added a table or a column)
@@ -77,12 +95,7 @@ function prepareSchema(db: Database.Database, projections: readonly Projection[]
       db.prepare('SELECT version FROM read_model_schema WHERE id = 1').get() as { version: string } | undefined
     )?.version;
     if (stored === version) return;
-    const tables = db
-      .prepare(
-        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'read_model_schema'`,
-      )
-      .all() as { name: string }[];
-    for (const { name } of tables) db.exec(`DROP TABLE "${name.replaceAll('"', '""')}"`);
+    for (const name of readModelTables(db)) db.exec(`DROP TABLE ${quoteIdentifier(name)}`);
     db.exec(checkpointSchema);
     for (const projection of projections) db.exec(projection.schema);
     db.prepare(
@@ -90,6 +103,18 @@ function prepareSchema(db: Database.Database, projections: readonly Projection[]
     ).run(version);
   }).immediate();
 }
+
+/** Every table of the read models and their checkpoint: all but SQLite's own and the schema version. */
+function readModelTables(db: Database.Database): string[] {
+  return db
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'read_model_schema'`,
+    )
+    .pluck()
+    .all() as string[];
+}
+
+const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
  * Read models live in a local SQLite database (a file, or memory) fed from the log. They are a
@@ -102,10 +127,14 @@ export function openReadModels(
 ): ReadModels {
   const db = openCache(file, projections, options.onMovedAside);
   const appliers = projections.map((projection) => projection.bind(db));
-  const readCheckpoint = db.prepare('SELECT position FROM checkpoint WHERE id = 1');
+  const readCheckpoint = db.prepare('SELECT position, stream, revision, hash FROM checkpoint WHERE id = 1');
   const writeCheckpoint = db.prepare(
-    'INSERT INTO checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position',
+    `INSERT INTO checkpoint (id, position, stream, revision, hash) VALUES (1, @position, @stream, @revision, @hash)
+     ON CONFLICT (id) DO UPDATE SET position = excluded.position, stream = excluded.stream, revision = excluded.revision, hash = excluded.hash`,
   );
+  const clearAll = db.transaction(() => {
+    for (const name of readModelTables(db)) db.exec(`DELETE FROM ${quoteIdentifier(name)}`);
+  });
   const applyBatch = db.transaction((events: readonly RecordedEvent[], compare: (a: string, b: string) => number) => {
     const stored = (readCheckpoint.get() as { position: string } | undefined)?.position ?? null;
     const fresh = stored === null ? events : events.filter((event) => compare(event.position, stored) > 0);
@@ -115,7 +144,8 @@ export function openReadModels(
       const event = decodeEvent(stored);
       if (event) for (const apply of appliers) apply(event);
     }
-    writeCheckpoint.run(fresh[fresh.length - 1]!.position);
+    const last = fresh[fresh.length - 1]!;
+    writeCheckpoint.run({ position: last.position, stream: last.stream, revision: last.revision, hash: last.hash });
   });
   const businesses = createBusinessQueries(db);
   const oidcApps = createOidcAppQueries(db);
@@ -137,7 +167,9 @@ export function openReadModels(
         businesses,
         sessions: createClientSessionQueries(db, businessId),
         oidcApps,
-        checkpoint: () => (readCheckpoint.get() as { position: string } | undefined)?.position ?? null,
+        checkpoint: () => (readCheckpoint.get() as CheckpointEvent | undefined)?.position ?? null,
+        checkpointEvent: () => (readCheckpoint.get() as CheckpointEvent | undefined) ?? null,
+        clear: () => clearAll.immediate(),
         apply(events, comparePositions) {
           if (events.length > 0) applyBatch.immediate(events, comparePositions);
         },
@@ -205,6 +237,22 @@ function openCacheFile(file: string, projections: readonly Projection[], check: 
     db.close();
     throw error;
   }
+}
+
+/**
+ * Why the read models no longer follow the log, or null when they do: the log must still hold the
+ * last event they applied, at the same position and with the same chain hash. A backup restored in
+ * place of the store ends earlier or differs; read models kept from the later log would show what
+ * the log no longer says, and skip the new events at positions they think they have applied.
+ */
+export async function findCheckpointMismatch(store: EventStore, readModels: ReadModels): Promise<string | null> {
+  const checkpoint = readModels.checkpointEvent();
+  if (!checkpoint) return null;
+  const [event] = await store.readStream(checkpoint.stream, { fromRevision: checkpoint.revision });
+  if (!event) return `the log no longer holds the last event they applied (position ${checkpoint.position})`;
+  if (event.position !== checkpoint.position || event.hash !== checkpoint.hash)
+    return `the log holds another event where they last applied position ${checkpoint.position}`;
+  return null;
 }
 
 export function runProjections(

@@ -46,6 +46,27 @@ describe('latchkey store backup', () => {
     expect(timeline.stdout).toContain('Timeline of D1001 (Olivia Nguyen)');
   });
 
+  it('restored in place of the store, the read models follow the restored log', async () => {
+    const folder = join(dir, 'in-place');
+    mkdirSync(folder);
+    const local = { LATCHKEY_DATA_DIR: folder };
+    expect((await runCli(['demo'], local)).code).toBe(0);
+    const backupFile = join(dir, 'in-place.backup.sqlite');
+    expect((await runCli(['store', 'backup', backupFile], local)).code).toBe(0);
+    // After the backup: a change the read models hold, and that the backup does not.
+    expect((await runCli(['clients', 'set-email', 'D1001', 'after.backup@example.com'], local)).code).toBe(0);
+    expect((await runCli(['clients', 'search', 'after.backup'], local)).stdout).toContain('D1001');
+
+    // The README's restore: the backup in place of the store file, its -wal and -shm removed.
+    copyFileSync(backupFile, join(folder, 'events.sqlite'));
+    for (const suffix of ['-wal', '-shm']) rmSync(join(folder, `events.sqlite${suffix}`), { force: true });
+    const searched = await runCli(['clients', 'search', 'after.backup'], local);
+    expect(searched.stdout).not.toContain('D1001');
+    // The next event takes a position the read models had applied from the later log: it is applied.
+    expect((await runCli(['clients', 'set-email', 'D1001', 'after.restore@example.com'], local)).code).toBe(0);
+    expect((await runCli(['clients', 'search', 'after.restore'], local)).stdout).toContain('D1001');
+  });
+
   it('never overwrites an existing file', async () => {
     const again = await runCli(['store', 'backup', join(env.LATCHKEY_DATA_DIR!, 'pepper')], env);
     expect(again.code).toBe(1);

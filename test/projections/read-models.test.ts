@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { coreProjections, openReadModels } from '../../src/projections/read-models.ts';
+import { openSqliteEventStore } from '../../src/eventstore/sqlite.ts';
+import { coreProjections, findCheckpointMismatch, openReadModels } from '../../src/projections/read-models.ts';
 import type { RecordedEvent } from '../../src/eventstore/port.ts';
 
 let dir: string;
@@ -32,6 +33,35 @@ it('events at or before the stored checkpoint are not applied twice, as when two
   expect(b.checkpoint()).toBe('3');
   a.close();
   b.close();
+});
+
+it('read models kept from another log, or from a longer one, are found out by their checkpoint, and clear empties them', async () => {
+  const store = openSqliteEventStore(join(dir, 'events.sqlite'));
+  const register = (clientId: string) => ({
+    id: `register-${clientId}`,
+    type: 'ClientRegistered',
+    data: { clientId, firstName: 'Ann', lastName: 'Lee', email: null, altEmail: null, active: true },
+    metadata: { actor: { kind: 'system' as const, id: 't' }, at: '2026-01-01T00:00:00.000Z' },
+  });
+  await store.append('client-C1', [register('C1')], { expected: 'no_stream' });
+  const readModels = openReadModels(join(dir, 'rm.sqlite'));
+  readModels.apply(await store.readAll({ after: null, limit: 10 }), compare);
+  expect(await findCheckpointMismatch(store, readModels)).toBeNull();
+
+  // The same stream, revision and position in another log: its hash differs.
+  const other = openSqliteEventStore(join(dir, 'other.sqlite'));
+  await other.append('client-C1', [{ ...register('C1'), id: 'another-id' }], { expected: 'no_stream' });
+  expect(await findCheckpointMismatch(other, readModels)).toMatch(/another event where they last applied position 1/);
+  // A log that ends before the checkpoint.
+  const empty = openSqliteEventStore(join(dir, 'empty.sqlite'));
+  expect(await findCheckpointMismatch(empty, readModels)).toMatch(/no longer holds the last event they applied/);
+
+  readModels.clear();
+  expect(readModels.checkpoint()).toBeNull();
+  expect(readModels.clients.listClients()).toEqual([]);
+  expect(await findCheckpointMismatch(empty, readModels)).toBeNull();
+  readModels.close();
+  await Promise.all([store.close(), other.close(), empty.close()]);
 });
 
 it('a file made with other projections is emptied so the log rebuilds it', () => {
