@@ -195,8 +195,10 @@ describe('back-channel logout to the portals', () => {
   });
 
   it('a later sign-in is not ended by an earlier log out everywhere', async () => {
-    // The provider dates sign-ins to the second: this one comes a second after the event.
+    // A sign-in is dated to the second, by when its Latchkey session's password was entered: this
+    // login comes a second after the event, on the real clock as on the app's.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
+    app.clock.set(new Date());
     const browser = new Browser();
     const inBookings = await signIn(browser, bookings, bookingsRedirect);
     const rescan = startOidcLogoutReactor(app, {

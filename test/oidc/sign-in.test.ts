@@ -33,6 +33,8 @@ describe('signing in to a portal with a Latchkey login', () => {
     origin = `http://127.0.0.1:${port}`;
     happyOrigin = `http://127.0.0.1:${happyPort}`;
     app = await createTestApp({ PUBLIC_ORIGIN: origin });
+    // The provider tells time by Date; the site's sessions, by the app's clock: here they agree.
+    app.clock.set(new Date());
     const defaults = defaultBusinessSettings(app.config);
     const registered = await registerBusiness(
       app.deps,
@@ -150,6 +152,70 @@ describe('signing in to a portal with a Latchkey login', () => {
       expectedNonce: started.nonce,
     });
     expect(tokens.claims()).toMatchObject({ sub: 'C1', aud: secondApp.appId });
+  });
+
+  /** When the browser last entered its password (the prompt=login test), as the app's clock had it. */
+  let loginAt = 0;
+
+  it('prompt=login asks a signed-in browser for the password again; the code comes only after it', async () => {
+    const config = await discover(origin, portalApp);
+    const started = await request(config, portal, { prompt: 'login' });
+    const toLogin = await browser.follow(started.url, `${origin}/login`);
+    expect(toLogin.url.pathname).toBe('/login');
+    expect(toLogin.url.searchParams.get('notice')).toBe('sign-in-again');
+    const returnTo = toLogin.url.searchParams.get('return')!;
+    const page = await (await browser.get(toLogin.url)).text();
+    expect(page).toContain('asks you to enter your password again');
+    expect(page).toMatch(/name="username"[^>]*value="olivia"|value="olivia"[^>]*name="username"/);
+    expect(hiddenField(page, 'return')).toBe(returnTo);
+    // Without the password, the interaction sends the browser back to the form, never to the portal.
+    const unanswered = await browser.follow(new URL(returnTo, origin), portal);
+    expect(unanswered.url.pathname).toBe('/login');
+
+    // A minute after the session the browser had: the ID token's auth_time is this login's.
+    app.clock.advance(60_000);
+    loginAt = Math.floor(app.clock.now().getTime() / 1000);
+    const loggedIn = await browser.post(`${origin}/login`, {
+      username: 'olivia',
+      password: strongPassword,
+      return: returnTo,
+    });
+    expect(loggedIn.headers.get('location')).toBe(returnTo);
+    const back = await browser.follow(new URL(returnTo, origin), portal);
+    const tokens = await client.authorizationCodeGrant(config, back.url, {
+      pkceCodeVerifier: started.verifier,
+      expectedState: started.state,
+      expectedNonce: started.nonce,
+    });
+    expect(tokens.claims()?.auth_time).toBe(loginAt);
+  });
+
+  it('max_age: a session younger than it signs in at once with its own login time; an older one is asked again', async () => {
+    const config = await discover(origin, portalApp);
+    app.clock.advance(30_000);
+    const young = await request(config, portal, { max_age: '3600' });
+    const back = await browser.follow(young.url, portal);
+    expect(back.url.origin + back.url.pathname).toBe(portal);
+    const tokens = await client.authorizationCodeGrant(config, back.url, {
+      pkceCodeVerifier: young.verifier,
+      expectedState: young.state,
+      expectedNonce: young.nonce,
+      maxAge: 3600,
+    });
+    expect(tokens.claims()?.auth_time).toBe(loginAt);
+
+    // Ten minutes on (Date and the app's clock), the same session is older than a max_age of 300 s.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 600_000 });
+    app.clock.advance(600_000);
+    try {
+      const old = await request(config, portal, { max_age: '300' });
+      const toLogin = await browser.follow(old.url, `${origin}/login`);
+      expect(toLogin.url.pathname).toBe('/login');
+      expect(toLogin.url.searchParams.get('notice')).toBe('sign-in-again');
+    } finally {
+      vi.useRealTimers();
+      app.clock.advance(-600_000);
+    }
   });
 
   it('an app that asks for offline_access (with prompt=consent) gets a refresh token, and no consent page', async () => {

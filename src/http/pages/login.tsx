@@ -14,6 +14,7 @@ import { withReturn } from '../portal-return.ts';
 export const loginNotices = {
   'logged-out': 'You have logged out.',
   'logged-out-everywhere': 'You have been logged out on every device, this one included.',
+  'sign-in-again': 'The app you came from asks you to enter your password again before it lets you in.',
 } as const;
 
 export type LoginNotice = keyof typeof loginNotices;

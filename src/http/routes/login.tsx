@@ -35,9 +35,15 @@ export function loginRoutes(site: Site) {
     const session = await site.sessions.current(c);
     // A portal's sign-in sends the browser here with where to go back to (src/http/routes/oidc-interaction.ts).
     const returnTo = safeReturn(c.req.query('return'));
-    if (session) return c.redirect(afterLogin(session.mustChoosePassword, returnTo), 303);
-    // The credentials email links here with the user name, so a first login is one password to paste.
-    const prefill = userNameField.safeParse(c.req.query('username'));
+    const notice = parseLoginNotice(c.req.query('notice'));
+    // A portal that asks for a fresh login (prompt=login, max_age) gets the form even with a session.
+    const signInAgain = session !== null && returnTo !== null && notice === 'sign-in-again';
+    if (session && !signInAgain) return c.redirect(afterLogin(session.mustChoosePassword, returnTo), 303);
+    // The credentials email links here with the user name, so a first login is one password to paste;
+    // signing in again, the user name is the session's.
+    const prefill = userNameField.safeParse(
+      signInAgain ? deps.readModels.credentials.getCredential(session.clientId)?.userName : c.req.query('username'),
+    );
     const form = prefill.success ? (
       <LoginForm businessName={site.chrome.businessName} username={prefill.data} returnTo={returnTo} prefilled />
     ) : (
@@ -45,7 +51,7 @@ export function loginRoutes(site: Site) {
     );
     return sendPage(c, site.chrome, {
       title: 'Log in',
-      content: <LoginPage form={form} notice={parseLoginNotice(c.req.query('notice'))} returnTo={returnTo} />,
+      content: <LoginPage form={form} notice={notice} returnTo={returnTo} />,
     });
   });
 

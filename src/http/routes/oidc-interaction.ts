@@ -41,6 +41,26 @@ function methodFor(session: PresentedSession, interaction: string): AppSignInMet
 }
 
 /**
+ * The app asked for a login made now (prompt=login), or no older than max_age seconds: a session
+ * whose password was entered for this very sign-in answers both; any other is asked again. A
+ * session is issued only when a password is entered (log in, choose, reset or change one), so its
+ * issue time is when the client last proved who she is.
+ */
+function asksForFreshLogin(
+  details: { readonly params: Record<string, unknown>; readonly lastSubmission?: InteractionResults | undefined },
+  session: PresentedSession,
+  here: string,
+  now: Date,
+): boolean {
+  // Logged in for this interaction, or for this authorization's earlier one (a consent follows a login).
+  if (session.signedInFor?.interaction === here || details.lastSubmission?.login) return false;
+  const prompts = typeof details.params.prompt === 'string' ? details.params.prompt.split(' ') : [];
+  if (prompts.includes('login')) return true;
+  const maxAge = Number(details.params.max_age);
+  return Number.isFinite(maxAge) && now.getTime() - Date.parse(session.issuedAt) > maxAge * 1000;
+}
+
+/**
  * A Latchkey log-out ends this browser's provider session too (the provider's session cookie names
  * it), with back-channel logout to every app it signed in to. The provider session must be the
  * same client's. A failure is logged and never stops the log-out.
@@ -85,12 +105,19 @@ export function oidcInteractionRoutes(site: Site, hostOf: () => Promise<OidcHost
     const session = await site.sessions.current(c);
     if (!session) return c.redirect(`/login?return=${encodeURIComponent(here)}`, 303);
     if (session.mustChoosePassword) return c.redirect(afterLogin(true, here), 303);
+    if (asksForFreshLogin(details, session, here, site.app.deps.clock.now()))
+      return c.redirect(`/login?return=${encodeURIComponent(here)}&notice=sign-in-again`, 303);
+    // The provider's auth_time is when this session's password was entered, not now.
+    const authenticatedAt = Math.floor(Date.parse(session.issuedAt) / 1000);
     let result: InteractionResults;
     const clientId = String(details.params.client_id);
     const firstParty = site.app.deps.readModels.oidcApps.getApp(site.app.deps.businessId, clientId)?.firstParty;
     if (details.prompt.name !== 'consent' || details.session?.accountId !== session.clientId) {
       // No provider session, or another client's: this browser's client signs in.
-      result = { login: { accountId: session.clientId }, [signInMethodKey]: methodFor(session, here) };
+      result = {
+        login: { accountId: session.clientId, ts: authenticatedAt },
+        [signInMethodKey]: methodFor(session, here),
+      };
     } else if (firstParty) {
       // Consent is asked again when the app asks with prompt=consent (needed for offline_access):
       // a first-party app is granted what it asked for, with no page.
