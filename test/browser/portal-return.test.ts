@@ -9,7 +9,7 @@ import { oidcHosting } from '../../src/oidc/hosting.ts';
 import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
 import { createTestApp, registerClients, type TestApp } from '../support/app.ts';
 import { giveLogin, givePermanentPassword, giveTempPassword, mintResetToken } from '../http/support.ts';
-import { addApp, freePort } from '../oidc/support.ts';
+import { addApp, authorizationRequest, discoverIssuer, freePort, type RegisteredApp } from '../oidc/support.ts';
 import { launchChromium, watchForProblems } from './support.ts';
 
 /**
@@ -26,7 +26,7 @@ describe("the forms that finish a portal's sign-in, in Chromium", () => {
   let browser: Browser;
   let origin: string;
   let portal: string;
-  let portalApp: { appId: string; clientSecret: string };
+  let portalApp: RegisteredApp;
   let password = 'velvet otter juggles lanterns';
 
   beforeAll(async () => {
@@ -68,24 +68,8 @@ describe("the forms that finish a portal's sign-in, in Chromium", () => {
     expectedSub: string,
     steps: (page: Page) => Promise<void>,
   ): Promise<void> {
-    const config = await client.discovery(
-      new URL(`${origin}/oidc`),
-      portalApp.appId,
-      portalApp.clientSecret,
-      undefined,
-      {
-        execute: [client.allowInsecureRequests],
-      },
-    );
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const authorization = client.buildAuthorizationUrl(config, {
-      redirect_uri: portal,
-      scope: 'openid profile',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-    });
+    const config = await discoverIssuer(origin, portalApp);
+    const { url: authorization, checks } = await authorizationRequest(config, portal, { scope: 'openid profile' });
     const context = await browser.newContext({ javaScriptEnabled });
     const page = await context.newPage();
     const problems = watchForProblems(page);
@@ -95,10 +79,7 @@ describe("the forms that finish a portal's sign-in, in Chromium", () => {
       await steps(page);
       await page.waitForURL((url) => url.href.startsWith(portal));
       expect(await page.locator('h1').textContent()).toBe('Back at the portal');
-      const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), {
-        pkceCodeVerifier: verifier,
-        expectedState: state,
-      });
+      const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), checks);
       expect(tokens.claims()?.sub).toBe(expectedSub);
       expect(problems).toEqual([]);
     } finally {

@@ -15,7 +15,7 @@ import { removeOidcApp } from '../../src/oidc/apps.ts';
 import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
 import { runCli } from '../support/cli.ts';
 import { giveLogin, givePermanentPassword, giveTempPassword, strongPassword } from '../http/support.ts';
-import { addApp, Browser, freePort } from './support.ts';
+import { addApp, authorizationRequest, Browser, discoverIssuer, freePort, type RegisteredApp } from './support.ts';
 
 /**
  * Every sign-in to an app is one `ClientSignedInToApp` event on the client's sessions stream,
@@ -28,8 +28,8 @@ describe('sign-ins to apps are recorded', () => {
   let origin: string;
   const portal = 'http://localhost:4999/callback';
   const otherPortal = 'http://localhost:4998/callback';
-  let portalApp: { appId: string; clientSecret: string };
-  let secondApp: { appId: string; clientSecret: string };
+  let portalApp: RegisteredApp;
+  let secondApp: RegisteredApp;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -56,37 +56,15 @@ describe('sign-ins to apps are recorded', () => {
     await app.dispose();
   });
 
-  const discover = (registered: { appId: string; clientSecret: string }) =>
-    client.discovery(new URL(`${origin}/oidc`), registered.appId, registered.clientSecret, undefined, {
-      execute: [client.allowInsecureRequests],
-    });
-
-  async function start(registered: { appId: string; clientSecret: string }, extra: Record<string, string> = {}) {
-    const config = await discover(registered);
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
+  async function start(registered: RegisteredApp, extra: Record<string, string> = {}) {
+    const config = await discoverIssuer(origin, registered);
     const redirectUri = registered === portalApp ? portal : otherPortal;
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
-      scope: 'openid profile email',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-      ...extra,
-    });
-    return { config, url, verifier, state, nonce, redirectUri };
+    return { config, redirectUri, ...(await authorizationRequest(config, redirectUri, extra)) };
   }
 
   /** Exchanges the code the portal got back, as the portal would: the sign-in worked end to end. */
   async function exchange(started: Awaited<ReturnType<typeof start>>, back: URL) {
-    const tokens = await client.authorizationCodeGrant(started.config, back, {
-      pkceCodeVerifier: started.verifier,
-      expectedState: started.state,
-      expectedNonce: started.nonce,
-    });
-    return tokens.claims()!;
+    return (await client.authorizationCodeGrant(started.config, back, started.checks)).claims()!;
   }
 
   async function signInsOf(clientId: string) {
@@ -325,21 +303,8 @@ describe("a sign-in to another business's app", () => {
 
   it("is recorded on that business's stream and timeline only", async () => {
     const happyApp = await addApp(app, 'happypaws', portal);
-    const config = await client.discovery(
-      new URL(`${happyOrigin}/oidc`),
-      happyApp.appId,
-      happyApp.clientSecret,
-      undefined,
-      { execute: [client.allowInsecureRequests] },
-    );
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: portal,
-      scope: 'openid',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state: 'happy-state',
-    });
+    const config = await discoverIssuer(happyOrigin, happyApp);
+    const { url, checks } = await authorizationRequest(config, portal, { scope: 'openid' });
     const browser = new Browser();
     const toLogin = await browser.follow(url, `${happyOrigin}/login`);
     const returnTo = toLogin.url.searchParams.get('return')!;
@@ -349,10 +314,7 @@ describe("a sign-in to another business's app", () => {
       return: returnTo,
     });
     const back = await browser.follow(new URL(loggedIn.headers.get('location')!, happyOrigin), portal);
-    const tokens = await client.authorizationCodeGrant(config, back.url, {
-      pkceCodeVerifier: verifier,
-      expectedState: 'happy-state',
-    });
+    const tokens = await client.authorizationCodeGrant(config, back.url, checks);
     expect(tokens.claims()?.sub).toBe('C1');
 
     const happyEvents = await app.deps.store.readStream(sessionStream('happypaws', 'C1'));

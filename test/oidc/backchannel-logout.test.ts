@@ -12,7 +12,7 @@ import { startOidcLogoutReactor, type OidcLogoutReactor } from '../../src/oidc/l
 import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
 import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
 import { giveLogin, givePermanentPassword, mintResetToken, strongPassword } from '../http/support.ts';
-import { addApp, Browser, freePort } from './support.ts';
+import { addApp, authorizationRequest, Browser, discoverIssuer, freePort, type RegisteredApp } from './support.ts';
 
 const backchannelEvent = 'http://schemas.openid.net/event/backchannel-logout';
 
@@ -30,9 +30,9 @@ describe('back-channel logout to the portals', () => {
   let portalOrigin: string;
   /** Every logout token the fake portal server received, by the path it was posted to. */
   let received: { path: string; token: string }[] = [];
-  let bookings: { appId: string; clientSecret: string };
-  let invoices: { appId: string; clientSecret: string };
-  let broken: { appId: string; clientSecret: string };
+  let bookings: RegisteredApp;
+  let invoices: RegisteredApp;
+  let broken: RegisteredApp;
   let password = strongPassword;
   const bookingsRedirect = 'http://localhost:4997/callback';
   const invoicesRedirect = 'http://localhost:4996/callback';
@@ -95,25 +95,12 @@ describe('back-channel logout to the portals', () => {
     app.clock.set(new Date());
   });
 
-  const discover = (registered: { appId: string; clientSecret: string }) =>
-    client.discovery(new URL(`${origin}/oidc`), registered.appId, registered.clientSecret, undefined, {
-      execute: [client.allowInsecureRequests],
-    });
-
   /** Signs the browser in to an app (through the login form when it has no Latchkey session), with a refresh token. */
-  async function signIn(browser: Browser, registered: { appId: string; clientSecret: string }, redirectUri: string) {
-    const config = await discover(registered);
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
+  async function signIn(browser: Browser, registered: RegisteredApp, redirectUri: string) {
+    const config = await discoverIssuer(origin, registered);
+    const { url, checks } = await authorizationRequest(config, redirectUri, {
       scope: 'openid offline_access',
       prompt: 'consent',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
     });
     let back = await browser.follow(url, redirectUri);
     if (back.url.pathname === '/login') {
@@ -123,11 +110,7 @@ describe('back-channel logout to the portals', () => {
       back = await browser.follow(new URL(returnTo, origin), redirectUri);
     }
     expect(back.url.origin + back.url.pathname).toBe(redirectUri);
-    const tokens = await client.authorizationCodeGrant(config, back.url, {
-      pkceCodeVerifier: verifier,
-      expectedState: state,
-      expectedNonce: nonce,
-    });
+    const tokens = await client.authorizationCodeGrant(config, back.url, checks);
     const claims = tokens.claims()!;
     expect(typeof claims.sid).toBe('string');
     expect(tokens.refresh_token).toBeTruthy();

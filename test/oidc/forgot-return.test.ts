@@ -14,7 +14,15 @@ import {
   otherStrongPassword,
   strongPassword,
 } from '../http/support.ts';
-import { addApp, Browser, freePort, hiddenField } from './support.ts';
+import {
+  addApp,
+  authorizationRequest,
+  Browser,
+  discoverIssuer,
+  freePort,
+  hiddenField,
+  type RegisteredApp,
+} from './support.ts';
 
 /**
  * The forgot flows in the middle of a portal's sign-in, through a real server with openid-client
@@ -27,7 +35,7 @@ describe('forgetting a password or a user name while signing in to a portal', ()
   let server: RunningServer;
   let origin: string;
   const portal = 'http://localhost:4997/callback';
-  let portalApp: { appId: string; clientSecret: string };
+  let portalApp: RegisteredApp;
   let password = strongPassword;
 
   beforeAll(async () => {
@@ -50,28 +58,15 @@ describe('forgetting a password or a user name while signing in to a portal', ()
     await app.dispose();
   });
 
-  const discover = () =>
-    client.discovery(new URL(`${origin}/oidc`), portalApp.appId, portalApp.clientSecret, undefined, {
-      execute: [client.allowInsecureRequests],
-    });
-
   /** A portal starts a sign-in in `browser`, which lands on the login form: the return it carries. */
   async function startSignIn(browser: Browser) {
-    const config = await discover();
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: portal,
-      scope: 'openid profile',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-    });
+    const config = await discoverIssuer(origin, portalApp);
+    const { url, checks } = await authorizationRequest(config, portal, { scope: 'openid profile' });
     const toLogin = await browser.follow(url, `${origin}/login`);
     expect(toLogin.url.pathname).toBe('/login');
     const returnTo = toLogin.url.searchParams.get('return')!;
     expect(returnTo).toMatch(/^\/oidc\/interaction\/[A-Za-z0-9_-]+$/);
-    return { config, verifier, state, returnTo, loginUrl: toLogin.url };
+    return { config, checks, returnTo, loginUrl: toLogin.url };
   }
 
   const hrefs = (html: string) => [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
@@ -117,10 +112,7 @@ describe('forgetting a password or a user name while signing in to a portal', ()
 
     const back = await browser.follow(new URL(started.returnTo, origin), portal);
     expect(back.url.origin + back.url.pathname).toBe(portal);
-    const tokens = await client.authorizationCodeGrant(started.config, back.url, {
-      pkceCodeVerifier: started.verifier,
-      expectedState: started.state,
-    });
+    const tokens = await client.authorizationCodeGrant(started.config, back.url, started.checks);
     expect(tokens.claims()?.sub).toBe('C1');
     expect((await signInsToApps()).at(-1)).toMatchObject({
       clientId: 'C1',

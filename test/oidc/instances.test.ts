@@ -14,7 +14,7 @@ import type { OidcStore } from '../../src/oidc/store.ts';
 import { createTestApp, registerClients, type TestApp } from '../support/app.ts';
 import { giveLogin, givePermanentPassword, strongPassword } from '../http/support.ts';
 import { dropSchema, newSchema, newServerSecret, storeUrl } from '../scale/support.ts';
-import { addApp, Browser, freePort } from './support.ts';
+import { addApp, authorizationRequest, Browser, discoverIssuer, freePort, type RegisteredApp } from './support.ts';
 
 /**
  * Two instances of one deployment on PostgreSQL behind a load balancer that sends the token and
@@ -26,24 +26,11 @@ describe('OpenID Connect across two instances on PostgreSQL', () => {
   let balancer: Server;
   let origin: string;
   const portal = 'http://localhost:4997/callback';
-  let registered: { appId: string; clientSecret: string };
+  let registered: RegisteredApp;
   const browser = new Browser();
-  const discover = () =>
-    client.discovery(new URL(`${origin}/oidc`), registered.appId, registered.clientSecret, undefined, {
-      execute: [client.allowInsecureRequests],
-    });
-  async function authorization(config: client.Configuration) {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: portal,
-      scope: 'openid profile',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-    });
-    return { url, verifier, state };
-  }
+  const discover = () => discoverIssuer(origin, registered);
+  const authorization = (config: client.Configuration) =>
+    authorizationRequest(config, portal, { scope: 'openid profile' });
 
   beforeAll(async () => {
     const port = await freePort();
@@ -98,7 +85,7 @@ describe('OpenID Connect across two instances on PostgreSQL', () => {
 
   it('a code issued by one instance is redeemed at the other, and only once', async () => {
     const config = await discover();
-    const { url: authorize, verifier, state } = await authorization(config);
+    const { url: authorize, checks } = await authorization(config);
     const toLogin = await browser.follow(authorize, `${origin}/login`);
     const returnTo = toLogin.url.searchParams.get('return')!;
     const loggedIn = await browser.post(`${origin}/login`, {
@@ -110,30 +97,26 @@ describe('OpenID Connect across two instances on PostgreSQL', () => {
     const back = await browser.follow(new URL(returnTo, origin), portal);
     expect(back.url.searchParams.get('code')).toBeTruthy();
 
-    const tokens = await client.authorizationCodeGrant(config, back.url, {
-      pkceCodeVerifier: verifier,
-      expectedState: state,
-    });
+    const tokens = await client.authorizationCodeGrant(config, back.url, checks);
     expect(tokens.claims()?.sub).toBe('C1');
     // Signed with the deployment's keys, whichever instance signed it.
     const jwks = createRemoteJWKSet(new URL(`${origin}/oidc/jwks`));
     await jwtVerify(tokens.id_token!, jwks, { issuer: `${origin}/oidc`, audience: registered.appId });
     expect(await client.fetchUserInfo(config, tokens.access_token, 'C1')).toMatchObject({ name: 'Olivia Nguyen' });
-    await expect(
-      client.authorizationCodeGrant(config, back.url, { pkceCodeVerifier: verifier, expectedState: state }),
-    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.authorizationCodeGrant(config, back.url, checks)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     // The reuse revoked what the code gave, at every instance.
     await expect(client.fetchUserInfo(config, tokens.access_token, 'C1')).rejects.toThrow();
   });
 
   it('the same code redeemed twice at once gives tokens to one request only, and those are revoked', async () => {
     const config = await discover();
-    const { url, verifier, state } = await authorization(config);
+    const { url, checks } = await authorization(config);
     // The browser is signed in at the provider already: it goes straight back with a code.
     const back = await browser.follow(url, portal);
     expect(back.url.searchParams.get('code')).toBeTruthy();
-    const redeem = () =>
-      client.authorizationCodeGrant(config, back.url, { pkceCodeVerifier: verifier, expectedState: state });
+    const redeem = () => client.authorizationCodeGrant(config, back.url, checks);
     const outcomes = await Promise.allSettled([redeem(), redeem(), redeem()]);
     const granted = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     expect(granted.length).toBeLessThanOrEqual(1);

@@ -10,7 +10,7 @@ import { rotateSigningKeys } from '../../src/oidc/signing-keys.ts';
 import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
 import { createTestApp, registerClients, type TestApp } from '../support/app.ts';
 import { giveLogin, givePermanentPassword, strongPassword } from '../http/support.ts';
-import { addApp, Browser, freePort } from './support.ts';
+import { addApp, authorizationRequest, Browser, discoverIssuer, freePort, type RegisteredApp } from './support.ts';
 
 /**
  * A key rotated out: after `rotate-keys` and both windows (the grace period, then the life of
@@ -24,7 +24,7 @@ describe('an ID token signed by a rotated-out key', () => {
   let origin: string;
   let current: OidcHosting;
   const portal = 'http://localhost:4997/callback';
-  let registered: { appId: string; clientSecret: string };
+  let registered: RegisteredApp;
   const browser = new Browser();
 
   beforeAll(async () => {
@@ -50,32 +50,10 @@ describe('an ID token signed by a rotated-out key', () => {
   });
 
   async function signIn(): Promise<string> {
-    const config = await client.discovery(
-      new URL(`${origin}/oidc`),
-      registered.appId,
-      registered.clientSecret,
-      undefined,
-      {
-        execute: [client.allowInsecureRequests],
-      },
-    );
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: portal,
-      scope: 'openid',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
+    const config = await discoverIssuer(origin, registered);
+    const { url, checks } = await authorizationRequest(config, portal, { scope: 'openid' });
     const back = await browser.follow(url, portal);
-    const tokens = await client.authorizationCodeGrant(config, back.url, {
-      pkceCodeVerifier: verifier,
-      expectedState: state,
-      expectedNonce: nonce,
-    });
+    const tokens = await client.authorizationCodeGrant(config, back.url, checks);
     return tokens.id_token!;
   }
 

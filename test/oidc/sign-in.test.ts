@@ -9,7 +9,15 @@ import { oidcHosting } from '../../src/oidc/hosting.ts';
 import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
 import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
 import { giveLogin, giveTempPassword, strongPassword } from '../http/support.ts';
-import { addApp, Browser, freePort, hiddenField } from './support.ts';
+import {
+  addApp,
+  authorizationRequest,
+  type RegisteredApp,
+  Browser,
+  discoverIssuer,
+  freePort,
+  hiddenField,
+} from './support.ts';
 
 /**
  * The whole sign-in, with openid-client as the portal: the default business on one port and
@@ -23,8 +31,8 @@ describe('signing in to a portal with a Latchkey login', () => {
   let happyOrigin: string;
   const portal = 'http://localhost:4999/callback';
   const otherPortal = 'http://localhost:4998/callback';
-  let portalApp: { appId: string; clientSecret: string };
-  let secondApp: { appId: string; clientSecret: string };
+  let portalApp: RegisteredApp;
+  let secondApp: RegisteredApp;
   let temp: string;
   const browser = new Browser();
 
@@ -66,30 +74,9 @@ describe('signing in to a portal with a Latchkey login', () => {
     await app.dispose();
   });
 
-  const discover = (issuerOrigin: string, registered: { appId: string; clientSecret: string }) =>
-    client.discovery(new URL(`${issuerOrigin}/oidc`), registered.appId, registered.clientSecret, undefined, {
-      execute: [client.allowInsecureRequests],
-    });
-
-  async function request(config: client.Configuration, redirectUri: string, extra: Record<string, string> = {}) {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
-      scope: 'openid profile email',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-      ...extra,
-    });
-    return { url, verifier, state, nonce };
-  }
-
   it('a temporary password: log in, choose a password, back at the portal with a code that gives a valid ID token', async () => {
-    const config = await discover(origin, portalApp);
-    const started = await request(config, portal);
+    const config = await discoverIssuer(origin, portalApp);
+    const started = await authorizationRequest(config, portal);
     const toLogin = await browser.follow(started.url, `${origin}/login`);
     expect(toLogin.url.pathname).toBe('/login');
     const returnTo = toLogin.url.searchParams.get('return')!;
@@ -116,11 +103,7 @@ describe('signing in to a portal with a Latchkey login', () => {
     expect(back.url.origin + back.url.pathname).toBe(portal);
     expect(back.url.searchParams.get('code')).toBeTruthy();
 
-    const tokens = await client.authorizationCodeGrant(config, back.url, {
-      pkceCodeVerifier: started.verifier,
-      expectedState: started.state,
-      expectedNonce: started.nonce,
-    });
+    const tokens = await client.authorizationCodeGrant(config, back.url, started.checks);
     const claims = tokens.claims()!;
     expect(claims.iss).toBe(`${origin}/oidc`);
     expect(claims.aud).toBe(portalApp.appId);
@@ -130,27 +113,19 @@ describe('signing in to a portal with a Latchkey login', () => {
     expect(userinfo).toMatchObject({ sub: 'C1', name: 'Olivia Nguyen', email: 'olivia@example.com' });
 
     // The same code a second time is refused.
-    await expect(
-      client.authorizationCodeGrant(config, back.url, {
-        pkceCodeVerifier: started.verifier,
-        expectedState: started.state,
-        expectedNonce: started.nonce,
-      }),
-    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.authorizationCodeGrant(config, back.url, started.checks)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('a second app signs the same browser in without the login form', async () => {
-    const config = await discover(origin, secondApp);
-    const started = await request(config, otherPortal);
+    const config = await discoverIssuer(origin, secondApp);
+    const started = await authorizationRequest(config, otherPortal);
     const from = browser.visited.length;
     const back = await browser.follow(started.url, otherPortal);
     expect(back.url.origin + back.url.pathname).toBe(otherPortal);
     expect(browser.visited.slice(from).some((path) => path.startsWith('/login'))).toBe(false);
-    const tokens = await client.authorizationCodeGrant(config, back.url, {
-      pkceCodeVerifier: started.verifier,
-      expectedState: started.state,
-      expectedNonce: started.nonce,
-    });
+    const tokens = await client.authorizationCodeGrant(config, back.url, started.checks);
     expect(tokens.claims()).toMatchObject({ sub: 'C1', aud: secondApp.appId });
   });
 
@@ -158,8 +133,8 @@ describe('signing in to a portal with a Latchkey login', () => {
   let loginAt = 0;
 
   it('prompt=login asks a signed-in browser for the password again; the code comes only after it', async () => {
-    const config = await discover(origin, portalApp);
-    const started = await request(config, portal, { prompt: 'login' });
+    const config = await discoverIssuer(origin, portalApp);
+    const started = await authorizationRequest(config, portal, { prompt: 'login' });
     const toLogin = await browser.follow(started.url, `${origin}/login`);
     expect(toLogin.url.pathname).toBe('/login');
     expect(toLogin.url.searchParams.get('notice')).toBe('sign-in-again');
@@ -182,24 +157,18 @@ describe('signing in to a portal with a Latchkey login', () => {
     });
     expect(loggedIn.headers.get('location')).toBe(returnTo);
     const back = await browser.follow(new URL(returnTo, origin), portal);
-    const tokens = await client.authorizationCodeGrant(config, back.url, {
-      pkceCodeVerifier: started.verifier,
-      expectedState: started.state,
-      expectedNonce: started.nonce,
-    });
+    const tokens = await client.authorizationCodeGrant(config, back.url, started.checks);
     expect(tokens.claims()?.auth_time).toBe(loginAt);
   });
 
   it('max_age: a session younger than it signs in at once with its own login time; an older one is asked again', async () => {
-    const config = await discover(origin, portalApp);
+    const config = await discoverIssuer(origin, portalApp);
     app.clock.advance(30_000);
-    const young = await request(config, portal, { max_age: '3600' });
+    const young = await authorizationRequest(config, portal, { max_age: '3600' });
     const back = await browser.follow(young.url, portal);
     expect(back.url.origin + back.url.pathname).toBe(portal);
     const tokens = await client.authorizationCodeGrant(config, back.url, {
-      pkceCodeVerifier: young.verifier,
-      expectedState: young.state,
-      expectedNonce: young.nonce,
+      ...young.checks,
       maxAge: 3600,
     });
     expect(tokens.claims()?.auth_time).toBe(loginAt);
@@ -208,7 +177,7 @@ describe('signing in to a portal with a Latchkey login', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 600_000 });
     app.clock.advance(600_000);
     try {
-      const old = await request(config, portal, { max_age: '300' });
+      const old = await authorizationRequest(config, portal, { max_age: '300' });
       const toLogin = await browser.follow(old.url, `${origin}/login`);
       expect(toLogin.url.pathname).toBe('/login');
       expect(toLogin.url.searchParams.get('notice')).toBe('sign-in-again');
@@ -219,25 +188,21 @@ describe('signing in to a portal with a Latchkey login', () => {
   });
 
   it('an app that asks for offline_access (with prompt=consent) gets a refresh token, and no consent page', async () => {
-    const config = await discover(origin, portalApp);
-    const started = await request(config, portal, { scope: 'openid offline_access', prompt: 'consent' });
+    const config = await discoverIssuer(origin, portalApp);
+    const started = await authorizationRequest(config, portal, { scope: 'openid offline_access', prompt: 'consent' });
     const back = await browser.follow(started.url, portal);
     expect(back.url.origin + back.url.pathname).toBe(portal);
-    const tokens = await client.authorizationCodeGrant(config, back.url, {
-      pkceCodeVerifier: started.verifier,
-      expectedState: started.state,
-      expectedNonce: started.nonce,
-    });
+    const tokens = await client.authorizationCodeGrant(config, back.url, started.checks);
     expect(tokens.refresh_token).toBeTruthy();
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
   });
 
   it('a code used a second time revokes the tokens it gave: userinfo and the refresh token are refused', async () => {
-    const config = await discover(origin, portalApp);
-    const started = await request(config, portal, { scope: 'openid offline_access', prompt: 'consent' });
+    const config = await discoverIssuer(origin, portalApp);
+    const started = await authorizationRequest(config, portal, { scope: 'openid offline_access', prompt: 'consent' });
     const back = await browser.follow(started.url, portal);
-    const checks = { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce };
+    const { checks } = started;
     const tokens = await client.authorizationCodeGrant(config, back.url, checks);
     expect(tokens.refresh_token).toBeTruthy();
     // Before the replay both work.
@@ -254,37 +219,29 @@ describe('signing in to a portal with a Latchkey login', () => {
   });
 
   it('a code presented after its 60 seconds is refused', async () => {
-    const config = await discover(origin, portalApp);
-    const started = await request(config, portal);
+    const config = await discoverIssuer(origin, portalApp);
+    const started = await authorizationRequest(config, portal);
     const back = await browser.follow(started.url, portal);
     expect(back.url.searchParams.get('code')).toBeTruthy();
     // The provider reads the time from Date: only Date moves, 61 s on; no timer is faked and nothing sleeps.
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
     try {
-      await expect(
-        client.authorizationCodeGrant(config, back.url, {
-          pkceCodeVerifier: started.verifier,
-          expectedState: started.state,
-          expectedNonce: started.nonce,
-        }),
-      ).rejects.toMatchObject({ error: 'invalid_grant' });
+      await expect(client.authorizationCodeGrant(config, back.url, started.checks)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
     } finally {
       vi.useRealTimers();
     }
     // The same steps without the wait give tokens, so the refusal above is the expiry's.
-    const fresh = await request(config, portal);
+    const fresh = await authorizationRequest(config, portal);
     const answered = await browser.follow(fresh.url, portal);
-    const tokens = await client.authorizationCodeGrant(config, answered.url, {
-      pkceCodeVerifier: fresh.verifier,
-      expectedState: fresh.state,
-      expectedNonce: fresh.nonce,
-    });
+    const tokens = await client.authorizationCodeGrant(config, answered.url, fresh.checks);
     expect(tokens.claims()?.sub).toBe('C1');
   });
 
   it('the portal refuses an answer with the wrong state, and an ID token with the wrong nonce', async () => {
-    const config = await discover(origin, portalApp);
-    const first = await request(config, portal);
+    const config = await discoverIssuer(origin, portalApp);
+    const first = await authorizationRequest(config, portal);
     const answered = await browser.follow(first.url, portal);
     expect(answered.url.origin + answered.url.pathname).toBe(portal);
     const wrongState = await client
@@ -299,7 +256,7 @@ describe('signing in to a portal with a Latchkey login', () => {
       );
     expect(wrongState?.code).toBe('OAUTH_INVALID_RESPONSE');
     expect(wrongState?.cause?.message).toMatch(/state/);
-    const second = await request(config, portal);
+    const second = await authorizationRequest(config, portal);
     const again = await browser.follow(second.url, portal);
     expect(again.url.origin + again.url.pathname).toBe(portal);
     await expect(
@@ -312,17 +269,9 @@ describe('signing in to a portal with a Latchkey login', () => {
   });
 
   it("each business's host serves its own issuer, where another business's app is unknown", async () => {
-    const happyConfig = await client.discovery(
-      new URL(`${happyOrigin}/oidc`),
-      portalApp.appId,
-      portalApp.clientSecret,
-      undefined,
-      {
-        execute: [client.allowInsecureRequests],
-      },
-    );
+    const happyConfig = await discoverIssuer(happyOrigin, portalApp);
     expect(happyConfig.serverMetadata().issuer).toBe(`${happyOrigin}/oidc`);
-    const started = await request(happyConfig, portal);
+    const started = await authorizationRequest(happyConfig, portal);
     const response = await new Browser().get(started.url);
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import * as client from 'openid-client';
 import { registerOidcApp } from '../../src/oidc/apps.ts';
 import { staff, type TestApp } from '../support/app.ts';
 
@@ -16,12 +17,55 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** An app registered with Latchkey: what its portal is given. */
+export interface RegisteredApp {
+  readonly appId: string;
+  readonly clientSecret: string;
+}
+
+/** openid-client's discovery of a business's issuer (`<origin>/oidc`), as a portal on plain http. */
+export function discoverIssuer(origin: string, app: RegisteredApp): Promise<client.Configuration> {
+  return client.discovery(new URL(`${origin}/oidc`), app.appId, app.clientSecret, undefined, {
+    execute: [client.allowInsecureRequests],
+  });
+}
+
+/**
+ * An authorization request as a portal builds one: the code flow with PKCE (S256), a state and a
+ * nonce; `checks` is what the portal then holds the answer to.
+ */
+export async function authorizationRequest(
+  config: client.Configuration,
+  redirectUri: string,
+  extra: Record<string, string> = {},
+) {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid profile email',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...extra,
+  });
+  return {
+    url,
+    verifier,
+    state,
+    nonce,
+    checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce },
+  };
+}
+
 export async function addApp(
   app: TestApp,
   businessId: string,
   redirectUri: string,
   options: { name?: string; backchannelLogoutUri?: string } = {},
-): Promise<{ appId: string; clientSecret: string }> {
+): Promise<RegisteredApp> {
   const registered = await registerOidcApp(
     app.deps,
     {
