@@ -15,7 +15,7 @@ import type { Logger } from '../logger.ts';
 import { recordSignInsToApps } from './app-sign-ins.ts';
 import { defaultKeyPolicy } from './key-schedule.ts';
 import { loadSigningKeys, providerJwks } from './signing-keys.ts';
-import { interactionTtlSeconds, oidcMountPath } from './routes.ts';
+import { interactionTtlSeconds, oidcMountPath, portalLogoutPath } from './routes.ts';
 import type { OidcStore } from './store.ts';
 
 export interface OidcProviderOptions {
@@ -123,7 +123,11 @@ const providerPage = async (title: string, body: HtmlEscapedString | Promise<Htm
       </html>`,
   );
 
-/** The portal asked to log the client out: she confirms, and her sign-in at the business ends. */
+/**
+ * The portal asked to log the client out: she confirms, and her sign-in at the business ends. "Yes"
+ * goes by the site's own log-out first (`portalLogoutPath`), which ends her Latchkey session and
+ * hands the same form on to the provider; "No" goes to the provider alone.
+ */
 async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
   const app = ctx.oidc.client?.clientName;
   ctx.type = 'text/html; charset=utf-8';
@@ -136,7 +140,9 @@ async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void
       </p>
       ${raw(form)}
       <p>
-        <button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">Yes, log me out</button>
+        <button autofocus type="submit" form="op.logoutForm" formaction="${portalLogoutPath}" name="logout" value="yes">
+          Yes, log me out
+        </button>
         <button type="submit" form="op.logoutForm">No, stay logged in</button>
       </p>`,
   );

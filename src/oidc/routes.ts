@@ -7,6 +7,12 @@ import type Provider from 'oidc-provider';
 /** Where each business's provider answers, on the business's own host. */
 export const oidcMountPath = '/oidc';
 
+/**
+ * The site's route (src/http/routes/login.tsx) that a portal's log-out confirms through: it ends
+ * the Latchkey session, then sends the confirmation on to the provider with a 307.
+ */
+export const portalLogoutPath = '/logout/portal';
+
 /** How long a portal's sign-in waits for the client at Latchkey's pages (the provider's interaction). */
 export const interactionTtlSeconds = 600;
 

@@ -120,6 +120,12 @@ describe('the example portal signs a client in through Latchkey, in Chromium', (
         await page.getByRole('button', { name: 'Yes, log me out' }).click();
         await page.waitForURL((url) => url.origin === bookings.origin && url.pathname === '/');
         expect(await page.getByRole('link', { name: 'Sign in with Happy Paws' }).count()).toBe(1);
+        // The log-out ended the Latchkey session too: signing in again asks for the password.
+        await page.getByRole('link', { name: 'Sign in with Happy Paws' }).click();
+        await page.waitForURL((url) => url.origin === origin && url.pathname === '/login');
+        await logIn(page, userName, password);
+        await page.waitForURL((url) => url.origin === bookings.origin && url.pathname === '/');
+        expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(`Hello, ${name}`);
         expect(problems).toEqual([]);
       } finally {
         await context.close();

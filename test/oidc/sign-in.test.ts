@@ -296,4 +296,25 @@ describe('signing in to a portal with a Latchkey login', () => {
       expect(posted.headers.get('location')).toBe('/account');
     }
   });
+  it('logging out at a portal ends the Latchkey session too: the next sign-in asks for the password', async () => {
+    const config = await discoverIssuer(origin, portalApp);
+    expect((await browser.get(`${origin}/account`)).status).toBe(200);
+    const confirmPage = await (await browser.get(client.buildEndSessionUrl(config))).text();
+    expect(confirmPage).toContain('formaction="/logout/portal"');
+    const form = { xsrf: hiddenField(confirmPage, 'xsrf')!, logout: 'yes' };
+    const ended = await browser.post(`${origin}/logout/portal`, form);
+    expect(ended.status).toBe(307);
+    const confirm = new URL(ended.headers.get('location')!, origin);
+    expect(confirm.pathname).toBe('/oidc/session/end/confirm');
+    // A browser repeats a 307 with the same method and form.
+    const confirmed = await browser.post(confirm, form);
+    expect(confirmed.status).toBe(303);
+
+    const account = await browser.get(`${origin}/account`);
+    expect(account.headers.get('location')).toMatch(/^\/login/);
+    const next = await authorizationRequest(config, portal);
+    const toLogin = await browser.follow(next.url, `${origin}/login`);
+    expect(toLogin.url.pathname).toBe('/login');
+    expect(toLogin.url.searchParams.get('notice')).toBeNull();
+  });
 });

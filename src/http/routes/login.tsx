@@ -7,6 +7,7 @@ import { newClientRoutes, type Site } from '../site.tsx';
 import { redirectAfterPost, sendForm, sendPage, type Markup } from '../views/render.tsx';
 import { endSession } from '../../app/logins.ts';
 import { parseDeviceFamily } from '../user-agent.ts';
+import { oidcMountPath } from '../../oidc/routes.ts';
 import { continueToReturn } from './continue-to-return.tsx';
 import { afterLogin, endBrowserProviderSession, safeReturn, signedInFor } from './oidc-interaction.ts';
 
@@ -137,6 +138,21 @@ export function logoutRoutes(site: Site) {
     }
     site.sessions.end(c);
     return redirectAfterPost(c, '/login?notice=logged-out');
+  });
+  // /logout/portal (portalLogoutPath): "Yes, log me out" on the provider's page when a portal logs
+  // the client out. Without it her Latchkey session would outlive the portal's log-out and sign the
+  // next person at this browser in to the portal with no form. The session ends here; a 307 sends
+  // the same form (its xsrf and logout fields, unread here) on to the provider, which ends its own
+  // session and goes back to the portal.
+  routes.post('/portal', async (c) => {
+    const session = await site.sessions.current(c);
+    if (session) {
+      const { clientId, id: sessionId, expiresAt } = session;
+      await endSession(site.app.deps, { clientId, sessionId, expiresAt }, { actor: { kind: 'client', id: clientId } });
+    }
+    site.sessions.end(c);
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(`${oidcMountPath}/session/end/confirm`, 307);
   });
   return routes;
 }
