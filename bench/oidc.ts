@@ -77,9 +77,16 @@ async function inMemoryStore(): Promise<OidcStore> {
       return true;
     }
   }
+  const signingKeys = new Map<string, string>();
   return {
     adapterFor: () => InMemory,
     sessionsOfAccount: () => Promise.resolve([]),
+    readSigningKeys: (businessId) => Promise.resolve(signingKeys.get(businessId) ?? null),
+    writeSigningKeys(businessId, sealed, expected) {
+      if ((signingKeys.get(businessId) ?? null) !== expected) return Promise.resolve(false);
+      signingKeys.set(businessId, sealed);
+      return Promise.resolve(true);
+    },
     sweep: () => Promise.resolve(0),
     close: () => Promise.resolve(),
   };

@@ -9,15 +9,24 @@ export function registerOidcCommands(program: Command): void {
     .command('rotate-keys')
     .description('publish new signing keys now; they sign after a grace period, and old keys leave once unused')
     .action(async () => {
-      const [{ loadConfig }, keys, schedule, { defaultBusinessId }] = await Promise.all([
-        import('../config.ts'),
+      const [{ withApp }, { openOidcStoreFor }, keys, schedule] = await Promise.all([
+        import('./shared.ts'),
+        import('../oidc/open-store.ts'),
         import('../oidc/signing-keys.ts'),
         import('../oidc/key-schedule.ts'),
-        import('../domain/business.ts'),
       ]);
-      const config = loadConfig(process.env);
-      const added = keys.rotateSigningKeys(config.dataDir, defaultBusinessId, new Date(), schedule.defaultKeyPolicy);
-      for (const key of added)
-        await stdout.write(`Published ${key.alg} key ${key.kid}; it signs from ${key.signsFrom}.\n`);
+      await withApp(async (app) => {
+        // The keys live in the provider's store, which every instance of the deployment reads.
+        const store = await openOidcStoreFor(app.config);
+        try {
+          const place = keys.signingKeysPlace(store, app.config.dataDir, app.deps.secrets, app.deps.businessId);
+          const added = await keys.rotateSigningKeys(place, new Date(), schedule.defaultKeyPolicy);
+          for (const key of added)
+            await stdout.write(`Published ${key.alg} key ${key.kid}; it signs from ${key.signsFrom}.\n`);
+          await stdout.write('Restart every `latchkey serve` of the deployment for its provider to publish them.\n');
+        } finally {
+          await store.close();
+        }
+      });
     });
 }

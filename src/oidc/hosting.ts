@@ -7,6 +7,7 @@ import { providerLogout, type ProviderLogout } from './logout.ts';
 // Loaded with the server, not on first use: @hono/node-server's "already sent" answer must be made
 // before the server replaces the global Response, or the server would answer a second time.
 import { oidcRoutes } from './routes.ts';
+import { loadSigningKeys, signingKeysPlace } from './signing-keys.ts';
 import type { OidcStore } from './sqlite-adapter.ts';
 
 /** One business's provider, and the Hono routes that hand it the `/oidc` requests. */
@@ -24,6 +25,7 @@ export interface OidcHosting {
 
 export interface OidcHostingOptions {
   readonly store: OidcStore;
+  /** Where an earlier version kept the signing keys: a key file found there is carried into the store once. */
   readonly dataDir: string;
   readonly trustProxy?: boolean;
   /** Where oidc-provider's load-time warnings go (it warns on Node 20); stderr when absent. */
@@ -59,11 +61,15 @@ export function oidcHosting(options: OidcHostingOptions): OidcHosting {
       if (cached?.origin === publicOrigin) return cached.host;
       const host = (async () => {
         const { createOidcProvider } = await loadProviderModule(options.logger);
+        const keys = await loadSigningKeys(
+          signingKeysPlace(options.store, options.dataDir, deps.secrets, businessId),
+          deps.clock.now(),
+        );
         const provider = createOidcProvider(deps, {
           businessId,
           publicOrigin,
-          dataDir: options.dataDir,
           store: options.store,
+          keys,
           ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
           ...(options.logger ? { logger: options.logger } : {}),
         });

@@ -1,6 +1,6 @@
 import { escapeIdentifier, Pool } from 'pg';
 import type { AdapterPayload } from 'oidc-provider';
-import { digest, payloadOf, rowOf, type OidcAdapter, type OidcStore } from './store.ts';
+import { digest, payloadOf, rowOf, signingKeysRow, type OidcAdapter, type OidcStore } from './store.ts';
 
 export interface PostgresOidcStoreOptions {
   /** The schema of the deployment's log; the provider's table sits beside the events. */
@@ -143,6 +143,28 @@ export async function openPostgresOidcStore(
       );
       const sessions = rows.map((row) => payloadOf(found(row), null));
       return sessions.filter((session): session is AdapterPayload => session !== undefined);
+    },
+    async readSigningKeys(businessId) {
+      const { rows } = await pool.query<{ payload: string }>(
+        `SELECT payload FROM ${table} WHERE business_id = $1 AND model = $2 AND id_hash = $3`,
+        [businessId, signingKeysRow.model, signingKeysRow.idHash],
+      );
+      return rows[0]?.payload ?? null;
+    },
+    async writeSigningKeys(businessId, sealed, expected) {
+      const key = [businessId, signingKeysRow.model, signingKeysRow.idHash];
+      const { rowCount } =
+        expected === null
+          ? await pool.query(
+              `INSERT INTO ${table} (business_id, model, id_hash, payload) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (business_id, model, id_hash) DO NOTHING`,
+              [...key, sealed],
+            )
+          : await pool.query(
+              `UPDATE ${table} SET payload = $4 WHERE business_id = $1 AND model = $2 AND id_hash = $3 AND payload = $5`,
+              [...key, sealed, expected],
+            );
+      return rowCount === 1;
     },
     async sweep(now = new Date()) {
       const { rowCount } = await pool.query(`DELETE FROM ${table} WHERE expires_at IS NOT NULL AND expires_at <= $1`, [

@@ -13,8 +13,8 @@ import type { AppDeps } from '../app/deps.ts';
 import type { OidcAppView } from '../projections/oidc-apps.ts';
 import type { Logger } from '../logger.ts';
 import { recordSignInsToApps } from './app-sign-ins.ts';
-import { defaultKeyPolicy } from './key-schedule.ts';
-import { loadSigningKeys, providerJwks } from './signing-keys.ts';
+import { defaultKeyPolicy, type KeyRecord } from './key-schedule.ts';
+import { providerJwks } from './signing-keys.ts';
 import { interactionTtlSeconds, oidcMountPath, portalLogoutPath } from './routes.ts';
 import type { OidcStore } from './store.ts';
 
@@ -22,8 +22,9 @@ export interface OidcProviderOptions {
   readonly businessId: string;
   /** The business's public origin; the issuer is `<origin>/oidc`. */
   readonly publicOrigin: string;
-  readonly dataDir: string;
   readonly store: OidcStore;
+  /** The business's signing keys (`loadSigningKeys`), as stored when the provider is built. */
+  readonly keys: readonly KeyRecord[];
   /** Behind a trusted proxy the provider reads the scheme and host from X-Forwarded-*. */
   readonly trustProxy?: boolean;
   /** Where a sign-in that could not be recorded is reported. */
@@ -159,7 +160,7 @@ async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
 
 export function createOidcProvider(deps: AppDeps, options: OidcProviderOptions): Provider {
   const { businessId } = options;
-  const keys = loadSigningKeys(options.dataDir, businessId, deps.clock.now());
+  const { keys } = options;
   const configuration: Configuration = {
     adapter: adapterClass(deps, businessId, options.store),
     jwks: providerJwks(keys, deps.clock.now(), defaultKeyPolicy) as { keys: JWK[] },

@@ -1,5 +1,5 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultBusinessId } from '../domain/business.ts';
 import {
@@ -9,12 +9,70 @@ import {
   type KeyRecord,
   type SigningAlgorithm,
 } from './key-schedule.ts';
+import type { SecretHasher } from '../app/secrets.ts';
+import type { OidcStore } from './store.ts';
 
 /**
- * Each business's signing keys live in one owner-only JSON file in the data folder, never in the
- * log: whoever reads the log must not be able to sign tokens.
+ * Each business's signing keys live in the provider's store (one row, `OidcStore.readSigningKeys`),
+ * sealed with AES-256-GCM under a key derived from the pepper: every instance on a shared store
+ * signs with the same keys, and whoever reads the store (or the log) cannot sign tokens.
  */
-export const signingKeysFile = (dataDir: string, businessId: string): string =>
+export interface KeySealer {
+  seal(keys: readonly KeyRecord[]): string;
+  open(sealed: string): KeyRecord[];
+}
+
+const sealVersion = 'v1';
+
+/** The sealer of one business's keys: its key is the pepper's, and the sealed text names the business. */
+export function keySealerFor(secrets: SecretHasher, businessId: string): KeySealer {
+  const key = Buffer.from(secrets.sign('oidc-signing-keys', businessId), 'base64url');
+  const aad = Buffer.from(`latchkey oidc signing keys\u0000${businessId}`);
+  return {
+    seal(keys) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(aad);
+      const sealed = Buffer.concat([cipher.update(JSON.stringify({ keys }), 'utf8'), cipher.final()]);
+      return [sealVersion, iv, cipher.getAuthTag(), sealed]
+        .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+        .join('.');
+    },
+    open(text) {
+      const [version, iv, tag, sealed] = text.split('.');
+      if (version !== sealVersion || !iv || !tag || !sealed)
+        throw new SigningKeysUnreadableError(businessId, 'they are not in a form this Latchkey reads');
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url')).setAAD(aad);
+        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        const json = Buffer.concat([decipher.update(Buffer.from(sealed, 'base64url')), decipher.final()]).toString(
+          'utf8',
+        );
+        return keysOf(JSON.parse(json));
+      } catch (error) {
+        if (error instanceof SigningKeysUnreadableError) throw error;
+        throw new SigningKeysUnreadableError(businessId, 'they were sealed with another pepper, or changed');
+      }
+    },
+  };
+}
+
+export class SigningKeysUnreadableError extends Error {
+  override readonly name = 'SigningKeysUnreadableError';
+  constructor(businessId: string, why: string) {
+    super(
+      `the signing keys of business ${businessId} in the provider's store cannot be opened: ${why}. Start with the deployment's pepper, or restore the store from a backup`,
+    );
+  }
+}
+
+function keysOf(parsed: unknown): KeyRecord[] {
+  const keys = (parsed as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || keys.length === 0) throw new Error('no signing keys');
+  return keys as KeyRecord[];
+}
+
+/** Where keys were kept before they moved into the store: read once, to carry them over. */
+export const legacySigningKeysFile = (dataDir: string, businessId: string): string =>
   join(dataDir, businessId === defaultBusinessId ? 'oidc-keys.json' : `oidc-keys-${businessId}.json`);
 
 export function generateSigningKey(alg: SigningAlgorithm, now: Date, signsFrom: Date): KeyRecord {
@@ -27,44 +85,64 @@ export function generateSigningKey(alg: SigningAlgorithm, now: Date, signsFrom: 
   return { kid, alg, jwk, createdAt: now.toISOString(), signsFrom: signsFrom.toISOString() };
 }
 
-function readKeys(file: string): KeyRecord[] {
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { keys?: KeyRecord[] };
-  if (!Array.isArray(parsed.keys)) throw new Error(`${file} holds no signing keys; restore it from a backup`);
-  return parsed.keys;
+export interface SigningKeysPlace {
+  readonly store: OidcStore;
+  readonly sealer: KeySealer;
+  readonly businessId: string;
+  /** A key file from before keys were kept in the store: its keys are carried over at first load. */
+  readonly legacyFile?: string;
 }
 
-function writeKeys(file: string, keys: readonly KeyRecord[]): void {
-  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, file);
+/** Where a business's signing keys are kept: the provider's store, sealed under the pepper. */
+export function signingKeysPlace(
+  store: OidcStore,
+  dataDir: string,
+  secrets: SecretHasher,
+  businessId: string,
+): SigningKeysPlace {
+  return {
+    store,
+    sealer: keySealerFor(secrets, businessId),
+    businessId,
+    legacyFile: legacySigningKeysFile(dataDir, businessId),
+  };
 }
 
-/** The business's keys; on first start one ES256 and one RS256 key are made, signing at once. */
-export function loadSigningKeys(dataDir: string, businessId: string, now: Date): KeyRecord[] {
-  const file = signingKeysFile(dataDir, businessId);
-  if (existsSync(file)) return readKeys(file);
-  const keys = signingAlgorithms.map((alg) => generateSigningKey(alg, now, now));
-  try {
-    writeFileSync(file, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // Another instance made them first: use its keys.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  return readKeys(file);
+/**
+ * The business's keys. The first load makes them (one ES256 and one RS256 key, signing at once),
+ * or carries over a key file of an earlier version; when instances start together, the first to
+ * store its keys wins and the others use those.
+ */
+export async function loadSigningKeys(place: SigningKeysPlace, now: Date): Promise<KeyRecord[]> {
+  const stored = await place.store.readSigningKeys(place.businessId);
+  if (stored !== null) return place.sealer.open(stored);
+  const keys =
+    place.legacyFile && existsSync(place.legacyFile)
+      ? keysOf(JSON.parse(readFileSync(place.legacyFile, 'utf8')))
+      : signingAlgorithms.map((alg) => generateSigningKey(alg, now, now));
+  if (await place.store.writeSigningKeys(place.businessId, place.sealer.seal(keys), null)) return keys;
+  return loadSigningKeys(place, now);
 }
 
 /**
  * Adds a new key of each algorithm, published from now and signing after the grace period, and
- * drops keys no token can still need (those no longer published).
+ * drops keys no token can still need (those no longer published). A rotation that meets another
+ * at the same moment starts again from the keys that one stored.
  */
-export function rotateSigningKeys(dataDir: string, businessId: string, now: Date, policy: KeyPolicy): KeyRecord[] {
-  const current = loadSigningKeys(dataDir, businessId, now);
-  const signsFrom = new Date(now.getTime() + policy.graceSeconds * 1000);
-  const added = signingAlgorithms.map((alg) => generateSigningKey(alg, now, signsFrom));
-  const keys = [...publishedKeys(current, now, policy), ...added];
-  writeKeys(signingKeysFile(dataDir, businessId), keys);
-  return added;
+export async function rotateSigningKeys(place: SigningKeysPlace, now: Date, policy: KeyPolicy): Promise<KeyRecord[]> {
+  for (;;) {
+    // The keys rotated are exactly the ones the write below expects to replace.
+    const before = await place.store.readSigningKeys(place.businessId);
+    if (before === null) {
+      await loadSigningKeys(place, now);
+      continue;
+    }
+    const current = place.sealer.open(before);
+    const signsFrom = new Date(now.getTime() + policy.graceSeconds * 1000);
+    const added = signingAlgorithms.map((alg) => generateSigningKey(alg, now, signsFrom));
+    const keys = [...publishedKeys(current, now, policy), ...added];
+    if (await place.store.writeSigningKeys(place.businessId, place.sealer.seal(keys), before)) return added;
+  }
 }
 
 /** The private JWKS to hand to oidc-provider at `now`: the signing key of each algorithm first. */

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { AdapterPayload } from 'oidc-provider';
-import { digest, payloadOf, rowOf, type OidcAdapter, type OidcStore } from './store.ts';
+import { digest, payloadOf, rowOf, signingKeysRow, type OidcAdapter, type OidcStore } from './store.ts';
 
 export type { OidcStore } from './store.ts';
 
@@ -57,6 +57,11 @@ export function openOidcStore(file: string): OidcStore {
   const destroy = db.prepare('DELETE FROM oidc_models WHERE business_id = ? AND model = ? AND id_hash = ?');
   const revoke = db.prepare('DELETE FROM oidc_models WHERE business_id = ? AND grant_id = ?');
   const sweep = db.prepare('DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at <= ?');
+  const keysRow = 'business_id = @businessId AND model = @model AND id_hash = @idHash';
+  const readKeys = db.prepare(`SELECT payload FROM oidc_models WHERE ${keysRow}`).pluck();
+  const insertKeys = db.prepare(`INSERT INTO oidc_models (business_id, model, id_hash, payload)
+      VALUES (@businessId, @model, @idHash, @sealed) ON CONFLICT (business_id, model, id_hash) DO NOTHING`);
+  const replaceKeys = db.prepare(`UPDATE oidc_models SET payload = @sealed WHERE ${keysRow} AND payload = @expected`);
 
   return {
     adapterFor(businessId) {
@@ -98,6 +103,14 @@ export function openOidcStore(file: string): OidcStore {
       const rows = byAccount.all(businessId, accountId) as Row[];
       const sessions = rows.map((row) => payloadOf(found(row), null));
       return Promise.resolve(sessions.filter((session): session is AdapterPayload => session !== undefined));
+    },
+    readSigningKeys(businessId) {
+      return Promise.resolve((readKeys.get({ businessId, ...signingKeysRow }) as string | undefined) ?? null);
+    },
+    writeSigningKeys(businessId, sealed, expected) {
+      const row = { businessId, ...signingKeysRow, sealed };
+      const { changes } = expected === null ? insertKeys.run(row) : replaceKeys.run({ ...row, expected });
+      return Promise.resolve(changes === 1);
     },
     sweep: (now = new Date()) => Promise.resolve(sweep.run(now.getTime()).changes),
     close: () => {

@@ -18,6 +18,18 @@ export interface OidcStore {
   adapterFor(businessId: string): new (model: string) => OidcAdapter;
   /** The unexpired provider sessions of one client. */
   sessionsOfAccount(businessId: string, accountId: string): Promise<AdapterPayload[]>;
+  /**
+   * The business's signing keys as `signing-keys.ts` sealed them (encrypted under a key derived
+   * from the pepper), or null when none are stored yet. Every instance on a shared store signs
+   * with the same keys.
+   */
+  readSigningKeys(businessId: string): Promise<string | null>;
+  /**
+   * Stores sealed signing keys if what is stored is still `expected` (null: nothing yet), so two
+   * instances making the first keys, or two rotations at once, never overwrite each other; false
+   * when another writer came first.
+   */
+  writeSigningKeys(businessId: string, sealed: string, expected: string | null): Promise<boolean>;
   /** Deletes rows past their expiry; resolves to how many. */
   sweep(now?: Date): Promise<number>;
   close(): Promise<void>;
@@ -36,6 +48,9 @@ export interface OidcRow {
   readonly userCodeHash: string | null;
   readonly accountId: string | null;
 }
+
+/** Where the sealed signing keys sit among the provider's rows: a model name the provider never uses. */
+export const signingKeysRow = { model: 'LatchkeySigningKeys', idHash: 'current' } as const;
 
 export const digest = (value: string): string => createHash('sha256').update(value).digest('base64url');
 

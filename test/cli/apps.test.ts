@@ -2,6 +2,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPepper } from '../../src/app/pepper.ts';
+import { createSecretHasher } from '../../src/app/secrets.ts';
+import { loadSigningKeys, signingKeysPlace } from '../../src/oidc/signing-keys.ts';
+import { openOidcStore } from '../../src/oidc/sqlite-adapter.ts';
 import { runCli } from '../support/cli.ts';
 
 describe('latchkey apps', () => {
@@ -89,8 +93,19 @@ describe('latchkey oidc rotate-keys', () => {
       const rotated = await runCli(['oidc', 'rotate-keys'], env);
       expect(rotated.stderr).toBe('');
       expect(rotated.stdout).toMatch(/^Published ES256 key \S+; it signs from \S+\.\nPublished RS256 key/);
-      const keys = JSON.parse(readFileSync(join(dir, 'oidc-keys.json'), 'utf8')) as { keys: unknown[] };
-      expect(keys.keys).toHaveLength(4);
+      expect(rotated.stdout).toContain('Restart every `latchkey serve`');
+      // In the provider's store, sealed under the data folder's pepper: the first keys and the new.
+      const store = openOidcStore(join(dir, 'oidc.sqlite'));
+      try {
+        const secrets = createSecretHasher(loadPepper(null, dir));
+        const keys = await loadSigningKeys(signingKeysPlace(store, dir, secrets, 'default'), new Date());
+        expect(keys.map((key) => key.alg)).toEqual(['ES256', 'RS256', 'ES256', 'RS256']);
+      } finally {
+        await store.close();
+      }
+      const unknown = await runCli(['oidc', 'rotate-keys', '--business', 'nobody'], env);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/there is no business nobody/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,5 @@
-import { copyFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +7,6 @@ import { createHttpApp } from '../../src/http/app.ts';
 import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
 import { oidcHosting } from '../../src/oidc/hosting.ts';
 import { openOidcStoreFor } from '../../src/oidc/open-store.ts';
-import { loadSigningKeys } from '../../src/oidc/signing-keys.ts';
 import type { OidcStore } from '../../src/oidc/store.ts';
 import { createTestApp, registerClients, type TestApp } from '../support/app.ts';
 import { giveLogin, givePermanentPassword, strongPassword } from '../http/support.ts';
@@ -53,9 +50,7 @@ describe('OpenID Connect across two instances on PostgreSQL', () => {
     await giveLogin(first.app, 'C1', 'olivia');
     await givePermanentPassword(first.app, 'C1', 'olivia', strongPassword);
     registered = await addApp(first.app, 'default', portal);
-    // Every instance signs with the deployment's keys: the second gets a copy of the first's file.
-    loadSigningKeys(first.app.dir, 'default', new Date());
-    copyFileSync(join(first.app.dir, 'oidc-keys.json'), join(second.app.dir, 'oidc-keys.json'));
+    // Nothing is copied between the instances' data folders: the signing keys are in the shared store.
     while (!second.app.deps.readModels.oidcApps.getApp('default', registered.appId))
       await new Promise((resolve) => setTimeout(resolve, 20));
 

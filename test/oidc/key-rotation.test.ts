@@ -6,7 +6,7 @@ import { createHttpApp } from '../../src/http/app.ts';
 import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
 import { defaultKeyPolicy } from '../../src/oidc/key-schedule.ts';
 import { oidcHosting, type OidcHosting } from '../../src/oidc/hosting.ts';
-import { rotateSigningKeys } from '../../src/oidc/signing-keys.ts';
+import { rotateSigningKeys, signingKeysPlace } from '../../src/oidc/signing-keys.ts';
 import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
 import { createTestApp, registerClients, type TestApp } from '../support/app.ts';
 import { giveLogin, givePermanentPassword, strongPassword } from '../http/support.ts';
@@ -67,7 +67,11 @@ describe('an ID token signed by a rotated-out key', () => {
     const old = await signIn();
     await expect(verify(old)).resolves.toMatchObject({ payload: { sub: 'C1' } });
 
-    rotateSigningKeys(app.dir, 'default', app.clock.now(), defaultKeyPolicy);
+    await rotateSigningKeys(
+      signingKeysPlace(store, app.dir, app.deps.secrets, 'default'),
+      app.clock.now(),
+      defaultKeyPolicy,
+    );
     // Past the grace period and then the old key's last tokens' life, and the server restarted.
     app.clock.advance((defaultKeyPolicy.graceSeconds + defaultKeyPolicy.signedTokenTtlSeconds + 1) * 1000);
     current = oidcHosting({ store, dataDir: app.dir });

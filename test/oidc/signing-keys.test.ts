@@ -1,9 +1,20 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSecretHasher } from '../../src/app/secrets.ts';
 import { publishedKeys, signingKey, type KeyPolicy } from '../../src/oidc/key-schedule.ts';
-import { loadSigningKeys, providerJwks, rotateSigningKeys, signingKeysFile } from '../../src/oidc/signing-keys.ts';
+import {
+  generateSigningKey,
+  legacySigningKeysFile,
+  loadSigningKeys,
+  providerJwks,
+  rotateSigningKeys,
+  signingKeysPlace,
+  SigningKeysUnreadableError,
+} from '../../src/oidc/signing-keys.ts';
+import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
 
 const policy: KeyPolicy = { graceSeconds: 3_600, signedTokenTtlSeconds: 600 };
 const at = (iso: string) => new Date(iso);
@@ -11,25 +22,58 @@ const start = at('2026-03-03T10:00:00.000Z');
 
 describe('signing keys', () => {
   let dir: string;
+  let store: OidcStore;
+  const secrets = createSecretHasher(randomBytes(32));
+  const place = (businessId = 'default', hasher = secrets) => signingKeysPlace(store, dir, hasher, businessId);
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'latchkey-oidc-keys-'));
+    store = openOidcStore(join(dir, 'oidc.sqlite'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  it('are made on first start, one ES256 and one RS256, in an owner-only file, and kept across starts', () => {
-    const first = loadSigningKeys(dir, 'default', start);
+  it('are made on first load, one ES256 and one RS256, kept in the store sealed, and the same at every load', async () => {
+    const first = await loadSigningKeys(place(), start);
     expect(first.map((key) => key.alg)).toEqual(['ES256', 'RS256']);
-    expect(statSync(signingKeysFile(dir, 'default')).mode & 0o777).toBe(0o600);
-    expect(loadSigningKeys(dir, 'default', at('2026-03-04T00:00:00.000Z'))).toEqual(first);
-    expect(signingKeysFile(dir, 'happypaws')).toMatch(/oidc-keys-happypaws\.json$/);
-    expect(loadSigningKeys(dir, 'happypaws', start)[0]!.kid).not.toBe(first[0]!.kid);
+    expect(await loadSigningKeys(place(), at('2026-03-04T00:00:00.000Z'))).toEqual(first);
+    const sealed = (await store.readSigningKeys('default'))!;
+    // No private part (nor any key material) is readable in the store.
+    for (const key of first) {
+      expect(sealed).not.toContain(String((key.jwk as { d: string }).d));
+      expect(sealed).not.toContain(key.kid);
+    }
+    expect((await loadSigningKeys(place('happypaws'), start))[0]!.kid).not.toBe(first[0]!.kid);
   });
 
-  it('a rotated key is published at once, signs after the grace period, and the old key goes once its tokens expired', () => {
-    const [oldEs] = loadSigningKeys(dir, 'default', start);
+  it('instances loading at once all end up with the keys the first one stored', async () => {
+    const loaded = await Promise.all(Array.from({ length: 5 }, () => loadSigningKeys(place(), start)));
+    for (const keys of loaded) expect(keys).toEqual(loaded[0]);
+  });
+
+  it('a key file from before keys lived in the store is carried over at first load', async () => {
+    const keys = [generateSigningKey('ES256', start, start), generateSigningKey('RS256', start, start)];
+    writeFileSync(legacySigningKeysFile(dir, 'default'), JSON.stringify({ keys }), { mode: 0o600 });
+    expect(await loadSigningKeys(place(), start)).toEqual(keys);
+    expect(await store.readSigningKeys('default')).not.toBeNull();
+  });
+
+  it('keys sealed under another pepper, or for another business, are refused with a message saying so', async () => {
+    await loadSigningKeys(place(), start);
+    const otherPepper = createSecretHasher(randomBytes(32));
+    await expect(loadSigningKeys(place('default', otherPepper), start)).rejects.toThrow(SigningKeysUnreadableError);
+    await expect(loadSigningKeys(place('default', otherPepper), start)).rejects.toThrow(/another pepper/);
+    // The sealed text is bound to its business: copied to another, it does not open.
+    await store.writeSigningKeys('happypaws', (await store.readSigningKeys('default'))!, null);
+    await expect(loadSigningKeys(place('happypaws'), start)).rejects.toThrow(SigningKeysUnreadableError);
+  });
+
+  it('a rotated key is published at once, signs after the grace period, and the old key goes once its tokens expired', async () => {
+    const [oldEs] = await loadSigningKeys(place(), start);
     const rotatedAt = at('2026-03-03T12:00:00.000Z');
-    const [newEs] = rotateSigningKeys(dir, 'default', rotatedAt, policy);
-    const keys = loadSigningKeys(dir, 'default', rotatedAt);
+    const [newEs] = await rotateSigningKeys(place(), rotatedAt, policy);
+    const keys = await loadSigningKeys(place(), rotatedAt);
     const kidsAt = (iso: string) => publishedKeys(keys, at(iso), policy).map((key) => key.kid);
 
     // Published at once, but the old key still signs during the grace period.
@@ -44,17 +88,25 @@ describe('signing keys', () => {
     expect(kidsAt('2026-03-03T13:10:00.000Z')).toHaveLength(2);
   });
 
-  it('a rotation drops keys no token can still need from the file', () => {
-    const [oldEs] = loadSigningKeys(dir, 'default', start);
-    rotateSigningKeys(dir, 'default', at('2026-03-03T12:00:00.000Z'), policy);
-    rotateSigningKeys(dir, 'default', at('2026-03-04T12:00:00.000Z'), policy);
-    const kids = loadSigningKeys(dir, 'default', start).map((key) => key.kid);
+  it('a rotation drops keys no token can still need, and two rotations at once both land', async () => {
+    const [oldEs] = await loadSigningKeys(place(), start);
+    await rotateSigningKeys(place(), at('2026-03-03T12:00:00.000Z'), policy);
+    await rotateSigningKeys(place(), at('2026-03-04T12:00:00.000Z'), policy);
+    const kids = (await loadSigningKeys(place(), start)).map((key) => key.kid);
     expect(kids).toHaveLength(4);
     expect(kids).not.toContain(oldEs!.kid);
+
+    const rotatedAt = at('2026-03-05T12:00:00.000Z');
+    const [a, b] = await Promise.all([
+      rotateSigningKeys(place(), rotatedAt, policy),
+      rotateSigningKeys(place(), rotatedAt, policy),
+    ]);
+    const after = (await loadSigningKeys(place(), rotatedAt)).map((key) => key.kid);
+    for (const added of [...a!, ...b!]) expect(after).toContain(added.kid);
   });
 
-  it('the JWKS handed to the provider holds private keys marked for signing', () => {
-    const jwks = providerJwks(loadSigningKeys(dir, 'default', start), start, policy);
+  it('the JWKS handed to the provider holds private keys marked for signing', async () => {
+    const jwks = providerJwks(await loadSigningKeys(place(), start), start, policy);
     expect(jwks.keys).toHaveLength(2);
     for (const key of jwks.keys) expect(key).toMatchObject({ use: 'sig', d: expect.any(String) });
   });

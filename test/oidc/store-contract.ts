@@ -23,6 +23,30 @@ export function testOidcStore(name: string, open: () => Promise<OpenedStore>): v
 
   describe(`the provider store on ${name}`, () => {
     it(
+      'keeps sealed signing keys per business, written only over what the writer last read, at any instance',
+      withStore(async ({ store, openAnother }) => {
+        const other = await openAnother();
+        try {
+          expect(await store.readSigningKeys('default')).toBeNull();
+          expect(await store.writeSigningKeys('default', 'sealed-1', null)).toBe(true);
+          // A second first write (an instance starting at the same moment) does not land.
+          expect(await other.writeSigningKeys('default', 'sealed-other', null)).toBe(false);
+          expect(await other.readSigningKeys('default')).toBe('sealed-1');
+          expect(await other.writeSigningKeys('default', 'sealed-2', 'sealed-1')).toBe(true);
+          // A rotation that read the old value comes second, and is refused.
+          expect(await store.writeSigningKeys('default', 'sealed-3', 'sealed-1')).toBe(false);
+          expect(await store.readSigningKeys('default')).toBe('sealed-2');
+          expect(await store.readSigningKeys('happypaws')).toBeNull();
+          // Never swept: the keys do not expire.
+          await store.sweep(new Date(Date.now() + 10 * 365 * 86_400_000));
+          expect(await store.readSigningKeys('default')).toBe('sealed-2');
+        } finally {
+          await other.close();
+        }
+      }),
+    );
+
+    it(
       'finds a code by its id, marks it consumed once, and keeps only a hash of the id',
       withStore(async ({ store, contents }) => {
         const codes = new (store.adapterFor('default'))('AuthorizationCode');
