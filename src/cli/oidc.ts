@@ -23,7 +23,7 @@ export function registerOidcCommands(program: Command): void {
           const added = await keys.rotateSigningKeys(place, new Date(), schedule.defaultKeyPolicy);
           for (const key of added)
             await stdout.write(`Published ${key.alg} key ${key.kid}; it signs from ${key.signsFrom}.\n`);
-          await stdout.write('Restart every `latchkey serve` of the deployment for its provider to publish them.\n');
+          await stdout.write('Running servers publish them within a minute.\n');
         } finally {
           await store.close();
         }

@@ -28,6 +28,8 @@ export interface OidcHostingOptions {
   /** Where an earlier version kept the signing keys: a key file found there is carried into the store once. */
   readonly dataDir: string;
   readonly trustProxy?: boolean;
+  /** How often a running server looks for rotated signing keys (default one minute). */
+  readonly keyRefreshMs?: number;
   /** Where oidc-provider's load-time warnings go (it warns on Node 20); stderr when absent. */
   readonly logger?: Logger;
 }
@@ -53,18 +55,59 @@ function loadProviderModule(logger: Logger | undefined): Promise<typeof import('
   return loading;
 }
 
+/** One business's provider as built, with the sealed keys it was built with. */
+interface BuiltHost {
+  readonly origin: string;
+  readonly host: Promise<OidcHost>;
+  /** The sealed keys the provider signs with; undefined until it is built. */
+  sealed?: string | null;
+  checkedAt: number;
+  checking: boolean;
+}
+
 export function oidcHosting(options: OidcHostingOptions): OidcHosting {
-  const built = new Map<string, { readonly origin: string; readonly host: Promise<OidcHost> }>();
+  const built = new Map<string, BuiltHost>();
+  const keyRefreshMs = options.keyRefreshMs ?? 60_000;
+
+  /**
+   * Keys rotated by `latchkey oidc rotate-keys` (at this instance or another) reach a running
+   * server: now and then the stored keys are read again, and when they changed the provider is
+   * built afresh at the next request. Requests already in the old provider finish there; its
+   * codes, sessions and grants are in the store, so nothing is lost.
+   */
+  function checkForRotation(businessId: string, entry: BuiltHost): void {
+    if (entry.sealed === undefined || entry.checking || Date.now() - entry.checkedAt < keyRefreshMs) return;
+    entry.checking = true;
+    options.store
+      .readSigningKeys(businessId)
+      .then(
+        (sealed) => {
+          if (sealed !== entry.sealed && built.get(businessId) === entry) built.delete(businessId);
+        },
+        (error: unknown) =>
+          options.logger?.warn({ err: error, businessId }, 'could not check the signing keys for a rotation'),
+      )
+      .finally(() => {
+        entry.checking = false;
+        entry.checkedAt = Date.now();
+      });
+  }
+
   return {
     hostFor(deps, businessId, publicOrigin) {
       const cached = built.get(businessId);
-      if (cached?.origin === publicOrigin) return cached.host;
-      const host = (async () => {
+      if (cached?.origin === publicOrigin) {
+        checkForRotation(businessId, cached);
+        return cached.host;
+      }
+      const entry: BuiltHost = { origin: publicOrigin, host: build(), checkedAt: Date.now(), checking: false };
+      async function build(): Promise<OidcHost> {
         const { createOidcProvider } = await loadProviderModule(options.logger);
         const keys = await loadSigningKeys(
           signingKeysPlace(options.store, options.dataDir, deps.secrets, businessId),
           deps.clock.now(),
         );
+        entry.sealed = await options.store.readSigningKeys(businessId);
         const provider = createOidcProvider(deps, {
           businessId,
           publicOrigin,
@@ -78,11 +121,11 @@ export function oidcHosting(options: OidcHostingOptions): OidcHosting {
           routes: oidcRoutes(provider),
           logout: providerLogout(provider, options.store, businessId, options.logger),
         };
-      })();
-      // A provider that failed to build (a damaged key file) is tried again on the next request.
-      host.catch(() => built.delete(businessId));
-      built.set(businessId, { origin: publicOrigin, host });
-      return host;
+      }
+      // A provider that failed to build (keys that cannot be opened) is tried again on the next request.
+      entry.host.catch(() => built.get(businessId) === entry && built.delete(businessId));
+      built.set(businessId, entry);
+      return entry.host;
     },
   };
 }

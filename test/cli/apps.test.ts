@@ -93,7 +93,7 @@ describe('latchkey oidc rotate-keys', () => {
       const rotated = await runCli(['oidc', 'rotate-keys'], env);
       expect(rotated.stderr).toBe('');
       expect(rotated.stdout).toMatch(/^Published ES256 key \S+; it signs from \S+\.\nPublished RS256 key/);
-      expect(rotated.stdout).toContain('Restart every `latchkey serve`');
+      expect(rotated.stdout).toContain('Running servers publish them within a minute.');
       // In the provider's store, sealed under the data folder's pepper: the first keys and the new.
       const store = openOidcStore(join(dir, 'oidc.sqlite'));
       try {

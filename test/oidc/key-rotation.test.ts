@@ -81,4 +81,24 @@ describe('an ID token signed by a rotated-out key', () => {
     expect(decodeProtectedHeader(fresh).kid).not.toBe(decodeProtectedHeader(old).kid);
     await expect(verify(fresh)).resolves.toMatchObject({ payload: { sub: 'C1' } });
   });
+  it('a running server publishes keys rotated elsewhere without a restart, once it looks again', async () => {
+    // The same hosting throughout, looking for rotated keys at every request.
+    current = oidcHosting({ store, dataDir: app.dir, keyRefreshMs: 0 });
+    const kids = async () =>
+      ((await (await fetch(`${origin}/oidc/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+    const before = await kids();
+    // As `latchkey oidc rotate-keys` does it, at another process: straight into the store.
+    const added = await rotateSigningKeys(
+      signingKeysPlace(store, app.dir, app.deps.secrets, 'default'),
+      app.clock.now(),
+      defaultKeyPolicy,
+    );
+    let published = before;
+    for (let tries = 0; tries < 50 && !published.includes(added[0]!.kid); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      published = await kids();
+    }
+    expect(published).toEqual(expect.arrayContaining(added.map((key) => key.kid)));
+    expect(published).toEqual(expect.arrayContaining(before));
+  });
 });
