@@ -103,11 +103,12 @@ export function oidcHosting(options: OidcHostingOptions): OidcHosting {
       const entry: BuiltHost = { origin: publicOrigin, host: build(), checkedAt: Date.now(), checking: false };
       async function build(): Promise<OidcHost> {
         const { createOidcProvider } = await loadProviderModule(options.logger);
+        // Read before the keys are loaded: a rotation in between is found at the next look, never missed.
+        entry.sealed = await options.store.readSigningKeys(businessId);
         const keys = await loadSigningKeys(
           signingKeysPlace(options.store, options.dataDir, deps.secrets, businessId),
           deps.clock.now(),
         );
-        entry.sealed = await options.store.readSigningKeys(businessId);
         const provider = createOidcProvider(deps, {
           businessId,
           publicOrigin,
