@@ -180,13 +180,9 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
         appended.emit('append');
       }),
     readStream: (stream, options) =>
-      guard(() =>
-        (statements.readStream.all(stream, fromRevisionOf(options)) as EventTuple[]).map(tupleToRecordedEvent),
-      ),
+      guard(() => toRecordedEvents(statements.readStream.all(stream, fromRevisionOf(options)) as EventTuple[])),
     readAll: ({ after, limit }: ReadAllOptions) =>
-      guard(() =>
-        (statements.readAllRows.all(toPositionNumber(after), limit) as EventTuple[]).map(tupleToRecordedEvent),
-      ),
+      guard(() => toRecordedEvents(statements.readAllRows.all(toPositionNumber(after), limit) as EventTuple[])),
     readLinks: ({ after, limit }: ReadAllOptions) =>
       guard(() => (statements.readAll.all(toPositionNumber(after), limit) as EventRow[]).map(toStoredLink)),
     comparePositions(a, b) {
@@ -426,6 +422,13 @@ function toPositionNumber(position: string | null | undefined): number {
 }
 
 type EventTuple = [number, string, string, number, string, string, string, string, string];
+
+/** A page of rows as events: a plain loop into an array of the page's length, a little faster than map on the replay's hot path. */
+function toRecordedEvents(rows: readonly EventTuple[]): RecordedEvent[] {
+  const events = new Array<RecordedEvent>(rows.length);
+  for (let i = 0; i < rows.length; i++) events[i] = tupleToRecordedEvent(rows[i]!);
+  return events;
+}
 
 /** Indexed rather than destructured: array destructuring walks an iterator per row, which halved replay speed. */
 function tupleToRecordedEvent(row: EventTuple): RecordedEvent {
