@@ -81,6 +81,7 @@ async function inMemoryStore(): Promise<OidcStore> {
   return {
     adapterFor: () => InMemory,
     sessionsOfAccount: () => Promise.resolve([]),
+    payloadsOfModel: () => Promise.resolve([]),
     readSigningKeys: (businessId) => Promise.resolve(signingKeys.get(businessId) ?? null),
     writeSigningKeys(businessId, sealed, expected) {
       if ((signingKeys.get(businessId) ?? null) !== expected) return Promise.resolve(false);

@@ -117,11 +117,24 @@ export function oidcHosting(options: OidcHostingOptions): OidcHosting {
           ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
           ...(options.logger ? { logger: options.logger } : {}),
         });
-        return {
-          provider,
-          routes: oidcRoutes(provider),
-          logout: providerLogout(provider, options.store, businessId, options.logger),
-        };
+        const logout = providerLogout(provider, options.store, businessId, options.logger);
+        // A portal's own log-out (RP-initiated) sends its logout tokens from inside the provider:
+        // one an app did not take is remembered and sent again, as the reactor's are.
+        provider.on(
+          'backchannel.error',
+          (_ctx: unknown, error: unknown, client: { clientId: string }, accountId: string, sid: string) => {
+            options.logger?.warn(
+              { businessId, appId: client.clientId, error: error instanceof Error ? error.message : String(error) },
+              'an app did not take its back-channel logout; it is sent again later',
+            );
+            logout
+              .rememberFailedLogout(client.clientId, accountId, sid)
+              .catch((failure: unknown) =>
+                options.logger?.error({ err: failure, businessId }, 'could not remember a logout to send again'),
+              );
+          },
+        );
+        return { provider, routes: oidcRoutes(provider), logout };
       }
       // A provider that failed to build (keys that cannot be opened) is tried again on the next request.
       entry.host.catch(() => built.get(businessId) === entry && built.delete(businessId));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { forBusiness } from '../app/business-scope.ts';
-import { defaultBusinessSettings, findBusiness } from '../app/businesses.ts';
+import { defaultBusinessSettings, findBusiness, listBusinesses } from '../app/businesses.ts';
 import type { App } from '../app/context.ts';
 import { businessOf, decodeEvent } from '../domain/events.ts';
 import type { RecordedEvent } from '../eventstore/port.ts';
@@ -8,6 +8,7 @@ import { subscribe } from '../eventstore/subscription.ts';
 import type { Logger } from '../logger.ts';
 import { openRelayCheckpoint } from '../mail/relay-checkpoint.ts';
 import type { OidcHosting } from './hosting.ts';
+import { pendingLogoutModel } from './logout.ts';
 import type { OidcStore } from './sqlite-adapter.ts';
 
 /**
@@ -25,6 +26,8 @@ export const endsProviderSessions: ReadonlySet<string> = new Set([
 export interface OidcLogoutReactor {
   /** Handles everything stored up to now, then resolves. */
   drain(): Promise<void>;
+  /** Sends again the logout tokens apps did not take, where due (also every `retryIntervalMs`); how many were taken. */
+  retryFailedLogouts(now?: Date): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -34,6 +37,8 @@ export interface OidcLogoutReactorOptions {
   readonly logger?: Logger;
   readonly checkpointFile?: string;
   readonly pollIntervalMs?: number;
+  /** How often logout tokens that apps did not take are looked at again (default one minute). */
+  readonly retryIntervalMs?: number;
 }
 
 /**
@@ -83,5 +88,39 @@ export function startOidcLogoutReactor(app: App, options: OidcLogoutReactorOptio
     handle,
     onError: (error) => log?.error({ err: error }, 'ending portal sessions failed; retrying'),
   });
-  return { drain: () => subscription.catchUp(), stop: () => subscription.stop() };
+  /** Only businesses with a logout waiting load their provider. */
+  async function retryDue(now = new Date()): Promise<number> {
+    let taken = 0;
+    for (const listing of listBusinesses(deps, defaultBusinessSettings(config))) {
+      const { businessId } = listing;
+      if ((await options.store.payloadsOfModel(businessId, pendingLogoutModel)).length === 0) continue;
+      const scoped = forBusiness(deps, businessId);
+      const host = await options.hosting.hostFor(scoped, businessId, listing.settings.publicOrigin);
+      taken += await host.logout.retryFailedLogouts(now);
+    }
+    return taken;
+  }
+  // One retry pass at a time, whether the timer or a caller asks.
+  let retrying: Promise<unknown> = Promise.resolve();
+  function retryInTurn(now?: Date): Promise<number> {
+    const run = retrying.then(() => retryDue(now));
+    retrying = run.catch(() => undefined);
+    return run;
+  }
+  const retryTimer = setInterval(() => {
+    retryInTurn().catch((error: unknown) =>
+      log?.error({ err: error }, 'sending logouts again failed; trying again later'),
+    );
+  }, options.retryIntervalMs ?? 60_000);
+  retryTimer.unref();
+
+  return {
+    drain: () => subscription.catchUp(),
+    retryFailedLogouts: retryInTurn,
+    async stop() {
+      clearInterval(retryTimer);
+      await retrying;
+      await subscription.stop();
+    },
+  };
 }

@@ -26,11 +26,52 @@ export interface ProviderLogout {
   signedInApps(accountId: string): Promise<SignedInApp[]>;
   /** Ends one app's part of every provider session of the account; false when it had none. */
   signOutOfApp(accountId: string, appId: string): Promise<boolean>;
+  /** A logout token an app did not take (it failed or could not be reached): kept, and sent again later. */
+  rememberFailedLogout(appId: string, accountId: string, sid: string): Promise<void>;
+  /** Sends again every remembered logout token that is due; resolves to how many apps took theirs. */
+  retryFailedLogouts(now?: Date): Promise<number>;
+}
+
+/** Where logout tokens an app did not take wait for their next try, among the provider's rows. */
+export const pendingLogoutModel = 'LatchkeyPendingLogout';
+/** How long a failed logout is tried again: past a day, a portal's own session has most likely ended. */
+const pendingLogoutLifetimeSeconds = 24 * 3600;
+
+/** The wait before the next try: a minute, doubling with each failure, at most an hour. */
+export function nextLogoutTryMs(attempts: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+interface PendingLogout {
+  readonly key: string;
+  readonly appId: string;
+  readonly accountId: string;
+  readonly sid: string;
+  readonly attempts: number;
+  /** Milliseconds since the epoch. */
+  readonly nextTryAt: number;
+  readonly firstFailedAt: number;
 }
 
 type ProviderSession = InstanceType<Provider['Session']>;
 /** oidc-provider's client has this method; its type declarations leave it out. */
 type LoggingOutClient = { backchannelLogout(sub: string, sid: string): Promise<void> };
+
+/** A stored notice read back; a row of another shape (none is written) is passed over. */
+function pendingLogoutOf(payload: Record<string, unknown>): PendingLogout[] {
+  const { key, appId, accountId, sid, attempts, nextTryAt, firstFailedAt } = payload;
+  if (
+    typeof key === 'string' &&
+    typeof appId === 'string' &&
+    typeof accountId === 'string' &&
+    typeof sid === 'string' &&
+    typeof attempts === 'number' &&
+    typeof nextTryAt === 'number' &&
+    typeof firstFailedAt === 'number'
+  )
+    return [{ key, appId, accountId, sid, attempts, nextTryAt, firstFailedAt }];
+  return [];
+}
 
 export function providerLogout(
   provider: Provider,
@@ -48,21 +89,38 @@ export function providerLogout(
     return found.filter((session): session is ProviderSession => session?.accountId === accountId);
   };
 
+  /** Sends the app its logout token; false (logged, never thrown) when it did not take it. */
+  async function tellApp(appId: string, accountId: string, sid: string): Promise<boolean> {
+    try {
+      const client = await provider.Client.find(appId);
+      // An app removed since, or one that no longer takes back-channel logout: nothing to tell.
+      if (!client?.backchannelLogoutUri) return true;
+      // Vendor seam: @types/oidc-provider does not declare the client's backchannelLogout.
+      await (client as unknown as LoggingOutClient).backchannelLogout(accountId, sid);
+      return true;
+    } catch (error) {
+      logger?.warn(
+        { businessId, appId, error: error instanceof Error ? error.message : String(error) },
+        'an app did not take its back-channel logout; it is sent again later, and the client is logged out of it all the same',
+      );
+      return false;
+    }
+  }
+
+  const pending = new (store.adapterFor(businessId))(pendingLogoutModel);
+  async function remember(notice: Omit<PendingLogout, 'key' | 'nextTryAt'>): Promise<void> {
+    const key = `${notice.appId} ${notice.sid}`;
+    const nextTryAt = Date.now() + nextLogoutTryMs(notice.attempts);
+    const left = Math.ceil((notice.firstFailedAt + pendingLogoutLifetimeSeconds * 1000 - Date.now()) / 1000);
+    if (left <= 0) return void (await pending.destroy(key));
+    await pending.upsert(key, { ...notice, key, nextTryAt }, left);
+  }
+
   async function endApp(session: ProviderSession, appId: string): Promise<void> {
     const accountId = session.accountId!;
-    const client = await provider.Client.find(appId).catch(() => undefined);
     const sid = session.sidFor(appId);
-    if (client?.backchannelLogoutUri && sid) {
-      try {
-        // Vendor seam: @types/oidc-provider does not declare the client's backchannelLogout.
-        await (client as unknown as LoggingOutClient).backchannelLogout(accountId, sid);
-      } catch (error) {
-        logger?.warn(
-          { businessId, appId, error: error instanceof Error ? error.message : String(error) },
-          'an app did not take its back-channel logout; the client is logged out of it all the same',
-        );
-      }
-    }
+    if (sid && !(await tellApp(appId, accountId, sid)))
+      await remember({ appId, accountId, sid, attempts: 1, firstFailedAt: Date.now() });
     const grantId = session.grantIdFor(appId);
     if (grantId) {
       await Promise.all([
@@ -117,6 +175,20 @@ export function providerLogout(
         await session.persist();
       }
       return sessions.length > 0;
+    },
+    rememberFailedLogout: (appId, accountId, sid) =>
+      remember({ appId, accountId, sid, attempts: 1, firstFailedAt: Date.now() }),
+    async retryFailedLogouts(now = new Date()) {
+      let taken = 0;
+      const notices = (await store.payloadsOfModel(businessId, pendingLogoutModel)).flatMap(pendingLogoutOf);
+      for (const notice of notices) {
+        if (notice.nextTryAt > now.getTime()) continue;
+        if (await tellApp(notice.appId, notice.accountId, notice.sid)) {
+          await pending.destroy(notice.key);
+          taken += 1;
+        } else await remember({ ...notice, attempts: notice.attempts + 1 });
+      }
+      return taken;
     },
   };
 }

@@ -144,6 +144,11 @@ export async function openPostgresOidcStore(
       const sessions = rows.map((row) => payloadOf(found(row), null));
       return sessions.filter((session): session is AdapterPayload => session !== undefined);
     },
+    async payloadsOfModel(businessId, model) {
+      const { rows } = await pool.query<Row>(select, [businessId, model]);
+      const payloads = rows.map((row) => payloadOf(found(row), null));
+      return payloads.filter((payload): payload is AdapterPayload => payload !== undefined);
+    },
     async readSigningKeys(businessId) {
       const { rows } = await pool.query<{ payload: string }>(
         `SELECT payload FROM ${table} WHERE business_id = $1 AND model = $2 AND id_hash = $3`,

@@ -51,6 +51,7 @@ export function openOidcStore(file: string): OidcStore {
   const byAccount = db.prepare(
     `SELECT payload, expires_at, consumed FROM oidc_models WHERE business_id = ? AND account_id = ? AND model = 'Session'`,
   );
+  const byModel = db.prepare(`${select}`);
   const consume = db.prepare(
     'UPDATE oidc_models SET consumed = ? WHERE business_id = ? AND model = ? AND id_hash = ? AND consumed IS NULL',
   );
@@ -103,6 +104,10 @@ export function openOidcStore(file: string): OidcStore {
       const rows = byAccount.all(businessId, accountId) as Row[];
       const sessions = rows.map((row) => payloadOf(found(row), null));
       return Promise.resolve(sessions.filter((session): session is AdapterPayload => session !== undefined));
+    },
+    payloadsOfModel(businessId, model) {
+      const payloads = (byModel.all(businessId, model) as Row[]).map((row) => payloadOf(found(row), null));
+      return Promise.resolve(payloads.filter((payload): payload is AdapterPayload => payload !== undefined));
     },
     readSigningKeys(businessId) {
       return Promise.resolve((readKeys.get({ businessId, ...signingKeysRow }) as string | undefined) ?? null);

@@ -18,6 +18,8 @@ export interface OidcStore {
   adapterFor(businessId: string): new (model: string) => OidcAdapter;
   /** The unexpired provider sessions of one client. */
   sessionsOfAccount(businessId: string, accountId: string): Promise<AdapterPayload[]>;
+  /** The unexpired payloads of one model of the business (Latchkey's own rows, like pending logouts). */
+  payloadsOfModel(businessId: string, model: string): Promise<AdapterPayload[]>;
   /**
    * The business's signing keys as `signing-keys.ts` sealed them (encrypted under a key derived
    * from the pepper), or null when none are stored yet. Every instance on a shared store signs

@@ -8,6 +8,7 @@ import { completePasswordReset, requestPasswordReset } from '../../src/app/recov
 import { createHttpApp } from '../../src/http/app.ts';
 import { startHttpServer, type RunningServer } from '../../src/http/server.ts';
 import { oidcHosting } from '../../src/oidc/hosting.ts';
+import { pendingLogoutModel } from '../../src/oidc/logout.ts';
 import { startOidcLogoutReactor, type OidcLogoutReactor } from '../../src/oidc/logout-reactor.ts';
 import { openOidcStore, type OidcStore } from '../../src/oidc/sqlite-adapter.ts';
 import { createTestApp, registerClients, staff, type TestApp } from '../support/app.ts';
@@ -30,6 +31,7 @@ describe('back-channel logout to the portals', () => {
   let portalOrigin: string;
   /** Every logout token the fake portal server received, by the path it was posted to. */
   let received: { path: string; token: string }[] = [];
+  const failOnce = new Set<string>();
   let bookings: RegisteredApp;
   let invoices: RegisteredApp;
   let broken: RegisteredApp;
@@ -47,6 +49,8 @@ describe('back-channel logout to the portals', () => {
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         const token = new URLSearchParams(body).get('logout_token');
+        // A path set to fail answers 503 once, as a portal that is down for a moment.
+        if (failOnce.delete(request.url ?? '')) return void response.writeHead(503).end();
         if (request.method === 'POST' && token) received.push({ path: request.url ?? '', token });
         response.writeHead(200, { 'cache-control': 'no-store' }).end();
       });
@@ -306,5 +310,31 @@ describe('back-channel logout to the portals', () => {
     expect(crossSite.status).toBe(403);
     const still = await client.refreshTokenGrant(inInvoices.config, refreshed.refresh_token!);
     expect(still.access_token).toBeTruthy();
+  });
+  it('a logout token a portal did not take is sent again when due, once, and then forgotten', async () => {
+    const browser = new Browser();
+    const inBookings = await signIn(browser, bookings, bookingsRedirect);
+    failOnce.add('/bookings/logout');
+    await changeLoginAccess(app.deps, { clientId: 'C1', action: 'revoke-sessions' }, { actor: staff });
+    await reactor.drain();
+    expect(failOnce.has('/bookings/logout')).toBe(false);
+    // (Her other portal, still signed in from the test before, takes its token at once.)
+    const toBookings = () => received.filter((r) => r.path === '/bookings/logout');
+    expect(toBookings()).toEqual([]);
+    // The portal's grant went at once all the same.
+    await refreshRefused(inBookings);
+    const waiting = await store.payloadsOfModel('default', pendingLogoutModel);
+    expect(waiting.filter((notice) => notice.appId === bookings.appId)).toHaveLength(1);
+
+    // Not before its time (a minute after the failure), then once.
+    expect(await reactor.retryFailedLogouts(new Date())).toBe(0);
+    expect(toBookings()).toEqual([]);
+    expect(await reactor.retryFailedLogouts(new Date(Date.now() + 61_000))).toBe(1);
+    expect(toBookings()).toHaveLength(1);
+    expect((await verifiedLogoutToken(toBookings()[0]!.token, bookings.appId)).sid).toBe(inBookings.sid);
+    const after = await store.payloadsOfModel('default', pendingLogoutModel);
+    expect(after.filter((notice) => notice.appId === bookings.appId)).toEqual([]);
+    expect(await reactor.retryFailedLogouts(new Date(Date.now() + 3_600_000))).toBe(0);
+    expect(toBookings()).toHaveLength(1);
   });
 });
