@@ -75,20 +75,25 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
   appended.setMaxListeners(0);
 
   /**
-   * One stream's append, in its own savepoint. `chain` is the head as this transaction has it: read
-   * and recomputed (verifiedHead) by the first append that needs it, then carried from append to
-   * append, so a group of appends checks the stored end of the chain once, not once per append.
+   * One stream's append, in its own savepoint, continuing the chain from `known`: the head as this
+   * transaction has it, read and recomputed (verifiedHead) by the first append that needs it, then
+   * handed on from append to append, so a group checks the stored end of the chain once.
    */
   const appendTransaction = db.transaction(
-    (stream: string, events: readonly NewEvent[], expected: ExpectedRevision, chain: ChainCursor): AppendResult => {
+    (
+      stream: string,
+      events: readonly NewEvent[],
+      expected: ExpectedRevision,
+      known: KnownHead,
+    ): { result: AppendResult; head: KnownHead } => {
       const first = events[0];
       if (first) {
         const existing = statements.findById.get(first.id) as EventRow | undefined;
-        if (existing) return confirmIdempotentAppend(statements, stream, events, existing);
+        if (existing) return { result: confirmIdempotentAppend(statements, stream, events, existing), head: known };
       }
       const current = (statements.streamRevision.get(stream) as { revision: number | null }).revision;
       checkExpectedRevision(stream, expected, current);
-      const last = chain.head === undefined ? verifiedHead(statements, file) : chain.head;
+      const last = known === undefined ? verifiedHead(statements, file) : known;
       let position = Number(last?.position ?? 0);
       let prevHash = last?.hash ?? '';
       let revision = current ?? -1;
@@ -109,15 +114,14 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
         statements.insert.run(position, event.id, stream, revision, event.type, dataJson, metadataJson, prevHash, hash);
         prevHash = hash;
       }
-      chain.pending = events.length > 0 ? { position: String(position), hash: prevHash } : last;
-      return { nextRevision: revision, position: String(position) };
+      const head = events.length > 0 ? { position: String(position), hash: prevHash } : last;
+      return { result: { nextRevision: revision, position: String(position) }, head };
     },
   );
-  /** Runs one append of a transaction, moving the transaction's chain head only when the append's savepoint held. */
-  const appendInTransaction = (append: StreamAppend, chain: ChainCursor): AppendResult => {
-    chain.pending = undefined;
-    const result = appendTransaction(append.stream, append.events, append.expected, chain);
-    if (chain.pending !== undefined) chain.head = chain.pending;
+  /** One append of a transaction; a savepoint that rolled back threw, and leaves the known head as it was. */
+  const appendInTransaction = (append: StreamAppend, chain: { head: KnownHead }): AppendResult => {
+    const { result, head } = appendTransaction(append.stream, append.events, append.expected, chain.head);
+    chain.head = head;
     return result;
   };
 
@@ -146,7 +150,7 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
 
   const commitGroup = createGroupCommit(db, appendInTransaction, () => appended.emit('append'));
   const appendAll = db.transaction((appends: readonly StreamAppend[]) => {
-    const chain: ChainCursor = {};
+    const chain: { head: KnownHead } = { head: undefined };
     return appends.map((a) => appendInTransaction(a, chain));
   });
 
@@ -206,12 +210,12 @@ export function openSqliteEventStore(file: string, options: SqliteEventStoreOpti
  */
 function createGroupCommit(
   db: Database.Database,
-  appendOne: (append: StreamAppend, chain: ChainCursor) => AppendResult,
+  appendOne: (append: StreamAppend, chain: { head: KnownHead }) => AppendResult,
   onCommitted: () => void,
 ) {
   let queue: { append: StreamAppend; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }[] = [];
   const commitAll = db.transaction((batch: typeof queue) => {
-    const chain: ChainCursor = {};
+    const chain: { head: KnownHead } = { head: undefined };
     return batch.map(({ append }) => {
       try {
         return { ok: true as const, result: appendOne(append, chain) };
@@ -388,14 +392,8 @@ function verifiedHead(statements: ReturnType<typeof prepare>, file: string): Cha
   return head ? { position: head.position, hash: head.hash } : null;
 }
 
-/**
- * The end of the chain within one write transaction: `head` is undefined until an append reads it
- * from the file; `pending` is where the append now running leaves it, kept only if that append holds.
- */
-interface ChainCursor {
-  head?: ChainHead | null;
-  pending?: ChainHead | null;
-}
+/** The end of the chain as one write transaction knows it: undefined until an append reads it from the file. */
+type KnownHead = ChainHead | null | undefined;
 
 /** A retried append whose events are already stored, unchanged and in place, succeeds as a no-op. */
 function confirmIdempotentAppend(
