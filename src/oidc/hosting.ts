@@ -60,7 +60,7 @@ interface BuiltHost {
   readonly origin: string;
   readonly host: Promise<OidcHost>;
   /** The sealed keys the provider signs with; undefined until it is built. */
-  sealed?: string | null;
+  sealed?: string;
   checkedAt: number;
   checking: boolean;
 }
@@ -103,12 +103,11 @@ export function oidcHosting(options: OidcHostingOptions): OidcHosting {
       const entry: BuiltHost = { origin: publicOrigin, host: build(), checkedAt: Date.now(), checking: false };
       async function build(): Promise<OidcHost> {
         const { createOidcProvider } = await loadProviderModule(options.logger);
-        // Read before the keys are loaded: a rotation in between is found at the next look, never missed.
-        entry.sealed = await options.store.readSigningKeys(businessId);
-        const keys = await loadSigningKeys(
+        const { keys, sealed } = await loadSigningKeys(
           signingKeysPlace(options.store, options.dataDir, deps.secrets, businessId),
           deps.clock.now(),
         );
+        entry.sealed = sealed;
         const provider = createOidcProvider(deps, {
           businessId,
           publicOrigin,

@@ -108,19 +108,26 @@ export function signingKeysPlace(
   };
 }
 
+/** A business's keys, and the sealed value they were read from (what a rotation must replace). */
+export interface StoredSigningKeys {
+  readonly keys: KeyRecord[];
+  readonly sealed: string;
+}
+
 /**
  * The business's keys. The first load makes them (one ES256 and one RS256 key, signing at once),
  * or carries over a key file of an earlier version; when instances start together, the first to
  * store its keys wins and the others use those.
  */
-export async function loadSigningKeys(place: SigningKeysPlace, now: Date): Promise<KeyRecord[]> {
+export async function loadSigningKeys(place: SigningKeysPlace, now: Date): Promise<StoredSigningKeys> {
   const stored = await place.store.readSigningKeys(place.businessId);
-  if (stored !== null) return place.sealer.open(stored);
+  if (stored !== null) return { keys: place.sealer.open(stored), sealed: stored };
   const keys =
     place.legacyFile && existsSync(place.legacyFile)
       ? keysOf(JSON.parse(readFileSync(place.legacyFile, 'utf8')))
       : signingAlgorithms.map((alg) => generateSigningKey(alg, now, now));
-  if (await place.store.writeSigningKeys(place.businessId, place.sealer.seal(keys), null)) return keys;
+  const sealed = place.sealer.seal(keys);
+  if (await place.store.writeSigningKeys(place.businessId, sealed, null)) return { keys, sealed };
   return loadSigningKeys(place, now);
 }
 
@@ -131,17 +138,11 @@ export async function loadSigningKeys(place: SigningKeysPlace, now: Date): Promi
  */
 export async function rotateSigningKeys(place: SigningKeysPlace, now: Date, policy: KeyPolicy): Promise<KeyRecord[]> {
   for (;;) {
-    // The keys rotated are exactly the ones the write below expects to replace.
-    const before = await place.store.readSigningKeys(place.businessId);
-    if (before === null) {
-      await loadSigningKeys(place, now);
-      continue;
-    }
-    const current = place.sealer.open(before);
+    const current = await loadSigningKeys(place, now);
     const signsFrom = new Date(now.getTime() + policy.graceSeconds * 1000);
     const added = signingAlgorithms.map((alg) => generateSigningKey(alg, now, signsFrom));
-    const keys = [...publishedKeys(current, now, policy), ...added];
-    if (await place.store.writeSigningKeys(place.businessId, place.sealer.seal(keys), before)) return added;
+    const keys = [...publishedKeys(current.keys, now, policy), ...added];
+    if (await place.store.writeSigningKeys(place.businessId, place.sealer.seal(keys), current.sealed)) return added;
   }
 }
 

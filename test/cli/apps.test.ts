@@ -98,7 +98,7 @@ describe('latchkey oidc rotate-keys', () => {
       const store = openOidcStore(join(dir, 'oidc.sqlite'));
       try {
         const secrets = createSecretHasher(loadPepper(null, dir));
-        const keys = await loadSigningKeys(signingKeysPlace(store, dir, secrets, 'default'), new Date());
+        const { keys } = await loadSigningKeys(signingKeysPlace(store, dir, secrets, 'default'), new Date());
         expect(keys.map((key) => key.alg)).toEqual(['ES256', 'RS256', 'ES256', 'RS256']);
       } finally {
         await store.close();
