@@ -116,11 +116,13 @@ export function providerLogout(
     await pending.upsert(key, { ...notice, key, nextTryAt }, left);
   }
 
+  const rememberFailedLogout = (appId: string, accountId: string, sid: string) =>
+    remember({ appId, accountId, sid, attempts: 1, firstFailedAt: Date.now() });
+
   async function endApp(session: ProviderSession, appId: string): Promise<void> {
     const accountId = session.accountId!;
     const sid = session.sidFor(appId);
-    if (sid && !(await tellApp(appId, accountId, sid)))
-      await remember({ appId, accountId, sid, attempts: 1, firstFailedAt: Date.now() });
+    if (sid && !(await tellApp(appId, accountId, sid))) await rememberFailedLogout(appId, accountId, sid);
     const grantId = session.grantIdFor(appId);
     if (grantId) {
       await Promise.all([

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { signIn } from '../../app/sign-in.ts';
 import { formatMailDateTime } from '../../mail/templates.ts';
@@ -129,14 +130,19 @@ export function loginRoutes(site: Site) {
 /** Mounted at /logout. Ends this browser's session, copies of its token included; "log out everywhere" is on the account page. */
 export function logoutRoutes(site: Site) {
   const routes = newClientRoutes(site);
-  routes.post('/', async (c) => {
+  /** Ends this browser's session (copies of its token included) and clears its cookie; whose it was, or null. */
+  async function endThisSession(c: Context): Promise<string | null> {
     const session = await site.sessions.current(c);
     if (session) {
       const { clientId, id: sessionId, expiresAt } = session;
       await endSession(site.app.deps, { clientId, sessionId, expiresAt }, { actor: { kind: 'client', id: clientId } });
-      await endBrowserProviderSession(site, c, clientId);
     }
     site.sessions.end(c);
+    return session?.clientId ?? null;
+  }
+  routes.post('/', async (c) => {
+    const clientId = await endThisSession(c);
+    if (clientId) await endBrowserProviderSession(site, c, clientId);
     return redirectAfterPost(c, '/login?notice=logged-out');
   });
   // /logout/portal (portalLogoutPath): "Yes, log me out" on the provider's page when a portal logs
@@ -145,12 +151,7 @@ export function logoutRoutes(site: Site) {
   // the same form (its xsrf and logout fields, unread here) on to the provider, which ends its own
   // session and goes back to the portal.
   routes.post('/portal', async (c) => {
-    const session = await site.sessions.current(c);
-    if (session) {
-      const { clientId, id: sessionId, expiresAt } = session;
-      await endSession(site.app.deps, { clientId, sessionId, expiresAt }, { actor: { kind: 'client', id: clientId } });
-    }
-    site.sessions.end(c);
+    await endThisSession(c);
     c.header('Cache-Control', 'no-store');
     return c.redirect(`${oidcMountPath}/session/end/confirm`, 307);
   });
