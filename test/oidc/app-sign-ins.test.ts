@@ -308,12 +308,12 @@ describe("a sign-in to another business's app", () => {
     const browser = new Browser();
     const toLogin = await browser.follow(url, `${happyOrigin}/login`);
     const returnTo = toLogin.url.searchParams.get('return')!;
-    const loggedIn = await browser.post(`${happyOrigin}/login`, {
-      username: 'noah.kim',
-      password: strongPassword,
-      return: returnTo,
-    });
-    const back = await browser.follow(new URL(loggedIn.headers.get('location')!, happyOrigin), portal);
+    const back = await browser.logInAndReturn(
+      happyOrigin,
+      returnTo,
+      { username: 'noah.kim', password: strongPassword },
+      portal,
+    );
     const tokens = await client.authorizationCodeGrant(config, back.url, checks);
     expect(tokens.claims()?.sub).toBe('C1');
 

@@ -109,9 +109,7 @@ describe('back-channel logout to the portals', () => {
     let back = await browser.follow(url, redirectUri);
     if (back.url.pathname === '/login') {
       const returnTo = back.url.searchParams.get('return')!;
-      const loggedIn = await browser.post(`${origin}/login`, { username: 'olivia', password, return: returnTo });
-      expect(loggedIn.headers.get('location')).toBe(returnTo);
-      back = await browser.follow(new URL(returnTo, origin), redirectUri);
+      back = await browser.logInAndReturn(origin, returnTo, { username: 'olivia', password }, redirectUri);
     }
     expect(back.url.origin + back.url.pathname).toBe(redirectUri);
     const tokens = await client.authorizationCodeGrant(config, back.url, checks);

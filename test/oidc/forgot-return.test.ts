@@ -132,13 +132,7 @@ describe('forgetting a password or a user name while signing in to a portal', ()
     const reset = await phone.post(link, newPassword(password));
     expect(reset.headers.get('location')).toBe('/account?notice=password-reset');
 
-    const loggedIn = await browser.post(`${origin}/login`, {
-      username: 'olivia',
-      password,
-      return: started.returnTo,
-    });
-    expect(loggedIn.headers.get('location')).toBe(started.returnTo);
-    const back = await browser.follow(new URL(started.returnTo, origin), portal);
+    const back = await browser.logInAndReturn(origin, started.returnTo, { username: 'olivia', password }, portal);
     expect(back.url.searchParams.get('code')).toBeTruthy();
     expect((await signInsToApps()).at(-1)).toMatchObject({ method: 'password' });
   });

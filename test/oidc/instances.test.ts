@@ -83,13 +83,12 @@ describe('OpenID Connect across two instances on PostgreSQL', () => {
     const { url: authorize, checks } = await authorization(config);
     const toLogin = await browser.follow(authorize, `${origin}/login`);
     const returnTo = toLogin.url.searchParams.get('return')!;
-    const loggedIn = await browser.post(`${origin}/login`, {
-      username: 'olivia',
-      password: strongPassword,
-      return: returnTo,
-    });
-    expect(loggedIn.headers.get('location')).toBe(returnTo);
-    const back = await browser.follow(new URL(returnTo, origin), portal);
+    const back = await browser.logInAndReturn(
+      origin,
+      returnTo,
+      { username: 'olivia', password: strongPassword },
+      portal,
+    );
     expect(back.url.searchParams.get('code')).toBeTruthy();
 
     const tokens = await client.authorizationCodeGrant(config, back.url, checks);

@@ -150,13 +150,12 @@ describe('signing in to a portal with a Latchkey login', () => {
     // A minute after the session the browser had: the ID token's auth_time is this login's.
     app.clock.advance(60_000);
     loginAt = Math.floor(app.clock.now().getTime() / 1000);
-    const loggedIn = await browser.post(`${origin}/login`, {
-      username: 'olivia',
-      password: strongPassword,
-      return: returnTo,
-    });
-    expect(loggedIn.headers.get('location')).toBe(returnTo);
-    const back = await browser.follow(new URL(returnTo, origin), portal);
+    const back = await browser.logInAndReturn(
+      origin,
+      returnTo,
+      { username: 'olivia', password: strongPassword },
+      portal,
+    );
     const tokens = await client.authorizationCodeGrant(config, back.url, started.checks);
     expect(tokens.claims()?.auth_time).toBe(loginAt);
   });

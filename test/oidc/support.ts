@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import * as client from 'openid-client';
+import { expect } from 'vitest';
 import { registerOidcApp } from '../../src/oidc/apps.ts';
 import { staff, type TestApp } from '../support/app.ts';
 
@@ -102,6 +103,21 @@ export class Browser {
       headers: { origin: target.origin, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form).toString(),
     });
+  }
+
+  /**
+   * Logs in at `origin`'s form for the sign-in waiting at `returnTo` (an /oidc/interaction/ path),
+   * checks the login sends the browser straight back to it, and follows on until `portal`.
+   */
+  async logInAndReturn(
+    origin: string,
+    returnTo: string,
+    login: { username: string; password: string },
+    portal: string,
+  ) {
+    const loggedIn = await this.post(`${origin}/login`, { ...login, return: returnTo });
+    expect(loggedIn.headers.get('location')).toBe(returnTo);
+    return this.follow(new URL(returnTo, origin), portal);
   }
 
   /** Follows redirects from `url` until one leaves for `stopAt` (returned, not fetched) or a page answers. */
